@@ -1,0 +1,147 @@
+# SPDX-License-Identifier: MIT
+#
+# vamap: `make` builds build/vamap.efi, `make run` boots it in QEMU+OVMF,
+# `make test` runs every test. Everything lands in $(BUILD).
+
+BUILD   ?= build
+CC      ?= gcc
+LD      ?= ld
+OBJCOPY ?= objcopy
+NASM    ?= nasm
+PYTHON  ?= python3
+CMDLINE ?= exit=qemu
+JOBS    ?= 2
+
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+
+GNUEFI_INC := /usr/include/efi
+GNUEFI_LIB := /usr/lib
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+
+# Kernel: freestanding, no red zone (interrupts push on the stack), no SIMD
+# (we never save that state), -2 GiB code model.
+KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude \
+	-ffreestanding -fno-builtin -fno-pic -fno-pie -mcmodel=kernel \
+	-mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-80387 \
+	-fno-stack-protector -fno-omit-frame-pointer \
+	-fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections \
+	-MMD -MP
+KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
+	--gc-sections --no-warn-rwx-segments
+
+# Stub: gnu-efi's PIC application model with the MS ABI for firmware calls.
+STUB_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Wno-strict-prototypes \
+	-Wno-missing-prototypes -Iinclude -Iboot \
+	-I$(GNUEFI_INC) -I$(GNUEFI_INC)/x86_64 -DGNU_EFI_USE_MS_ABI \
+	-ffreestanding -fpic -fshort-wchar -mno-red-zone -mno-sse -mno-mmx \
+	-fno-stack-protector -fno-strict-aliasing -maccumulate-outgoing-args \
+	-MMD -MP
+STUB_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic \
+	-T $(GNUEFI_LIB)/elf_x86_64_efi.lds -L$(GNUEFI_LIB)
+
+KERNEL_C := kernel/main.c kernel/console.c kernel/traps.c kernel/ktap.c \
+	kernel/cmdline.c kernel/printf.c kernel/lib.c efi/memdesc.c \
+	$(wildcard mm/*.c)
+STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c \
+	kernel/cmdline.c kernel/printf.c
+
+KERNEL_OBJS := $(KERNEL_C:%.c=$(BUILD)/kernel-obj/%.o) $(BUILD)/kernel-obj/kernel/entry.o
+STUB_OBJS := $(STUB_C:%.c=$(BUILD)/stub-obj/%.o)
+DEPS_OK := $(BUILD)/.deps-ok
+
+.PHONY: all run test host-test boot-test golden clean deps
+# Keep intermediate images (the kernel ELF, the .so files, the blob objects).
+.SECONDARY:
+all: $(BUILD)/vamap.efi
+
+# Install missing Debian packages once; the script is a no-op when all is there.
+$(DEPS_OK): tools/install-deps.sh
+	@mkdir -p $(@D)
+	@tools/install-deps.sh
+	@touch $@
+deps: $(DEPS_OK)
+
+$(BUILD)/kernel-obj/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/kernel-obj/kernel/entry.o: kernel/entry.asm | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(NASM) -f elf64 -g -Werror -o $@ $<
+
+$(BUILD)/kernel.ld: linker/kernel.ld include/layout.h include/types.h
+	@mkdir -p $(@D)
+	$(CC) -E -P -x c -undef -D__ASSEMBLER__ -Iinclude $< -o $@
+
+$(BUILD)/kernel.elf: $(KERNEL_OBJS) $(BUILD)/kernel.ld
+	$(LD) $(KERNEL_LDFLAGS) -T $(BUILD)/kernel.ld -o $@ $(KERNEL_OBJS)
+
+$(BUILD)/stub-obj/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(STUB_CFLAGS) -c $< -o $@
+
+# The image the stub loads, and a deliberately broken one for the tests.
+$(BUILD)/stub-obj/blob-%.o: $(BUILD)/%.elf boot/kernel_blob.asm
+	$(NASM) -f elf64 -DKERNEL_ELF='"$<"' -o $@ boot/kernel_blob.asm
+
+$(BUILD)/badelf.elf: $(BUILD)/kernel.elf tools/corrupt-elf.py
+	$(PYTHON) tools/corrupt-elf.py segment-outside $< $@
+
+$(BUILD)/%.so: $(STUB_OBJS) $(BUILD)/stub-obj/blob-%.o
+	$(LD) $(STUB_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-x86_64.o $^ \
+		-o $@ -lefi -lgnuefi
+
+# PE32+ EFI application (subsystem 10).
+$(BUILD)/vamap.efi: $(BUILD)/kernel.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
+		-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc \
+		--target efi-app-x86_64 --subsystem=10 $< $@
+$(BUILD)/vamap-badelf.efi: $(BUILD)/badelf.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
+		-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc \
+		--target efi-app-x86_64 --subsystem=10 $< $@
+
+run: $(BUILD)/vamap.efi
+	$(PYTHON) tools/qemu.py run --efi $< --cmdline "$(CMDLINE)" $(QEMU_ARGS)
+
+# ---------------------------------------------------------------- tests
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -Iinclude \
+	-Iboot -Itests/host -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP
+HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
+
+# Each host test names the sources it tests on its "// sources:" line.
+define host_sources
+$(shell sed -n 's|^// sources: ||p' $(1))
+endef
+.SECONDEXPANSION:
+$(BUILD)/host/%: tests/host/%.c $$(call host_sources,tests/host/%.c) tests/host/check.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -o $@ $< $(call host_sources,$<)
+
+host-test: $(HOST_TESTS) $(BUILD)/kernel.elf
+	@mkdir -p $(BUILD)/results
+	@tests/host/run.sh $(BUILD)/results/host.txt $(HOST_TESTS)
+
+boot-test: $(BUILD)/vamap.efi $(BUILD)/vamap-badelf.efi
+	@mkdir -p $(BUILD)/results
+	@$(PYTHON) tests/boot/run.py --jobs $(JOBS) --summary $(BUILD)/results/boot.txt $(BOOT_ARGS)
+
+test:
+	@rm -f $(BUILD)/results/*.txt
+	@$(MAKE) --no-print-directory host-test; h=$$?; \
+	 $(MAKE) --no-print-directory boot-test; b=$$?; \
+	 tools/summary.sh $(BUILD)/results/host.txt $(BUILD)/results/boot.txt; s=$$?; \
+	 [ $$h -eq 0 ] && [ $$b -eq 0 ] && [ $$s -eq 0 ]
+
+# Regenerate golden logs on purpose; commit them saying why each line changed.
+golden: $(BUILD)/vamap.efi $(BUILD)/vamap-badelf.efi
+	$(PYTHON) tests/boot/run.py --jobs $(JOBS) --update $(BOOT_ARGS)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The EFI stub: everything vamap does while boot services still exist.
+ *
+ *  1. read the command line (LoadOptions, else \vamap\cmdline.txt)
+ *  2. record ACPI, SMBIOS, the memory attributes table and the framebuffer
+ *  3. validate the embedded kernel ELF; a bad one is refused, never run
+ *  4. load it 2 MiB-aligned anywhere in RAM
+ *  5. build init_pg_dir (boot/pagetable.c)
+ *  6. GetMemoryMap + ExitBootServices, retrying on a stale map key
+ *  7. CR3 ← init_pg_dir, jump to the kernel with boot_info in RDI
+ *
+ * After the first ExitBootServices call nothing here calls a boot service
+ * (UEFI 2.10, 7.4): only GetMemoryMap, for a retry.
+ */
+#include "cmdline.h"
+#include "elf_check.h"
+#include "exitcode.h"
+#include "layout.h"
+#include "stub.h"
+#include "x86.h"
+
+/* The kernel ELF, embedded by boot/kernel_blob.asm. */
+extern const u8 kernel_blob_start[], kernel_blob_end[];
+
+#define EBS_MAX_ATTEMPTS 4
+/* Descriptors of slack in the map buffer: allocating the buffer, and a
+ * retry after a stale key, can each add a few. */
+#define MAP_SLACK_DESCS 16
+
+/* UEFI 2.10, 4.6.4: EFI_MEMORY_ATTRIBUTES_TABLE_GUID (not in gnu-efi 3.0). */
+static EFI_GUID mem_attr_guid = { 0xdcfa911d, 0x26eb, 0x469f,
+				  { 0xa2, 0x20, 0x38, 0xb7, 0xdc, 0x46, 0x12, 0x20 } };
+static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
+static EFI_GUID smbios_guid = SMBIOS_TABLE_GUID;
+static EFI_GUID smbios3_guid = SMBIOS3_TABLE_GUID;
+static EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
+
+static struct options opt;
+
+/*
+ * LoadOptions → ASCII. Returns false when the options are not text: a boot
+ * entry's OptionalData may be binary, which is no command line.
+ */
+static bool options_to_ascii(const CHAR16 *w, UINTN bytes, char *out,
+			     size_t max)
+{
+	UINTN n = bytes / sizeof(CHAR16), i;
+	size_t k = 0;
+
+	for (i = 0; i < n && w[i]; i++) {
+		CHAR16 c = w[i];
+
+		if (c < 0x20 && c != L'\t' && c != L'\n' && c != L'\r')
+			return false;
+		if (k + 1 < max)
+			out[k++] = c < 0x7f ? (char)c : '?';
+	}
+	out[k] = '\0';
+	return true;
+}
+
+/* Read \vamap\cmdline.txt from the volume we were loaded from, if any. */
+static bool read_cmdline_file(EFI_LOADED_IMAGE *li, char *out, size_t max)
+{
+	EFI_FILE_HANDLE root, f;
+	UINTN len = max - 1, i;
+	EFI_STATUS st;
+
+	root = LibOpenRoot(li->DeviceHandle);
+	if (!root)
+		return false;
+	st = uefi_call_wrapper(root->Open, 5, root, &f,
+			       L"\\vamap\\cmdline.txt", EFI_FILE_MODE_READ, 0);
+	if (EFI_ERROR(st)) {
+		uefi_call_wrapper(root->Close, 1, root);
+		return false;
+	}
+	st = uefi_call_wrapper(f->Read, 3, f, &len, out);
+	uefi_call_wrapper(f->Close, 1, f);
+	uefi_call_wrapper(root->Close, 1, root);
+	if (EFI_ERROR(st))
+		return false;
+	out[len] = '\0';
+	for (i = 0; i < len; i++) /* one line of text: fold the rest */
+		if ((u8)out[i] < 0x20 || (u8)out[i] > 0x7e)
+			out[i] = ' ';
+	return true;
+}
+
+static void read_cmdline(EFI_LOADED_IMAGE *li, struct boot_info *bi)
+{
+	char raw[BOOT_CMDLINE_MAX];
+	const char *args;
+	unsigned int i;
+
+	raw[0] = '\0';
+	if (li->LoadOptions && li->LoadOptionsSize &&
+	    !options_to_ascii(li->LoadOptions, li->LoadOptionsSize, raw,
+			      sizeof(raw))) {
+		stub_log("stub: LoadOptions are not text (%u bytes), ignored\n",
+			 li->LoadOptionsSize);
+		raw[0] = '\0';
+	}
+	args = cmdline_skip_argv0(raw);
+	if (*args) {
+		bi->cmdline_source = CMDLINE_LOAD_OPTIONS;
+	} else if (read_cmdline_file(li, raw, sizeof(raw))) {
+		args = cmdline_skip_argv0(raw);
+		bi->cmdline_source = CMDLINE_FILE;
+	}
+	for (i = 0; args[i] && i + 1 < sizeof(bi->cmdline); i++)
+		bi->cmdline[i] = args[i];
+	while (i && (bi->cmdline[i - 1] == ' ' || bi->cmdline[i - 1] == '\t'))
+		i--; /* a file's final newline, folded to a blank above */
+	bi->cmdline[i] = '\0';
+	cmdline_parse(bi->cmdline, &opt);
+}
+
+static void find_config_tables(struct boot_info *bi)
+{
+	UINTN i;
+
+	for (i = 0; i < ST->NumberOfTableEntries; i++) {
+		EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
+		u64 p = (u64)(uintptr_t)t->VendorTable;
+
+		if (!CompareGuid(&t->VendorGuid, &acpi20_guid))
+			bi->acpi_rsdp = p;
+		else if (!CompareGuid(&t->VendorGuid, &smbios_guid))
+			bi->smbios = p;
+		else if (!CompareGuid(&t->VendorGuid, &smbios3_guid))
+			bi->smbios3 = p;
+		else if (!CompareGuid(&t->VendorGuid, &mem_attr_guid))
+			bi->mem_attr_table = p;
+	}
+}
+
+static void find_framebuffer(struct boot_info *bi)
+{
+	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop = NULL;
+	EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *info;
+	struct boot_framebuffer *fb = &bi->fb;
+
+	if (EFI_ERROR(LibLocateProtocol(&gop_guid, (void **)&gop)) || !gop ||
+	    !gop->Mode || !gop->Mode->Info)
+		return;
+	info = gop->Mode->Info;
+	switch (info->PixelFormat) {
+	case PixelRedGreenBlueReserved8BitPerColor:
+		fb->format = FB_RGBX;
+		break;
+	case PixelBlueGreenRedReserved8BitPerColor:
+		fb->format = FB_BGRX;
+		break;
+	case PixelBitMask:
+		fb->format = FB_BITMASK;
+		fb->red_mask = info->PixelInformation.RedMask;
+		fb->green_mask = info->PixelInformation.GreenMask;
+		fb->blue_mask = info->PixelInformation.BlueMask;
+		fb->reserved_mask = info->PixelInformation.ReservedMask;
+		break;
+	default: /* PixelBltOnly: no linear framebuffer to draw on */
+		return;
+	}
+	fb->base = gop->Mode->FrameBufferBase;
+	fb->size = gop->Mode->FrameBufferSize;
+	fb->width = info->HorizontalResolution;
+	fb->height = info->VerticalResolution;
+	fb->stride = info->PixelsPerScanLine;
+}
+
+/* TSC ticks per millisecond, measured over a 10 ms BS->Stall. */
+static u64 calibrate_tsc(void)
+{
+	u64 t0 = rdtsc(), t1;
+
+	if (EFI_ERROR(uefi_call_wrapper(BS->Stall, 1, 10000)))
+		return 0;
+	t1 = rdtsc();
+	return (t1 - t0) / 10;
+}
+
+static bool cpu_has_1g_pages(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(0x80000000, 0, &a, &b, &c, &d);
+	if (a < 0x80000001)
+		return false;
+	cpuid(0x80000001, 0, &a, &b, &c, &d);
+	return d & (1u << 26);
+}
+
+/* Validate and load the kernel; fills the kernel fields of @bi. */
+static EFI_STATUS load_kernel(struct boot_info *bi)
+{
+	u64 size = (u64)(kernel_blob_end - kernel_blob_start);
+	const struct elf64_ehdr *eh = (const void *)kernel_blob_start;
+	struct elf_image img;
+	EFI_PHYSICAL_ADDRESS base, aligned;
+	const char *why;
+	u64 span, pages, head, i;
+	EFI_STATUS st;
+	int bad;
+
+	if (elf_check(kernel_blob_start, size, KERNEL_VIRT_BASE,
+		      KERNEL_VIRT_BASE + KERNEL_MAX_SIZE, &img, &why, &bad)) {
+		if (bad >= 0)
+			stub_log("stub: error: embedded kernel image is invalid: "
+				 "program header %d: %s\n", bad, why);
+		else
+			stub_log("stub: error: embedded kernel image is invalid: "
+				 "%s\n", why);
+		return EFI_LOAD_ERROR;
+	}
+
+	/* Everything from the link base to the last segment, whole 2 MiB
+	 * pages; allocate 2 MiB more to align, then return the slop. */
+	span = ALIGN_UP(img.vend - KERNEL_VIRT_BASE, SZ_2M);
+	pages = (span + SZ_2M) >> 12;
+	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
+			       EfiLoaderData, (UINTN)pages, &base);
+	if (EFI_ERROR(st)) {
+		stub_log("stub: error: no memory for the kernel (%lu KiB): %lx\n",
+			 (unsigned long)(span >> 10), (unsigned long)st);
+		return st;
+	}
+	aligned = ALIGN_UP(base, SZ_2M);
+	head = (aligned - base) >> 12;
+	if (head)
+		uefi_call_wrapper(BS->FreePages, 2, base, (UINTN)head);
+	if (pages - head - (span >> 12))
+		uefi_call_wrapper(BS->FreePages, 2, aligned + span,
+				  (UINTN)(pages - head - (span >> 12)));
+
+	ZeroMem((void *)(uintptr_t)aligned, span);
+	for (i = 0; i < eh->e_phnum; i++) {
+		const struct elf64_phdr *ph =
+			(const void *)(kernel_blob_start + eh->e_phoff +
+				       i * eh->e_phentsize);
+
+		if (ph->p_type != PT_LOAD)
+			continue;
+		CopyMem((void *)(uintptr_t)(aligned + ph->p_vaddr - KERNEL_VIRT_BASE),
+			(void *)(kernel_blob_start + ph->p_offset), ph->p_filesz);
+	}
+	bi->kernel_phys = aligned;
+	bi->kernel_virt = KERNEL_VIRT_BASE;
+	bi->kernel_size = img.vend - KERNEL_VIRT_BASE;
+	bi->kernel_entry = img.entry;
+	return EFI_SUCCESS;
+}
+
+/*
+ * Fetch the final memory map and exit boot services, retrying while the
+ * map key is stale. After a failed ExitBootServices the only boot service
+ * we may call is GetMemoryMap (UEFI 2.10, 7.4), and ConOut is gone: the
+ * retry is logged on the debug port only and counted in boot_info.
+ */
+static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct boot_info *bi)
+{
+	UINTN size = 0, key, dsize = 0, bufsize;
+	UINT32 dver;
+	EFI_PHYSICAL_ADDRESS buf, junk;
+	EFI_STATUS st;
+	u32 attempt;
+
+	st = uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &dsize,
+			       &dver);
+	if (st != EFI_BUFFER_TOO_SMALL || !dsize) {
+		stub_log("stub: error: GetMemoryMap size query: %lx\n",
+			 (unsigned long)st);
+		return EFI_ERROR(st) ? st : EFI_DEVICE_ERROR;
+	}
+	bufsize = ALIGN_UP(size + MAP_SLACK_DESCS * dsize, 4096);
+	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
+			       EfiLoaderData, bufsize >> 12, &buf);
+	if (EFI_ERROR(st)) {
+		stub_log("stub: error: no memory for the memory map: %lx\n",
+			 (unsigned long)st);
+		return st;
+	}
+
+	for (attempt = 1; attempt <= EBS_MAX_ATTEMPTS; attempt++) {
+		size = bufsize;
+		st = uefi_call_wrapper(BS->GetMemoryMap, 5, &size,
+				       (void *)(uintptr_t)buf, &key, &dsize, &dver);
+		if (EFI_ERROR(st)) {
+			stub_log("stub: error: GetMemoryMap (attempt %u): %lx\n",
+				     attempt, (unsigned long)st);
+			return st;
+		}
+		if (attempt == 1 && (opt.test & TEST_STALE_MAPKEY)) {
+			/* A real change to the map, so the key we hold is
+			 * really stale: not a faked status. */
+			uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
+					  EfiLoaderData, 1, &junk);
+		}
+		bi->ts.before_ebs = rdtsc();
+		stub_console_boot_services_gone();
+		st = uefi_call_wrapper(BS->ExitBootServices, 2, image, key);
+		if (!EFI_ERROR(st))
+			break;
+		if (st != EFI_INVALID_PARAMETER) {
+			stub_log("stub: error: ExitBootServices: %lx\n",
+				     (unsigned long)st);
+			return st;
+		}
+		stub_log("stub: ExitBootServices: stale map key "
+			     "(attempt %u), retrying\n", attempt);
+	}
+	if (attempt > EBS_MAX_ATTEMPTS) {
+		stub_log("stub: error: ExitBootServices: map key still stale "
+			     "after %u attempts\n", EBS_MAX_ATTEMPTS);
+		return EFI_INVALID_PARAMETER;
+	}
+	cli();
+	bi->ts.after_ebs = rdtsc();
+	bi->test_flags = opt.test & TEST_STALE_MAPKEY;
+	bi->ebs_attempts = attempt;
+	bi->memmap = buf;
+	bi->memmap_size = size;
+	bi->memmap_desc_size = dsize;
+	bi->memmap_desc_version = dver;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
+{
+	EFI_LOADED_IMAGE *li = NULL;
+	EFI_PHYSICAL_ADDRESS bi_phys;
+	struct boot_info *bi;
+	UINTN size = 0, key, dsize = 0, mapbuf_size;
+	UINT32 dver;
+	void *map;
+	EFI_STATUS st;
+
+	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
+			       EfiLoaderData, 1, &bi_phys);
+	if (EFI_ERROR(st)) {
+		stub_log("stub: error: no memory for boot_info: %lx\n",
+			 (unsigned long)st);
+		return st;
+	}
+	bi = (struct boot_info *)(uintptr_t)bi_phys;
+	ZeroMem(bi, 4096);
+	bi->magic = BOOT_INFO_MAGIC;
+	bi->version = BOOT_INFO_VERSION;
+	bi->size = sizeof(*bi);
+	bi->ts.stub_entry = t_entry;
+	bi->system_table = (u64)(uintptr_t)ST;
+
+	st = uefi_call_wrapper(BS->HandleProtocol, 3, image,
+			       &LoadedImageProtocol, (void **)&li);
+	if (EFI_ERROR(st)) {
+		stub_log("stub: error: no LoadedImage protocol: %lx\n",
+			 (unsigned long)st);
+		return st;
+	}
+	bi->stub_base = (u64)(uintptr_t)li->ImageBase;
+	bi->stub_size = li->ImageSize;
+	read_cmdline(li, bi);
+	stub_log("stub: vamap EFI stub, command line \"%s\"\n", bi->cmdline);
+
+	find_config_tables(bi);
+	find_framebuffer(bi);
+	bi->tsc_khz = calibrate_tsc();
+	bi->cpu_has_1g_pages = cpu_has_1g_pages();
+
+	st = load_kernel(bi);
+	if (EFI_ERROR(st))
+		return st;
+
+	/* A first look at the map to find where RAM is. Its key does not
+	 * matter; RAM ranges do not change before ExitBootServices. */
+	uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &dsize, &dver);
+	mapbuf_size = size + MAP_SLACK_DESCS * dsize;
+	map = AllocatePool(mapbuf_size);
+	if (!map)
+		return EFI_OUT_OF_RESOURCES;
+	size = mapbuf_size;
+	st = uefi_call_wrapper(BS->GetMemoryMap, 5, &size, map, &key, &dsize,
+			       &dver);
+	if (!EFI_ERROR(st))
+		st = stub_build_init_pg_dir(map, size, dsize, bi->kernel_phys,
+					    ALIGN_UP(bi->kernel_size, SZ_2M), bi);
+	FreePool(map);
+	if (EFI_ERROR(st)) {
+		stub_log("stub: error: building init_pg_dir: %lx\n",
+			 (unsigned long)st);
+		return st;
+	}
+	stub_log("stub: kernel loaded at %p, entry %p; exiting boot services\n",
+		 (void *)(uintptr_t)bi->kernel_phys,
+		 (void *)(uintptr_t)bi->kernel_entry);
+
+	st = exit_boot_services(image, bi);
+	if (EFI_ERROR(st))
+		return st;
+
+	/* No way back: on init_pg_dir the stub's code, stack and boot_info
+	 * are still mapped 1:1, so the next instructions and the kernel's
+	 * first reads work. Interrupts are off since cli above. */
+	__asm__ volatile("mov %0, %%cr3\n\t"
+			 "mov %1, %%rdi\n\t"
+			 "jmp *%2"
+			 :
+			 : "r"(bi->init_pg_dir), "r"(bi_phys),
+			   "r"(bi->kernel_entry)
+			 : "rdi", "memory");
+	__builtin_unreachable();
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
+{
+	u64 t_entry = rdtsc();
+	EFI_STATUS st;
+
+	InitializeLib(image, systab);
+	stub_console_init();
+	st = stub_main(image, t_entry);
+	/* Only failures get here; the message is already out. */
+	stub_log("stub: not starting the kernel (status %lx)\n",
+		     (unsigned long)st);
+	if (opt.exit == EXIT_QEMU)
+		outb(QEMU_EXIT_PORT, VAMAP_EXIT_STUB);
+	return st;
+}

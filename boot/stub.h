@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal interface between the stub's files. */
+#ifndef VAMAP_BOOT_STUB_H
+#define VAMAP_BOOT_STUB_H
+
+#include <efi.h>
+#include <efilib.h>
+#include "boot_info.h"
+#include "types.h"
+
+/*
+ * Log a line on ConOut and, when QEMU's debugcon answers, on it too. After
+ * stub_console_boot_services_gone() only the debug port is used: the first
+ * ExitBootServices call, successful or not, forbids ConOut (UEFI 2.10, 7.4).
+ */
+void stub_log(const char *fmt, ...) __printf(1, 2);
+void stub_console_init(void);
+void stub_console_boot_services_gone(void);
+
+/*
+ * Build init_pg_dir from a memory map: the 1:1 map (2 MiB pages) of every
+ * 2 MiB chunk that holds RAM of any kind, and the kernel image at its link
+ * address. Allocates its tables with AllocatePages (LoaderData) and fills the
+ * boot_info page-table fields. Returns EFI_SUCCESS or the failing status.
+ */
+EFI_STATUS stub_build_init_pg_dir(const void *map, UINTN map_size,
+				  UINTN desc_size, u64 kernel_phys,
+				  u64 kernel_span, struct boot_info *bi);
+
+#endif

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+/* Names for memory-map descriptors, for the log. Host-testable. */
+#include "efi_defs.h"
+#include "efi_memdesc.h"
+#include "printf.h"
+
+static const char *const type_names[EFI_MAX_MEMORY_TYPE] = {
+	[EFI_RESERVED_TYPE] = "Reserved",
+	[EFI_LOADER_CODE] = "LoaderCode",
+	[EFI_LOADER_DATA] = "LoaderData",
+	[EFI_BOOT_SERVICES_CODE] = "BootCode",
+	[EFI_BOOT_SERVICES_DATA] = "BootData",
+	[EFI_RUNTIME_SERVICES_CODE] = "RuntimeCode",
+	[EFI_RUNTIME_SERVICES_DATA] = "RuntimeData",
+	[EFI_CONVENTIONAL_MEMORY] = "Conventional",
+	[EFI_UNUSABLE_MEMORY] = "Unusable",
+	[EFI_ACPI_RECLAIM_MEMORY] = "ACPIReclaim",
+	[EFI_ACPI_MEMORY_NVS] = "ACPINVS",
+	[EFI_MEMORY_MAPPED_IO] = "MMIO",
+	[EFI_MEMORY_MAPPED_IO_PORT_SPACE] = "MMIOPort",
+	[EFI_PAL_CODE] = "PALCode",
+	[EFI_PERSISTENT_MEMORY] = "Persistent",
+	[EFI_UNACCEPTED_MEMORY] = "Unaccepted",
+};
+
+const char *efi_memory_type_name(u32 type)
+{
+	if (type < EFI_MAX_MEMORY_TYPE && type_names[type])
+		return type_names[type];
+	return "Unknown";
+}
+
+/* Attribute bits in the order Linux's efi=debug prints them, high first. */
+static const struct {
+	u64 bit;
+	const char *name;
+} attr_names[] = {
+	{ EFI_MEMORY_RUNTIME, "RUN" },	{ EFI_MEMORY_CPU_CRYPTO, "CC" },
+	{ EFI_MEMORY_SP, "SP" },	{ EFI_MEMORY_RO, "RO" },
+	{ EFI_MEMORY_MORE_RELIABLE, "MR" }, { EFI_MEMORY_NV, "NV" },
+	{ EFI_MEMORY_XP, "XP" },	{ EFI_MEMORY_RP, "RP" },
+	{ EFI_MEMORY_WP, "WP" },	{ EFI_MEMORY_UCE, "UCE" },
+	{ EFI_MEMORY_WB, "WB" },	{ EFI_MEMORY_WT, "WT" },
+	{ EFI_MEMORY_WC, "WC" },	{ EFI_MEMORY_UC, "UC" },
+};
+
+size_t efi_attr_string(u64 attr, char *buf, size_t size)
+{
+	u64 known = 0;
+	size_t len = 0, i;
+
+	if (size)
+		buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(attr_names); i++) {
+		known |= attr_names[i].bit;
+		if (!(attr & attr_names[i].bit))
+			continue;
+		len += (size_t)ksnprintf(buf + MIN(len, size), size - MIN(len, size),
+					 "%s%s", len ? "|" : "", attr_names[i].name);
+	}
+	if (attr & ~known)
+		len += (size_t)ksnprintf(buf + MIN(len, size), size - MIN(len, size),
+					 "%s0x%lx", len ? "|" : "",
+					 (unsigned long)(attr & ~known));
+	return len;
+}
+
+size_t efi_size_string(u64 bytes, char *buf, size_t size)
+{
+	static const char units[] = "KMGT";
+	u64 v = bytes >> 10;
+	unsigned int u = 0;
+
+	while (u + 1 < sizeof(units) - 1 && v >= 1024 && !(v & 1023)) {
+		v >>= 10;
+		u++;
+	}
+	return (size_t)ksnprintf(buf, size, "%lu%c", (unsigned long)v, units[u]);
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The stub → kernel handoff. The stub fills one boot_info in LoaderData
+ * memory and jumps to the kernel with its physical address in RDI, on
+ * init_pg_dir, which maps it 1:1. Every pointer here is a physical address.
+ *
+ * Versioning: magic, version and size come first and never move. A kernel
+ * refuses a boot_info whose magic or version it does not know, or whose size
+ * is smaller than its own struct; fields are only ever appended.
+ */
+#ifndef VAMAP_BOOT_INFO_H
+#define VAMAP_BOOT_INFO_H
+
+#include "types.h"
+
+#define BOOT_INFO_MAGIC 0x4f464e49504d4156ULL /* "VAMPINFO" little-endian */
+#define BOOT_INFO_VERSION 1
+#define BOOT_CMDLINE_MAX 1024
+
+/* Where the command line came from (boot_info.cmdline_source). */
+enum boot_cmdline_source {
+	CMDLINE_NONE = 0,
+	CMDLINE_LOAD_OPTIONS = 1, /* LoadOptions: -append, GRUB, the Shell */
+	CMDLINE_FILE = 2,	  /* \vamap\cmdline.txt on the boot volume */
+};
+
+/* GOP pixel formats we record (UEFI 2.10, 12.9: EFI_GRAPHICS_PIXEL_FORMAT). */
+enum boot_fb_format {
+	FB_NONE = 0,
+	FB_RGBX = 1, /* PixelRedGreenBlueReserved8BitPerColor */
+	FB_BGRX = 2, /* PixelBlueGreenRedReserved8BitPerColor */
+	FB_BITMASK = 3,
+};
+
+struct boot_framebuffer {
+	u64 base; /* physical */
+	u64 size; /* bytes */
+	u32 width, height;
+	u32 stride; /* pixels per scan line */
+	u32 format; /* enum boot_fb_format */
+	u32 red_mask, green_mask, blue_mask, reserved_mask;
+};
+
+/* TSC readings at each boot phase the stub sees; the kernel adds its own. */
+struct boot_timestamps {
+	u64 stub_entry;
+	u64 before_ebs; /* just before the ExitBootServices that succeeded */
+	u64 after_ebs;
+};
+
+struct boot_info {
+	u64 magic;
+	u32 version;
+	u32 size; /* sizeof(struct boot_info) as the stub built it */
+
+	/* The memory map exactly as GetMemoryMap returned it. */
+	u64 memmap;	 /* physical address of the first descriptor */
+	u64 memmap_size; /* bytes */
+	u64 memmap_desc_size;
+	u32 memmap_desc_version;
+	u32 ebs_attempts; /* ExitBootServices calls made, 1 if no retry */
+
+	u64 system_table; /* EFI_SYSTEM_TABLE, physical */
+	u64 acpi_rsdp;	  /* ACPI 2.0 RSDP, 0 if absent */
+	u64 smbios;	  /* SMBIOS 2.x entry point, 0 if absent */
+	u64 smbios3;	  /* SMBIOS 3.x entry point, 0 if absent */
+	u64 mem_attr_table; /* EFI_MEMORY_ATTRIBUTES_TABLE, 0 if absent */
+
+	u64 kernel_phys; /* where the image's lowest segment was loaded */
+	u64 kernel_virt; /* its link address */
+	u64 kernel_size; /* bytes from the lowest to the highest segment end */
+	u64 kernel_entry; /* virtual */
+
+	u64 stub_base; /* the stub's own image, as LoadedImage reports it */
+	u64 stub_size;
+	u64 init_pg_dir;	/* physical; CR3 at kernel entry */
+	u32 init_pg_pages;	/* page-table pages the stub used for it */
+	u32 cpu_has_1g_pages;	/* CPUID.80000001h:EDX[26] seen by the stub */
+	u64 identity_map_end;	/* init_pg_dir maps [0, this) 1:1 where RAM */
+
+	u64 tsc_khz; /* calibrated against BS->Stall, 0 if that failed */
+	struct boot_timestamps ts;
+	struct boot_framebuffer fb;
+
+	u32 cmdline_source; /* enum boot_cmdline_source */
+	u32 test_flags;	    /* knobs the stub honoured itself */
+	char cmdline[BOOT_CMDLINE_MAX]; /* ASCII, NUL-terminated */
+};
+
+compile_assert(boot_info_fits_one_page, sizeof(struct boot_info) <= 4096);
+compile_assert(boot_info_header_fixed,
+	       __builtin_offsetof(struct boot_info, memmap) == 16);
+
+#endif

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vamap command line: space-separated `key` or `key=value` words.
+ * Parsed by the stub (for the knobs it honours itself) and by the kernel.
+ * Both build kernel/cmdline.c; it calls nothing outside itself.
+ *
+ *   exit=halt|qemu       what to do at the end (default halt): qemu writes
+ *                        the result to QEMU's isa-debug-exit port
+ *   test=KNOB[,KNOB...]  fault injection for tests, see enum test_knob
+ *   verbose              more detail in the log
+ */
+#ifndef VAMAP_CMDLINE_H
+#define VAMAP_CMDLINE_H
+
+#include "types.h"
+
+enum exit_mode {
+	EXIT_HALT = 0,
+	EXIT_QEMU = 1,
+};
+
+/* test= knobs, one bit each. */
+enum test_knob {
+	TEST_STALE_MAPKEY = 1u << 0, /* stub: make the first EBS key stale */
+	TEST_PAGE_FAULT = 1u << 1,   /* kernel: touch an unmapped address */
+	TEST_GP_FAULT = 1u << 2,     /* kernel: touch a non-canonical address */
+};
+
+#define CMDLINE_MAX_PROBLEMS 8
+#define CMDLINE_PROBLEM_LEN 80
+
+struct options {
+	enum exit_mode exit;
+	u32 test;
+	bool verbose;
+	/* Words the parser did not accept, each with why; they are ignored. */
+	unsigned int nr_problems;
+	char problems[CMDLINE_MAX_PROBLEMS][CMDLINE_PROBLEM_LEN];
+};
+
+/*
+ * Parse @line (NUL-terminated ASCII) into @opt, which is reset first.
+ * Unknown words and bad values are recorded in opt->problems and otherwise
+ * ignored. Returns the number of problems found (they may exceed
+ * CMDLINE_MAX_PROBLEMS; only that many are recorded).
+ */
+unsigned int cmdline_parse(const char *line, struct options *opt);
+
+/*
+ * Return a pointer past the argv[0] the UEFI Shell prepends to LoadOptions
+ * (a first word naming an .efi file or a path with a backslash), or @line
+ * itself when the first word is an option. Leading blanks are skipped.
+ */
+const char *cmdline_skip_argv0(const char *line);
+
+/* Name of a single test knob bit, or NULL. */
+const char *cmdline_test_knob_name(u32 bit);
+
+#endif

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/* The kernel's own services: console, panic, exit, string functions. */
+#ifndef VAMAP_KERNEL_H
+#define VAMAP_KERNEL_H
+
+#include <stdarg.h>
+#include "cmdline.h"
+#include "types.h"
+
+/* The parsed command line, valid from the start of kmain. */
+extern struct options kopt;
+
+void console_init(void);
+void kprintf(const char *fmt, ...) __printf(1, 2);
+void kvprintf(const char *fmt, va_list ap);
+
+/*
+ * End the run: under exit=qemu, write @code (VAMAP_EXIT_*) to isa-debug-exit;
+ * then (and always on real hardware) halt this CPU for good.
+ */
+__noreturn void kernel_exit(u8 code);
+
+/* A broken invariant, never bad input: prints the message and the
+ * caller's address, then kernel_exit(VAMAP_EXIT_FAULT). */
+__noreturn void panic_at(const void *caller, const char *fmt, ...)
+	__printf(2, 3);
+#define panic(...) panic_at(__builtin_return_address(0), __VA_ARGS__)
+
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+void *memmove(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+
+#endif

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Check results in KTAP form (Documentation/dev-tools/ktap.rst in Linux):
+ * "ok N name", "not ok N name # reason", "ok N name # SKIP reason". The
+ * plan line comes last because the number of checks depends on the run.
+ */
+#ifndef VAMAP_KTAP_H
+#define VAMAP_KTAP_H
+
+#include "types.h"
+
+void ktap_begin(void);
+/* One result; @fmt (may be NULL) explains a failure or adds a note. */
+void ktap_result(bool ok, const char *name, const char *fmt, ...)
+	__printf(3, 4);
+void ktap_skip(const char *name, const char *fmt, ...) __printf(2, 3);
+/* Print the plan and the summary line; true if nothing failed. */
+bool ktap_end(void);
+
+#endif

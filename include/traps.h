@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* CPU exceptions: the frame kernel/entry.asm builds and the C handler. */
+#ifndef VAMAP_TRAPS_H
+#define VAMAP_TRAPS_H
+
+#include "types.h"
+
+/* In memory order from the stack pointer the stub passes upward. */
+struct trap_frame {
+	u64 r15, r14, r13, r12, r11, r10, r9, r8;
+	u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	u64 vector, error;
+	u64 rip, cs, rflags, rsp, ss; /* pushed by the CPU */
+};
+
+compile_assert(trap_frame_layout, sizeof(struct trap_frame) == 22 * 8);
+
+#define X86_TRAP_BP 3
+#define X86_TRAP_GP 13
+#define X86_TRAP_PF 14
+
+/*
+ * Expect one exception of @vector: when it arrives it is recorded (not
+ * reported as fatal) and execution resumes after the faulting instruction
+ * when it is a trap (#BP), or at @resume when non-zero. Cleared on use.
+ */
+void trap_expect(unsigned int vector, u64 resume);
+
+/* What the last expected exception recorded; false if none came. */
+bool trap_expected_seen(u64 *error, u64 *cr2);
+
+void trap_handler(struct trap_frame *f);
+
+#endif

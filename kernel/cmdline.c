@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Command-line parsing, shared by the stub and the kernel (see cmdline.h).
+ * Self-contained on purpose: the stub links it against gnu-efi, the kernel
+ * against its own library, the host tests against libc.
+ */
+#include "cmdline.h"
+
+static const struct {
+	const char *name;
+	u32 bit;
+} test_knobs[] = {
+	{ "stale-mapkey", TEST_STALE_MAPKEY },
+	{ "pagefault", TEST_PAGE_FAULT },
+	{ "gpfault", TEST_GP_FAULT },
+};
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Does the word [w, w+n) equal the NUL-terminated @s? */
+static bool word_is(const char *w, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != w[i])
+			return false;
+	return s[n] == '\0';
+}
+
+static char lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+static bool ends_with_efi(const char *w, size_t n)
+{
+	return n > 4 && w[n - 4] == '.' && lower(w[n - 3]) == 'e' &&
+	       lower(w[n - 2]) == 'f' && lower(w[n - 1]) == 'i';
+}
+
+const char *cmdline_skip_argv0(const char *line)
+{
+	const char *w = line;
+	size_t n = 0;
+	size_t i;
+
+	while (is_blank(*w))
+		w++;
+	while (w[n] && !is_blank(w[n]))
+		n++;
+	if (n == 0)
+		return w;
+	for (i = 0; i < n; i++)
+		if (w[i] == '=')
+			return w; /* key=value: an option, not a path */
+	for (i = 0; i < n; i++)
+		if (w[i] == '\\')
+			goto skip;
+	if (!ends_with_efi(w, n))
+		return w;
+skip:
+	w += n;
+	while (is_blank(*w))
+		w++;
+	return w;
+}
+
+const char *cmdline_test_knob_name(u32 bit)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(test_knobs); i++)
+		if (test_knobs[i].bit == bit)
+			return test_knobs[i].name;
+	return NULL;
+}
+
+/* Append "<what> '<word>'" to the problem list, truncating safely. */
+static void problem(struct options *opt, unsigned int *count, const char *what,
+		    const char *w, size_t n)
+{
+	char *p;
+	size_t room = CMDLINE_PROBLEM_LEN - 1;
+	size_t k = 0;
+
+	if (opt->nr_problems < CMDLINE_MAX_PROBLEMS) {
+		p = opt->problems[opt->nr_problems++];
+		while (*what && k < room)
+			p[k++] = *what++;
+		if (k < room)
+			p[k++] = ' ';
+		if (k < room)
+			p[k++] = '\'';
+		while (n-- && k < room)
+			p[k++] = *w++;
+		if (k < room)
+			p[k++] = '\'';
+		p[k] = '\0';
+	}
+	(*count)++;
+}
+
+/* Parse a comma-separated knob list into @bits; false on an unknown name. */
+static bool parse_knobs(const char *v, size_t n, u32 *bits, const char **bad,
+			size_t *badn)
+{
+	while (n) {
+		size_t len = 0, i;
+		bool found = false;
+
+		while (len < n && v[len] != ',')
+			len++;
+		for (i = 0; i < ARRAY_SIZE(test_knobs); i++) {
+			if (len && word_is(v, len, test_knobs[i].name)) {
+				*bits |= test_knobs[i].bit;
+				found = true;
+			}
+		}
+		if (!found) {
+			*bad = v;
+			*badn = len;
+			return false;
+		}
+		v += len;
+		n -= len;
+		if (n) { /* skip the comma */
+			v++;
+			n--;
+			if (!n) { /* trailing comma: an empty knob name */
+				*bad = v;
+				*badn = 0;
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+static void reset(struct options *opt)
+{
+	u8 *p = (u8 *)opt;
+	size_t i;
+
+	for (i = 0; i < sizeof(*opt); i++)
+		p[i] = 0;
+	opt->exit = EXIT_HALT;
+}
+
+unsigned int cmdline_parse(const char *line, struct options *opt)
+{
+	unsigned int count = 0;
+	const char *w = line;
+
+	reset(opt);
+	for (;;) {
+		size_t n = 0, klen = 0;
+		const char *val;
+		size_t vlen;
+
+		while (is_blank(*w))
+			w++;
+		if (!*w)
+			break;
+		while (w[n] && !is_blank(w[n]))
+			n++;
+		while (klen < n && w[klen] != '=')
+			klen++;
+		val = w + klen + (klen < n);
+		vlen = klen < n ? n - klen - 1 : 0;
+
+		if (word_is(w, klen, "exit") && klen < n) {
+			if (word_is(val, vlen, "halt"))
+				opt->exit = EXIT_HALT;
+			else if (word_is(val, vlen, "qemu"))
+				opt->exit = EXIT_QEMU;
+			else
+				problem(opt, &count, "bad value for exit:", w, n);
+		} else if (word_is(w, klen, "test") && klen < n) {
+			const char *bad = NULL;
+			size_t badn = 0;
+			u32 bits = 0;
+
+			if (vlen && parse_knobs(val, vlen, &bits, &bad, &badn))
+				opt->test |= bits;
+			else
+				problem(opt, &count, "unknown test knob in", w, n);
+		} else if (word_is(w, n, "verbose")) {
+			opt->verbose = true;
+		} else {
+			problem(opt, &count, "unknown option", w, n);
+		}
+		w += n;
+	}
+	return count;
+}

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kernel's log: a 16550 UART on COM1 and QEMU's debugcon. Each channel
+ * is used only if it answers a probe, so the same kernel runs on a board
+ * without a serial port. Nothing here waits without a bound.
+ */
+#include "exitcode.h"
+#include "kernel.h"
+#include "printf.h"
+#include "x86.h"
+
+#define COM1 0x3f8
+#define UART_THR 0
+#define UART_IER 1
+#define UART_FCR 2
+#define UART_LCR 3
+#define UART_MCR 4
+#define UART_LSR 5
+#define UART_SCR 7
+#define LSR_THRE 0x20
+#define UART_SPIN_LIMIT 100000
+
+struct options kopt;
+
+static bool have_uart, have_debugcon;
+
+/* A UART answers through its scratch register; a floating bus does not. */
+static bool uart_probe(void)
+{
+	outb(COM1 + UART_SCR, 0xa5);
+	if (inb(COM1 + UART_SCR) != 0xa5)
+		return false;
+	outb(COM1 + UART_SCR, 0x5a);
+	return inb(COM1 + UART_SCR) == 0x5a;
+}
+
+void console_init(void)
+{
+	have_debugcon = debugcon_present();
+	have_uart = uart_probe();
+	if (!have_uart)
+		return;
+	outb(COM1 + UART_IER, 0x00);	/* no interrupts */
+	outb(COM1 + UART_LCR, 0x80);	/* DLAB: divisor follows */
+	outb(COM1 + 0, 0x01);		/* 115200 baud */
+	outb(COM1 + 1, 0x00);
+	outb(COM1 + UART_LCR, 0x03);	/* 8N1 */
+	outb(COM1 + UART_FCR, 0xc7);	/* FIFOs on, cleared */
+	outb(COM1 + UART_MCR, 0x03);	/* DTR, RTS */
+}
+
+static void uart_putc(char c)
+{
+	unsigned int spin = UART_SPIN_LIMIT;
+
+	while (!(inb(COM1 + UART_LSR) & LSR_THRE) && --spin)
+		;
+	outb(COM1 + UART_THR, (u8)c);
+}
+
+static void console_write(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (have_uart) {
+			if (s[i] == '\n')
+				uart_putc('\r');
+			uart_putc(s[i]);
+		}
+		if (have_debugcon)
+			outb(DEBUGCON_PORT, (u8)s[i]);
+	}
+}
+
+void kvprintf(const char *fmt, va_list ap)
+{
+	char line[512];
+	int n = kvsnprintf(line, sizeof(line), fmt, ap);
+
+	console_write(line, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}
+
+void kprintf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+}
+
+__noreturn void kernel_exit(u8 code)
+{
+	cli();
+	if (kopt.exit == EXIT_QEMU)
+		outb(QEMU_EXIT_PORT, code);
+	kprintf("vamap: halted\n");
+	for (;;)
+		hlt();
+}
+
+__noreturn void panic_at(const void *caller, const char *fmt, ...)
+{
+	va_list ap;
+
+	kprintf("PANIC: ");
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+	kprintf("\nPANIC: called from %p\n", caller);
+	kernel_exit(VAMAP_EXIT_FAULT);
+}

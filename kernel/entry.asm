@@ -1,0 +1,246 @@
+; SPDX-License-Identifier: MIT
+;
+; Kernel entry.
+;
+; Expects (from boot/stub.c): 64-bit long mode, CR3 = init_pg_dir (kernel at
+; its link address, RAM 1:1), RDI = physical address of boot_info, interrupts
+; off, the firmware's GDT, IDT and stack still loaded.
+;
+; Leaves, before any C runs: our own stack, our own GDT with a TSS (IST1 is
+; a separate stack for #DF, NMI and #MC, so a kernel stack overflow cannot
+; turn into a triple fault), our own IDT with all 32 exception vectors, then
+; calls kmain(boot_info_phys, entry_tsc). kmain never returns.
+;
+; Also holds the exception stubs: each pushes a uniform frame (a zero for
+; vectors without an error code, then the vector number) and enters
+; trap_handler(struct trap_frame *) in kernel/traps.c.
+
+bits 64
+default rel
+
+%define KERNEL_CS 0x08
+%define KERNEL_DS 0x10
+%define TSS_SEL   0x18
+%define BOOT_STACK_SIZE  16384
+%define IST_STACK_SIZE   8192
+
+extern kmain
+extern trap_handler
+
+section .text.entry
+global _start
+_start:
+	cli
+	cld
+	rdtsc				; entry timestamp, before anything else
+	shl rdx, 32
+	or rax, rdx
+	mov r12, rax
+	mov r13, rdi			; boot_info physical address
+	lea rsp, [boot_stack_top]
+	xor ebp, ebp
+
+	; TSS descriptor base (SDM vol. 3A, 8.2.3: 16-byte system descriptor)
+	lea rax, [tss]
+	lea rdi, [gdt + TSS_SEL]
+	mov word [rdi + 0], tss_end - tss - 1
+	mov [rdi + 2], ax		; base 15:0
+	shr rax, 16
+	mov [rdi + 4], al		; base 23:16
+	mov byte [rdi + 5], 0x89	; present, 64-bit TSS (available)
+	mov byte [rdi + 6], 0
+	mov [rdi + 7], ah		; base 31:24
+	shr rax, 16
+	mov [rdi + 8], eax		; base 63:32
+	mov dword [rdi + 12], 0
+	lea rax, [ist1_stack_top]
+	mov [tss + 36], rax		; IST1
+	mov word [tss + 102], tss_end - tss	; no I/O bitmap
+
+	lgdt [gdt_desc]
+	push KERNEL_CS
+	lea rax, [.reload_cs]
+	push rax
+	o64 retf
+.reload_cs:
+	mov ax, KERNEL_DS
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	xor eax, eax
+	mov fs, ax
+	mov gs, ax
+	mov ax, TSS_SEL
+	ltr ax
+
+	; IDT: 32 interrupt gates, DPL 0. #NMI (2), #DF (8), #MC (18) on IST1.
+	lea rsi, [isr_table]
+	lea rdi, [idt]
+	xor ecx, ecx
+.gate:
+	mov rax, [rsi + rcx * 8]
+	mov [rdi], ax			; offset 15:0
+	mov word [rdi + 2], KERNEL_CS
+	xor edx, edx
+	cmp ecx, 2
+	je .ist
+	cmp ecx, 8
+	je .ist
+	cmp ecx, 18
+	jne .noist
+.ist:
+	mov edx, 1
+.noist:
+	mov [rdi + 4], dl		; IST index
+	mov byte [rdi + 5], 0x8e	; present, interrupt gate
+	shr rax, 16
+	mov [rdi + 6], ax		; offset 31:16
+	shr rax, 16
+	mov [rdi + 8], eax		; offset 63:32
+	mov dword [rdi + 12], 0
+	add rdi, 16
+	inc ecx
+	cmp ecx, 32
+	jne .gate
+	lidt [idt_desc]
+
+	mov rdi, r13
+	mov rsi, r12
+	call kmain
+.hang:
+	cli
+	hlt
+	jmp .hang
+
+; ---------------------------------------------------------------------------
+; Exception stubs.
+
+%macro ISR_NOERR 1
+isr%1:
+	push 0
+	push %1
+	jmp isr_common
+%endmacro
+
+%macro ISR_ERR 1
+isr%1:
+	push %1
+	jmp isr_common
+%endmacro
+
+section .text
+ISR_NOERR 0
+ISR_NOERR 1
+ISR_NOERR 2
+ISR_NOERR 3
+ISR_NOERR 4
+ISR_NOERR 5
+ISR_NOERR 6
+ISR_NOERR 7
+ISR_ERR   8
+ISR_NOERR 9
+ISR_ERR   10
+ISR_ERR   11
+ISR_ERR   12
+ISR_ERR   13
+ISR_ERR   14
+ISR_NOERR 15
+ISR_NOERR 16
+ISR_ERR   17
+ISR_NOERR 18
+ISR_NOERR 19
+ISR_NOERR 20
+ISR_ERR   21
+ISR_NOERR 22
+ISR_NOERR 23
+ISR_NOERR 24
+ISR_NOERR 25
+ISR_NOERR 26
+ISR_NOERR 27
+ISR_NOERR 28
+ISR_ERR   29
+ISR_ERR   30
+ISR_NOERR 31
+
+; The CPU aligned RSP to 16 before pushing its 5-quadword frame (SDM vol.
+; 3A, 7.14.2); with error code, vector and 15 registers that makes 22
+; quadwords, so RSP is 16-byte aligned again at the call.
+isr_common:
+	push rax
+	push rbx
+	push rcx
+	push rdx
+	push rsi
+	push rdi
+	push rbp
+	push r8
+	push r9
+	push r10
+	push r11
+	push r12
+	push r13
+	push r14
+	push r15
+	mov rdi, rsp
+	cld
+	call trap_handler
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rbp
+	pop rdi
+	pop rsi
+	pop rdx
+	pop rcx
+	pop rbx
+	pop rax
+	add rsp, 16
+	iretq
+
+section .rodata
+align 8
+isr_table:
+%assign i 0
+%rep 32
+	dq isr %+ i
+%assign i i + 1
+%endrep
+
+section .data
+align 16
+gdt:
+	dq 0				; null
+	dq 0x00af9a000000ffff		; 0x08: code, 64-bit, DPL 0
+	dq 0x00cf92000000ffff		; 0x10: data, DPL 0
+	dq 0, 0				; 0x18: TSS, filled at entry
+gdt_end:
+gdt_desc:
+	dw gdt_end - gdt - 1
+	dq gdt
+align 16
+idt_desc:
+	dw 32 * 16 - 1
+	dq idt
+
+section .bss
+alignb 16
+tss:
+	resb 104
+tss_end:
+alignb 16
+idt:
+	resb 32 * 16
+alignb 4096
+boot_stack:
+	resb BOOT_STACK_SIZE
+boot_stack_top:
+ist1_stack:
+	resb IST_STACK_SIZE
+ist1_stack_top:
+
+section .note.GNU-stack noalloc noexec nowrite progbits

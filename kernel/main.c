@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kmain: the boot order. Each step prints its section of the report; the
+ * checks end in KTAP lines and one summary line, and the run ends through
+ * kernel_exit() with the matching exit code.
+ */
+#include "boot_info.h"
+#include "efi_memdesc.h"
+#include "exitcode.h"
+#include "kernel.h"
+#include "ktap.h"
+#include "layout.h"
+#include "traps.h"
+#include "x86.h"
+
+#define VAMAP_VERSION "0.1"
+
+/* Where test=pagefault reads: inside the EFI slot, which no kernel table
+ * ever maps (layout.h). */
+#define TEST_UNMAPPED_VA (EFI_SLOT_BASE + 0x1000)
+/* Where test=gpfault reads: bit 63 set, bits 62:47 not, so not canonical
+ * (SDM vol. 1, 3.3.7.1) and a #GP rather than a #PF. */
+#define TEST_NONCANONICAL_VA 0x8000000000000000ULL
+
+static const char *const cmdline_sources[] = {
+	[CMDLINE_NONE] = "none",
+	[CMDLINE_LOAD_OPTIONS] = "LoadOptions",
+	[CMDLINE_FILE] = "\\vamap\\cmdline.txt",
+};
+
+static const char *const fb_formats[] = {
+	[FB_NONE] = "none", [FB_RGBX] = "RGBX", [FB_BGRX] = "BGRX",
+	[FB_BITMASK] = "bitmask",
+};
+
+static u64 t_kernel_entry;
+
+/* A boot_info we can read at all: ours, a version we know, not truncated. */
+static bool boot_info_usable(const struct boot_info *bi, const char **why)
+{
+	if (!bi)
+		*why = "no boot_info pointer";
+	else if (bi->magic != BOOT_INFO_MAGIC)
+		*why = "bad magic";
+	else if (bi->version != BOOT_INFO_VERSION)
+		*why = "unknown version";
+	else if (bi->size < sizeof(*bi))
+		*why = "smaller than this kernel's struct";
+	else
+		return true;
+	return false;
+}
+
+static void print_addr(const char *what, u64 pa)
+{
+	if (pa)
+		kprintf("%-24s %p\n", what, (void *)pa);
+	else
+		kprintf("%-24s none\n", what);
+}
+
+static void print_boot_info(const struct boot_info *bi)
+{
+	const struct boot_framebuffer *fb = &bi->fb;
+	unsigned int i;
+
+	kprintf("== boot_info\n");
+	kprintf("%-24s version %u, %u bytes at %p\n", "boot_info:", bi->version,
+		bi->size, (void *)bi);
+	kprintf("%-24s \"%s\" (from %s)\n", "cmdline:", bi->cmdline,
+		bi->cmdline_source < ARRAY_SIZE(cmdline_sources)
+			? cmdline_sources[bi->cmdline_source]
+			: "?");
+	for (i = 0; i < kopt.nr_problems; i++)
+		kprintf("%-24s %s, ignored\n", "cmdline:", kopt.problems[i]);
+	print_addr("system table:", bi->system_table);
+	print_addr("ACPI 2.0 RSDP:", bi->acpi_rsdp);
+	print_addr("SMBIOS:", bi->smbios);
+	print_addr("SMBIOS3:", bi->smbios3);
+	print_addr("memory attributes table:", bi->mem_attr_table);
+	if (fb->format != FB_NONE)
+		kprintf("%-24s %ux%u stride %u %s at %p (%lu KiB)\n",
+			"framebuffer:", fb->width, fb->height, fb->stride,
+			fb->format < ARRAY_SIZE(fb_formats) ? fb_formats[fb->format]
+							    : "?",
+			(void *)fb->base, (unsigned long)(fb->size >> 10));
+	else
+		kprintf("%-24s none\n", "framebuffer:");
+	kprintf("%-24s phys %p virt %p size 0x%lx entry %p\n", "kernel:",
+		(void *)bi->kernel_phys, (void *)bi->kernel_virt,
+		(unsigned long)bi->kernel_size, (void *)bi->kernel_entry);
+	kprintf("%-24s %p size 0x%lx\n", "stub image:", (void *)bi->stub_base,
+		(unsigned long)bi->stub_size);
+	kprintf("%-24s %p, %u table pages, RAM 1:1 below %p\n", "init_pg_dir:",
+		(void *)bi->init_pg_dir, bi->init_pg_pages,
+		(void *)bi->identity_map_end);
+	kprintf("%-24s %s\n", "1 GiB pages:", bi->cpu_has_1g_pages ? "yes" : "no");
+	kprintf("%-24s %u attempt%s\n", "ExitBootServices:", bi->ebs_attempts,
+		bi->ebs_attempts == 1 ? "" : "s");
+	kprintf("%-24s %lu kHz\n", "TSC:", (unsigned long)bi->tsc_khz);
+}
+
+static void print_memmap(const struct boot_info *bi)
+{
+	u64 n = bi->memmap_size / bi->memmap_desc_size, i;
+
+	kprintf("== memory map (%lu descriptors, desc_size %lu, version %u)\n",
+		(unsigned long)n, (unsigned long)bi->memmap_desc_size,
+		bi->memmap_desc_version);
+	for (i = 0; i < n; i++) {
+		const struct efi_memory_desc *d = efi_memdesc_at(
+			(const void *)bi->memmap, bi->memmap_desc_size, i);
+		char attr[96], size[24];
+
+		efi_attr_string(d->attribute, attr, sizeof(attr));
+		efi_size_string(d->num_pages << EFI_PAGE_SHIFT, size, sizeof(size));
+		kprintf("mem%03lu %-12s 0x%016lx-0x%016lx %7s [%s]\n",
+			(unsigned long)i, efi_memory_type_name(d->type),
+			(unsigned long)d->phys_start,
+			(unsigned long)(d->phys_start +
+					(d->num_pages << EFI_PAGE_SHIFT) - 1),
+			size, attr);
+	}
+}
+
+/* A shape the kernel can step through; full validation is mm/'s job. */
+static bool memmap_walkable(const struct boot_info *bi, const char **why)
+{
+	if (!bi->memmap || !bi->memmap_size)
+		*why = "no memory map";
+	else if (bi->memmap_desc_size < sizeof(struct efi_memory_desc))
+		*why = "desc_size smaller than a descriptor";
+	else if (bi->memmap_desc_size % 8)
+		*why = "desc_size not a multiple of 8";
+	else if (bi->memmap_size % bi->memmap_desc_size)
+		*why = "map size not a multiple of desc_size";
+	else
+		return true;
+	return false;
+}
+
+static void inject_faults(void)
+{
+	if (kopt.test & TEST_PAGE_FAULT) {
+		kprintf("test: reading unmapped %p (expect #PF)\n",
+			(void *)TEST_UNMAPPED_VA);
+		(void)*(volatile u64 *)TEST_UNMAPPED_VA;
+	}
+	if (kopt.test & TEST_GP_FAULT) {
+		kprintf("test: reading non-canonical %p (expect #GP)\n",
+			(void *)TEST_NONCANONICAL_VA);
+		(void)*(volatile u64 *)TEST_NONCANONICAL_VA;
+	}
+}
+
+/* An int3 must come back: the IDT, the stubs and iretq all work. */
+static void check_idt(void)
+{
+	trap_expect(X86_TRAP_BP, 0);
+	__asm__ volatile("int3");
+	ktap_result(trap_expected_seen(NULL, NULL), "boot.idt",
+		    trap_expected_seen(NULL, NULL) ? NULL : "int3 not delivered");
+}
+
+static u64 us(const struct boot_info *bi, u64 from, u64 to)
+{
+	return bi->tsc_khz ? (to - from) * 1000 / bi->tsc_khz : 0;
+}
+
+static void print_phase(const struct boot_info *bi, const char *name,
+			u64 from, u64 to)
+{
+	u64 t = us(bi, from, to);
+
+	kprintf("phase: %-36s %6lu.%03lu ms\n", name, (unsigned long)(t / 1000),
+		(unsigned long)(t % 1000));
+}
+
+static void print_phases(const struct boot_info *bi, u64 t_end)
+{
+	kprintf("== boot phases (TSC %lu kHz)\n", (unsigned long)bi->tsc_khz);
+	print_phase(bi, "stub entry -> ExitBootServices", bi->ts.stub_entry,
+		    bi->ts.before_ebs);
+	print_phase(bi, "ExitBootServices", bi->ts.before_ebs, bi->ts.after_ebs);
+	print_phase(bi, "ExitBootServices -> kernel entry", bi->ts.after_ebs,
+		    t_kernel_entry);
+	print_phase(bi, "kernel entry -> report", t_kernel_entry, t_end);
+}
+
+__noreturn void kmain(u64 boot_info_phys, u64 entry_tsc);
+
+__noreturn void kmain(u64 boot_info_phys, u64 entry_tsc)
+{
+	/* On init_pg_dir RAM is mapped 1:1, so the physical address works. */
+	const struct boot_info *bi = (const void *)boot_info_phys;
+	const char *why;
+	u64 t_end;
+	bool ok;
+
+	t_kernel_entry = entry_tsc;
+	console_init();
+	kprintf("vamap %s: UEFI runtime services in a mapping we own\n",
+		VAMAP_VERSION);
+	if (!boot_info_usable(bi, &why)) {
+		kprintf("boot: boot_info at %p unusable: %s\n", (void *)bi, why);
+		kernel_exit(VAMAP_EXIT_FAULT);
+	}
+	cmdline_parse(bi->cmdline, &kopt);
+	print_boot_info(bi);
+	if (memmap_walkable(bi, &why))
+		print_memmap(bi);
+	else
+		kprintf("== memory map unusable: %s\n", why);
+
+	inject_faults();
+
+	kprintf("== checks\n");
+	ktap_begin();
+	ktap_result(true, "boot.info", NULL);
+	if (memmap_walkable(bi, &why))
+		ktap_result(true, "boot.memmap", NULL);
+	else
+		ktap_result(false, "boot.memmap", "%s", why);
+	ktap_result(kopt.nr_problems == 0, "boot.cmdline",
+		    kopt.nr_problems ? "%u unknown or bad words" : NULL,
+		    kopt.nr_problems);
+	ktap_result(bi->ebs_attempts >= 1 &&
+			    (bi->ebs_attempts == 1) ==
+				    !(bi->test_flags & TEST_STALE_MAPKEY),
+		    "boot.exit_boot_services", "%u attempt%s", bi->ebs_attempts,
+		    bi->ebs_attempts == 1 ? "" : "s");
+	check_idt();
+	t_end = rdtsc();
+	ktap_result(bi->ts.stub_entry < bi->ts.before_ebs &&
+			    bi->ts.before_ebs <= bi->ts.after_ebs &&
+			    bi->ts.after_ebs <= t_kernel_entry &&
+			    t_kernel_entry < t_end,
+		    "boot.timestamps", NULL);
+	print_phases(bi, t_end);
+	ok = ktap_end();
+	kernel_exit(ok ? VAMAP_EXIT_PASS : VAMAP_EXIT_FAIL);
+}

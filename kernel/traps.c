@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Exception handling. An unexpected exception prints everything needed to
+ * find it (vector, error code decoded, RIP, CR2, CR3, registers) and ends
+ * the run with VAMAP_EXIT_FAULT; it never returns into the code that
+ * faulted, and a fault inside this handler stops at once instead of
+ * recursing into a triple fault.
+ */
+#include "exitcode.h"
+#include "kernel.h"
+#include "traps.h"
+#include "x86.h"
+
+static const char *const names[32] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
+	"#OF overflow", "#BR bound range", "#UD invalid opcode",
+	"#NM device not available", "#DF double fault",
+	"coprocessor segment overrun", "#TS invalid TSS",
+	"#NP segment not present", "#SS stack fault",
+	"#GP general protection", "#PF page fault", "reserved 15",
+	"#MF x87 error", "#AC alignment check", "#MC machine check",
+	"#XM SIMD error", "#VE virtualization", "#CP control protection",
+	"reserved 22", "reserved 23", "reserved 24", "reserved 25",
+	"reserved 26", "reserved 27", "#HV hypervisor injection",
+	"#VC VMM communication", "#SX security", "reserved 31",
+};
+
+static struct {
+	bool armed;
+	unsigned int vector;
+	u64 resume;
+	bool seen;
+	u64 error, cr2;
+} expect;
+
+static unsigned int depth;
+
+void trap_expect(unsigned int vector, u64 resume)
+{
+	expect.armed = true;
+	expect.vector = vector;
+	expect.resume = resume;
+	expect.seen = false;
+}
+
+bool trap_expected_seen(u64 *error, u64 *cr2)
+{
+	if (error)
+		*error = expect.error;
+	if (cr2)
+		*cr2 = expect.cr2;
+	return expect.seen;
+}
+
+/* SDM vol. 3A, figure 4-12: page-fault error code. */
+static void print_pf_error(u64 e)
+{
+	kprintf(" [%s, %s, %s%s%s]", e & 1 ? "protection" : "not-present",
+		e & 2 ? "write" : "read", e & 4 ? "user" : "kernel",
+		e & 8 ? ", reserved-bit" : "", e & 16 ? ", fetch" : "");
+}
+
+static void report(const struct trap_frame *f)
+{
+	const char *name = f->vector < 32 ? names[f->vector] : "interrupt";
+
+	kprintf("EXCEPTION: %s (vector %lu) error 0x%lx", name, f->vector,
+		f->error);
+	if (f->vector == X86_TRAP_PF)
+		print_pf_error(f->error);
+	kprintf("\n");
+	kprintf("  rip %p  cs 0x%lx  rflags 0x%lx\n", (void *)f->rip, f->cs,
+		f->rflags);
+	kprintf("  cr2 %p  cr3 %p\n", (void *)read_cr2(), (void *)read_cr3());
+	kprintf("  rsp %p  rbp %p\n", (void *)f->rsp, (void *)f->rbp);
+	kprintf("  rax %p  rbx %p  rcx %p\n", (void *)f->rax, (void *)f->rbx,
+		(void *)f->rcx);
+	kprintf("  rdx %p  rsi %p  rdi %p\n", (void *)f->rdx, (void *)f->rsi,
+		(void *)f->rdi);
+}
+
+void trap_handler(struct trap_frame *f)
+{
+	if (depth++) {
+		kprintf("EXCEPTION: vector %lu at rip %p while handling an "
+			"exception; stopping\n", f->vector, (void *)f->rip);
+		kernel_exit(VAMAP_EXIT_FAULT);
+	}
+	if (expect.armed && f->vector == expect.vector) {
+		expect.armed = false;
+		expect.seen = true;
+		expect.error = f->error;
+		expect.cr2 = f->vector == X86_TRAP_PF ? read_cr2() : 0;
+		if (expect.resume)
+			f->rip = expect.resume;
+		depth--;
+		return;
+	}
+	report(f);
+	kernel_exit(VAMAP_EXIT_FAULT);
+}
