@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: MIT
+"""The boot-test matrix: one entry per configuration, one golden log each
+(tests/golden/NAME.log).
+
+  name     the golden log's name
+  efi      which image (default build/vamap.efi)
+  machine, mem, smp, cpu, extra  QEMU settings (tools/qemu.py)
+  boot     "fat" (EFI/BOOT/BOOTX64.EFI, command line in vamap/cmdline.txt)
+           or "kernel" (-kernel EFI -append CMDLINE)
+  cmdline  vamap's command line
+  expect   the exit QEMU must report: pass, fail, fault, stub-error
+  timeout  total seconds (default 180); silence  seconds without output
+"""
+
+DEFAULT = dict(efi="build/vamap.efi", machine="q35", mem="2G", smp=1,
+               cpu=None, extra=(), boot="fat", cmdline="exit=qemu",
+               expect="pass", timeout=180, silence=60)
+
+CONFIGS = [
+    dict(name="q35-2g"),
+    dict(name="pc-128m", machine="pc", mem="128M"),
+    dict(name="q35-8g", mem="8G"),
+    dict(name="kernel-append", boot="kernel", cmdline="exit=qemu verbose"),
+    # The stub makes the first ExitBootServices key stale on purpose; the
+    # log must show the retry and the boot must still pass.
+    dict(name="stale-mapkey", cmdline="exit=qemu test=stale-mapkey"),
+    # Deliberate faults: the handler's report, then the fault exit code.
+    dict(name="pagefault", cmdline="exit=qemu test=pagefault", expect="fault"),
+    dict(name="gpfault", cmdline="exit=qemu test=gpfault", expect="fault"),
+    # A build whose embedded kernel has a segment outside the image: the
+    # stub must refuse it with a message and never jump.
+    dict(name="badelf", efi="build/vamap-badelf.efi", expect="stub-error"),
+    # Words the parser does not know: named in the log, a failed check,
+    # and the boot goes on to its report.
+    dict(name="bad-cmdline", cmdline="exit=qemu bogus test=nosuchknob",
+         expect="fail"),
+]
+
+
+def configs():
+    return [dict(DEFAULT, **c) for c in CONFIGS]

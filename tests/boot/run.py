@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Boot tests: boot each configuration in QEMU+OVMF, mask what legitimately
+varies in our own log, diff it against tests/golden/NAME.log and check the
+exit code. One line per configuration, then "boot: N passed, N failed".
+
+--update rewrites the golden logs instead of comparing (make golden); it
+still refuses a configuration whose exit code is not the expected one.
+"""
+import argparse
+import concurrent.futures
+import difflib
+import os
+import re
+import subprocess
+import sys
+import time
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(TOP, "tools"))
+sys.path.insert(0, os.path.dirname(__file__))
+import qemu  # noqa: E402
+from configs import configs  # noqa: E402
+
+# What varies between runs of the same build, or between builds, and why.
+# Everything else in the log must match the golden log exactly.
+MASKS = [
+    # General registers in a fault report hold whatever the build left
+    # there: for people, not for the diff.
+    (re.compile(r"^(  r(?:ax|dx|sp) .*)"),
+     lambda m: re.sub(r"0x[0-9a-f]{16}", "0x################", m.group(1))),
+    # Physical addresses (and small values printed the same way): placement
+    # depends on the firmware, the image size and the RAM size.
+    (re.compile(r"\b0x0000[0-9a-f]{12}\b"), "0x0000############"),
+    # Addresses inside the kernel image (RIPs, the stack) move with every
+    # build; the link base itself and layout constants do not.
+    (re.compile(r"\b0xffffffff8(?!0000000\b)[0-9a-f]{7}\b"),
+     "0xffffffff8#######"),
+    # Image sizes change with every code change.
+    (re.compile(r"\bsize 0x[0-9a-f]+\b"), "size 0x#"),
+    # Times and the TSC rate depend on the host.
+    (re.compile(r"\b\d+\.\d{3} ms\b"), "#.### ms"),
+    (re.compile(r"\b\d+ kHz\b"), "# kHz"),
+    # The sizes of the regions the stub allocates from, and of the free
+    # memory around them, shift with the image size.
+    (re.compile(r"^(mem\d+ (?:Conventional|LoaderCode|LoaderData) +"
+                r"0x[0-9a-f#]+-0x[0-9a-f#]+) +\d+[KMGT]"), r"\1 #"),
+]
+
+
+def mask(text):
+    out = []
+    for line in text.splitlines():
+        for rx, rep in MASKS:
+            line = rx.sub(rep, line)
+        out.append(line)
+    return "\n".join(out) + "\n" if out else ""
+
+
+def size_of(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def boot(cfg, workroot):
+    """Run one configuration; returns (status name, masked log, detail)."""
+    work = os.path.join(workroot, cfg["name"])
+    os.makedirs(work, exist_ok=True)
+    dbg = os.path.join(work, "debug.log")
+    ser = os.path.join(work, "serial.log")
+    for f in (dbg, ser):
+        if os.path.exists(f):
+            os.unlink(f)
+    argv = qemu.argv(os.path.join(TOP, cfg["efi"]), work, cfg["machine"],
+                     cfg["mem"], cfg["smp"], cfg["boot"], cfg["cmdline"],
+                     cpu=cfg["cpu"], extra=cfg["extra"],
+                     serial=f"file:{ser}", debugcon=dbg)
+    with open(os.path.join(work, "qemu.cmd"), "w") as f:
+        f.write(" ".join(argv) + "\n")
+    start = last_change = time.monotonic()
+    last_size = -1
+    detail = ""
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL,
+                         stderr=open(os.path.join(work, "qemu.err"), "w"))
+    while p.poll() is None:
+        time.sleep(0.2)
+        now = time.monotonic()
+        size = size_of(dbg) + size_of(ser)
+        if size != last_size:
+            last_size, last_change = size, now
+        if now - start > cfg["timeout"]:
+            detail = f"timeout: still running after {cfg['timeout']} s"
+        elif now - last_change > cfg["silence"]:
+            detail = f"timeout: no output for {cfg['silence']} s"
+        if detail:
+            p.kill()
+            p.wait()
+            break
+    elapsed = time.monotonic() - start
+    status = "timeout" if detail else qemu.exit_name(p.returncode)
+    try:
+        log = open(dbg, errors="replace").read()
+    except OSError:
+        log = ""
+    masked = mask(log)
+    with open(os.path.join(work, "masked.log"), "w") as f:
+        f.write(masked)
+    return status, masked, detail, elapsed
+
+
+def judge(cfg, result, update):
+    status, masked, detail, elapsed = result
+    golden = os.path.join(TOP, "tests", "golden", cfg["name"] + ".log")
+    problems = []
+    if status != cfg["expect"]:
+        problems.append(f"exit {status}, expected {cfg['expect']}"
+                        + (f" ({detail})" if detail else ""))
+    diff = []
+    if update and not problems:
+        with open(golden, "w") as f:
+            f.write(masked)
+    else:
+        try:
+            want = open(golden).read()
+        except OSError:
+            want = ""
+            problems.append(f"no golden log {os.path.relpath(golden, TOP)}"
+                            " (make golden)")
+        if want and want != masked:
+            diff = list(difflib.unified_diff(
+                want.splitlines(), masked.splitlines(),
+                "golden/" + cfg["name"] + ".log", "this boot", lineterm="",
+                n=2))
+            problems.append("log differs from the golden log")
+    return problems, diff, elapsed
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--update", action="store_true",
+                    help="rewrite the golden logs (make golden)")
+    ap.add_argument("--summary", help="write 'passed failed' to this file")
+    ap.add_argument("--workdir", default=os.path.join(TOP, "build", "boot"))
+    ap.add_argument("only", nargs="*", help="configuration names to run")
+    a = ap.parse_args()
+
+    cfgs = [c for c in configs() if not a.only or c["name"] in a.only]
+    unknown = set(a.only) - {c["name"] for c in cfgs}
+    if unknown:
+        sys.exit("boot: unknown configuration " + ", ".join(sorted(unknown)))
+    passed = failed = 0
+    with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
+        futs = {pool.submit(boot, c, a.workdir): c for c in cfgs}
+        for fut in concurrent.futures.as_completed(futs):
+            cfg = futs[fut]
+            problems, diff, elapsed = judge(cfg, fut.result(), a.update)
+            if problems:
+                failed += 1
+                print(f"FAIL {cfg['name']:<16} {elapsed:5.1f} s  "
+                      + "; ".join(problems))
+                for line in diff[:60]:
+                    print("     " + line)
+                if len(diff) > 60:
+                    print(f"     ... {len(diff) - 60} more diff lines")
+                print(f"     logs: {os.path.relpath(a.workdir, TOP)}/"
+                      f"{cfg['name']}/")
+            else:
+                passed += 1
+                print(f"{'UPDATED' if a.update else 'ok':<4} "
+                      f"{cfg['name']:<16} {elapsed:5.1f} s")
+            sys.stdout.flush()
+    print(f"boot: {passed} passed, {failed} failed")
+    if a.summary:
+        with open(a.summary, "w") as f:
+            f.write(f"{passed} {failed}\n")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+// sources: kernel/cmdline.c
+/* The command-line parser and the UEFI Shell argv[0] rule. */
+#include "check.h"
+#include "cmdline.h"
+
+static void test_empty(void)
+{
+	struct options o;
+
+	CHECK_EQ(cmdline_parse("", &o), 0);
+	CHECK_EQ(o.exit, EXIT_HALT);
+	CHECK_EQ(o.test, 0);
+	CHECK(!o.verbose);
+	CHECK_EQ(cmdline_parse("  \t \r\n ", &o), 0);
+}
+
+static void test_options(void)
+{
+	struct options o;
+
+	CHECK_EQ(cmdline_parse("exit=qemu verbose", &o), 0);
+	CHECK_EQ(o.exit, EXIT_QEMU);
+	CHECK(o.verbose);
+	CHECK_EQ(cmdline_parse("exit=qemu exit=halt", &o), 0);
+	CHECK_EQ(o.exit, EXIT_HALT); /* the last word wins */
+	CHECK_EQ(cmdline_parse("  test=pagefault,stale-mapkey\ttest=gpfault ", &o), 0);
+	CHECK_EQ(o.test, TEST_PAGE_FAULT | TEST_STALE_MAPKEY | TEST_GP_FAULT);
+}
+
+static void test_problems(void)
+{
+	struct options o;
+
+	CHECK_EQ(cmdline_parse("bogus exit=qemu", &o), 1);
+	CHECK_EQ(o.exit, EXIT_QEMU); /* the rest still applies */
+	CHECK_STR(o.problems[0], "unknown option 'bogus'");
+	CHECK_EQ(cmdline_parse("exit=reboot", &o), 1);
+	CHECK_STR(o.problems[0], "bad value for exit: 'exit=reboot'");
+	CHECK_EQ(o.exit, EXIT_HALT);
+	CHECK_EQ(cmdline_parse("test=pagefault,nope", &o), 1);
+	CHECK_EQ(o.test, 0); /* a list with a bad name applies nothing */
+	CHECK_EQ(cmdline_parse("test= test=, test=pagefault, exit", &o), 4);
+	CHECK_STR(o.problems[3], "unknown option 'exit'");
+	CHECK_EQ(cmdline_parse("verbose=1 exitqemu", &o), 2);
+	CHECK_EQ(o.nr_problems, 2);
+}
+
+static void test_problem_overflow(void)
+{
+	char line[4096] = "";
+	struct options o;
+	int i;
+
+	for (i = 0; i < 20; i++)
+		strcat(line, "x ");
+	CHECK_EQ(cmdline_parse(line, &o), 20);
+	CHECK_EQ(o.nr_problems, CMDLINE_MAX_PROBLEMS);
+	/* A very long word is truncated in the report, not overflowed. */
+	memset(line, 'a', 1000);
+	line[1000] = '\0';
+	CHECK_EQ(cmdline_parse(line, &o), 1);
+	CHECK_EQ(strlen(o.problems[0]), CMDLINE_PROBLEM_LEN - 1);
+}
+
+static void test_skip_argv0(void)
+{
+	CHECK_STR(cmdline_skip_argv0("vamap.efi exit=qemu"), "exit=qemu");
+	CHECK_STR(cmdline_skip_argv0("FS0:\\EFI\\vamap\\VAMAP.EFI  verbose"), "verbose");
+	CHECK_STR(cmdline_skip_argv0("\\vamap exit=qemu"), "exit=qemu");
+	CHECK_STR(cmdline_skip_argv0("  exit=qemu verbose"), "exit=qemu verbose");
+	CHECK_STR(cmdline_skip_argv0("verbose"), "verbose");
+	CHECK_STR(cmdline_skip_argv0("vamap.efi"), "");
+	CHECK_STR(cmdline_skip_argv0(""), "");
+	CHECK_STR(cmdline_skip_argv0(".efi verbose"), ".efi verbose");
+	/* an option whose value holds a backslash is still an option */
+	CHECK_STR(cmdline_skip_argv0("path=\\a verbose"), "path=\\a verbose");
+}
+
+static void test_knob_names(void)
+{
+	CHECK_STR(cmdline_test_knob_name(TEST_PAGE_FAULT), "pagefault");
+	CHECK_STR(cmdline_test_knob_name(TEST_STALE_MAPKEY), "stale-mapkey");
+	CHECK(cmdline_test_knob_name(1u << 31) == NULL);
+}
+
+int main(void)
+{
+	RUN(test_empty);
+	RUN(test_options);
+	RUN(test_problems);
+	RUN(test_problem_overflow);
+	RUN(test_skip_argv0);
+	RUN(test_knob_names);
+	return check_exit();
+}
