@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel's copy of the firmware memory map (mm/memmap.c): validated,
+ * sorted, without overlaps, each region classified.
+ *
+ * Policy for malformed maps (each case logs a line naming the descriptor):
+ *
+ *   desc_size < 40 or not a multiple of 8   stop: the map cannot be read
+ *   map size not a multiple of desc_size    trim the trailing partial one
+ *   zero pages                              drop the descriptor
+ *   start not 4 KiB aligned                 drop the descriptor
+ *   range wraps or ends above 2^52          drop the descriptor
+ *   unknown type                            keep it, as reserved
+ *   overlap                                 the overlapped part goes to the
+ *                                           more reserved class (reserved >
+ *                                           boot services > usable); on a
+ *                                           tie, to the earlier descriptor
+ *   more descriptors than the copy holds    drop the rest
+ */
+#ifndef VAMAP_MEMMAP_H
+#define VAMAP_MEMMAP_H
+
+#include "types.h"
+
+enum mem_class {
+	MEM_USABLE = 0,	       /* conventional, loader code/data */
+	MEM_BOOT_SERVICES = 1, /* boot-services code/data: free after SVAM */
+	MEM_RESERVED = 2,      /* everything else, and what we reserve */
+};
+
+struct mem_region {
+	u64 start;
+	u64 end; /* exclusive */
+	u64 attr;
+	u32 type;	  /* EFI memory type, as the firmware gave it */
+	u16 desc;	  /* index of the firmware descriptor it came from */
+	u8 class;	  /* enum mem_class */
+	u8 ram;		  /* holds RAM: goes into the direct map */
+	const char *why;  /* for regions we reserved: what for */
+};
+
+struct memmap {
+	struct mem_region *r;
+	unsigned int n, cap;
+	unsigned int problems; /* descriptors dropped, trimmed or retyped */
+};
+
+/* The class the UEFI type implies (unknown types: reserved). */
+enum mem_class memmap_class_of(u32 type);
+bool memmap_type_is_ram(u32 type);
+
+/*
+ * Import the raw firmware map (@map_size bytes, stride @desc_size) into @m,
+ * whose storage (@m->r, @m->cap) the caller provides. Applies the policy
+ * above. Returns 0, or -EINVAL when the map cannot be read at all.
+ */
+int memmap_import(struct memmap *m, const void *raw, u64 map_size,
+		  u64 desc_size);
+
+/*
+ * Mark [start, end) reserved (page-rounded outward) wherever it lies in
+ * usable or boot-services memory, splitting regions; @why names it in the
+ * log. Returns 0 or -ENOSPC when the copy has no room for the splits.
+ */
+int memmap_reserve(struct memmap *m, u64 start, u64 end, const char *why);
+
+/* Reclassify every boot-services region as usable (after SVAM). Returns
+ * the bytes reclassified. */
+u64 memmap_release_boot_services(struct memmap *m);
+
+/* Bytes in regions of @class. */
+u64 memmap_total(const struct memmap *m, enum mem_class class);
+
+/* The end of the highest RAM region (0 if none). */
+u64 memmap_ram_end(const struct memmap *m);
+
+#endif
