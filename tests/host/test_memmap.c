@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: MIT
+// sources: mm/memmap.c mm/frame.c efi/memdesc.c kernel/printf.c
+/*
+ * Memory-map import against the policy in memmap.h: one malformed map per
+ * rule (more than ten), overlap resolution on random maps compared with a
+ * brute-force "who owns this page" oracle, reservations, and the frame
+ * allocator never handing out a reserved frame.
+ */
+#include "efi_defs.h"
+#include "frame.h"
+#include "memmap.h"
+#include "sim.h"
+
+#define CAP 256
+
+static struct mem_region regions[CAP];
+static struct memmap map = { regions, 0, CAP, 0 };
+
+/* Raw maps are built with a 48-byte stride, as OVMF returns them. */
+#define STRIDE 48
+static u8 raw[CAP * 2 * STRIDE];
+static unsigned int nraw;
+
+static void raw_reset(void)
+{
+	memset(raw, 0, sizeof(raw));
+	nraw = 0;
+}
+
+static void raw_add(u32 type, u64 start, u64 pages, u64 attr)
+{
+	struct efi_memory_desc *d = (void *)(raw + nraw++ * STRIDE);
+
+	d->type = type;
+	d->phys_start = start;
+	d->num_pages = pages;
+	d->attribute = attr;
+	/* the 8 bytes after each descriptor are garbage, as firmware may leave */
+	memset(raw + nraw * STRIDE - 8, 0xee, 8);
+}
+
+static int import(void)
+{
+	mm_log_clear();
+	return memmap_import(&map, raw, (u64)nraw * STRIDE, STRIDE);
+}
+
+static bool logged(const char *s)
+{
+	return strstr(mm_log_buf, s) != NULL;
+}
+
+static void test_good_map(void)
+{
+	raw_reset();
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0x100000, 0x100, EFI_MEMORY_WB);
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0, 0xa0, EFI_MEMORY_WB);
+	raw_add(EFI_BOOT_SERVICES_DATA, 0x200000, 0x10, EFI_MEMORY_WB);
+	raw_add(EFI_RUNTIME_SERVICES_CODE, 0x210000, 0x10,
+		EFI_MEMORY_WB | EFI_MEMORY_RUNTIME);
+	raw_add(EFI_MEMORY_MAPPED_IO, 0xffc00000, 0x400, EFI_MEMORY_UC);
+	CHECK_EQ(import(), 0);
+	CHECK_EQ(map.n, 5);
+	CHECK_EQ(map.problems, 0);
+	CHECK_EQ(map.r[0].start, 0); /* sorted */
+	CHECK_EQ(map.r[0].desc, 1);
+	CHECK_EQ(map.r[1].end, 0x200000);
+	CHECK_EQ(map.r[2].class, MEM_BOOT_SERVICES);
+	CHECK_EQ(map.r[3].class, MEM_RESERVED);
+	CHECK(map.r[3].ram);
+	CHECK(!map.r[4].ram);
+	CHECK_EQ(memmap_total(&map, MEM_USABLE), 0xa0000 + 0x100000);
+	CHECK_EQ(memmap_ram_end(&map), 0x220000);
+	CHECK_EQ(mm_log_len, 0);
+}
+
+/* Each malformed case: the return, what survives, and the log line. */
+static void test_malformed(void)
+{
+	/* 1: desc_size smaller than a descriptor: stop */
+	raw_reset();
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0, 16, 0);
+	mm_log_clear();
+	CHECK_EQ(memmap_import(&map, raw, 48, 32), -EINVAL);
+	CHECK(logged("desc_size 32 cannot hold a descriptor"));
+	/* 2: desc_size not a multiple of 8: stop */
+	mm_log_clear();
+	CHECK_EQ(memmap_import(&map, raw, 44, 44), -EINVAL);
+	/* 3: no map at all */
+	mm_log_clear();
+	CHECK_EQ(memmap_import(&map, NULL, 0, 48), -EINVAL);
+	CHECK(logged("no memory map"));
+	/* 4: trailing partial descriptor: trimmed */
+	raw_reset();
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0, 16, 0);
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0x100000, 16, 0);
+	mm_log_clear();
+	CHECK_EQ(memmap_import(&map, raw, STRIDE + 20, STRIDE), 0);
+	CHECK_EQ(map.n, 1);
+	CHECK(logged("trailing 20 bytes ignored"));
+	/* 5: zero pages: dropped */
+	raw_reset();
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0, 16, 0);
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0x100000, 0, 0);
+	CHECK_EQ(import(), 0);
+	CHECK_EQ(map.n, 1);
+	CHECK(logged("desc 1 (Conventional at 0x100000, 0 pages): zero pages, dropped"));
+	/* 6: unaligned start: dropped */
+	raw_reset();
+	raw_add(EFI_LOADER_DATA, 0x100800, 4, 0);
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0, 16, 0);
+	CHECK_EQ(import(), 0);
+	CHECK_EQ(map.n, 1);
+	CHECK(logged("desc 0 (LoaderData at 0x100800, 4 pages): start not 4 KiB aligned"));
+	/* 7: wraps the address space: dropped */
+	raw_reset();
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0xfffffffffff00000ULL, 0x200, 0);
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0, 16, 0);
+	CHECK_EQ(import(), 0);
+	CHECK_EQ(map.n, 1);
+	CHECK(logged("range wraps or ends above 2^52"));
+	/* 8: page count whose byte size overflows 64 bits: dropped */
+	raw_reset();
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0x1000, 1ULL << 60, 0);
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0, 1, 0);
+	CHECK_EQ(import(), 0);
+	CHECK_EQ(map.n, 1);
+	CHECK_EQ(map.r[0].end, 0x1000);
+	/* 9: ends above 2^52: dropped */
+	raw_reset();
+	raw_add(EFI_CONVENTIONAL_MEMORY, (1ULL << 52) - 0x1000, 2, 0);
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0, 1, 0);
+	CHECK_EQ(import(), 0);
+	CHECK_EQ(map.n, 1);
+	/* 10: unknown type: kept as reserved */
+	raw_reset();
+	raw_add(0x70000001, 0x100000, 16, 0);
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0, 16, 0);
+	CHECK_EQ(import(), 0);
+	CHECK_EQ(map.n, 2);
+	CHECK_EQ(map.r[1].class, MEM_RESERVED);
+	CHECK(!map.r[1].ram);
+	CHECK(logged("desc 0: unknown type 0x70000001, kept as reserved"));
+	/* 11: usable overlapping runtime: the runtime part wins */
+	raw_reset();
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0, 0x100, 0);
+	raw_add(EFI_RUNTIME_SERVICES_DATA, 0x80000, 0x10, EFI_MEMORY_RUNTIME);
+	CHECK_EQ(import(), 0);
+	CHECK_EQ(map.n, 3);
+	CHECK_EQ(map.r[0].end, 0x80000);
+	CHECK_EQ(map.r[1].type, EFI_RUNTIME_SERVICES_DATA);
+	CHECK_EQ(map.r[2].start, 0x90000);
+	CHECK_EQ(map.r[2].end, 0x100000);
+	CHECK(logged("desc 0 overlaps desc 1, trimmed"));
+	/* 12: the same range twice: the first wins, the copy goes */
+	raw_reset();
+	raw_add(EFI_LOADER_DATA, 0x100000, 16, 0);
+	raw_add(EFI_LOADER_CODE, 0x100000, 16, 0);
+	CHECK_EQ(import(), 0);
+	CHECK_EQ(map.n, 1);
+	CHECK_EQ(map.r[0].type, EFI_LOADER_DATA);
+	/* 13: nothing valid at all */
+	raw_reset();
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0x123, 1, 0);
+	CHECK_EQ(import(), -EINVAL);
+	CHECK(logged("no valid descriptor"));
+	/* 14: more descriptors than the copy holds: the rest dropped */
+	{
+		struct mem_region few[4];
+		struct memmap small = { few, 0, 4, 0 };
+		unsigned int i;
+
+		raw_reset();
+		for (i = 0; i < 6; i++)
+			raw_add(EFI_CONVENTIONAL_MEMORY, i * 0x10000ULL, 1, 0);
+		mm_log_clear();
+		CHECK_EQ(memmap_import(&small, raw, 6 * STRIDE, STRIDE), 0);
+		CHECK_EQ(small.n, 4);
+		CHECK_EQ(small.problems, 2);
+		CHECK(logged("more than 4 descriptors, 2 dropped"));
+	}
+}
+
+/* Owner of a page by brute force: the winner among covering descriptors. */
+static int oracle(u64 addr)
+{
+	int best = -1;
+	unsigned int i;
+
+	for (i = 0; i < nraw; i++) {
+		const struct efi_memory_desc *d = (void *)(raw + i * STRIDE);
+		int c = memmap_class_of(d->type);
+
+		if (addr < d->phys_start || addr >= d->phys_start + (d->num_pages << 12))
+			continue;
+		if (best < 0 || c > (int)memmap_class_of(((struct efi_memory_desc *)
+						(raw + best * STRIDE))->type))
+			best = (int)i;
+	}
+	return best;
+}
+
+static void test_random_overlaps(void)
+{
+	static const u32 types[] = { EFI_CONVENTIONAL_MEMORY, EFI_LOADER_DATA,
+				     EFI_BOOT_SERVICES_CODE,
+				     EFI_RUNTIME_SERVICES_DATA, EFI_ACPI_MEMORY_NVS };
+	u64 seed = 0x1234567;
+	int iter;
+
+	for (iter = 0; iter < 300; iter++) {
+		unsigned int i, n = 2 + (unsigned int)(seed % 30);
+		u64 page;
+
+		raw_reset();
+		for (i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			raw_add(types[(seed >> 33) % ARRAY_SIZE(types)],
+				((seed >> 20) % 200) << 12, 1 + (seed >> 45) % 40, 0);
+		}
+		CHECK_EQ(import(), 0);
+		for (i = 1; i < map.n; i++)
+			CHECK(map.r[i - 1].end <= map.r[i].start);
+		for (i = 0; i < map.n; i++)
+			CHECK(map.r[i].start < map.r[i].end);
+		for (page = 0; page < 260; page++) {
+			int want = oracle(page << 12), got = -1;
+
+			for (i = 0; i < map.n; i++)
+				if ((page << 12) >= map.r[i].start &&
+				    (page << 12) < map.r[i].end)
+					got = map.r[i].desc;
+			CHECK_EQ(got, want);
+		}
+	}
+}
+
+static void test_reserve(void)
+{
+	raw_reset();
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0, 0x100, 0);
+	raw_add(EFI_RUNTIME_SERVICES_DATA, 0x100000, 0x10, 0);
+	raw_add(EFI_LOADER_DATA, 0x110000, 0x10, 0);
+	CHECK_EQ(import(), 0);
+	CHECK_EQ(memmap_reserve(&map, 0x2000, 0x3800, "kernel image"), 0);
+	CHECK_EQ(map.n, 5);
+	CHECK_EQ(map.r[0].end, 0x2000);
+	CHECK_EQ(map.r[1].start, 0x2000);
+	CHECK_EQ(map.r[1].end, 0x4000); /* rounded out to pages */
+	CHECK_EQ(map.r[1].class, MEM_RESERVED);
+	CHECK_STR(map.r[1].why, "kernel image");
+	CHECK_EQ(map.r[2].start, 0x4000);
+	CHECK_EQ(map.r[2].class, MEM_USABLE);
+	/* across a reserved region and into the next usable one */
+	CHECK_EQ(memmap_reserve(&map, 0xff000, 0x111000, "boot_info"), 0);
+	CHECK_STR(map.r[3].why, "boot_info"); /* [0xff000, 0x100000) */
+	CHECK_EQ(map.r[4].type, EFI_RUNTIME_SERVICES_DATA);
+	CHECK(map.r[4].why == NULL); /* was reserved already */
+	CHECK_STR(map.r[5].why, "boot_info"); /* [0x110000, 0x111000) */
+	CHECK_EQ(map.r[5].end, 0x111000);
+	CHECK_EQ(memmap_total(&map, MEM_USABLE), 0x100000 - 0x2000 - 0x1000 + 0xf000);
+	/* no room to split: -ENOSPC, map unchanged */
+	{
+		struct mem_region two[2];
+		struct memmap tiny = { two, 0, 2, 0 };
+
+		raw_reset();
+		raw_add(EFI_CONVENTIONAL_MEMORY, 0, 0x100, 0);
+		mm_log_clear();
+		CHECK_EQ(memmap_import(&tiny, raw, STRIDE, STRIDE), 0);
+		CHECK_EQ(memmap_reserve(&tiny, 0x5000, 0x6000, "x"), -ENOSPC);
+		CHECK_EQ(tiny.n, 1);
+		CHECK_EQ(tiny.r[0].class, MEM_USABLE);
+	}
+	CHECK_EQ(memmap_release_boot_services(&map), 0);
+}
+
+static void test_frames_never_reserved(void)
+{
+	static struct frange fr[64];
+	struct frame_alloc fa;
+	u64 pa, got = 0, prev = ~0ULL;
+
+	raw_reset();
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0, 0x40, 0);
+	raw_add(EFI_BOOT_SERVICES_DATA, 0x40000, 0x10, 0);
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0x50000, 0x30, 0);
+	raw_add(EFI_LOADER_DATA, 0x80000, 0x20, 0);
+	CHECK_EQ(import(), 0);
+	CHECK_EQ(memmap_reserve(&map, 0x0, 0x1000, "page 0"), 0);
+	CHECK_EQ(memmap_reserve(&map, 0x60000, 0x62000, "kernel"), 0);
+	frame_init(&fa, fr, ARRAY_SIZE(fr));
+	CHECK_EQ(frame_add_usable(&fa, &map, 0), 0);
+	CHECK_EQ(fa.free_pages, 0x40 - 1 + 0x30 - 2 + 0x20);
+	while (!frame_alloc(&fa, 0, &pa)) {
+		CHECK(pa < prev); /* top-down, each page once */
+		prev = pa;
+		CHECK(pa != 0 && !(pa >= 0x40000 && pa < 0x50000) &&
+		      !(pa >= 0x60000 && pa < 0x62000));
+		got++;
+	}
+	CHECK_EQ(got, 0x40 - 1 + 0x30 - 2 + 0x20);
+	CHECK_EQ(fa.free_pages, 0);
+	/* free, double free, limit */
+	CHECK_EQ(frame_free(&fa, 0x5000), 0);
+	CHECK_EQ(frame_free(&fa, 0x5000), -EEXIST);
+	CHECK_EQ(frame_free(&fa, 0x7000), 0);
+	CHECK_EQ(frame_free(&fa, 0x6000), 0); /* merges the three */
+	CHECK_EQ(fa.n, 1);
+	CHECK_EQ(frame_free(&fa, 0x90000), 0);
+	CHECK_EQ(frame_alloc(&fa, 0x8000, &pa), 0);
+	CHECK_EQ(pa, 0x7000);
+	CHECK_EQ(frame_alloc(&fa, 0x6000, &pa), 0);
+	CHECK_EQ(pa, 0x5000);
+	CHECK_EQ(frame_alloc(&fa, 0x5000, &pa), -ENOMEM);
+	CHECK_EQ(frame_add(&fa, 0x10001, 0x20000), -EINVAL);
+	/* below-limit allocation from the middle of a range splits it */
+	CHECK_EQ(frame_add(&fa, 0x100000, 0x200000), 0);
+	CHECK_EQ(frame_alloc(&fa, 0x180000, &pa), 0);
+	CHECK_EQ(pa, 0x17f000);
+	CHECK_EQ(frame_alloc(&fa, 0, &pa), 0);
+	CHECK_EQ(pa, 0x1ff000);
+}
+
+int main(void)
+{
+	RUN(test_good_map);
+	RUN(test_malformed);
+	RUN(test_random_overlaps);
+	RUN(test_reserve);
+	RUN(test_frames_never_reserved);
+	return check_exit();
+}
