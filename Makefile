@@ -11,6 +11,9 @@ NASM    ?= nasm
 PYTHON  ?= python3
 CMDLINE ?= exit=qemu
 JOBS    ?= 2
+# The debug build checks every address conversion (include/addr.h); the tests
+# use it. A release build: make DEBUG=0 BUILD=build-release.
+DEBUG   ?= 1
 
 ifeq ($(origin CC),default)
 CC := gcc
@@ -23,7 +26,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 
 # Kernel: freestanding, no red zone (interrupts push on the stack), no SIMD
 # (we never save that state), -2 GiB code model.
-KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude \
+KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -DVAMAP_DEBUG=$(DEBUG) \
 	-ffreestanding -fno-builtin -fno-pic -fno-pie -mcmodel=kernel \
 	-mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-80387 \
 	-fno-stack-protector -fno-omit-frame-pointer \
@@ -42,8 +45,8 @@ STUB_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Wno-strict-prototypes \
 STUB_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic \
 	-T $(GNUEFI_LIB)/elf_x86_64_efi.lds -L$(GNUEFI_LIB)
 
-KERNEL_C := kernel/main.c kernel/console.c kernel/traps.c kernel/ktap.c \
-	kernel/cmdline.c kernel/printf.c kernel/lib.c efi/memdesc.c \
+KERNEL_C := kernel/main.c kernel/console.c kernel/traps.c kernel/ktap.c kernel/acpi.c \
+	kernel/cmdline.c kernel/printf.c kernel/lib.c efi/memdesc.c efi/memattr.c \
 	$(wildcard mm/*.c)
 STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c \
 	kernel/cmdline.c kernel/printf.c

@@ -24,6 +24,7 @@ enum test_knob {
 	TEST_STALE_MAPKEY = 1u << 0, /* stub: make the first EBS key stale */
 	TEST_PAGE_FAULT = 1u << 1,   /* kernel: touch an unmapped address */
 	TEST_GP_FAULT = 1u << 2,     /* kernel: touch a non-canonical address */
+	TEST_BAD_PA = 1u << 3,	     /* kernel: __pa() of an image address */
 };
 
 #define CMDLINE_MAX_PROBLEMS 8

@@ -103,6 +103,7 @@ static inline u64 read_rflags(void)
 
 #define MSR_EFER 0xc0000080
 #define EFER_NXE (1ULL << 11)
+#define MSR_IA32_PAT 0x277
 
 /*
  * QEMU's debugcon (-debugcon ... -global isa-debugcon.iobase=0x402) reads

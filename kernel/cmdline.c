@@ -13,6 +13,7 @@ static const struct {
 	{ "stale-mapkey", TEST_STALE_MAPKEY },
 	{ "pagefault", TEST_PAGE_FAULT },
 	{ "gpfault", TEST_GP_FAULT },
+	{ "bad-pa", TEST_BAD_PA },
 };
 
 static bool is_blank(char c)

@@ -4,12 +4,16 @@
  * checks end in KTAP lines and one summary line, and the run ends through
  * kernel_exit() with the matching exit code.
  */
+#include "acpi.h"
+#include "addr.h"
 #include "boot_info.h"
+#include "efi_memattr.h"
 #include "efi_memdesc.h"
 #include "exitcode.h"
 #include "kernel.h"
 #include "ktap.h"
 #include "layout.h"
+#include "mm.h"
 #include "traps.h"
 #include "x86.h"
 
@@ -33,7 +37,10 @@ static const char *const fb_formats[] = {
 	[FB_BITMASK] = "bitmask",
 };
 
-static u64 t_kernel_entry;
+static u64 t_kernel_entry, t_swapper_live, boot_info_phys;
+
+/* The handoff, copied: the stub's page is only mapped by init_pg_dir. */
+static struct boot_info kbi;
 
 /* A boot_info we can read at all: ours, a version we know, not truncated. */
 static bool boot_info_usable(const struct boot_info *bi, const char **why)
@@ -66,7 +73,7 @@ static void print_boot_info(const struct boot_info *bi)
 
 	kprintf("== boot_info\n");
 	kprintf("%-24s version %u, %u bytes at %p\n", "boot_info:", bi->version,
-		bi->size, (void *)bi);
+		bi->size, (void *)boot_info_phys);
 	kprintf("%-24s \"%s\" (from %s)\n", "cmdline:", bi->cmdline,
 		bi->cmdline_source < ARRAY_SIZE(cmdline_sources)
 			? cmdline_sources[bi->cmdline_source]
@@ -153,6 +160,97 @@ static void inject_faults(void)
 	}
 }
 
+/*
+ * Boot steps. Each declares what it needs and what it provides; a step
+ * whose needs are not met is refused with a line naming the missing piece,
+ * instead of faulting later (DESIGN.md, problem 4). A build without SMP
+ * runs the same list.
+ */
+enum {
+	HAVE_MEMMAP = 1u << 0,
+	HAVE_ALLOCATOR = 1u << 1,
+	HAVE_FIXMAP = 1u << 2,
+	HAVE_ACPI = 1u << 3,
+	HAVE_DIRECT_MAP = 1u << 4,
+};
+
+static const char *const have_names[] = {
+	"the memory map", "the frame allocator", "the fixmap", "ACPI",
+	"the direct map",
+};
+
+static int step_mm_early(void)
+{
+	return mm_early_init(&kbi, boot_info_phys);
+}
+
+static int step_acpi(void)
+{
+	return acpi_early_probe(kbi.acpi_rsdp);
+}
+
+static int step_memattr(void)
+{
+	return efi_memattr_probe(kbi.mem_attr_table);
+}
+
+static int step_swapper(void)
+{
+	int ret = mm_switch_to_swapper();
+
+	t_swapper_live = rdtsc();
+	return ret;
+}
+
+static int step_bad_pa(void)
+{
+	if (kopt.test & TEST_BAD_PA) {
+		kprintf("test: __pa() of the kernel image address %p (expect a "
+			"panic)\n", (void *)__text_start);
+		return (int)__pa(__text_start);
+	}
+	return 0;
+}
+
+static const struct boot_step {
+	const char *name;
+	int (*run)(void);
+	u32 needs, provides;
+} boot_steps[] = {
+	{ "mm_early", step_mm_early, 0,
+	  HAVE_MEMMAP | HAVE_ALLOCATOR | HAVE_FIXMAP },
+	{ "acpi", step_acpi, HAVE_FIXMAP, HAVE_ACPI },
+	{ "memattr", step_memattr, HAVE_FIXMAP, 0 },
+	{ "swapper", step_swapper, HAVE_ALLOCATOR, HAVE_DIRECT_MAP },
+	{ "test_bad_pa", step_bad_pa, HAVE_DIRECT_MAP, 0 },
+};
+
+static u32 run_boot_steps(void)
+{
+	u32 have = 0;
+	unsigned int i, b;
+
+	for (i = 0; i < ARRAY_SIZE(boot_steps); i++) {
+		const struct boot_step *st = &boot_steps[i];
+		u32 missing = st->needs & ~have;
+		int ret;
+
+		if (missing) {
+			for (b = 0; !(missing & (1u << b)); b++)
+				;
+			kprintf("boot: step %s refused: it needs %s, which is not "
+				"available\n", st->name, have_names[b]);
+			continue;
+		}
+		ret = st->run();
+		if (ret && ret != -ENOENT)
+			kprintf("boot: step %s failed (%d)\n", st->name, ret);
+		else
+			have |= st->provides;
+	}
+	return have;
+}
+
 /* An int3 must come back: the IDT, the stubs and iretq all work. */
 static void check_idt(void)
 {
@@ -184,20 +282,29 @@ static void print_phases(const struct boot_info *bi, u64 t_end)
 	print_phase(bi, "ExitBootServices", bi->ts.before_ebs, bi->ts.after_ebs);
 	print_phase(bi, "ExitBootServices -> kernel entry", bi->ts.after_ebs,
 		    t_kernel_entry);
-	print_phase(bi, "kernel entry -> report", t_kernel_entry, t_end);
+	if (t_swapper_live) {
+		print_phase(bi, "kernel entry -> swapper_pg_dir live",
+			    t_kernel_entry, t_swapper_live);
+		print_phase(bi, "swapper_pg_dir live -> report", t_swapper_live,
+			    t_end);
+	} else {
+		print_phase(bi, "kernel entry -> report", t_kernel_entry, t_end);
+	}
 }
 
-__noreturn void kmain(u64 boot_info_phys, u64 entry_tsc);
+__noreturn void kmain(u64 bi_phys, u64 entry_tsc);
 
-__noreturn void kmain(u64 boot_info_phys, u64 entry_tsc)
+__noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 {
 	/* On init_pg_dir RAM is mapped 1:1, so the physical address works. */
-	const struct boot_info *bi = (const void *)boot_info_phys;
+	const struct boot_info *bi = (const void *)bi_phys;
 	const char *why;
 	u64 t_end;
+	u32 have;
 	bool ok;
 
 	t_kernel_entry = entry_tsc;
+	boot_info_phys = bi_phys;
 	console_init();
 	kprintf("vamap %s: UEFI runtime services in a mapping we own\n",
 		VAMAP_VERSION);
@@ -205,12 +312,20 @@ __noreturn void kmain(u64 boot_info_phys, u64 entry_tsc)
 		kprintf("boot: boot_info at %p unusable: %s\n", (void *)bi, why);
 		kernel_exit(VAMAP_EXIT_FAULT);
 	}
+	memcpy(&kbi, bi, sizeof(kbi));
+	bi = &kbi;
+	mm_adopt_init_pg_dir(bi);
 	cmdline_parse(bi->cmdline, &kopt);
 	print_boot_info(bi);
 	if (memmap_walkable(bi, &why))
 		print_memmap(bi);
 	else
 		kprintf("== memory map unusable: %s\n", why);
+
+	kprintf("== mm\n");
+	have = run_boot_steps();
+	if (have & HAVE_DIRECT_MAP)
+		mm_dump_swapper();
 
 	inject_faults();
 
@@ -230,6 +345,7 @@ __noreturn void kmain(u64 boot_info_phys, u64 entry_tsc)
 		    "boot.exit_boot_services", "%u attempt%s", bi->ebs_attempts,
 		    bi->ebs_attempts == 1 ? "" : "s");
 	check_idt();
+	mm_checks();
 	t_end = rdtsc();
 	ktap_result(bi->ts.stub_entry < bi->ts.before_ebs &&
 			    bi->ts.before_ebs <= bi->ts.after_ebs &&

@@ -8,6 +8,7 @@
  */
 #include "exitcode.h"
 #include "kernel.h"
+#include "mm.h"
 #include "traps.h"
 #include "x86.h"
 
@@ -77,6 +78,11 @@ static void report(const struct trap_frame *f)
 		(void *)f->rcx);
 	kprintf("  rdx %p  rsi %p  rdi %p\n", (void *)f->rdx, (void *)f->rsi,
 		(void *)f->rdi);
+	if (f->vector == X86_TRAP_PF) {
+		kprintf("  walk of cr2 through the live table %p:\n",
+			(void *)live_pgd);
+		mm_report_walk(read_cr2());
+	}
 }
 
 void trap_handler(struct trap_frame *f)

@@ -121,7 +121,7 @@ void ptdump_walk_va(struct pt_ctx *ctx, u64 root, u64 va)
 		unsigned int idx = (unsigned int)((va >> shift[l]) & 511);
 		u64 e = ((u64 *)ctx->phys_to_virt(ctx, table))[idx];
 
-		mm_log("  %s[%3u] @0x%lx = 0x%016lx%s\n", names[l], idx,
+		mm_log("  %s[%3u] @0x%016lx = 0x%016lx%s\n", names[l], idx,
 		       (unsigned long)table, (unsigned long)e,
 		       !(e & PTE_PRESENT) ? " (not present)"
 		       : (l == 3 || (e & PTE_LARGE)) ? " (leaf)" : "");

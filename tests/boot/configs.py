@@ -30,6 +30,17 @@ CONFIGS = [
     # A build whose embedded kernel has a segment outside the image: the
     # stub must refuse it with a message and never jump.
     dict(name="badelf", efi="build/vamap-badelf.efi", expect="stub-error"),
+    # A checked address conversion misused: __pa() of an image address
+    # must panic, naming the address and the code that asked.
+    dict(name="bad-pa", cmdline="exit=qemu test=bad-pa", expect="fault"),
+    # Above 512 GiB: the direct map needs a second PGD slot. QEMU.md: no
+    # host memory is used (reserve=off); 1 TiB needs 42 physical address
+    # bits, and 1 GiB pages or OVMF hangs, so it also runs our 1 GiB path.
+    dict(name="q35-600g", machine="q35,memory-backend=ram0", mem="600G",
+         extra=("-object", "memory-backend-ram,id=ram0,size=600G,reserve=off")),
+    dict(name="q35-1t", machine="q35,memory-backend=ram0", mem="1T",
+         cpu="max,phys-bits=42",
+         extra=("-object", "memory-backend-ram,id=ram0,size=1T,reserve=off")),
     # Words the parser does not know: named in the log, a failed check,
     # and the boot goes on to its report.
     dict(name="bad-cmdline", cmdline="exit=qemu bogus test=nosuchknob",

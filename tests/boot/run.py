@@ -38,6 +38,10 @@ MASKS = [
      "0xffffffff8#######"),
     # Image sizes change with every code change.
     (re.compile(r"\bsize 0x[0-9a-f]+\b"), "size 0x#"),
+    # The kernel image's sections grow and shrink with the code: in the
+    # ptdump, their sizes (their ends are masked above).
+    (re.compile(r"^(0xffffffff8[0-9a-f#]{7}-0xffffffff8[0-9a-f#]{7}) +"
+                r"\d+[KMGT]"), r"\1 #"),
     # Times and the TSC rate depend on the host.
     (re.compile(r"\b\d+\.\d{3} ms\b"), "#.### ms"),
     (re.compile(r"\b\d+ kHz\b"), "# kHz"),

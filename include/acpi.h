@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* ACPI tables, read through early_memremap (kernel/acpi.c). */
+#ifndef VAMAP_ACPI_H
+#define VAMAP_ACPI_H
+
+#include "types.h"
+
+#define ACPI_MAX_TABLES 64
+
+struct acpi_info {
+	bool found;	/* RSDP and XSDT present and valid */
+	u8 revision;	/* RSDP revision */
+	char oem[7];
+	u64 xsdt;
+	unsigned int nr_tables;
+	u64 table[ACPI_MAX_TABLES]; /* physical addresses from the XSDT */
+	char sig[ACPI_MAX_TABLES][5];
+};
+
+extern struct acpi_info acpi;
+
+/*
+ * Read the RSDP at @rsdp and the XSDT it names, checking signatures,
+ * lengths and checksums (ACPI 6.5, 5.2.5.3 and 5.2.8), and note every
+ * table's signature. Uses only early_memremap, so it runs before the
+ * direct map exists. Returns 0 or -EINVAL with a line naming the fault.
+ */
+int acpi_early_probe(u64 rsdp);
+
+#endif

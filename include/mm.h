@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* The kernel's memory management (mm/paging.c): its tables and state. */
+#ifndef VAMAP_MM_H
+#define VAMAP_MM_H
+
+#include "boot_info.h"
+#include "frame.h"
+#include "memmap.h"
+#include "pgtable.h"
+
+/* The live top-level table: the one helper meaning "the kernel's tables"
+ * reads. Physical address; CR3 holds the same. */
+extern u64 live_pgd;
+extern u64 swapper_pg_dir; /* physical; 0 until built */
+extern struct memmap kmemmap;
+extern struct frame_alloc kframes;
+extern struct pt_ctx kctx; /* for tables reachable through the live map */
+
+/* At kernel entry: init_pg_dir (in CR3) becomes the live table, with its
+ * 1:1 map of RAM below bi->identity_map_end as the builder's view. */
+void mm_adopt_init_pg_dir(const struct boot_info *bi);
+
+/* CPU features, EFER.NXE, PAT; import and reserve the memory map; the
+ * frame allocator. Runs on init_pg_dir. 0 or an error, already logged. */
+int mm_early_init(const struct boot_info *bi, u64 bi_phys);
+
+/* Build swapper_pg_dir (direct map, image by section) and switch to it;
+ * releases init_pg_dir. 0 or an error, already logged; on error the kernel
+ * stays on init_pg_dir. */
+int mm_switch_to_swapper(void);
+
+/* Map/unmap in the live tables and flush the TLB for the range. */
+int mm_map_live(u64 va, u64 pa, u64 size, u32 flags);
+int mm_unmap_live(u64 va, u64 size);
+
+/* A page-table walk of @va through the live table, for fault reports. */
+void mm_report_walk(u64 va);
+
+/* The linker's section bounds (linker/kernel.ld). */
+extern char __kernel_start[], __text_start[], __text_end[], __rodata_start[],
+	__rodata_end[], __data_start[], __bss_end[], __kernel_end[];
+
+/* mm/checks.c */
+void mm_dump_swapper(void);
+void mm_checks(void);
+
+#endif

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Checks of the live kernel tables, each a KTAP line. They assert exact
+ * invariants (flags per linker section, nothing in the user half or the
+ * EFI slot, the direct map readable at both ends of every RAM region), not
+ * just that something printed.
+ */
+#include "acpi.h"
+#include "addr.h"
+#include "kernel.h"
+#include "ktap.h"
+#include "layout.h"
+#include "mm.h"
+#include "ptdump.h"
+#include "x86.h"
+
+static const struct ptdump_marker markers[] = {
+	{ 0, "User Space" },
+	{ PAGE_OFFSET, "Direct Map" },
+	{ LATE_MAP_BASE, "Late Mappings" },
+	{ EFI_SLOT_BASE, "EFI Slot" },
+	{ EFI_LINUX_BASE, "EFI Linux Window" },
+	{ KERNEL_VIRT_BASE, "Kernel Image" },
+	{ FIXMAP_BASE, "Fixmap" },
+	{ 0, NULL },
+};
+
+void mm_dump_swapper(void)
+{
+	kprintf("== ptdump swapper_pg_dir\n");
+	ptdump(&kctx, swapper_pg_dir, markers);
+}
+
+/* Every page of [start, end) maps kernel_phys + offset with exactly @want. */
+static bool section_ok(const char *name, const char *start, const char *end,
+		       u32 want)
+{
+	u64 va;
+
+	for (va = (u64)start; va < ALIGN_UP((u64)end, SZ_4K); va += SZ_4K) {
+		struct pt_range r;
+
+		if (pt_translate(&kctx, live_pgd, va, &r)) {
+			ktap_result(false, "mm.kernel_sections", "%s page %p not mapped",
+				    name, (void *)va);
+			return false;
+		}
+		if (r.flags != want ||
+		    r.pa + (va - r.va) != va - KERNEL_VIRT_BASE + kernel_phys_base) {
+			ktap_result(false, "mm.kernel_sections",
+				    "%s page %p: flags 0x%x (want 0x%x) pa 0x%lx",
+				    name, (void *)va, r.flags, want,
+				    (unsigned long)(r.pa + (va - r.va)));
+			return false;
+		}
+	}
+	return true;
+}
+
+static void check_sections(void)
+{
+	if (section_ok("text", __text_start, __text_end, MAP_EXEC | MAP_GLOBAL) &&
+	    section_ok("rodata", __rodata_start, __rodata_end, MAP_GLOBAL) &&
+	    section_ok("data/bss", __data_start, __bss_end, MAP_WRITE | MAP_GLOBAL))
+		ktap_result(true, "mm.kernel_sections", "text RX, rodata R NX, "
+			    "data/bss RW NX");
+}
+
+/* The user half and the EFI slot are empty in the kernel's own tables. */
+static void check_empty_slots(void)
+{
+	const u64 *pgd = __va(swapper_pg_dir);
+	struct pt_range r;
+	unsigned int i, used = 0;
+
+	for (i = 0; i < 256; i++)
+		used += pgd[i] != 0;
+	if (used || pgd[PGD_INDEX(EFI_SLOT_BASE)] ||
+	    !pt_translate(&kctx, live_pgd, 0, &r))
+		ktap_result(false, "mm.empty_slots", "%u user-half entries, EFI "
+			    "slot 0x%lx", used,
+			    (unsigned long)pgd[PGD_INDEX(EFI_SLOT_BASE)]);
+	else
+		ktap_result(true, "mm.empty_slots", "user half, page 0 and the "
+			    "EFI slot unmapped");
+}
+
+/* Read the first and last page of every RAM region through the direct
+ * map, and check the direct map sends them to the right frames. */
+static void check_direct_map(void)
+{
+	unsigned int i, regions = 0;
+	u64 bytes = 0;
+
+	for (i = 0; i < kmemmap.n; i++) {
+		const struct mem_region *m = &kmemmap.r[i];
+		u64 pages[2] = { m->start, m->end - SZ_4K };
+		unsigned int k;
+
+		if (!m->ram)
+			continue;
+		for (k = 0; k < 2; k++) {
+			struct pt_range r;
+			u64 va = (u64)__va(pages[k]);
+
+			if (pt_translate(&kctx, live_pgd, va, &r) ||
+			    r.pa + (va - r.va) != pages[k] || (r.flags & MAP_EXEC) ||
+			    !(r.flags & MAP_WRITE)) {
+				ktap_result(false, "mm.direct_map",
+					    "page 0x%lx not mapped RW NX at %p",
+					    (unsigned long)pages[k], (void *)va);
+				return;
+			}
+			(void)*(volatile u64 *)va;
+			(void)*(volatile u64 *)(va + SZ_4K - 8);
+		}
+		regions++;
+		bytes += m->end - m->start;
+	}
+	kprintf("mm: read the first and last page of %u RAM regions (%lu MiB) "
+		"through the direct map\n", regions, (unsigned long)(bytes >> 20));
+	ktap_result(regions > 0, "mm.direct_map", "%u regions", regions);
+}
+
+static void check_conversions(void)
+{
+	u64 end = direct_map_end - SZ_4K;
+	bool ok = __pa(__va(0x1000)) == 0x1000 && __pa(__va(end)) == end &&
+		  __pa_symbol(__text_start) == kernel_phys_base &&
+		  __va(kernel_phys_base) != (void *)__text_start;
+
+	ktap_result(ok, "mm.conversions", NULL);
+}
+
+void mm_checks(void)
+{
+	u64 wx;
+
+	ktap_result(kmemmap.problems == 0, "mm.memmap",
+		    kmemmap.problems ? "%u descriptor problems in the firmware map"
+				     : "%u regions", kmemmap.problems ? kmemmap.problems
+								      : kmemmap.n);
+	if (!swapper_pg_dir) {
+		ktap_result(false, "mm.swapper", "never built");
+		return;
+	}
+	ktap_result(live_pgd == swapper_pg_dir &&
+			    (read_cr3() & PTE_ADDR_MASK) == swapper_pg_dir,
+		    "mm.swapper", NULL);
+	check_sections();
+	wx = ptdump_wx_check(&kctx, swapper_pg_dir);
+	ktap_result(wx == 0, "mm.wx", "%lu W+X pages", (unsigned long)wx);
+	check_empty_slots();
+	check_direct_map();
+	check_conversions();
+	if (acpi.found)
+		ktap_result(true, "mm.fixmap", "ACPI RSDP and XSDT read before "
+			    "the direct map existed");
+	else
+		ktap_skip("mm.fixmap", "no valid ACPI tables to read");
+}

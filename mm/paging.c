@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kernel's own tables: from init_pg_dir (the stub's) to swapper_pg_dir.
+ * Kernel-only: this file runs cpuid, writes CR3 and MSRs; the host-tested
+ * mechanisms it drives live in pgtable.c, memmap.c, frame.c, directmap.c.
+ *
+ * Which view of physical memory the builder uses is the one thing that
+ * changes at the switch: on init_pg_dir RAM is mapped 1:1 (boot/pagetable.c),
+ * on swapper_pg_dir through the direct map.
+ */
+#include "addr.h"
+#include "directmap.h"
+#include "fixmap.h"
+#include "kernel.h"
+#include "mm.h"
+#include "mm_log.h"
+#include "ptdump.h"
+#include "x86.h"
+
+#define MEMMAP_CAP 1024
+#define FRANGE_CAP 1024
+#define LOW_RESERVE SZ_1M /* page 0, BIOS data, the AP trampoline */
+
+u64 live_pgd;
+u64 swapper_pg_dir;
+u64 kernel_phys_base;
+u64 direct_map_end;
+
+static struct mem_region kregions[MEMMAP_CAP];
+static struct frange kfranges[FRANGE_CAP];
+struct memmap kmemmap = { kregions, 0, MEMMAP_CAP, 0 };
+struct frame_alloc kframes;
+
+static u64 identity_end; /* init_pg_dir maps RAM 1:1 below this */
+static u64 init_pg_dir_pa;
+
+static void *kphys_to_virt(struct pt_ctx *ctx, u64 pa)
+{
+	(void)ctx;
+	if (direct_map_end)
+		return (void *)(PAGE_OFFSET + pa);
+	if (pa >= identity_end)
+		panic("table page 0x%016lx outside init_pg_dir's 1:1 map", pa);
+	return (void *)pa;
+}
+
+static int kalloc_page(struct pt_ctx *ctx, u64 *pa)
+{
+	if (frame_alloc(&kframes, 0, pa))
+		return -ENOMEM;
+	memset(kphys_to_virt(ctx, *pa), 0, PAGE_SIZE);
+	return 0;
+}
+
+static void kfree_page(struct pt_ctx *ctx, u64 pa)
+{
+	(void)ctx;
+	if (frame_free(&kframes, pa))
+		mm_log("mm: freeing page 0x%016lx failed\n", pa);
+}
+
+struct pt_ctx kctx = {
+	.alloc_page = kalloc_page,
+	.free_page = kfree_page,
+	.phys_to_virt = kphys_to_virt,
+};
+
+void mm_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* CPUID.80000001h:EDX: bit 20 NX, bit 26 1 GiB pages (SDM vol. 2A). */
+static void probe_cpu(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(0x80000000, 0, &a, &b, &c, &d);
+	if (a >= 0x80000001) {
+		cpuid(0x80000001, 0, &a, &b, &c, &d);
+		kctx.has_nx = d & (1u << 20);
+		kctx.has_1g = d & (1u << 26);
+	}
+	if (kctx.has_nx)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	/* PAT is architectural on x86-64 (CPUID.1:EDX[16]); Linux's layout
+	 * so WC and WT have encodings (pgtable.h). */
+	wrmsr(MSR_IA32_PAT, PAT_VALUE);
+	mm_log("mm: cpu: NX %s, 1 GiB pages %s, PAT programmed\n",
+	       kctx.has_nx ? "yes" : "no", kctx.has_1g ? "yes" : "no");
+}
+
+static void log_memmap(void)
+{
+	unsigned int i;
+
+	mm_log("mm: %u regions: usable %lu KiB, boot services %lu KiB, "
+	       "reserved %lu KiB, RAM ends at 0x%016lx\n", kmemmap.n,
+	       (unsigned long)(memmap_total(&kmemmap, MEM_USABLE) >> 10),
+	       (unsigned long)(memmap_total(&kmemmap, MEM_BOOT_SERVICES) >> 10),
+	       (unsigned long)(memmap_total(&kmemmap, MEM_RESERVED) >> 10),
+	       (unsigned long)memmap_ram_end(&kmemmap));
+	for (i = 0; i < kmemmap.n; i++)
+		if (kmemmap.r[i].why)
+			mm_log("mm: reserved 0x%016lx-0x%016lx %s\n",
+			       (unsigned long)kmemmap.r[i].start,
+			       (unsigned long)kmemmap.r[i].end, kmemmap.r[i].why);
+}
+
+void mm_adopt_init_pg_dir(const struct boot_info *bi)
+{
+	identity_end = bi->identity_map_end;
+	kernel_phys_base = bi->kernel_phys;
+	init_pg_dir_pa = read_cr3() & PTE_ADDR_MASK;
+	live_pgd = init_pg_dir_pa;
+}
+
+int mm_early_init(const struct boot_info *bi, u64 bi_phys)
+{
+	const struct { u64 start, end; const char *why; } res[] = {
+		{ 0, SZ_4K, "page 0" },
+		{ SZ_4K, LOW_RESERVE, "low 1 MiB (AP trampoline)" },
+		{ bi->kernel_phys, bi->kernel_phys + ALIGN_UP(bi->kernel_size, SZ_2M),
+		  "kernel image" },
+		{ bi_phys, bi_phys + sizeof(*bi), "boot_info" },
+		{ bi->memmap, bi->memmap + bi->memmap_size, "firmware memory map" },
+		{ bi->init_pg_dir, bi->init_pg_dir + (u64)bi->init_pg_pages * SZ_4K,
+		  "init_pg_dir" },
+	};
+	unsigned int i;
+	int ret;
+
+	if (init_pg_dir_pa != bi->init_pg_dir)
+		mm_log("mm: CR3 0x%016lx is not the stub's init_pg_dir 0x%016lx\n",
+		       (unsigned long)init_pg_dir_pa, (unsigned long)bi->init_pg_dir);
+	probe_cpu();
+
+	ret = memmap_import(&kmemmap, (const void *)bi->memmap, bi->memmap_size,
+			    bi->memmap_desc_size);
+	if (ret)
+		return ret;
+	for (i = 0; i < ARRAY_SIZE(res); i++) {
+		ret = memmap_reserve(&kmemmap, res[i].start, res[i].end, res[i].why);
+		if (ret) {
+			mm_log("mm: no room to reserve %s\n", res[i].why);
+			return ret;
+		}
+	}
+	log_memmap();
+	frame_init(&kframes, kfranges, FRANGE_CAP);
+	ret = frame_add_usable(&kframes, &kmemmap, LOW_RESERVE);
+	if (ret) {
+		mm_log("mm: frame allocator: too many free ranges (%d)\n", ret);
+		return ret;
+	}
+	mm_log("mm: frame allocator: %lu free pages in %u ranges\n",
+	       (unsigned long)kframes.free_pages, kframes.n);
+	return 0;
+}
+
+static int map_section(u64 root, const char *name, const char *start,
+		       const char *end, u32 flags)
+{
+	u64 va = (u64)start, size = ALIGN_UP((u64)end, SZ_4K) - va;
+	int ret = pt_map(&kctx, root, va, va - KERNEL_VIRT_BASE + kernel_phys_base,
+			 size, flags | MAP_GLOBAL);
+
+	if (ret)
+		mm_log("mm: mapping kernel %s failed (%d)\n", name, ret);
+	return ret;
+}
+
+int mm_switch_to_swapper(void)
+{
+	u64 root, tables, freed0;
+	int ret;
+
+	ret = kalloc_page(&kctx, &root);
+	if (ret) {
+		mm_log("mm: no page for swapper_pg_dir\n");
+		return ret;
+	}
+	ret = directmap_build(&kctx, root, &kmemmap, PAGE_OFFSET);
+	if (!ret)
+		ret = map_section(root, "text", __text_start, __text_end, MAP_EXEC);
+	if (!ret)
+		ret = map_section(root, "rodata", __rodata_start, __rodata_end, 0);
+	if (!ret)
+		ret = map_section(root, "data/bss", __data_start, __bss_end,
+				  MAP_WRITE);
+	if (ret) {
+		pt_free_range(&kctx, root, 0, PT_ENTRIES - 1);
+		kfree_page(&kctx, root);
+		return ret;
+	}
+	tables = pt_count_tables(&kctx, root);
+
+	write_cr3(root);
+	swapper_pg_dir = root;
+	live_pgd = root;
+	direct_map_end = memmap_ram_end(&kmemmap);
+	mm_log("mm: swapper_pg_dir live at 0x%016lx, %lu table pages\n",
+	       (unsigned long)root, (unsigned long)tables);
+
+	/* init_pg_dir is dead: give its tables (the stub's and any the
+	 * fixmap added) back to the allocator. */
+	freed0 = kctx.tables_freed;
+	pt_free_range(&kctx, init_pg_dir_pa, 0, PT_ENTRIES - 1);
+	kfree_page(&kctx, init_pg_dir_pa);
+	mm_log("mm: init_pg_dir released, %lu table pages freed\n",
+	       (unsigned long)(kctx.tables_freed - freed0 + 1));
+	return 0;
+}
+
+static void flush_range(u64 va, u64 size)
+{
+	u64 off;
+
+	if (size > 64 * SZ_4K) {
+		write_cr3(read_cr3()); /* cheaper than many invlpg */
+		return;
+	}
+	for (off = 0; off < size; off += SZ_4K)
+		invlpg(va + off);
+}
+
+int mm_map_live(u64 va, u64 pa, u64 size, u32 flags)
+{
+	int ret = pt_map(&kctx, live_pgd, va, pa, size, flags);
+
+	if (!ret)
+		flush_range(va, size);
+	return ret;
+}
+
+int mm_unmap_live(u64 va, u64 size)
+{
+	int ret = pt_unmap(&kctx, live_pgd, va, size);
+
+	if (!ret)
+		flush_range(va, size);
+	return ret;
+}
+
+void mm_report_walk(u64 va)
+{
+	if (live_pgd)
+		ptdump_walk_va(&kctx, live_pgd, va);
+}
+
+/* ---- fixmap ------------------------------------------------------------ */
+
+static u64 fix_used; /* one bit per early-map slot */
+compile_assert(early_map_slots_fit_mask,
+	       FIX_EARLY_MAP_LAST - FIX_EARLY_MAP_FIRST + 1 <= 64);
+
+u64 fix_to_virt(unsigned int idx)
+{
+	if (idx >= __end_of_fixed_addresses)
+		panic("fix_to_virt(%u): past the last fixmap slot", idx);
+	return FIXMAP_TOP - ((u64)idx + 1) * PAGE_SIZE;
+}
+
+void *early_memremap(u64 pa, u64 size, bool uc)
+{
+	u64 first = ALIGN_DOWN(pa, SZ_4K);
+	unsigned int pages = (unsigned int)((ALIGN_UP(pa + size, SZ_4K) - first) >> 12);
+	unsigned int slot;
+	u64 va;
+
+	/* Slots are handed out as a run; higher slot, lower address, so the
+	 * run starts at its last slot. */
+	for (slot = FIX_EARLY_MAP_FIRST; slot + pages <= FIX_EARLY_MAP_LAST + 1;
+	     slot++) {
+		u64 mask = (pages >= 64 ? ~0ULL : ((1ULL << pages) - 1)) << slot;
+
+		if (fix_used & mask)
+			continue;
+		va = fix_to_virt(slot + pages - 1);
+		if (mm_map_live(va, first, (u64)pages << 12,
+				uc ? MAP_UC : MAP_WB)) {
+			mm_log("early_memremap: mapping 0x%lx failed\n",
+			       (unsigned long)pa);
+			return NULL;
+		}
+		fix_used |= mask;
+		return (void *)(va + (pa - first));
+	}
+	mm_log("early_memremap: no %u free fixmap slots for 0x%lx\n", pages,
+	       (unsigned long)pa);
+	return NULL;
+}
+
+void early_memunmap(void *p, u64 size)
+{
+	u64 va = ALIGN_DOWN((u64)p, SZ_4K);
+	unsigned int pages = (unsigned int)((ALIGN_UP((u64)p + size, SZ_4K) - va) >> 12);
+	unsigned int last = (unsigned int)((FIXMAP_TOP - va) >> 12) - 1;
+	unsigned int slot = last + 1 - pages;
+
+	if (va < FIXMAP_BASE || last > FIX_EARLY_MAP_LAST)
+		panic("early_memunmap(%p): not an early mapping", p);
+	mm_unmap_live(va, (u64)pages << 12);
+	fix_used &= ~((pages >= 64 ? ~0ULL : ((1ULL << pages) - 1)) << slot);
+}
+
+/* ---- checked conversions ------------------------------------------------ */
+
+u64 pa_checked(u64 va, u64 ip)
+{
+	if (!direct_map_end)
+		panic("__pa(0x%lx) at %p: the direct map is not live yet", va,
+		      (void *)ip);
+	if (va < PAGE_OFFSET || va >= PAGE_OFFSET + direct_map_end)
+		panic("__pa(0x%lx) at %p: not a direct-map address%s", va,
+		      (void *)ip,
+		      va >= KERNEL_VIRT_BASE ? " (an image address: use __pa_symbol)"
+					     : "");
+	return va - PAGE_OFFSET;
+}
+
+void *va_checked(u64 pa, u64 ip)
+{
+	if (!direct_map_end)
+		panic("__va(0x%lx) at %p: the direct map is not live yet", pa,
+		      (void *)ip);
+	if (pa >= direct_map_end)
+		panic("__va(0x%lx) at %p: beyond the direct map (ends 0x%lx)", pa,
+		      (void *)ip, direct_map_end);
+	return (void *)(pa + PAGE_OFFSET);
+}
+
+u64 pa_symbol_checked(u64 va, u64 ip)
+{
+	if (va < (u64)__kernel_start || va >= (u64)__kernel_end)
+		panic("__pa_symbol(0x%lx) at %p: not in the kernel image", va,
+		      (void *)ip);
+	return va - KERNEL_VIRT_BASE + kernel_phys_base;
+}
