@@ -43,7 +43,9 @@ MASKS = [
     (re.compile(r"^(0xffffffff8[0-9a-f#]{7}-0xffffffff8[0-9a-f#]{7}) +"
                 r"\d+[KMGT]"), r"\1 #"),
     # Times and the TSC rate depend on the host.
-    (re.compile(r"\b\d+\.\d{3} ms\b"), "#.### ms"),
+    # (with the padding before them: they are right-aligned, so a time
+    # that gains a digit would otherwise shift the line).
+    (re.compile(r" +\d+\.\d{3} ms\b"), " #.### ms"),
     (re.compile(r"\b\d+ kHz\b"), "# kHz"),
     # The sizes of the regions the stub allocates from, and of the free
     # memory around them, shift with the image size.
