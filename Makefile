@@ -55,7 +55,7 @@ KERNEL_OBJS := $(KERNEL_C:%.c=$(BUILD)/kernel-obj/%.o) $(BUILD)/kernel-obj/kerne
 STUB_OBJS := $(STUB_C:%.c=$(BUILD)/stub-obj/%.o)
 DEPS_OK := $(BUILD)/.deps-ok
 
-.PHONY: all run test host-test boot-test golden clean deps
+.PHONY: all run test host-test boot-test golden bench clean deps
 # Keep intermediate images (the kernel ELF, the .so files, the blob objects).
 .SECONDARY:
 all: $(BUILD)/vamap.efi
@@ -139,6 +139,17 @@ test:
 	 $(MAKE) --no-print-directory boot-test; b=$$?; \
 	 tools/summary.sh $(BUILD)/results/host.txt $(BUILD)/results/boot.txt; s=$$?; \
 	 [ $$h -eq 0 ] && [ $$b -eq 0 ] && [ $$s -eq 0 ]
+
+# Benchmarks report numbers; they assert nothing (the tests do).
+BENCH_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Wno-missing-prototypes -Iinclude \
+	-Itests/host -MMD -MP
+$(BUILD)/bench/%: tests/bench/%.c $$(call host_sources,tests/bench/%.c) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(call host_sources,$<)
+
+bench: $(BUILD)/bench/bench_pgtable $(BUILD)/vamap.efi
+	@$(BUILD)/bench/bench_pgtable
+	@$(PYTHON) tools/bench-boot.py
 
 # Regenerate golden logs on purpose; commit them saying why each line changed.
 golden: $(BUILD)/vamap.efi $(BUILD)/vamap-badelf.efi

@@ -197,6 +197,21 @@ static void free_subtree(struct pt_ctx *ctx, u64 pa, unsigned int l)
 	ctx->tables_freed++;
 }
 
+/* Write @n consecutive leaves from @e on, freeing any tables they replace. */
+static void fill_leaves(struct walk *w, u64 *e, unsigned int l, u64 pa, u64 n)
+{
+	u64 entry = flags_to_entry(w->ctx, pa, w->flags, l);
+	u64 step = level_size(l), i;
+
+	for (i = 0; i < n; i++, entry += step) {
+		u64 old = e[i];
+
+		e[i] = entry;
+		if (is_table(old, l))
+			free_subtree(w->ctx, entry_pa(old, l), l + 1);
+	}
+}
+
 /* Replace the large leaf *e (at level l) by a table of 512 leaves one level
  * down that map the same memory with the same flags. */
 static void split(struct walk *w, u64 *e, unsigned int l)
@@ -245,12 +260,17 @@ static void walk_level(struct walk *w, u64 table, unsigned int l, u64 va,
 
 		if (w->op == OP_MAP && whole && leaf_allowed(w->ctx, l) &&
 		    IS_ALIGNED(pa, span)) {
-			if (!w->counting) {
-				*e = flags_to_entry(w->ctx, pa, w->flags, l);
-				if (is_table(old, l))
-					free_subtree(w->ctx, entry_pa(old, l),
-						     l + 1);
-			}
+			/* A run of whole, aligned leaves up to the end of this
+			 * table: nothing to count, one tight loop to fill. */
+			u64 n = MIN(size >> levels[l].shift,
+				    (u64)(PT_ENTRIES - level_index(l, va)));
+
+			if (!w->counting)
+				fill_leaves(w, e, l, pa, n);
+			va += n * span;
+			pa += n * span;
+			size -= n * span;
+			continue;
 		} else if (w->op == OP_UNMAP && whole) {
 			if (!w->counting) {
 				*e = 0;
