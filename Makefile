@@ -46,12 +46,14 @@ STUB_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic \
 	-T $(GNUEFI_LIB)/elf_x86_64_efi.lds -L$(GNUEFI_LIB)
 
 KERNEL_C := kernel/main.c kernel/console.c kernel/traps.c kernel/ktap.c kernel/acpi.c \
-	kernel/cmdline.c kernel/printf.c kernel/lib.c efi/memdesc.c efi/memattr.c \
+	kernel/cmdline.c kernel/printf.c kernel/lib.c $(wildcard efi/*.c) \
 	$(wildcard mm/*.c)
 STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c \
 	kernel/cmdline.c kernel/printf.c
 
-KERNEL_OBJS := $(KERNEL_C:%.c=$(BUILD)/kernel-obj/%.o) $(BUILD)/kernel-obj/kernel/entry.o
+KERNEL_ASM := kernel/entry.asm efi/thunk.asm
+KERNEL_OBJS := $(KERNEL_C:%.c=$(BUILD)/kernel-obj/%.o) \
+	$(KERNEL_ASM:%.asm=$(BUILD)/kernel-obj/%.o)
 STUB_OBJS := $(STUB_C:%.c=$(BUILD)/stub-obj/%.o)
 DEPS_OK := $(BUILD)/.deps-ok
 
@@ -71,7 +73,7 @@ $(BUILD)/kernel-obj/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/kernel-obj/kernel/entry.o: kernel/entry.asm | $(DEPS_OK)
+$(BUILD)/kernel-obj/%.o: %.asm | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(NASM) -f elf64 -g -Werror -o $@ $<
 

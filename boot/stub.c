@@ -31,6 +31,9 @@ extern const u8 kernel_blob_start[], kernel_blob_end[];
 /* UEFI 2.10, 4.6.4: EFI_MEMORY_ATTRIBUTES_TABLE_GUID (not in gnu-efi 3.0). */
 static EFI_GUID mem_attr_guid = { 0xdcfa911d, 0x26eb, 0x469f,
 				  { 0xa2, 0x20, 0x38, 0xb7, 0xdc, 0x46, 0x12, 0x20 } };
+/* UEFI 2.10, 4.6.2: EFI_RT_PROPERTIES_TABLE_GUID. */
+static EFI_GUID rt_properties_guid = { 0xeb66918a, 0x7eef, 0x402a,
+				       { 0x84, 0x2e, 0x93, 0x1d, 0x21, 0xc3, 0x8a, 0xe9 } };
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID smbios_guid = SMBIOS_TABLE_GUID;
 static EFI_GUID smbios3_guid = SMBIOS3_TABLE_GUID;
@@ -133,6 +136,8 @@ static void find_config_tables(struct boot_info *bi)
 			bi->smbios3 = p;
 		else if (!CompareGuid(&t->VendorGuid, &mem_attr_guid))
 			bi->mem_attr_table = p;
+		else if (!CompareGuid(&t->VendorGuid, &rt_properties_guid))
+			bi->rt_properties = p;
 	}
 }
 

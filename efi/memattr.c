@@ -28,6 +28,7 @@ int efi_memattr_probe(u64 pa)
 		return -EINVAL;
 	}
 	efi_memattr.found = true;
+	efi_memattr.pa = pa;
 	kprintf("efi: memory attributes table: version %u, %u entries, "
 		"desc_size %u (read through the fixmap)\n", efi_memattr.hdr.version,
 		efi_memattr.hdr.nr_entries, efi_memattr.hdr.desc_size);

@@ -85,6 +85,7 @@ struct boot_info {
 	u32 cmdline_source; /* enum boot_cmdline_source */
 	u32 test_flags;	    /* knobs the stub honoured itself */
 	char cmdline[BOOT_CMDLINE_MAX]; /* ASCII, NUL-terminated */
+	u64 rt_properties; /* EFI_RT_PROPERTIES_TABLE, 0 if absent */
 };
 
 compile_assert(boot_info_fits_one_page, sizeof(struct boot_info) <= 4096);

@@ -6,6 +6,8 @@
  *
  *   exit=halt|qemu       what to do at the end (default halt): qemu writes
  *                        the result to QEMU's isa-debug-exit port
+ *   efi=slot|linux|1to1|novamap|noruntime   the runtime mapping mode
+ *   reset=cold|warm|shutdown   call ResetSystem at the end
  *   test=KNOB[,KNOB...]  fault injection for tests, see enum test_knob
  *   verbose              more detail in the log
  */
@@ -25,13 +27,27 @@ enum test_knob {
 	TEST_PAGE_FAULT = 1u << 1,   /* kernel: touch an unmapped address */
 	TEST_GP_FAULT = 1u << 2,     /* kernel: touch a non-canonical address */
 	TEST_BAD_PA = 1u << 3,	     /* kernel: __pa() of an image address */
+	TEST_EFI_FAULT = 1u << 4,    /* efi: unmap one runtime data region */
 };
 
 #define CMDLINE_MAX_PROBLEMS 8
 #define CMDLINE_PROBLEM_LEN 80
 
+/* efi= modes, in the order of enum efi_mode (include/efi_pgd.h). */
+#define CMDLINE_EFI_MODES 5
+
+/* reset=: ResetSystem at the end of the run (real hardware). */
+enum reset_request {
+	RESET_NONE = 0,
+	RESET_COLD,
+	RESET_WARM,
+	RESET_SHUTDOWN,
+};
+
 struct options {
 	enum exit_mode exit;
+	unsigned int efi_mode; /* enum efi_mode; default 0, efi=slot */
+	enum reset_request reset;
 	u32 test;
 	bool verbose;
 	/* Words the parser did not accept, each with why; they are ignored. */

@@ -14,6 +14,7 @@ struct efi_memattr_header {
 
 struct efi_memattr_info {
 	bool found;
+	u64 pa;
 	struct efi_memattr_header hdr;
 };
 

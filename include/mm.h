@@ -6,6 +6,8 @@
 #include "boot_info.h"
 #include "frame.h"
 #include "memmap.h"
+#include "pgd_list.h"
+#include "ptdump.h"
 #include "pgtable.h"
 
 /* The live top-level table: the one helper meaning "the kernel's tables"
@@ -29,7 +31,11 @@ int mm_early_init(const struct boot_info *bi, u64 bi_phys);
  * stays on init_pg_dir. */
 int mm_switch_to_swapper(void);
 
-/* Map/unmap in the live tables and flush the TLB for the range. */
+/* The table list: swapper_pg_dir is the master once it is live. */
+extern struct pgd_list kpgd_list;
+
+/* Map/unmap in the live tables and flush the TLB for the range; when the
+ * live table is swapper_pg_dir, the table list is synced after. */
 int mm_map_live(u64 va, u64 pa, u64 size, u32 flags);
 int mm_unmap_live(u64 va, u64 size);
 
@@ -40,7 +46,8 @@ void mm_report_walk(u64 va);
 extern char __kernel_start[], __text_start[], __text_end[], __rodata_start[],
 	__rodata_end[], __data_start[], __bss_end[], __kernel_end[];
 
-/* mm/checks.c */
+/* mm/checks.c: the layout's regions, for ptdump */
+extern const struct ptdump_marker mm_markers[];
 void mm_dump_swapper(void);
 void mm_checks(void);
 

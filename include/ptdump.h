@@ -18,9 +18,11 @@ struct ptdump_marker {
 	const char *name;
 };
 
-/* Dump every mapping under @root; @markers (sorted by start, ending with a
- * NULL name) print a header line where each region begins. */
-void ptdump(struct pt_ctx *ctx, u64 root, const struct ptdump_marker *markers);
+/* Dump every mapping under @root in [start, end) (end 0: to the top);
+ * @markers (sorted by start, ending with a NULL name) print a header line
+ * where each region begins. */
+void ptdump(struct pt_ctx *ctx, u64 root, u64 start, u64 end,
+	    const struct ptdump_marker *markers);
 
 /* Count 4 KiB pages that are both writable and executable, logging each
  * offending run; returns the page count. */

@@ -14,6 +14,15 @@ static const struct {
 	{ "pagefault", TEST_PAGE_FAULT },
 	{ "gpfault", TEST_GP_FAULT },
 	{ "bad-pa", TEST_BAD_PA },
+	{ "efi-fault", TEST_EFI_FAULT },
+};
+
+static const char *const efi_modes[CMDLINE_EFI_MODES] = {
+	"slot", "linux", "1to1", "novamap", "noruntime",
+};
+
+static const char *const resets[] = {
+	[RESET_COLD] = "cold", [RESET_WARM] = "warm", [RESET_SHUTDOWN] = "shutdown",
 };
 
 static bool is_blank(char c)
@@ -180,6 +189,26 @@ unsigned int cmdline_parse(const char *line, struct options *opt)
 				opt->exit = EXIT_QEMU;
 			else
 				problem(opt, &count, "bad value for exit:", w, n);
+		} else if (word_is(w, klen, "efi") && klen < n) {
+			size_t i;
+
+			for (i = 0; i < ARRAY_SIZE(efi_modes); i++)
+				if (word_is(val, vlen, efi_modes[i]))
+					break;
+			if (i < ARRAY_SIZE(efi_modes))
+				opt->efi_mode = (unsigned int)i;
+			else
+				problem(opt, &count, "bad value for efi:", w, n);
+		} else if (word_is(w, klen, "reset") && klen < n) {
+			size_t i;
+
+			for (i = RESET_COLD; i < ARRAY_SIZE(resets); i++)
+				if (word_is(val, vlen, resets[i]))
+					break;
+			if (i < ARRAY_SIZE(resets))
+				opt->reset = (enum reset_request)i;
+			else
+				problem(opt, &count, "bad value for reset:", w, n);
 		} else if (word_is(w, klen, "test") && klen < n) {
 			const char *bad = NULL;
 			size_t badn = 0;

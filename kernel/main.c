@@ -7,6 +7,7 @@
 #include "acpi.h"
 #include "addr.h"
 #include "boot_info.h"
+#include "efi_state.h"
 #include "efi_memattr.h"
 #include "efi_memdesc.h"
 #include "exitcode.h"
@@ -85,6 +86,7 @@ static void print_boot_info(const struct boot_info *bi)
 	print_addr("SMBIOS:", bi->smbios);
 	print_addr("SMBIOS3:", bi->smbios3);
 	print_addr("memory attributes table:", bi->mem_attr_table);
+	print_addr("RT properties table:", bi->rt_properties);
 	if (fb->format != FB_NONE)
 		kprintf("%-24s %ux%u stride %u %s at %p (%lu KiB)\n",
 			"framebuffer:", fb->width, fb->height, fb->stride,
@@ -172,11 +174,12 @@ enum {
 	HAVE_FIXMAP = 1u << 2,
 	HAVE_ACPI = 1u << 3,
 	HAVE_DIRECT_MAP = 1u << 4,
+	HAVE_EFI = 1u << 5,
 };
 
 static const char *const have_names[] = {
 	"the memory map", "the frame allocator", "the fixmap", "ACPI",
-	"the direct map",
+	"the direct map", "EFI setup",
 };
 
 static int step_mm_early(void)
@@ -202,6 +205,12 @@ static int step_swapper(void)
 	return ret;
 }
 
+static int step_efi(void)
+{
+	efi_setup(&kbi, (enum efi_mode)kopt.efi_mode);
+	return 0;
+}
+
 static int step_bad_pa(void)
 {
 	if (kopt.test & TEST_BAD_PA) {
@@ -222,6 +231,7 @@ static const struct boot_step {
 	{ "acpi", step_acpi, HAVE_FIXMAP, HAVE_ACPI },
 	{ "memattr", step_memattr, HAVE_FIXMAP, 0 },
 	{ "swapper", step_swapper, HAVE_ALLOCATOR, HAVE_DIRECT_MAP },
+	{ "efi", step_efi, HAVE_DIRECT_MAP, HAVE_EFI },
 	{ "test_bad_pa", step_bad_pa, HAVE_DIRECT_MAP, 0 },
 };
 
@@ -282,11 +292,20 @@ static void print_phases(const struct boot_info *bi, u64 t_end)
 	print_phase(bi, "ExitBootServices", bi->ts.before_ebs, bi->ts.after_ebs);
 	print_phase(bi, "ExitBootServices -> kernel entry", bi->ts.after_ebs,
 		    t_kernel_entry);
-	if (t_swapper_live) {
+	if (t_swapper_live && efi.t_efi_pgd_built && efi.t_svam_returned) {
 		print_phase(bi, "kernel entry -> swapper_pg_dir live",
 			    t_kernel_entry, t_swapper_live);
-		print_phase(bi, "swapper_pg_dir live -> report", t_swapper_live,
-			    t_end);
+		print_phase(bi, "swapper_pg_dir live -> efi_pgd built",
+			    t_swapper_live, efi.t_efi_pgd_built);
+		print_phase(bi, "efi_pgd built -> SVAM returned",
+			    efi.t_efi_pgd_built, efi.t_svam_returned);
+		print_phase(bi, "SVAM returned -> checks done",
+			    efi.t_svam_returned, t_end);
+	} else if (t_swapper_live) {
+		print_phase(bi, "kernel entry -> swapper_pg_dir live",
+			    t_kernel_entry, t_swapper_live);
+		print_phase(bi, "swapper_pg_dir live -> checks done",
+			    t_swapper_live, t_end);
 	} else {
 		print_phase(bi, "kernel entry -> report", t_kernel_entry, t_end);
 	}
@@ -326,6 +345,8 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 	have = run_boot_steps();
 	if (have & HAVE_DIRECT_MAP)
 		mm_dump_swapper();
+	if (have & HAVE_EFI)
+		efi_dump_pgd();
 
 	inject_faults();
 
@@ -346,6 +367,10 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 		    bi->ebs_attempts == 1 ? "" : "s");
 	check_idt();
 	mm_checks();
+	if (have & HAVE_EFI)
+		efi_checks();
+	else
+		ktap_result(false, "efi.setup", "refused: no direct map");
 	t_end = rdtsc();
 	ktap_result(bi->ts.stub_entry < bi->ts.before_ebs &&
 			    bi->ts.before_ebs <= bi->ts.after_ebs &&
@@ -354,5 +379,9 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 		    "boot.timestamps", NULL);
 	print_phases(bi, t_end);
 	ok = ktap_end();
+	if (kopt.reset != RESET_NONE)
+		efi_reset(kopt.reset == RESET_COLD ? EFI_RESET_COLD
+			  : kopt.reset == RESET_WARM ? EFI_RESET_WARM
+						     : EFI_RESET_SHUTDOWN);
 	kernel_exit(ok ? VAMAP_EXIT_PASS : VAMAP_EXIT_FAIL);
 }

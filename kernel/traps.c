@@ -6,6 +6,7 @@
  * faulted, and a fault inside this handler stops at once instead of
  * recursing into a triple fault.
  */
+#include "efi_state.h"
 #include "exitcode.h"
 #include "kernel.h"
 #include "mm.h"
@@ -91,6 +92,11 @@ void trap_handler(struct trap_frame *f)
 		kprintf("EXCEPTION: vector %lu at rip %p while handling an "
 			"exception; stopping\n", f->vector, (void *)f->rip);
 		kernel_exit(VAMAP_EXIT_FAULT);
+	}
+	/* A fault inside a firmware call ends the call, not the run. */
+	if (efi_fault_hook(f)) {
+		depth--;
+		return;
 	}
 	if (expect.armed && f->vector == expect.vector) {
 		expect.armed = false;

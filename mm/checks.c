@@ -14,7 +14,7 @@
 #include "ptdump.h"
 #include "x86.h"
 
-static const struct ptdump_marker markers[] = {
+const struct ptdump_marker mm_markers[] = {
 	{ 0, "User Space" },
 	{ PAGE_OFFSET, "Direct Map" },
 	{ LATE_MAP_BASE, "Late Mappings" },
@@ -28,7 +28,7 @@ static const struct ptdump_marker markers[] = {
 void mm_dump_swapper(void)
 {
 	kprintf("== ptdump swapper_pg_dir\n");
-	ptdump(&kctx, swapper_pg_dir, markers);
+	ptdump(&kctx, swapper_pg_dir, 0, 0, mm_markers);
 }
 
 /* Every page of [start, end) maps kernel_phys + offset with exactly @want. */

@@ -4,7 +4,7 @@
 #include "mm_log.h"
 
 int directmap_build(struct pt_ctx *ctx, u64 root, const struct memmap *m,
-		    u64 offset)
+		    u64 offset, u32 flags)
 {
 	unsigned int i = 0;
 
@@ -20,8 +20,7 @@ int directmap_build(struct pt_ctx *ctx, u64 root, const struct memmap *m,
 		end = m->r[i].end;
 		for (i++; i < m->n && m->r[i].ram && m->r[i].start == end; i++)
 			end = m->r[i].end;
-		ret = pt_map(ctx, root, offset + start, start, end - start,
-			     MAP_WRITE | MAP_GLOBAL | MAP_WB);
+		ret = pt_map(ctx, root, offset + start, start, end - start, flags);
 		if (ret) {
 			mm_log("directmap: mapping 0x%lx-0x%lx failed (%d)\n",
 			       (unsigned long)start, (unsigned long)end, ret);

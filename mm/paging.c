@@ -23,6 +23,7 @@
 
 u64 live_pgd;
 u64 swapper_pg_dir;
+struct pgd_list kpgd_list;
 u64 kernel_phys_base;
 u64 direct_map_end;
 
@@ -184,7 +185,8 @@ int mm_switch_to_swapper(void)
 		mm_log("mm: no page for swapper_pg_dir\n");
 		return ret;
 	}
-	ret = directmap_build(&kctx, root, &kmemmap, PAGE_OFFSET);
+	ret = directmap_build(&kctx, root, &kmemmap, PAGE_OFFSET,
+			      MAP_WRITE | MAP_GLOBAL);
 	if (!ret)
 		ret = map_section(root, "text", __text_start, __text_end, MAP_EXEC);
 	if (!ret)
@@ -202,6 +204,7 @@ int mm_switch_to_swapper(void)
 	write_cr3(root);
 	swapper_pg_dir = root;
 	live_pgd = root;
+	kpgd_list.master = root;
 	direct_map_end = memmap_ram_end(&kmemmap);
 	mm_log("mm: swapper_pg_dir live at 0x%016lx, %lu table pages\n",
 	       (unsigned long)root, (unsigned long)tables);
@@ -228,12 +231,20 @@ static void flush_range(u64 va, u64 size)
 		invlpg(va + off);
 }
 
+static void after_change(int ret, u64 va, u64 size)
+{
+	if (ret)
+		return;
+	flush_range(va, size);
+	if (live_pgd == swapper_pg_dir)
+		pgd_list_sync(&kctx, &kpgd_list);
+}
+
 int mm_map_live(u64 va, u64 pa, u64 size, u32 flags)
 {
 	int ret = pt_map(&kctx, live_pgd, va, pa, size, flags);
 
-	if (!ret)
-		flush_range(va, size);
+	after_change(ret, va, size);
 	return ret;
 }
 
@@ -241,8 +252,7 @@ int mm_unmap_live(u64 va, u64 size)
 {
 	int ret = pt_unmap(&kctx, live_pgd, va, size);
 
-	if (!ret)
-		flush_range(va, size);
+	after_change(ret, va, size);
 	return ret;
 }
 

@@ -93,11 +93,12 @@ static int visit(const struct pt_range *r, void *arg)
 	return 0;
 }
 
-void ptdump(struct pt_ctx *ctx, u64 root, const struct ptdump_marker *markers)
+void ptdump(struct pt_ctx *ctx, u64 root, u64 start, u64 end,
+	    const struct ptdump_marker *markers)
 {
 	struct dump d = { { false, { 0, 0, 0, 0, 0 }, 0 }, markers, 0, false };
 
-	pt_walk(ctx, root, 0, 0, visit, &d);
+	pt_walk(ctx, root, start, end, visit, &d);
 	flush(&d);
 }
 

@@ -117,7 +117,8 @@ static void bench(const struct synth *sy, bool has_1g)
 		reset(&s);
 		root = sim_root(&s);
 		t0 = now_us();
-		if (directmap_build(&s.ctx, root, &m, PAGE_OFFSET)) {
+		if (directmap_build(&s.ctx, root, &m, PAGE_OFFSET,
+				    MAP_WRITE | MAP_GLOBAL)) {
 			printf("%s: build failed\n", sy->name);
 			break;
 		}

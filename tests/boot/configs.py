@@ -41,6 +41,15 @@ CONFIGS = [
     dict(name="q35-1t", machine="q35,memory-backend=ram0", mem="1T",
          cpu="max,phys-bits=42",
          extra=("-object", "memory-backend-ram,id=ram0,size=1T,reserve=off")),
+    # The EFI mapping modes (q35-2g is efi=slot, the default).
+    dict(name="efi-linux", cmdline="exit=qemu efi=linux"),
+    dict(name="efi-1to1", cmdline="exit=qemu efi=1to1"),
+    dict(name="efi-novamap", cmdline="exit=qemu efi=novamap"),
+    dict(name="efi-noruntime", cmdline="exit=qemu efi=noruntime"),
+    # One runtime data region left unmapped after SVAM: the firmware fault
+    # must be caught and attributed, runtime services switched off, and the
+    # boot must still finish its report (a failed check, not a crash).
+    dict(name="efi-fault", cmdline="exit=qemu test=efi-fault", expect="fail"),
     # Words the parser does not know: named in the log, a failed check,
     # and the boot goes on to its report.
     dict(name="bad-cmdline", cmdline="exit=qemu bogus test=nosuchknob",

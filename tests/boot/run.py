@@ -42,6 +42,9 @@ MASKS = [
     # ptdump, their sizes (their ends are masked above).
     (re.compile(r"^(0xffffffff8[0-9a-f#]{7}-0xffffffff8[0-9a-f#]{7}) +"
                 r"\d+[KMGT]"), r"\1 #"),
+    # The firmware's real-time clock follows the host's.
+    (re.compile(r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\b"),
+     "YYYY-MM-DD hh:mm:ss"),
     # Times and the TSC rate depend on the host.
     # (with the padding before them: they are right-aligned, so a time
     # that gains a digit would otherwise shift the line).

@@ -318,7 +318,7 @@ static void check_min(const char *what, const u64 (*r)[2], unsigned int n,
 	m.n = n;
 	sim_init(&s, 4096, has_1g);
 	root = sim_root(&s);
-	CHECK_EQ(directmap_build(&s.ctx, root, &m, PAGE_OFFSET), 0);
+	CHECK_EQ(directmap_build(&s.ctx, root, &m, PAGE_OFFSET, MAP_WRITE | MAP_GLOBAL), 0);
 	used = pt_count_tables(&s.ctx, root);
 	want = min_tables(r, n, PAGE_OFFSET, has_1g);
 	if (used != want)
@@ -402,7 +402,7 @@ static void test_ptdump_and_wx(void)
 	pt_map(&s.ctx, root, KERNEL_VIRT_BASE + 0x3000, 0x203000, 0x2000,
 	       MAP_EXEC | MAP_WRITE);
 	mm_log_clear();
-	ptdump(&s.ctx, root, markers);
+	ptdump(&s.ctx, root, 0, 0, markers);
 	CHECK_STR(mm_log_buf,
 		  "---[ Direct Map ]---\n"
 		  "0xffff888000000000-0xffff888000400000     4M RW NX  2M WB GLB\n"

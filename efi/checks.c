@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The EFI checks, each a KTAP line: efi_pgd's shape and W^X, SVAM, the
+ * service pointers, then every runtime service the issue lists. After a
+ * firmware fault the remaining service checks are skipped (runtime services
+ * are off); the faulting one fails.
+ */
+#include "addr.h"
+#include "efi_state.h"
+#include "efi_defs.h"
+#include "kernel.h"
+#include "ktap.h"
+#include "mm.h"
+
+#define VAR_NAME_MAX 512  /* CHAR16s */
+#define VAR_SEEN_MAX 1024 /* variables we can check for repeats */
+#define VAR_LOOP_MAX 4096 /* GetNextVariableName calls before "no end" */
+
+static const struct efi_guid global_guid = {
+	0x8be4df61, 0x93ca, 0x11d2, { 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c } };
+/* vamap's own vendor GUID for the variables it writes. */
+static const struct efi_guid vamap_guid = {
+	0x76616d61, 0x7000, 0x4c5e, { 0x9b, 0x1d, 0x52, 0x54, 0x53, 0x56, 0x41, 0x4d } };
+
+/* Runtime services usable for a check, else a SKIP (or a fail) line. */
+static bool usable(const char *name, unsigned int svc)
+{
+	if (efi.mode == EFI_MODE_NORUNTIME) {
+		ktap_skip(name, "efi=noruntime");
+		return false;
+	}
+	if (!efi.runtime_enabled) {
+		ktap_skip(name, "runtime services off: %s", efi.disabled_why);
+		return false;
+	}
+	if (!(efi.rt_supported & EFI_RT_SUPPORTED(svc))) {
+		ktap_skip(name, "%s unsupported (RT properties table)",
+			  efi_rt_service_name(svc));
+		return false;
+	}
+	return true;
+}
+
+static void status_line(const char *name, efi_status_t st, const char *what)
+{
+	ktap_result(false, name, "%s returned %s", what, efi_status_name(st));
+}
+
+static void check_time(void)
+{
+	struct efi_time t;
+	struct efi_time_caps caps;
+	efi_status_t st;
+
+	if (!usable("efi.get_time", RT_GET_TIME))
+		return;
+	memset(&t, 0, sizeof(t));
+	st = efi_call(RT_GET_TIME, 2, (u64)&t, (u64)&caps);
+	if (st != EFI_SUCCESS) {
+		status_line("efi.get_time", st, "GetTime");
+		return;
+	}
+	kprintf("efi: GetTime %04u-%02u-%02u %02u:%02u:%02u tz %d dst %u\n",
+		t.year, t.month, t.day, t.hour, t.minute, t.second, t.timezone,
+		t.daylight);
+	ktap_result(t.year >= 1998 && t.year <= 2099 && t.month >= 1 &&
+			    t.month <= 12 && t.day >= 1 && t.day <= 31 &&
+			    t.hour < 24 && t.minute < 60 && t.second < 60 &&
+			    t.nanosecond < 1000000000u &&
+			    (t.timezone == EFI_UNSPECIFIED_TIMEZONE ||
+			     (t.timezone >= -1440 && t.timezone <= 1440)),
+		    "efi.get_time", NULL);
+}
+
+static void check_wakeup_time(void)
+{
+	struct efi_time t;
+	u8 enabled = 0, pending = 0;
+	efi_status_t st;
+
+	if (!usable("efi.get_wakeup_time", RT_GET_WAKEUP_TIME))
+		return;
+	st = efi_call(RT_GET_WAKEUP_TIME, 3, (u64)&enabled, (u64)&pending, (u64)&t);
+	if (st == EFI_UNSUPPORTED)
+		ktap_skip("efi.get_wakeup_time", "GetWakeupTime returned UNSUPPORTED");
+	else if (st == EFI_SUCCESS)
+		ktap_result(enabled <= 1 && pending <= 1, "efi.get_wakeup_time",
+			    "enabled %u pending %u", enabled, pending);
+	else
+		status_line("efi.get_wakeup_time", st, "GetWakeupTime");
+}
+
+static efi_status_t get_var(const u16 *name, const struct efi_guid *g,
+			    u32 *attr, u64 *size, void *buf)
+{
+	return efi_call(RT_GET_VARIABLE, 5, (u64)name, (u64)g, (u64)attr,
+			(u64)size, (u64)buf);
+}
+
+static void check_global_vars(void)
+{
+	static const struct {
+		const char *check;
+		const u16 *name;
+	} vars[] = {
+		{ "efi.get_variable.BootOrder", u"BootOrder" },
+		{ "efi.get_variable.PlatformLang", u"PlatformLang" },
+		{ "efi.get_variable.SecureBoot", u"SecureBoot" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vars); i++) {
+		u8 buf[256];
+		u64 size = sizeof(buf);
+		u32 attr = 0;
+		efi_status_t st;
+
+		if (!usable(vars[i].check, RT_GET_VARIABLE))
+			continue;
+		memset(buf, 0, sizeof(buf));
+		st = get_var(vars[i].name, &global_guid, &attr, &size, buf);
+		if (i == 2 && st == EFI_NOT_FOUND) {
+			kprintf("efi: SecureBoot absent (no Secure Boot support)\n");
+			ktap_result(true, vars[i].check, "absent");
+			continue;
+		}
+		if (st != EFI_SUCCESS) {
+			status_line(vars[i].check, st, "GetVariable");
+			continue;
+		}
+		if (i == 0) {
+			kprintf("efi: BootOrder has %lu entries\n",
+				(unsigned long)(size / 2));
+			ktap_result(size % 2 == 0 && size > 0, vars[i].check, NULL);
+		} else if (i == 1) {
+			buf[MIN(size, sizeof(buf) - 1)] = 0;
+			kprintf("efi: PlatformLang \"%s\"\n", (const char *)buf);
+			ktap_result(size >= 2 && buf[size - 1] == 0, vars[i].check, NULL);
+		} else {
+			kprintf("efi: SecureBoot = %u\n", buf[0]);
+			ktap_result(size == 1 && buf[0] <= 1, vars[i].check, NULL);
+		}
+	}
+}
+
+/* A cheap fingerprint of (GUID, name) for the repeat check. */
+static u64 fingerprint(const u16 *name, const struct efi_guid *g)
+{
+	const u8 *p = (const u8 *)g;
+	u64 h = 0xcbf29ce484222325ULL;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(*g); i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	for (i = 0; name[i]; i++)
+		h = (h ^ name[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static void check_enumeration(void)
+{
+	static u16 name[VAR_NAME_MAX];
+	static u64 seen[VAR_SEEN_MAX];
+	struct efi_guid g;
+	unsigned int count = 0, loops, i;
+	efi_status_t st = EFI_SUCCESS;
+
+	if (!usable("efi.get_next_variable_name", RT_GET_NEXT_VARIABLE_NAME))
+		return;
+	memset(name, 0, sizeof(name));
+	memset(&g, 0, sizeof(g));
+	for (loops = 0; loops < VAR_LOOP_MAX; loops++) {
+		u64 size = sizeof(name), fp;
+
+		st = efi_call(RT_GET_NEXT_VARIABLE_NAME, 3, (u64)&size, (u64)name,
+			      (u64)&g);
+		if (st != EFI_SUCCESS)
+			break;
+		fp = fingerprint(name, &g);
+		for (i = 0; i < MIN(count, VAR_SEEN_MAX); i++) {
+			if (seen[i] == fp) {
+				ktap_result(false, "efi.get_next_variable_name",
+					    "variable %u repeats an earlier one", count);
+				return;
+			}
+		}
+		if (count < VAR_SEEN_MAX)
+			seen[count] = fp;
+		count++;
+	}
+	kprintf("efi: GetNextVariableName: %u variables, ended with %s\n", count,
+		efi_status_name(st));
+	if (loops == VAR_LOOP_MAX)
+		ktap_result(false, "efi.get_next_variable_name",
+			    "no end after %u variables", count);
+	else if (st != EFI_NOT_FOUND)
+		status_line("efi.get_next_variable_name", st, "GetNextVariableName");
+	else
+		ktap_result(count > 0, "efi.get_next_variable_name", NULL);
+}
+
+static void check_query_variable_info(void)
+{
+	u64 max = 0, remaining = 0, max_var = 0;
+	efi_status_t st;
+
+	if (!usable("efi.query_variable_info", RT_QUERY_VARIABLE_INFO))
+		return;
+	st = efi_call(RT_QUERY_VARIABLE_INFO, 4,
+		      (u64)(EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
+			    EFI_VARIABLE_RUNTIME_ACCESS),
+		      (u64)&max, (u64)&remaining, (u64)&max_var);
+	if (st != EFI_SUCCESS) {
+		status_line("efi.query_variable_info", st, "QueryVariableInfo");
+		return;
+	}
+	kprintf("efi: QueryVariableInfo: storage %lu bytes, %lu remaining, "
+		"largest variable %lu\n", (unsigned long)max,
+		(unsigned long)remaining, (unsigned long)max_var);
+	ktap_result(max > 0 && remaining <= max && max_var > 0 && max_var <= max,
+		    "efi.query_variable_info", NULL);
+}
+
+/* Write, read back, delete, confirm gone: under vamap's GUID. */
+static void check_set_variable(const char *check, const u16 *name, u32 attr)
+{
+	static const char value[] = "vamap runtime check";
+	u8 buf[64];
+	u64 size;
+	u32 got_attr = 0;
+	efi_status_t st;
+
+	if (!usable(check, RT_SET_VARIABLE))
+		return;
+	st = efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)&vamap_guid, (u64)attr,
+		      (u64)sizeof(value), (u64)value);
+	if (st != EFI_SUCCESS) {
+		status_line(check, st, "SetVariable (write)");
+		return;
+	}
+	size = sizeof(buf);
+	st = get_var(name, &vamap_guid, &got_attr, &size, buf);
+	if (st != EFI_SUCCESS || size != sizeof(value) || memcmp(buf, value, size) ||
+	    got_attr != attr) {
+		ktap_result(false, check, "read back: %s, %lu bytes, attributes 0x%x",
+			    efi_status_name(st), (unsigned long)size, got_attr);
+		return;
+	}
+	st = efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)&vamap_guid, (u64)attr,
+		      (u64)0, (u64)0);
+	if (st != EFI_SUCCESS) {
+		status_line(check, st, "SetVariable (delete)");
+		return;
+	}
+	size = sizeof(buf);
+	st = get_var(name, &vamap_guid, &got_attr, &size, buf);
+	ktap_result(st == EFI_NOT_FOUND, check,
+		    st == EFI_NOT_FOUND ? "written, read back, deleted"
+					: "still there after delete");
+}
+
+/*
+ * A volatile variable cannot be created at runtime: "Once
+ * ExitBootServices() is performed, only variables that have
+ * EFI_VARIABLE_RUNTIME_ACCESS and EFI_VARIABLE_NON_VOLATILE set can be set
+ * with SetVariable()" (UEFI 2.10, 8.2). The check is that the firmware
+ * refuses, and that nothing was created anyway.
+ */
+static void check_volatile_refused(void)
+{
+	static const u16 name[] = u"VamapVolatile";
+	static const char value[] = "vamap";
+	const char *check = "efi.set_variable.volatile";
+	u8 buf[16];
+	u64 size = sizeof(buf);
+	u32 attr = 0;
+	efi_status_t st, st2;
+
+	if (!usable(check, RT_SET_VARIABLE))
+		return;
+	st = efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)&vamap_guid,
+		      (u64)(EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS),
+		      (u64)sizeof(value), (u64)value);
+	st2 = get_var(name, &vamap_guid, &attr, &size, buf);
+	if (st == EFI_SUCCESS)
+		ktap_result(false, check, "a volatile variable was created at "
+			    "runtime (UEFI 2.10, 8.2 forbids it)");
+	else
+		ktap_result(st2 == EFI_NOT_FOUND, check, "refused at runtime with "
+			    "%s, as UEFI 2.10 8.2 requires%s", efi_status_name(st),
+			    st2 == EFI_NOT_FOUND ? "" : ", but it exists");
+}
+
+static void check_monotonic(void)
+{
+	u32 a = 0, b = 0;
+	efi_status_t s1, s2;
+
+	if (!usable("efi.monotonic_count", RT_GET_NEXT_HIGH_MONO_COUNT))
+		return;
+	s1 = efi_call(RT_GET_NEXT_HIGH_MONO_COUNT, 1, (u64)&a);
+	s2 = efi_call(RT_GET_NEXT_HIGH_MONO_COUNT, 1, (u64)&b);
+	if (s1 == EFI_UNSUPPORTED) {
+		ktap_skip("efi.monotonic_count", "returned UNSUPPORTED");
+		return;
+	}
+	if (s1 != EFI_SUCCESS || s2 != EFI_SUCCESS) {
+		status_line("efi.monotonic_count", s1 != EFI_SUCCESS ? s1 : s2,
+			    "GetNextHighMonotonicCount");
+		return;
+	}
+	ktap_result(b > a, "efi.monotonic_count", "%u then %u", a, b);
+}
+
+static void check_pgd(void)
+{
+	struct pgd_check c;
+	u64 wx;
+
+	pgd_list_check(&kctx, &kpgd_list, &c);
+	kprintf("mm: table list: %u tables, %u entries compared, %u mismatches\n",
+		c.tables, c.entries, c.mismatches);
+	ktap_result(c.mismatches == 0, "mm.table_list", "%u mismatches",
+		    c.mismatches);
+	if (!efi.efi_pgd) {
+		ktap_skip("efi.wx", "no efi_pgd");
+		return;
+	}
+	wx = ptdump_wx_check(&kctx, efi.efi_pgd);
+	ktap_result(wx == 0, "efi.wx", "%lu W+X pages in efi_pgd", (unsigned long)wx);
+}
+
+void efi_dump_pgd(void)
+{
+	if (!efi.efi_pgd)
+		return;
+	kprintf("== ptdump efi_pgd (low half and EFI window; the rest is "
+		"swapper_pg_dir's)\n");
+	ptdump(&kctx, efi.efi_pgd, 0, 1ULL << 47, mm_markers);
+	if (efi.mode == EFI_MODE_SLOT)
+		ptdump(&kctx, efi.efi_pgd, EFI_SLOT_BASE, EFI_SLOT_BASE + EFI_SLOT_SIZE,
+		       mm_markers);
+	else if (efi.mode == EFI_MODE_LINUX)
+		ptdump(&kctx, efi.efi_pgd, EFI_LINUX_BASE, EFI_LINUX_TOP, mm_markers);
+}
+
+void efi_checks(void)
+{
+	check_pgd();
+	if (efi.mode == EFI_MODE_NORUNTIME) {
+		ktap_skip("efi.svam", "efi=noruntime");
+	} else if (efi.mode == EFI_MODE_NOVAMAP) {
+		ktap_skip("efi.svam", "efi=novamap");
+	} else {
+		ktap_result(efi.svam_called && efi.svam_status == EFI_SUCCESS,
+			    "efi.svam", efi.svam_called ? "%s" : "not called: %s",
+			    efi.svam_called ? efi_status_name(efi.svam_status)
+					    : efi.disabled_why);
+	}
+	if (efi.mode == EFI_MODE_NORUNTIME)
+		ktap_skip("efi.pointers", "efi=noruntime");
+	else
+		ktap_result(efi.pointers_ok, "efi.pointers",
+			    "every service in a runtime code region");
+	check_time();
+	check_wakeup_time();
+	check_global_vars();
+	check_enumeration();
+	check_query_variable_info();
+	check_volatile_refused();
+	check_set_variable("efi.set_variable.nonvolatile", u"VamapNonVolatile",
+			   EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
+				   EFI_VARIABLE_RUNTIME_ACCESS);
+	check_monotonic();
+}
+
+void efi_reset(enum efi_reset_type type)
+{
+	kprintf("efi: ResetSystem(%s)\n",
+		type == EFI_RESET_COLD ? "cold" : type == EFI_RESET_WARM ? "warm"
+									 : "shutdown");
+	efi_call(RT_RESET_SYSTEM, 4, (u64)type, (u64)EFI_SUCCESS, (u64)0, (u64)0);
+	kprintf("efi: ResetSystem returned\n");
+}

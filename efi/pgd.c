@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+/* efi_pgd creation (see efi_pgd.h). Host-testable. */
+#include "cmdline.h"
+#include "efi_pgd.h"
+#include "layout.h"
+#include "mm_log.h"
+
+#define PUD_INDEX(va) (((va) >> 30) & 511)
+
+compile_assert(efi_modes_match_cmdline, EFI_MODE_NORUNTIME + 1 == CMDLINE_EFI_MODES);
+compile_assert(efi_linux_window_pud_range,
+	       PUD_INDEX(EFI_LINUX_BASE) == 444 && PUD_INDEX(EFI_LINUX_TOP - 1) == 507);
+
+const char *efi_mode_name(enum efi_mode mode)
+{
+	static const char *const names[] = { "slot", "linux", "1to1", "novamap",
+					     "noruntime" };
+
+	return (unsigned int)mode < ARRAY_SIZE(names) ? names[mode] : "?";
+}
+
+void efi_mode_window(enum efi_mode mode, struct efi_window *w)
+{
+	w->base = w->top = 0;
+	w->slot = -1;
+	w->pud_first = 0;
+	w->pud_last = PT_ENTRIES - 1;
+	if (mode == EFI_MODE_SLOT) {
+		w->base = EFI_SLOT_BASE;
+		w->top = EFI_SLOT_BASE + EFI_SLOT_SIZE;
+		w->slot = PGD_INDEX(EFI_SLOT_BASE);
+	} else if (mode == EFI_MODE_LINUX) {
+		w->base = EFI_LINUX_BASE;
+		w->top = EFI_LINUX_TOP;
+		w->slot = PGD_INDEX(EFI_LINUX_BASE);
+		w->pud_first = PUD_INDEX(EFI_LINUX_BASE);
+		w->pud_last = PUD_INDEX(EFI_LINUX_TOP - 1);
+	}
+}
+
+int efi_pgd_create(struct pt_ctx *ctx, u64 swapper, enum efi_mode mode,
+		   struct pgd_member *member)
+{
+	struct efi_window w;
+	u64 root, pud = 0, *rp, *sp;
+	unsigned int i;
+
+	efi_mode_window(mode, &w);
+	if (ctx->alloc_page(ctx, &root))
+		return -ENOMEM;
+	ctx->tables_allocated++;
+	rp = ctx->phys_to_virt(ctx, root);
+	sp = ctx->phys_to_virt(ctx, swapper);
+	for (i = PGD_KERNEL_FIRST; i < PT_ENTRIES; i++)
+		rp[i] = sp[i];
+
+	if (w.slot >= 0) {
+		u64 *np, *kp = NULL;
+
+		if (sp[w.slot] & PTE_PRESENT)
+			kp = ctx->phys_to_virt(ctx, sp[w.slot] & PTE_ADDR_MASK);
+		if (mode == EFI_MODE_SLOT && kp) {
+			mm_log("efi: the kernel uses PGD slot %d, the EFI slot\n",
+			       w.slot);
+			goto inval;
+		}
+		for (i = w.pud_first; kp && i <= w.pud_last; i++) {
+			if (kp[i]) {
+				mm_log("efi: the kernel maps PUD %u of slot %d, inside "
+				       "the EFI window\n", i, w.slot);
+				goto inval;
+			}
+		}
+		if (ctx->alloc_page(ctx, &pud)) {
+			ctx->free_page(ctx, root);
+			ctx->tables_freed++;
+			return -ENOMEM;
+		}
+		ctx->tables_allocated++;
+		np = ctx->phys_to_virt(ctx, pud);
+		for (i = 0; kp && i < PT_ENTRIES; i++)
+			np[i] = kp[i]; /* the window part is empty, checked above */
+		rp[w.slot] = pud | PTE_PRESENT | PTE_WRITE;
+	}
+	member->name = "efi_pgd";
+	member->root = root;
+	member->private_slot = w.slot;
+	member->win_first = w.pud_first;
+	member->win_last = w.pud_last;
+	member->alias_identity = false;
+	return 0;
+
+inval:
+	ctx->free_page(ctx, root);
+	ctx->tables_freed++;
+	return -EINVAL;
+}

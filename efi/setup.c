@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: MIT
+/*
+ * EFI setup after swapper_pg_dir is live (DESIGN.md, "SVAM"):
+ *
+ *  1. read the system and runtime tables (through the direct map)
+ *  2. plan the runtime VAs (efi/va.c) for the mode's window
+ *  3. build efi_pgd (efi/pgd.c) and put it on the table list
+ *  4. map, in efi_pgd only: the 1:1 map of all RAM (RW NX), runtime and
+ *     boot-services code 1:1 RWX (the firmware relocates itself in place
+ *     during SVAM and some firmware runs boot-services code then), runtime
+ *     MMIO 1:1 UC, and the runtime regions at their new VAs with the
+ *     memory attributes table applied (code RO+X, data RW+NX)
+ *  5. SetVirtualAddressMap with only the runtime descriptors, firmware
+ *     desc_size/desc_version, the buffer's physical address
+ *  6. re-read the runtime table at its new address and check every
+ *     service pointer lies in a runtime code region
+ *  7. drop the 1:1 map except what the mode needs, free boot-services
+ *     memory to the allocator
+ * Any failure: a line saying what, runtime services off, the boot goes on.
+ */
+#include "addr.h"
+#include "directmap.h"
+#include "efi_state.h"
+#include "efi_defs.h"
+#include "efi_memattr.h"
+#include "kernel.h"
+#include "mm.h"
+#include "ptdump.h"
+#include "x86.h"
+
+#define RT_REGION_FLAGS_MMIO (MAP_WRITE | MAP_UC)
+
+static const u8 *raw_map;
+static u64 raw_size, raw_desc_size;
+static u32 raw_desc_version;
+
+/* The SVAM map: only the runtime descriptors, firmware stride. */
+static u8 svam_map[EFI_MAX_RT_REGIONS * 64] __aligned(16);
+
+static void disable(const char *why)
+{
+	efi.runtime_enabled = false;
+	efi.disabled_why = why;
+	kprintf("efi: runtime services off: %s\n", why);
+}
+
+/* A physical address we may read through the direct map. */
+static const void *phys(u64 pa, u64 len)
+{
+	if (!pa || pa + len > direct_map_end || pa + len < pa)
+		return NULL;
+	return __va(pa);
+}
+
+static bool is_code(u32 type)
+{
+	return type == EFI_RUNTIME_SERVICES_CODE;
+}
+
+static bool is_mmio(const struct efi_rt_region *r)
+{
+	return !(r->attr & EFI_MEMORY_WB) || r->type == EFI_MEMORY_MAPPED_IO ||
+	       r->type == EFI_MEMORY_MAPPED_IO_PORT_SPACE;
+}
+
+/* Default flags for a runtime region where no attributes table speaks:
+ * code may hold data (no table to split it), so it stays RWX. */
+static u32 default_flags(const struct efi_rt_region *r)
+{
+	if (is_mmio(r))
+		return RT_REGION_FLAGS_MMIO;
+	return is_code(r->type) ? (MAP_WRITE | MAP_EXEC) : MAP_WRITE;
+}
+
+static int map_efi(u64 va, u64 pa, u64 size, u32 flags)
+{
+	int ret = pt_map(&kctx, efi.efi_pgd, va, pa, size, flags);
+
+	if (ret)
+		kprintf("efi: mapping 0x%016lx -> 0x%016lx (%lu KiB) in efi_pgd "
+			"failed (%d)\n", (unsigned long)va, (unsigned long)pa,
+			(unsigned long)(size >> 10), ret);
+	return ret;
+}
+
+/*
+ * Map runtime region @r at @va with its final permissions: the default for
+ * its type, then every memory-attributes entry inside it (UEFI 2.10,
+ * 4.6.4: EFI_MEMORY_RO, EFI_MEMORY_XP). Returns how many entries applied.
+ */
+static int map_final(const struct efi_rt_region *r, u64 va, unsigned int *applied)
+{
+	const struct efi_memattr_header *h;
+	const u8 *e;
+	u32 i;
+	int ret;
+
+	*applied = 0;
+	ret = map_efi(va, r->pa, r->size, default_flags(r));
+	if (ret || !efi_memattr.found || is_mmio(r))
+		return ret;
+	h = phys(efi_memattr.pa, sizeof(*h));
+	if (!h)
+		return 0;
+	e = (const u8 *)(h + 1);
+	for (i = 0; i < h->nr_entries; i++, e += h->desc_size) {
+		const struct efi_memory_desc *d = (const void *)e;
+		u64 size = d->num_pages << EFI_PAGE_SHIFT;
+		u32 flags = 0;
+
+		if (d->phys_start < r->pa || d->phys_start + size > r->pa + r->size)
+			continue;
+		if (!(d->attribute & EFI_MEMORY_RO))
+			flags |= MAP_WRITE;
+		if (!(d->attribute & EFI_MEMORY_XP))
+			flags |= MAP_EXEC;
+		ret = map_efi(va + (d->phys_start - r->pa), d->phys_start, size, flags);
+		if (ret)
+			return ret;
+		(*applied)++;
+	}
+	return 0;
+}
+
+static bool read_tables(const struct boot_info *bi)
+{
+	const struct efi_system_table *st = phys(bi->system_table, sizeof(*st));
+	const struct efi_runtime_services *rt;
+	const struct efi_rt_properties *props;
+	unsigned int i;
+
+	if (!st || st->hdr.signature != EFI_SYSTEM_TABLE_SIGNATURE) {
+		disable("no valid EFI system table");
+		return false;
+	}
+	rt = phys(st->runtime_services, sizeof(*rt));
+	if (!rt || rt->hdr.signature != EFI_RUNTIME_SERVICES_SIGNATURE) {
+		disable("no valid runtime services table");
+		return false;
+	}
+	efi.system_table = bi->system_table;
+	for (i = 0; i < RT_NR_SERVICES; i++)
+		efi.fn[i] = rt->fn[i];
+	kprintf("efi: UEFI %u.%u, runtime services table at 0x%016lx\n",
+		st->hdr.revision >> 16, (st->hdr.revision & 0xffff) / 10,
+		(unsigned long)st->runtime_services);
+
+	efi.rt_supported = ~0u;
+	props = phys(bi->rt_properties, sizeof(*props));
+	if (props && props->version == 1 && props->length >= sizeof(*props)) {
+		efi.have_rt_properties = true;
+		efi.rt_supported = props->supported;
+		kprintf("efi: RT properties table: supported services 0x%04x\n",
+			props->supported);
+	}
+	return true;
+}
+
+/* Step 4: everything efi_pgd maps before SVAM. */
+static int map_everything(void)
+{
+	unsigned int i, applied = 0, n;
+	int ret;
+
+	ret = directmap_build(&kctx, efi.efi_pgd, &kmemmap, 0, MAP_WRITE);
+	for (i = 0; !ret && i < kmemmap.n; i++) {
+		const struct mem_region *m = &kmemmap.r[i];
+
+		if (m->type == EFI_BOOT_SERVICES_CODE)
+			ret = map_efi(m->start, m->start, m->end - m->start,
+				      MAP_WRITE | MAP_EXEC);
+	}
+	for (i = 0; !ret && i < efi.plan.n; i++) {
+		const struct efi_rt_region *r = &efi.plan.r[i];
+		u32 f = is_mmio(r) ? RT_REGION_FLAGS_MMIO
+			: is_code(r->type) ? (MAP_WRITE | MAP_EXEC) : MAP_WRITE;
+
+		ret = map_efi(r->pa, r->pa, r->size, f);
+	}
+	if (efi.mode == EFI_MODE_SLOT || efi.mode == EFI_MODE_LINUX) {
+		for (i = 0; !ret && i < efi.plan.n; i++) {
+			ret = map_final(&efi.plan.r[i], efi.plan.r[i].va, &n);
+			applied += n;
+		}
+		if (!ret)
+			kprintf("efi: %u runtime regions mapped at 0x%016lx-0x%016lx, "
+				"%u memory attributes entries applied\n", efi.plan.n,
+				(unsigned long)efi.plan.lowest_va,
+				(unsigned long)(efi.plan.r[efi.plan.n - 1].va +
+						efi.plan.r[efi.plan.n - 1].size),
+				applied);
+	}
+	return ret;
+}
+
+/* Step 5. */
+static void call_svam(void)
+{
+	unsigned int i;
+	u64 size = (u64)efi.plan.n * raw_desc_size;
+
+	if (size > sizeof(svam_map)) {
+		disable("runtime map larger than the SVAM buffer");
+		return;
+	}
+	for (i = 0; i < efi.plan.n; i++) {
+		struct efi_memory_desc *d = (void *)(svam_map + i * raw_desc_size);
+
+		memcpy(d, raw_map + efi.plan.r[i].desc * raw_desc_size, raw_desc_size);
+		d->virt_start = efi.plan.r[i].va;
+	}
+	kprintf("efi: SetVirtualAddressMap(%lu bytes, desc_size %lu, version %u, "
+		"map at physical 0x%016lx)\n", (unsigned long)size,
+		(unsigned long)raw_desc_size, raw_desc_version,
+		(unsigned long)__pa_symbol(svam_map));
+	efi.svam_called = true;
+	efi.svam_status = efi_call(RT_SET_VIRTUAL_ADDRESS_MAP, 4, size,
+				   raw_desc_size, (u64)raw_desc_version,
+				   __pa_symbol(svam_map));
+	efi.t_svam_returned = rdtsc();
+	kprintf("efi: SetVirtualAddressMap returned %s\n",
+		efi_status_name(efi.svam_status));
+	if (efi.svam_status != EFI_SUCCESS && efi.runtime_enabled)
+		disable("SetVirtualAddressMap failed");
+}
+
+/* Step 6: the table at its new address, every pointer in runtime code. */
+static void check_pointers(void)
+{
+	const struct efi_system_table *st = phys(efi.system_table, sizeof(*st));
+	const struct efi_rt_region *r = efi_region_by_va(&efi.plan, st->runtime_services);
+	const struct efi_runtime_services *rt;
+	unsigned int i, bad = 0;
+
+	kprintf("efi: runtime services table now at %p\n",
+		(void *)st->runtime_services);
+	if (!r) {
+		disable("the runtime services table is not in a runtime region");
+		return;
+	}
+	rt = phys(r->pa + (st->runtime_services - r->va), sizeof(*rt));
+	if (!rt || rt->hdr.signature != EFI_RUNTIME_SERVICES_SIGNATURE) {
+		disable("the runtime services table lost its signature");
+		return;
+	}
+	for (i = 0; i < RT_NR_SERVICES; i++) {
+		const struct efi_rt_region *c = efi_region_by_va(&efi.plan, rt->fn[i]);
+
+		efi.fn[i] = rt->fn[i];
+		/* Callable only during SVAM (UEFI 2.10, 8.4), so firmware may
+		 * leave them unconverted: EDK2's RuntimeDxe converts "all the
+		 * Runtime Services except ConvertPointer() and
+		 * SetVirtualAddressMap()". Never called again here. */
+		if (efi.svam_called && (i == RT_SET_VIRTUAL_ADDRESS_MAP ||
+					i == RT_CONVERT_POINTER)) {
+			if (!c)
+				kprintf("efi: %s left at %p (SVAM-only, not checked)\n",
+					efi_rt_service_name(i), (void *)rt->fn[i]);
+			efi.fn[i] = 0;
+			continue;
+		}
+		if (!c || !is_code(c->type)) {
+			kprintf("efi: %s at %p is not in a runtime code region\n",
+				efi_rt_service_name(i), (void *)rt->fn[i]);
+			bad++;
+		}
+	}
+	efi.pointers_ok = !bad;
+	if (bad)
+		disable("service pointers outside runtime code");
+}
+
+/* Step 7. */
+static void finalize(void)
+{
+	u64 freed0 = kctx.tables_freed;
+	unsigned int i, n;
+
+	if (efi.mode != EFI_MODE_NOVAMAP) {
+		pt_free_range(&kctx, efi.efi_pgd, 0, PGD_KERNEL_FIRST - 1);
+		kprintf("efi: 1:1 map dropped from efi_pgd (%lu table pages freed)%s\n",
+			(unsigned long)(kctx.tables_freed - freed0),
+			efi.mode == EFI_MODE_1TO1 ? "; runtime regions stay at VA = PA"
+						  : "");
+	}
+	if (efi.mode == EFI_MODE_1TO1 || efi.mode == EFI_MODE_NOVAMAP) {
+		/* The runtime mappings are the 1:1 ones: final permissions. */
+		for (i = 0; i < efi.plan.n; i++)
+			if (map_final(&efi.plan.r[i], efi.plan.r[i].pa, &n))
+				disable("mapping runtime regions 1:1 failed");
+	}
+	if (efi.mode == EFI_MODE_NOVAMAP) {
+		/* No SVAM, so no firmware code runs from boot-services memory:
+		 * take its execute right away again. */
+		for (i = 0; i < kmemmap.n; i++)
+			if (kmemmap.r[i].type == EFI_BOOT_SERVICES_CODE)
+				map_efi(kmemmap.r[i].start, kmemmap.r[i].start,
+					kmemmap.r[i].end - kmemmap.r[i].start, MAP_WRITE);
+	}
+}
+
+static void free_boot_services(void)
+{
+	u64 bytes = 0;
+	unsigned int i;
+
+	for (i = 0; i < kmemmap.n; i++) {
+		const struct mem_region *m = &kmemmap.r[i];
+		u64 s = MAX(m->start, SZ_1M);
+
+		if (m->class != MEM_BOOT_SERVICES || s >= m->end)
+			continue;
+		if (!frame_add(&kframes, s, m->end))
+			bytes += m->end - s;
+	}
+	memmap_release_boot_services(&kmemmap);
+	kprintf("efi: %lu KiB of boot-services memory freed to the allocator\n",
+		(unsigned long)(bytes >> 10));
+}
+
+/* test=efi-fault: the largest runtime data region loses its VA mapping. */
+static void inject_fault(void)
+{
+	const struct efi_rt_region *pick = NULL;
+	unsigned int i;
+
+	for (i = 0; i < efi.plan.n; i++) {
+		const struct efi_rt_region *r = &efi.plan.r[i];
+
+		if (r->type == EFI_RUNTIME_SERVICES_DATA &&
+		    (!pick || r->size > pick->size))
+			pick = r;
+	}
+	if (!pick)
+		return;
+	kprintf("test: unmapping runtime desc %u (RuntimeData, %lu KiB) at %p "
+		"from efi_pgd\n", pick->desc, (unsigned long)(pick->size >> 10),
+		(void *)pick->va);
+	pt_unmap(&kctx, efi.efi_pgd, pick->va, pick->size);
+}
+
+void efi_setup(const struct boot_info *bi, enum efi_mode mode)
+{
+	struct efi_window w;
+	struct pgd_member member;
+	int ret;
+
+	memset(&efi, 0, sizeof(efi));
+	efi.mode = mode;
+	kprintf("== efi (efi=%s)\n", efi_mode_name(mode));
+	if (mode == EFI_MODE_NORUNTIME) {
+		efi.disabled_why = "efi=noruntime";
+		kprintf("efi: efi=noruntime: runtime services are not used\n");
+		free_boot_services();
+		return;
+	}
+	efi.runtime_enabled = true;
+	if (!read_tables(bi))
+		goto out;
+
+	raw_map = phys(bi->memmap, bi->memmap_size);
+	raw_size = bi->memmap_size;
+	raw_desc_size = bi->memmap_desc_size;
+	raw_desc_version = bi->memmap_desc_version;
+	efi_mode_window(mode, &w);
+	if (efi_plan_va(raw_map, raw_size, raw_desc_size, w.base, w.top,
+			mode == EFI_MODE_1TO1 || mode == EFI_MODE_NOVAMAP, &efi.plan)) {
+		disable("the runtime regions could not all be placed");
+		goto out;
+	}
+	kprintf("efi: %u runtime regions in the memory map\n", efi.plan.n);
+
+	ret = efi_pgd_create(&kctx, swapper_pg_dir, mode, &member);
+	if (ret) {
+		disable("efi_pgd could not be built");
+		goto out;
+	}
+	efi.efi_pgd = member.root;
+	pgd_list_add(&kpgd_list, &member);
+	if (map_everything()) {
+		disable("efi_pgd could not be filled");
+		goto out;
+	}
+	efi.t_efi_pgd_built = rdtsc();
+	kprintf("efi: efi_pgd at 0x%016lx, private slot %d\n",
+		(unsigned long)efi.efi_pgd, member.private_slot);
+
+	if (mode != EFI_MODE_NOVAMAP) {
+		call_svam();
+		if (efi.runtime_enabled)
+			check_pointers();
+	} else {
+		efi.t_svam_returned = rdtsc();
+		kprintf("efi: efi=novamap: no SetVirtualAddressMap, calls run on "
+			"the 1:1 map\n");
+		check_pointers();
+	}
+	finalize();
+	if (efi.runtime_enabled && (kopt.test & TEST_EFI_FAULT))
+		inject_fault();
+out:
+	free_boot_services();
+}

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+/* VA placement for runtime regions (see efi_va.h). Host-testable. */
+#include "efi_defs.h"
+#include "efi_va.h"
+#include "mm_log.h"
+
+#define PHYS_LIMIT (1ULL << 52)
+#define LOW_HALF_END (1ULL << 47)
+
+static int reject(struct efi_va_plan *p, u64 i, const char *why)
+{
+	mm_log("efi: runtime desc %lu: %s\n", (unsigned long)i, why);
+	p->errors++;
+	return -EINVAL;
+}
+
+/* Collect the runtime descriptors, checking each on its own and against
+ * the ones before it. */
+static void collect(const void *raw, u64 map_size, u64 desc_size,
+		    struct efi_va_plan *p)
+{
+	u64 n = map_size / desc_size, i;
+	unsigned int k;
+
+	for (i = 0; i < n; i++) {
+		const struct efi_memory_desc *d = efi_memdesc_at(raw, desc_size, i);
+		u64 size = d->num_pages << EFI_PAGE_SHIFT;
+		struct efi_rt_region *r;
+
+		if (!(d->attribute & EFI_MEMORY_RUNTIME))
+			continue;
+		if (!d->num_pages) {
+			reject(p, i, "zero pages");
+			continue;
+		}
+		if (d->phys_start & (SZ_4K - 1)) {
+			reject(p, i, "start not 4 KiB aligned");
+			continue;
+		}
+		if (d->num_pages > (PHYS_LIMIT >> EFI_PAGE_SHIFT) ||
+		    d->phys_start >= PHYS_LIMIT || size > PHYS_LIMIT - d->phys_start) {
+			reject(p, i, "range wraps or ends above 2^52");
+			continue;
+		}
+		for (k = 0; k < p->n; k++)
+			if (d->phys_start < p->r[k].pa + p->r[k].size &&
+			    p->r[k].pa < d->phys_start + size)
+				break;
+		if (k < p->n) {
+			mm_log("efi: runtime desc %lu overlaps runtime desc %u\n",
+			       (unsigned long)i, p->r[k].desc);
+			p->errors++;
+			continue;
+		}
+		if (p->n == EFI_MAX_RT_REGIONS) {
+			reject(p, i, "more runtime descriptors than vamap holds");
+			continue;
+		}
+		r = &p->r[p->n++];
+		r->pa = d->phys_start;
+		r->size = size;
+		r->attr = d->attribute;
+		r->type = d->type;
+		r->desc = (u16)MIN(i, 0xffffu);
+		r->va = 0;
+		r->placed = 0;
+	}
+}
+
+int efi_plan_va(const void *raw, u64 map_size, u64 desc_size, u64 win_base,
+		u64 win_top, bool identity, struct efi_va_plan *p)
+{
+	u64 cursor = win_top;
+	unsigned int k;
+
+	p->n = 0;
+	p->errors = 0;
+	p->lowest_va = win_top;
+	if (!raw || desc_size < sizeof(struct efi_memory_desc) || desc_size % 8) {
+		mm_log("efi: memory map unreadable, no runtime plan\n");
+		p->errors++;
+		return -EINVAL;
+	}
+	collect(raw, map_size, desc_size, p);
+
+	for (k = p->n; k-- > 0;) {
+		struct efi_rt_region *r = &p->r[k];
+		u64 va;
+
+		if (identity) {
+			if (r->pa + r->size > LOW_HALF_END)
+				reject(p, r->desc, "above the low half: no 1:1 VA");
+			r->va = r->pa;
+			r->placed = r->pa + r->size <= LOW_HALF_END;
+			continue;
+		}
+		/* Highest VA below cursor with VA ≡ PA (mod 2 MiB). */
+		va = cursor >= r->size ? cursor - r->size : 0;
+		va = ALIGN_DOWN(va, SZ_2M) + (r->pa & (SZ_2M - 1));
+		if (va + r->size > cursor)
+			va = va >= SZ_2M ? va - SZ_2M : 0;
+		if (cursor < r->size || va < win_base || va + r->size > cursor) {
+			mm_log("efi: runtime desc %u (%s, %lu KiB) does not fit in "
+			       "the window 0x%016lx-0x%016lx\n", r->desc,
+			       efi_memory_type_name(r->type),
+			       (unsigned long)(r->size >> 10), (unsigned long)win_base,
+			       (unsigned long)win_top);
+			p->errors++;
+			r->va = 0;
+			continue;
+		}
+		r->va = va;
+		r->placed = 1;
+		cursor = va;
+		p->lowest_va = va;
+	}
+	return p->errors ? -EINVAL : 0;
+}
+
+const struct efi_rt_region *efi_region_by_va(const struct efi_va_plan *p,
+					     u64 va)
+{
+	unsigned int k;
+
+	for (k = 0; k < p->n; k++)
+		if (p->r[k].placed && va >= p->r[k].va && va - p->r[k].va < p->r[k].size)
+			return &p->r[k];
+	return NULL;
+}
+
+const struct efi_rt_region *efi_region_by_pa(const struct efi_va_plan *p,
+					     u64 pa)
+{
+	unsigned int k;
+
+	for (k = 0; k < p->n; k++)
+		if (pa >= p->r[k].pa && pa - p->r[k].pa < p->r[k].size)
+			return &p->r[k];
+	return NULL;
+}

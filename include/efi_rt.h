@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * UEFI runtime definitions the kernel uses (UEFI 2.10: 4.3 system table,
+ * 4.5 runtime services table, 8 services, appendix D status codes).
+ */
+#ifndef VAMAP_EFI_RT_H
+#define VAMAP_EFI_RT_H
+
+#include "types.h"
+
+typedef u64 efi_status_t;
+
+#define EFI_ERROR_BIT (1ULL << 63)
+#define EFI_SUCCESS 0ULL
+#define EFI_INVALID_PARAMETER (EFI_ERROR_BIT | 2)
+#define EFI_UNSUPPORTED (EFI_ERROR_BIT | 3)
+#define EFI_BUFFER_TOO_SMALL (EFI_ERROR_BIT | 5)
+#define EFI_DEVICE_ERROR (EFI_ERROR_BIT | 7)
+#define EFI_NOT_FOUND (EFI_ERROR_BIT | 14)
+#define EFI_ABORTED (EFI_ERROR_BIT | 21)
+
+struct efi_guid {
+	u32 a;
+	u16 b, c;
+	u8 d[8];
+};
+
+struct efi_table_header {
+	u64 signature;
+	u32 revision;
+	u32 header_size;
+	u32 crc32;
+	u32 reserved;
+};
+
+#define EFI_SYSTEM_TABLE_SIGNATURE 0x5453595320494249ULL  /* "IBI SYST" */
+#define EFI_RUNTIME_SERVICES_SIGNATURE 0x56524553544e5552ULL /* "RUNTSERV" */
+
+struct efi_system_table {
+	struct efi_table_header hdr;
+	u64 firmware_vendor; /* CHAR16 * */
+	u32 firmware_revision;
+	u32 pad;
+	u64 con_in_handle, con_in, con_out_handle, con_out, stderr_handle,
+		std_err;
+	u64 runtime_services;
+	u64 boot_services;
+	u64 nr_tables;
+	u64 tables;
+};
+
+/* The services in table order; the index names a service in logs. */
+enum efi_rt_service {
+	RT_GET_TIME,
+	RT_SET_TIME,
+	RT_GET_WAKEUP_TIME,
+	RT_SET_WAKEUP_TIME,
+	RT_SET_VIRTUAL_ADDRESS_MAP,
+	RT_CONVERT_POINTER,
+	RT_GET_VARIABLE,
+	RT_GET_NEXT_VARIABLE_NAME,
+	RT_SET_VARIABLE,
+	RT_GET_NEXT_HIGH_MONO_COUNT,
+	RT_RESET_SYSTEM,
+	RT_UPDATE_CAPSULE,
+	RT_QUERY_CAPSULE_CAPABILITIES,
+	RT_QUERY_VARIABLE_INFO,
+	RT_NR_SERVICES
+};
+
+struct efi_runtime_services {
+	struct efi_table_header hdr;
+	u64 fn[RT_NR_SERVICES];
+};
+
+compile_assert(efi_rt_table_layout,
+	       __builtin_offsetof(struct efi_runtime_services, fn) == 24 &&
+		       sizeof(struct efi_runtime_services) == 24 + 14 * 8);
+compile_assert(efi_system_table_layout,
+	       __builtin_offsetof(struct efi_system_table, runtime_services) == 88);
+
+struct efi_time {
+	u16 year;
+	u8 month, day, hour, minute, second, pad1;
+	u32 nanosecond;
+	s16 timezone;
+	u8 daylight, pad2;
+};
+
+struct efi_time_caps {
+	u32 resolution, accuracy;
+	u8 sets_to_zero;
+};
+
+#define EFI_UNSPECIFIED_TIMEZONE 0x07ff
+
+#define EFI_VARIABLE_NON_VOLATILE 0x1
+#define EFI_VARIABLE_BOOTSERVICE_ACCESS 0x2
+#define EFI_VARIABLE_RUNTIME_ACCESS 0x4
+
+/* UEFI 2.10, 4.6.2: EFI_RT_PROPERTIES_TABLE and its service bits. */
+struct efi_rt_properties {
+	u16 version;
+	u16 length;
+	u32 supported;
+};
+#define EFI_RT_SUPPORTED(svc) (1u << (svc))
+
+/* EFI_RESET_TYPE */
+enum efi_reset_type { EFI_RESET_COLD, EFI_RESET_WARM, EFI_RESET_SHUTDOWN };
+
+const char *efi_rt_service_name(unsigned int svc);
+const char *efi_status_name(efi_status_t st);
+
+#endif

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel's EFI side (efi/setup.c, efi/runtime.c): efi_pgd, the 1:1 map,
+ * SetVirtualAddressMap, the runtime-service wrappers, firmware faults.
+ */
+#ifndef VAMAP_EFI_STATE_H
+#define VAMAP_EFI_STATE_H
+
+#include "boot_info.h"
+#include "efi_pgd.h"
+#include "efi_rt.h"
+#include "efi_va.h"
+#include "traps.h"
+
+struct efi_state {
+	enum efi_mode mode;
+	bool runtime_enabled;	/* cleared by a firmware fault or a failure */
+	const char *disabled_why;
+	u64 efi_pgd;		/* physical; 0 until built */
+	u64 fn[RT_NR_SERVICES];	/* service pointers as callable now */
+	u64 system_table;	/* physical */
+	u32 rt_supported;	/* RT properties table bits, ~0 if absent */
+	bool have_rt_properties;
+	efi_status_t svam_status;
+	bool svam_called;
+	bool pointers_ok;
+	struct efi_va_plan plan;
+	u64 t_efi_pgd_built, t_svam_returned; /* TSC, for the phase table */
+	unsigned int low_kept;	/* regions kept 1:1 after SVAM (findings) */
+};
+
+extern struct efi_state efi;
+
+/* Set everything up for @mode (from the command line). Runs after
+ * swapper_pg_dir is live; every failure is logged and turns runtime
+ * services off, and the boot goes on. */
+void efi_setup(const struct boot_info *bi, enum efi_mode mode);
+
+/* The dump of efi_pgd's own part and the runtime checks, each a KTAP line
+ * (efi/checks.c). */
+void efi_dump_pgd(void);
+void efi_checks(void);
+
+/* ResetSystem, when the command line asks for it. Returns only if the
+ * firmware does not reset (or runtime services are off). */
+void efi_reset(enum efi_reset_type type);
+
+/*
+ * Call runtime service @svc with @nargs arguments through the thunk on
+ * efi_pgd. Returns the service's status, or EFI_ABORTED when runtime
+ * services are off or the call faulted (then they are off from now on and
+ * the fault is reported).
+ */
+efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...);
+
+/* Called by trap_handler for every exception: if a firmware call is in
+ * progress, record the fault, redirect @f to the thunk's recovery path
+ * and return true. */
+bool efi_fault_hook(struct trap_frame *f);
+
+#endif
