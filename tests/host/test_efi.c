@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: MIT
+// sources: efi/va.c efi/pgd.c mm/pgd_list.c mm/pgtable.c efi/memdesc.c kernel/printf.c
+/*
+ * efi/ logic on simulated memory: VA placement (map order, VA = PA mod
+ * 2 MiB, top-down, window overflow, 1:1), malformed runtime descriptors,
+ * and efi_pgd's sharing invariant — every kernel-half entry identical to
+ * swapper_pg_dir's except the private slot, the private PUD equal to the
+ * kernel's outside the window — across seeded random kernel-half changes,
+ * with EFI mappings never reaching the kernel's tables.
+ */
+#include "efi_defs.h"
+#include "efi_pgd.h"
+#include "efi_va.h"
+#include "layout.h"
+#include "sim.h"
+
+#define STRIDE 48
+static u8 raw[256 * STRIDE];
+static unsigned int nraw;
+static struct efi_va_plan plan;
+
+static void raw_reset(void)
+{
+	memset(raw, 0, sizeof(raw));
+	nraw = 0;
+}
+
+static void add(u32 type, u64 pa, u64 pages, u64 attr)
+{
+	struct efi_memory_desc *d = (void *)(raw + nraw++ * STRIDE);
+
+	d->type = type;
+	d->phys_start = pa;
+	d->num_pages = pages;
+	d->attribute = attr;
+}
+
+#define RT (EFI_MEMORY_RUNTIME | EFI_MEMORY_WB)
+
+/* OVMF-like: runtime regions interleaved with others, odd sizes. */
+static void ovmf_like(void)
+{
+	raw_reset();
+	add(EFI_CONVENTIONAL_MEMORY, 0, 0xa0, EFI_MEMORY_WB);
+	add(EFI_RUNTIME_SERVICES_DATA, 0x7eaa0000, 0x102, RT);
+	add(EFI_BOOT_SERVICES_DATA, 0x7eba2000, 0x400, EFI_MEMORY_WB);
+	add(EFI_RUNTIME_SERVICES_DATA, 0x7f4ec000, 0x100, RT);
+	add(EFI_RUNTIME_SERVICES_CODE, 0x7f5ec000, 0x100, RT);
+	add(EFI_ACPI_MEMORY_NVS, 0x7f6ec000, 0x10, EFI_MEMORY_WB);
+	add(EFI_RUNTIME_SERVICES_DATA, 0x7fef4000, 0x84, RT);
+	add(EFI_MEMORY_MAPPED_IO, 0xffc00000, 0x400, EFI_MEMORY_RUNTIME | EFI_MEMORY_UC);
+}
+
+static void check_plan_shape(u64 base, u64 top)
+{
+	unsigned int i;
+
+	for (i = 0; i < plan.n; i++) {
+		const struct efi_rt_region *r = &plan.r[i];
+
+		CHECK(r->placed);
+		CHECK_EQ(r->va & (SZ_2M - 1), r->pa & (SZ_2M - 1));
+		CHECK(r->va >= base && r->va + r->size <= top);
+		if (i)
+			CHECK(plan.r[i - 1].va + plan.r[i - 1].size <= r->va);
+	}
+	/* top-down: the last region ends within 2 MiB of the top */
+	CHECK(plan.r[plan.n - 1].va + plan.r[plan.n - 1].size > top - SZ_2M);
+}
+
+static void test_placement(void)
+{
+	ovmf_like();
+	mm_log_clear();
+	CHECK_EQ(efi_plan_va(raw, (u64)nraw * STRIDE, STRIDE, EFI_SLOT_BASE,
+			     EFI_SLOT_BASE + EFI_SLOT_SIZE, false, &plan), 0);
+	CHECK_EQ(plan.n, 5);
+	CHECK_EQ(plan.r[0].desc, 1); /* map order */
+	CHECK_EQ(plan.r[4].desc, 7);
+	CHECK_EQ(plan.r[4].va, EFI_SLOT_BASE + EFI_SLOT_SIZE - 0x400000);
+	check_plan_shape(EFI_SLOT_BASE, EFI_SLOT_BASE + EFI_SLOT_SIZE);
+	CHECK(efi_region_by_va(&plan, plan.r[2].va + 5) == &plan.r[2]);
+	CHECK(efi_region_by_pa(&plan, 0x7f5ec123) == &plan.r[2]);
+	CHECK(efi_region_by_va(&plan, plan.r[0].va - 1) == NULL);
+	CHECK_EQ(mm_log_len, 0);
+
+	CHECK_EQ(efi_plan_va(raw, (u64)nraw * STRIDE, STRIDE, EFI_LINUX_BASE,
+			     EFI_LINUX_TOP, false, &plan), 0);
+	check_plan_shape(EFI_LINUX_BASE, EFI_LINUX_TOP);
+
+	CHECK_EQ(efi_plan_va(raw, (u64)nraw * STRIDE, STRIDE, 0, 0, true, &plan), 0);
+	for (unsigned int i = 0; i < plan.n; i++)
+		CHECK_EQ(plan.r[i].va, plan.r[i].pa);
+}
+
+/* A bigger stride: descriptors are found by desc_size, not sizeof. */
+static void test_stride(void)
+{
+	static u8 wide[8 * 64];
+	unsigned int i;
+
+	ovmf_like();
+	memset(wide, 0xcc, sizeof(wide));
+	for (i = 0; i < nraw; i++)
+		memcpy(wide + i * 64, raw + i * STRIDE, sizeof(struct efi_memory_desc));
+	CHECK_EQ(efi_plan_va(wide, (u64)nraw * 64, 64, EFI_SLOT_BASE,
+			     EFI_SLOT_BASE + EFI_SLOT_SIZE, false, &plan), 0);
+	CHECK_EQ(plan.n, 5);
+	CHECK_EQ(plan.r[2].pa, 0x7f5ec000);
+	CHECK_EQ(efi_plan_va(wide, 64, 36, 0, SZ_1G, false, &plan), -EINVAL);
+}
+
+static void test_window_overflow(void)
+{
+	ovmf_like();
+	mm_log_clear();
+	/* 6 MiB cannot hold 4 MiB of MMIO plus the rest at their congruences */
+	CHECK_EQ(efi_plan_va(raw, (u64)nraw * STRIDE, STRIDE, EFI_SLOT_BASE,
+			     EFI_SLOT_BASE + 0x600000, false, &plan), -EINVAL);
+	CHECK(plan.errors >= 1);
+	CHECK(strstr(mm_log_buf, "does not fit in the window") != NULL);
+	CHECK(strstr(mm_log_buf, "runtime desc 1 (RuntimeData") != NULL);
+	/* regions that fitted are placed, and none lies below the window */
+	for (unsigned int i = 0; i < plan.n; i++)
+		CHECK(!plan.r[i].placed || plan.r[i].va >= EFI_SLOT_BASE);
+	/* 1:1 mode refuses a region above the low half */
+	raw_reset();
+	add(EFI_RUNTIME_SERVICES_DATA, 0x800000000000ULL, 1, RT);
+	CHECK_EQ(efi_plan_va(raw, STRIDE, STRIDE, 0, 0, true, &plan), -EINVAL);
+}
+
+static void test_malformed_runtime(void)
+{
+	static const struct { u64 pa, pages; const char *why; } bad[] = {
+		{ 0x100000, 0, "zero pages" },
+		{ 0x100800, 1, "start not 4 KiB aligned" },
+		{ 0xfffffffffffff000ULL, 2, "range wraps" },
+		{ 0x100000, 1ULL << 62, "range wraps" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		raw_reset();
+		add(EFI_RUNTIME_SERVICES_CODE, 0x200000, 4, RT);
+		add(EFI_RUNTIME_SERVICES_DATA, bad[i].pa, bad[i].pages, RT);
+		mm_log_clear();
+		CHECK_EQ(efi_plan_va(raw, 2 * STRIDE, STRIDE, EFI_SLOT_BASE,
+				     EFI_SLOT_BASE + EFI_SLOT_SIZE, false, &plan), -EINVAL);
+		CHECK(strstr(mm_log_buf, "runtime desc 1") != NULL);
+		CHECK(strstr(mm_log_buf, bad[i].why) != NULL);
+	}
+	/* overlapping runtime descriptors */
+	raw_reset();
+	add(EFI_RUNTIME_SERVICES_CODE, 0x200000, 4, RT);
+	add(EFI_RUNTIME_SERVICES_DATA, 0x202000, 4, RT);
+	mm_log_clear();
+	CHECK_EQ(efi_plan_va(raw, 2 * STRIDE, STRIDE, EFI_SLOT_BASE,
+			     EFI_SLOT_BASE + EFI_SLOT_SIZE, false, &plan), -EINVAL);
+	CHECK(strstr(mm_log_buf, "runtime desc 1 overlaps runtime desc 0") != NULL);
+	/* a malformed descriptor without the runtime bit is not ours to judge */
+	raw_reset();
+	add(EFI_CONVENTIONAL_MEMORY, 0x100800, 0, 0);
+	add(EFI_RUNTIME_SERVICES_CODE, 0x200000, 4, RT);
+	CHECK_EQ(efi_plan_va(raw, 2 * STRIDE, STRIDE, EFI_SLOT_BASE,
+			     EFI_SLOT_BASE + EFI_SLOT_SIZE, false, &plan), 0);
+	CHECK_EQ(plan.n, 1);
+	/* no map at all */
+	CHECK_EQ(efi_plan_va(NULL, 0, STRIDE, 0, SZ_1G, false, &plan), -EINVAL);
+}
+
+/* ---- the sharing invariant ------------------------------------------- */
+
+static struct sim s;
+static u64 swapper;
+
+static void build_kernel(void)
+{
+	sim_init(&s, 16384, true);
+	swapper = sim_root(&s);
+	CHECK_EQ(pt_map(&s.ctx, swapper, PAGE_OFFSET, 0, 4ULL << 30,
+			MAP_WRITE | MAP_GLOBAL), 0);
+	CHECK_EQ(pt_map(&s.ctx, swapper, KERNEL_VIRT_BASE, 0x1000000, 0x40000,
+			MAP_EXEC | MAP_GLOBAL), 0);
+	CHECK_EQ(pt_map(&s.ctx, swapper, FIXMAP_TOP - SZ_4K, 0xfee00000, SZ_4K,
+			MAP_UC | MAP_WRITE), 0);
+}
+
+struct snap {
+	u64 n, hash;
+};
+
+static int snap_fn(const struct pt_range *r, void *arg)
+{
+	struct snap *sn = arg;
+
+	sn->n++;
+	sn->hash = (sn->hash ^ r->va ^ (r->pa << 1) ^ ((u64)r->flags << 60)) *
+		   0x100000001b3ULL;
+	return 0;
+}
+
+static struct snap snapshot(u64 root)
+{
+	struct snap sn = { 0, 0xcbf29ce484222325ULL };
+
+	pt_walk(&s.ctx, root, 0, 0, snap_fn, &sn);
+	return sn;
+}
+
+static void invariant_for_mode(enum efi_mode mode, u64 seed)
+{
+	struct pgd_list list = { 0 };
+	struct pgd_member m;
+	struct pgd_check c;
+	struct efi_window w;
+	struct snap before, after;
+	struct pt_range r;
+	int i;
+
+	build_kernel();
+	efi_mode_window(mode, &w);
+	CHECK_EQ(efi_pgd_create(&s.ctx, swapper, mode, &m), 0);
+	list.master = swapper;
+	pgd_list_add(&list, &m);
+	pgd_list_check(&s.ctx, &list, &c);
+	CHECK_EQ(c.mismatches, 0);
+	CHECK_EQ(c.entries, mode == EFI_MODE_LINUX ? 255 + 448 : 255);
+
+	/* EFI mappings go into efi_pgd only. */
+	before = snapshot(swapper);
+	CHECK_EQ(pt_map(&s.ctx, m.root, w.top - SZ_2M, 0x7f000000, SZ_2M,
+			MAP_EXEC), 0);
+	CHECK_EQ(pt_map(&s.ctx, m.root, w.base, 0x7e000000, 0x5000, MAP_WRITE), 0);
+	after = snapshot(swapper);
+	CHECK_EQ(before.n, after.n);
+	CHECK_EQ(before.hash, after.hash);
+	CHECK_EQ(pt_translate(&s.ctx, swapper, w.top - SZ_2M, &r), -ENOENT);
+	CHECK_EQ(pt_translate(&s.ctx, m.root, w.top - SZ_2M, &r), 0);
+
+	/* Random kernel-half changes: late mappings (new PGD slots), direct
+	 * map growth above 512 GiB, slot 511 outside the window. */
+	for (i = 0; i < 300; i++) {
+		u64 kind, va, size;
+
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
+		kind = seed % 3;
+		size = SZ_4K << (seed >> 40) % 10;
+		if (kind == 0)
+			va = LATE_MAP_BASE + ((seed >> 8) % 64) * PGD_SLOT_SIZE +
+			     (((seed >> 20) % 1024) << 21);
+		else if (kind == 1)
+			va = PAGE_OFFSET + ((seed >> 8) % 4) * PGD_SLOT_SIZE +
+			     (((seed >> 24) % 4096) << 30);
+		else
+			va = KERNEL_VIRT_BASE - SZ_1G * (1 + (seed >> 8) % 2) +
+			     (((seed >> 30) % 256) << 21);
+		CHECK_EQ(pt_map(&s.ctx, swapper, va, (seed >> 12) << 12 & 0xfffffff000ULL,
+				size, MAP_WRITE), 0);
+		pgd_list_check(&s.ctx, &list, &c);
+		if (c.mismatches)
+			pgd_list_sync(&s.ctx, &list);
+		pgd_list_check(&s.ctx, &list, &c);
+		CHECK_EQ(c.mismatches, 0);
+		/* the EFI mappings survive, still only in efi_pgd */
+		CHECK_EQ(pt_translate(&s.ctx, m.root, w.top - SZ_2M, &r), 0);
+		CHECK_EQ(pt_translate(&s.ctx, swapper, w.top - SZ_2M, &r), -ENOENT);
+	}
+	/* The check does see a divergence the sync has not repaired. */
+	{
+		u64 *pgd = s.ctx.phys_to_virt(&s.ctx, m.root);
+
+		pgd[300] ^= PTE_WRITE;
+		mm_log_clear();
+		pgd_list_check(&s.ctx, &list, &c);
+		CHECK_EQ(c.mismatches, 1);
+		CHECK(strstr(mm_log_buf, "efi_pgd pgd[300]") != NULL);
+		CHECK_EQ(pgd_list_sync(&s.ctx, &list), 1);
+	}
+	sim_fini(&s);
+}
+
+static void test_invariant_slot(void)
+{
+	invariant_for_mode(EFI_MODE_SLOT, 0x1234567887654321ULL);
+}
+
+static void test_invariant_linux(void)
+{
+	invariant_for_mode(EFI_MODE_LINUX, 0x0badc0ffee0ddf00ULL);
+}
+
+static void test_create_refuses_used_window(void)
+{
+	struct pgd_member m;
+	u64 used;
+
+	build_kernel();
+	CHECK_EQ(pt_map(&s.ctx, swapper, EFI_LINUX_BASE + SZ_1G, 0, SZ_4K, 0), 0);
+	used = s.nused;
+	mm_log_clear();
+	CHECK_EQ(efi_pgd_create(&s.ctx, swapper, EFI_MODE_LINUX, &m), -EINVAL);
+	CHECK(strstr(mm_log_buf, "inside the EFI window") != NULL);
+	CHECK_EQ(s.nused, used); /* nothing leaked */
+	CHECK_EQ(pt_map(&s.ctx, swapper, EFI_SLOT_BASE, 0, SZ_4K, 0), 0);
+	CHECK_EQ(efi_pgd_create(&s.ctx, swapper, EFI_MODE_SLOT, &m), -EINVAL);
+	/* allocation failures leave nothing behind either */
+	sim_fini(&s);
+	build_kernel();
+	used = s.nused;
+	s.fail_at = s.allocs;
+	CHECK_EQ(efi_pgd_create(&s.ctx, swapper, EFI_MODE_LINUX, &m), -ENOMEM);
+	s.fail_at = s.allocs + 1;
+	CHECK_EQ(efi_pgd_create(&s.ctx, swapper, EFI_MODE_LINUX, &m), -ENOMEM);
+	CHECK_EQ(s.nused, used);
+	CHECK_EQ(s.bad_frees, 0);
+	sim_fini(&s);
+}
+
+int main(void)
+{
+	RUN(test_placement);
+	RUN(test_stride);
+	RUN(test_window_overflow);
+	RUN(test_malformed_runtime);
+	RUN(test_invariant_slot);
+	RUN(test_invariant_linux);
+	RUN(test_create_refuses_used_window);
+	return check_exit();
+}
