@@ -50,6 +50,10 @@ CONFIGS = [
     # must be caught and attributed, runtime services switched off, and the
     # boot must still finish its report (a failed check, not a crash).
     dict(name="efi-fault", cmdline="exit=qemu test=efi-fault", expect="fail"),
+    # ResetSystem(shutdown) at the end: QEMU powers off (status 0 under
+    # -no-reboot) right after the log's ResetSystem line.
+    dict(name="efi-reset", cmdline="exit=qemu reset=shutdown",
+         expect="reset-or-triple-fault"),
     # Words the parser does not know: named in the log, a failed check,
     # and the boot goes on to its report.
     dict(name="bad-cmdline", cmdline="exit=qemu bogus test=nosuchknob",
