@@ -14,6 +14,8 @@ JOBS    ?= 2
 # The debug build checks every address conversion (include/addr.h); the tests
 # use it. A release build: make DEBUG=0 BUILD=build-release.
 DEBUG   ?= 1
+# SMP=0 builds a kernel that runs every step but starting the APs.
+SMP     ?= 1
 
 ifeq ($(origin CC),default)
 CC := gcc
@@ -27,6 +29,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 # Kernel: freestanding, no red zone (interrupts push on the stack), no SIMD
 # (we never save that state), -2 GiB code model.
 KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -DVAMAP_DEBUG=$(DEBUG) \
+	-DCONFIG_SMP=$(SMP) \
 	-ffreestanding -fno-builtin -fno-pic -fno-pie -mcmodel=kernel \
 	-mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-80387 \
 	-fno-stack-protector -fno-omit-frame-pointer \
@@ -46,6 +49,7 @@ STUB_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic \
 	-T $(GNUEFI_LIB)/elf_x86_64_efi.lds -L$(GNUEFI_LIB)
 
 KERNEL_C := kernel/main.c kernel/console.c kernel/traps.c kernel/ktap.c kernel/acpi.c \
+	kernel/madt.c kernel/smp.c \
 	kernel/cmdline.c kernel/printf.c kernel/lib.c $(wildcard efi/*.c) \
 	$(wildcard mm/*.c)
 STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c \
@@ -53,7 +57,10 @@ STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c \
 
 KERNEL_ASM := kernel/entry.asm efi/thunk.asm
 KERNEL_OBJS := $(KERNEL_C:%.c=$(BUILD)/kernel-obj/%.o) \
-	$(KERNEL_ASM:%.asm=$(BUILD)/kernel-obj/%.o)
+	$(KERNEL_ASM:%.asm=$(BUILD)/kernel-obj/%.o) \
+	$(BUILD)/kernel-obj/trampoline-blob.o
+# The AP trampoline: a flat binary for the address include/smp.h names.
+TRAMPOLINE_BASE := $(shell sed -n 's/^\#define TRAMPOLINE_BASE \(0x[0-9a-f]*\)$$/\1/p' include/smp.h)
 STUB_OBJS := $(STUB_C:%.c=$(BUILD)/stub-obj/%.o)
 DEPS_OK := $(BUILD)/.deps-ok
 
@@ -76,6 +83,22 @@ $(BUILD)/kernel-obj/%.o: %.c | $(DEPS_OK)
 $(BUILD)/kernel-obj/%.o: %.asm | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(NASM) -f elf64 -g -Werror -o $@ $<
+
+$(BUILD)/trampoline.bin: kernel/trampoline.asm include/smp.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(NASM) -f bin -Werror -DTRAMPOLINE_BASE=$(TRAMPOLINE_BASE) -o $@ $<
+
+# Symbols _binary_trampoline_bin_{start,end}, whatever BUILD is.
+$(BUILD)/kernel-obj/trampoline-blob.o: $(BUILD)/trampoline.bin
+	@mkdir -p $(@D)
+	cd $(BUILD) && $(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
+		--rename-section .data=.rodata,alloc,load,readonly,data,contents \
+		trampoline.bin kernel-obj/trampoline-blob.o
+
+# The build without SMP, for its boot test.
+$(BUILD)/nosmp/vamap.efi: FORCE
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/nosmp SMP=0 $@
+FORCE:
 
 $(BUILD)/kernel.ld: linker/kernel.ld include/layout.h include/types.h
 	@mkdir -p $(@D)
@@ -131,7 +154,7 @@ host-test: $(HOST_TESTS) $(BUILD)/kernel.elf
 	@mkdir -p $(BUILD)/results
 	@tests/host/run.sh $(BUILD)/results/host.txt $(HOST_TESTS)
 
-boot-test: $(BUILD)/vamap.efi $(BUILD)/vamap-badelf.efi
+boot-test: $(BUILD)/vamap.efi $(BUILD)/vamap-badelf.efi $(BUILD)/nosmp/vamap.efi
 	@mkdir -p $(BUILD)/results
 	@$(PYTHON) tests/boot/run.py --jobs $(JOBS) --summary $(BUILD)/results/boot.txt $(BOOT_ARGS)
 
@@ -154,7 +177,7 @@ bench: $(BUILD)/bench/bench_pgtable $(BUILD)/vamap.efi
 	@$(PYTHON) tools/bench-boot.py
 
 # Regenerate golden logs on purpose; commit them saying why each line changed.
-golden: $(BUILD)/vamap.efi $(BUILD)/vamap-badelf.efi
+golden: $(BUILD)/vamap.efi $(BUILD)/vamap-badelf.efi $(BUILD)/nosmp/vamap.efi
 	$(PYTHON) tests/boot/run.py --jobs $(JOBS) --update $(BOOT_ARGS)
 
 clean:

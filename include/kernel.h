@@ -9,6 +9,8 @@
 
 /* The parsed command line, valid from the start of kmain. */
 extern struct options kopt;
+/* TSC ticks per millisecond as the stub measured them (0: unknown). */
+extern u64 kernel_tsc_khz;
 
 void console_init(void);
 void kprintf(const char *fmt, ...) __printf(1, 2);

@@ -39,6 +39,21 @@ extern struct pgd_list kpgd_list;
 int mm_map_live(u64 va, u64 pa, u64 size, u32 flags);
 int mm_unmap_live(u64 va, u64 size);
 
+/*
+ * Late mappings (the vmalloc-style range at LATE_MAP_BASE), made after the
+ * other tables on the list exist: each call takes the next VAs after an
+ * unmapped guard page. With @pa 0, @size bytes of fresh zeroed frames;
+ * else [pa, pa+size) (MMIO). Returns the VA, or NULL (logged).
+ */
+void *late_map(u64 pa, u64 size, u32 flags);
+
+/* Table-list checks made after each kernel-half change (debug build). */
+struct pgd_list_stats {
+	unsigned int checks, worst_mismatches;
+	struct pgd_check last;
+};
+extern struct pgd_list_stats kpgd_stats;
+
 /* A page-table walk of @va through the live table, for fault reports. */
 void mm_report_walk(u64 va);
 

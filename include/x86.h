@@ -60,6 +60,25 @@ static inline u64 read_cr4(void)
 	return v;
 }
 
+static inline void write_cr4(u64 v)
+{
+	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+/* Flush every TLB entry, global ones included: toggling CR4.PGE does that
+ * (SDM vol. 3A, 4.10.4.1); without PGE a CR3 reload is enough. */
+static inline void flush_tlb_all(void)
+{
+	u64 cr4 = read_cr4();
+
+	if (cr4 & (1ULL << 7)) {
+		write_cr4(cr4 & ~(1ULL << 7));
+		write_cr4(cr4);
+	} else {
+		write_cr3(read_cr3());
+	}
+}
+
 static inline u64 rdmsr(u32 msr)
 {
 	u32 lo, hi;

@@ -26,6 +26,8 @@ default rel
 
 extern kmain
 extern trap_handler
+global idt_desc
+global ap_load_gdt
 
 section .text.entry
 global _start
@@ -111,6 +113,28 @@ _start:
 	cli
 	hlt
 	jmp .hang
+
+; ---------------------------------------------------------------------------
+; void ap_load_gdt(const struct desc_ptr *gdtr)
+; An AP's switch to its own GDT (in the late mappings): load it, reload CS
+; through a far return and the data segments, load its TSS (selector 0x18).
+
+section .text
+ap_load_gdt:
+	lgdt [rdi]
+	pop rsi				; our return address
+	push KERNEL_CS
+	push rsi
+	mov ax, KERNEL_DS
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	xor eax, eax
+	mov fs, ax
+	mov gs, ax
+	mov ax, TSS_SEL
+	ltr ax
+	o64 retf			; to the caller, with CS reloaded
 
 ; ---------------------------------------------------------------------------
 ; Exception stubs.

@@ -15,6 +15,7 @@
 #include "ktap.h"
 #include "layout.h"
 #include "mm.h"
+#include "smp.h"
 #include "traps.h"
 #include "x86.h"
 
@@ -39,6 +40,7 @@ static const char *const fb_formats[] = {
 };
 
 static u64 t_kernel_entry, t_swapper_live, boot_info_phys;
+u64 kernel_tsc_khz;
 
 /* The handoff, copied: the stub's page is only mapped by init_pg_dir. */
 static struct boot_info kbi;
@@ -175,11 +177,12 @@ enum {
 	HAVE_ACPI = 1u << 3,
 	HAVE_DIRECT_MAP = 1u << 4,
 	HAVE_EFI = 1u << 5,
+	HAVE_SMP = 1u << 6,
 };
 
 static const char *const have_names[] = {
 	"the memory map", "the frame allocator", "the fixmap", "ACPI",
-	"the direct map", "EFI setup",
+	"the direct map", "EFI setup", "SMP setup",
 };
 
 static int step_mm_early(void)
@@ -211,6 +214,12 @@ static int step_efi(void)
 	return 0;
 }
 
+static int step_smp(void)
+{
+	kprintf("== smp\n");
+	return smp_setup();
+}
+
 static int step_bad_pa(void)
 {
 	if (kopt.test & TEST_BAD_PA) {
@@ -232,6 +241,7 @@ static const struct boot_step {
 	{ "memattr", step_memattr, HAVE_FIXMAP, 0 },
 	{ "swapper", step_swapper, HAVE_ALLOCATOR, HAVE_DIRECT_MAP },
 	{ "efi", step_efi, HAVE_DIRECT_MAP, HAVE_EFI },
+	{ "smp", step_smp, HAVE_DIRECT_MAP | HAVE_ALLOCATOR, HAVE_SMP },
 	{ "test_bad_pa", step_bad_pa, HAVE_DIRECT_MAP, 0 },
 };
 
@@ -333,6 +343,7 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 	}
 	memcpy(&kbi, bi, sizeof(kbi));
 	bi = &kbi;
+	kernel_tsc_khz = bi->tsc_khz;
 	mm_adopt_init_pg_dir(bi);
 	cmdline_parse(bi->cmdline, &kopt);
 	print_boot_info(bi);
@@ -371,6 +382,10 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 		efi_checks();
 	else
 		ktap_result(false, "efi.setup", "refused: no direct map");
+	if (have & HAVE_SMP)
+		smp_checks();
+	else
+		ktap_result(false, "smp.setup", "failed or refused");
 	t_end = rdtsc();
 	ktap_result(bi->ts.stub_entry < bi->ts.before_ebs &&
 			    bi->ts.before_ebs <= bi->ts.after_ebs &&

@@ -231,13 +231,54 @@ static void flush_range(u64 va, u64 size)
 		invlpg(va + off);
 }
 
+struct pgd_list_stats kpgd_stats;
+
 static void after_change(int ret, u64 va, u64 size)
 {
 	if (ret)
 		return;
 	flush_range(va, size);
-	if (live_pgd == swapper_pg_dir)
-		pgd_list_sync(&kctx, &kpgd_list);
+	if (live_pgd != swapper_pg_dir)
+		return;
+	pgd_list_sync(&kctx, &kpgd_list);
+#if VAMAP_DEBUG
+	/* The test boots prove the sync: every table compared after every
+	 * change, the worst result kept for the report. */
+	pgd_list_check(&kctx, &kpgd_list, &kpgd_stats.last);
+	kpgd_stats.checks++;
+	kpgd_stats.worst_mismatches =
+		MAX(kpgd_stats.worst_mismatches, kpgd_stats.last.mismatches);
+#endif
+}
+
+static u64 late_next = LATE_MAP_BASE;
+
+void *late_map(u64 pa, u64 size, u32 flags)
+{
+	u64 va = late_next + SZ_4K, off; /* one guard page first */
+	u64 pages = ALIGN_UP(size, SZ_4K) >> 12;
+
+	if (va + (pages << 12) > LATE_MAP_BASE + LATE_MAP_SIZE)
+		return NULL;
+	if (pa) {
+		if (mm_map_live(va, pa, pages << 12, flags)) {
+			mm_log("late_map: mapping 0x%016lx failed\n", (unsigned long)pa);
+			return NULL;
+		}
+	} else {
+		for (off = 0; off < pages << 12; off += SZ_4K) {
+			u64 frame;
+
+			if (kalloc_page(&kctx, &frame) ||
+			    mm_map_live(va + off, frame, SZ_4K, flags)) {
+				mm_log("late_map: no memory for %lu pages\n",
+				       (unsigned long)pages);
+				return NULL;
+			}
+		}
+	}
+	late_next = va + (pages << 12);
+	return (void *)va;
 }
 
 int mm_map_live(u64 va, u64 pa, u64 size, u32 flags)

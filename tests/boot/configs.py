@@ -39,8 +39,15 @@ CONFIGS = [
     dict(name="q35-600g", machine="q35,memory-backend=ram0", mem="600G",
          extra=("-object", "memory-backend-ram,id=ram0,size=600G,reserve=off")),
     dict(name="q35-1t", machine="q35,memory-backend=ram0", mem="1T",
-         cpu="max,phys-bits=42",
+         cpu="max,phys-bits=42", smp=2,
          extra=("-object", "memory-backend-ram,id=ram0,size=1T,reserve=off")),
+    # APs through the trampoline (-smp 1 is q35-2g and pc-128m).
+    dict(name="q35-smp2", smp=2),
+    dict(name="q35-smp4", smp=4),
+    dict(name="pc-smp2", machine="pc", mem="512M", smp=2),
+    dict(name="pc-smp4", machine="pc", mem="512M", smp=4),
+    # The build without SMP runs every other step and skips the APs.
+    dict(name="nosmp", efi="build/nosmp/vamap.efi", smp=2),
     # The EFI mapping modes (q35-2g is efi=slot, the default).
     dict(name="efi-linux", cmdline="exit=qemu efi=linux"),
     dict(name="efi-1to1", cmdline="exit=qemu efi=1to1"),

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The ACPI MADT (ACPI 6.5, 5.2.12), parsed from a buffer (kernel/madt.c).
+ * Host-testable: it reads only the bytes it is given.
+ */
+#ifndef VAMAP_MADT_H
+#define VAMAP_MADT_H
+
+#include "types.h"
+
+#define MADT_MAX_CPUS 64
+
+struct madt_info {
+	u32 lapic_pa;	/* local APIC MMIO base */
+	unsigned int nr_cpus;
+	struct {
+		u32 apic_id;
+		u32 acpi_uid;
+		bool x2apic_entry;
+	} cpu[MADT_MAX_CPUS];
+	unsigned int skipped_disabled; /* entries neither enabled nor online-capable */
+};
+
+/*
+ * Parse the MADT in @tbl (@len bytes, the whole table). Checks signature,
+ * length, checksum and every entry's length; returns 0, or -EINVAL with
+ * @why naming the problem (and the entry's offset through @where).
+ */
+int madt_parse(const void *tbl, u64 len, struct madt_info *out,
+	       const char **why, u32 *where);
+
+#endif

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * trampoline_pgd and the application processors (kernel/smp.c).
+ *
+ * trampoline_pgd lives below 4 GiB (a 32-bit CR3 loads it). Its kernel half
+ * is swapper_pg_dir's and its low half aliases the direct map (low slot i =
+ * direct-map slot i), both kept by the table list, so memory above 512 GiB
+ * is mapped 1:1 too. The trampoline's text page is read-only and executable
+ * in the direct map, hence in the alias; its data page is RW NX.
+ *
+ * A build with SMP=0 runs the same steps (trampoline_pgd, the list, the
+ * self-check) and only skips starting the APs.
+ */
+#ifndef VAMAP_SMP_H
+#define VAMAP_SMP_H
+
+#include "types.h"
+
+#ifndef CONFIG_SMP
+#define CONFIG_SMP 1
+#endif
+
+/* Where the trampoline runs (SIPI vector TRAMPOLINE_BASE >> 12); it and the
+ * next page lie in the low 1 MiB the kernel reserves. */
+#define TRAMPOLINE_BASE 0x8000
+#define TRAMPOLINE_DATA (TRAMPOLINE_BASE + 0x1000)
+
+/* The data page the BSP fills before each SIPI (kernel/trampoline.asm). */
+struct trampoline_data {
+	u32 cr3;
+	u32 efer;   /* bits to OR into EFER: LME, NXE */
+	u64 stack;  /* the AP's stack top, a late mapping */
+	u64 entry;  /* ap_entry, in the kernel image */
+	u64 arg;    /* the AP's index */
+};
+
+compile_assert(trampoline_data_layout,
+	       __builtin_offsetof(struct trampoline_data, stack) == 8 &&
+		       __builtin_offsetof(struct trampoline_data, arg) == 24);
+compile_assert(trampoline_below_1m, TRAMPOLINE_DATA + 0x1000 <= 0x100000);
+
+/* Build trampoline_pgd, put it on the table list, install the trampoline;
+ * then start every AP the MADT lists (unless SMP=0). Logs everything. */
+int smp_setup(void);
+
+/* The KTAP checks: smp.aps, smp.identity (the 1:1 self-check). */
+void smp_checks(void);
+
+#endif

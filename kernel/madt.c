@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+/* MADT parsing (see madt.h). Host-testable. */
+#include "madt.h"
+
+#define MADT_HEADER 44 /* SDT header 36 + local APIC address + flags */
+#define MADT_LAPIC 0
+#define MADT_X2APIC 9
+#define LAPIC_ENABLED (1u << 0)
+#define LAPIC_ONLINE_CAPABLE (1u << 1)
+
+static u32 rd32(const u8 *p)
+{
+	return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
+}
+
+static int fail(const char **why, u32 *where, const char *msg, u32 at)
+{
+	*why = msg;
+	*where = at;
+	return -EINVAL;
+}
+
+static void add_cpu(struct madt_info *m, u32 apic_id, u32 uid, u32 flags,
+		    bool x2)
+{
+	unsigned int i;
+
+	if (!(flags & (LAPIC_ENABLED | LAPIC_ONLINE_CAPABLE))) {
+		m->skipped_disabled++;
+		return;
+	}
+	for (i = 0; i < m->nr_cpus; i++)
+		if (m->cpu[i].apic_id == apic_id)
+			return; /* the same CPU listed as LAPIC and x2APIC */
+	if (m->nr_cpus == MADT_MAX_CPUS)
+		return;
+	m->cpu[m->nr_cpus].apic_id = apic_id;
+	m->cpu[m->nr_cpus].acpi_uid = uid;
+	m->cpu[m->nr_cpus].x2apic_entry = x2;
+	m->nr_cpus++;
+}
+
+int madt_parse(const void *tbl, u64 len, struct madt_info *out,
+	       const char **why, u32 *where)
+{
+	const u8 *t = tbl;
+	u32 hlen, off;
+	u8 sum = 0;
+	u64 i;
+
+	*why = NULL;
+	*where = 0;
+	out->nr_cpus = 0;
+	out->skipped_disabled = 0;
+	if (!tbl || len < MADT_HEADER)
+		return fail(why, where, "shorter than a MADT header", 0);
+	if (t[0] != 'A' || t[1] != 'P' || t[2] != 'I' || t[3] != 'C')
+		return fail(why, where, "signature is not APIC", 0);
+	hlen = rd32(t + 4);
+	if (hlen < MADT_HEADER || hlen > len)
+		return fail(why, where, "length field out of range", 4);
+	for (i = 0; i < hlen; i++)
+		sum = (u8)(sum + t[i]);
+	if (sum)
+		return fail(why, where, "checksum wrong", 9);
+	out->lapic_pa = rd32(t + 36);
+	for (off = MADT_HEADER; off < hlen;) {
+		u8 type, elen;
+
+		if (hlen - off < 2)
+			return fail(why, where, "truncated entry header", off);
+		type = t[off];
+		elen = t[off + 1];
+		if (elen < 2 || elen > hlen - off)
+			return fail(why, where, "entry length out of range", off);
+		if (type == MADT_LAPIC) {
+			if (elen < 8)
+				return fail(why, where, "local APIC entry too short", off);
+			add_cpu(out, t[off + 3], t[off + 2], rd32(t + off + 4), false);
+		} else if (type == MADT_X2APIC) {
+			if (elen < 16)
+				return fail(why, where, "x2APIC entry too short", off);
+			add_cpu(out, rd32(t + off + 4), rd32(t + off + 12),
+				rd32(t + off + 8), true);
+		}
+		off += elen;
+	}
+	if (!out->nr_cpus)
+		return fail(why, where, "no enabled processor", 0);
+	return 0;
+}

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: MIT
+/*
+ * trampoline_pgd and the APs (see smp.h). Per AP:
+ *
+ *  1. late mappings, made after trampoline_pgd exists: a stack, an IST
+ *     stack, a page with its GDT and TSS — so an AP only gets as far as
+ *     its first push if the table list carried the new PGD slot to
+ *     trampoline_pgd
+ *  2. the trampoline data page: CR3 = trampoline_pgd, EFER bits, stack,
+ *     entry, index
+ *  3. INIT, 10 ms, SIPI, 200 us, SIPI (Intel SDM vol. 3A, 9.4.4.1; the
+ *     MP specification's universal start-up algorithm)
+ *  4. wait, bounded, for ap_main to report in; it loads its GDT from the
+ *     late mapping, the shared IDT, switches to swapper_pg_dir, notes its
+ *     APIC ID and parks with interrupts off
+ */
+#include "acpi.h"
+#include "addr.h"
+#include "fixmap.h"
+#include "kernel.h"
+#include "ktap.h"
+#include "madt.h"
+#include "mm.h"
+#include "smp.h"
+#include "x86.h"
+
+#define MSR_APIC_BASE 0x1b
+#define APIC_BASE_X2APIC (1ULL << 10)
+#define MSR_X2APIC_ID 0x802
+#define MSR_X2APIC_ICR 0x830
+#define LAPIC_ID 0x20
+#define LAPIC_ICR_LO 0x300
+#define LAPIC_ICR_HI 0x310
+#define ICR_BUSY (1u << 12)
+#define ICR_INIT 0x00004500u  /* INIT, level assert */
+#define ICR_SIPI 0x00004600u  /* start-up, vector in bits 7:0 */
+#define EFER_LME (1u << 8)
+#define AP_STACK_SIZE (16 * SZ_4K)
+#define AP_WAIT_MS 1000
+
+u64 trampoline_pgd;
+
+struct desc_ptr {
+	u16 limit;
+	u64 base;
+} __packed;
+
+static struct ap {
+	volatile u32 online;
+	u32 apic_id;	     /* from the MADT */
+	u32 seen_apic_id;    /* what the AP read from CPUID */
+	u64 cr3;	     /* CR3 after its switch */
+	u64 gdt_base;	     /* where its GDT is, from SGDT */
+	struct desc_ptr gdtr;
+} aps[MADT_MAX_CPUS];
+
+static struct madt_info madt;
+static const char *skip_why;
+static unsigned int started, online, cpus;
+static bool identity_ran, identity_ok;
+static unsigned int identity_regions;
+
+extern const u8 _binary_trampoline_bin_start[], _binary_trampoline_bin_end[];
+extern const struct desc_ptr idt_desc;
+void ap_load_gdt(const struct desc_ptr *gdtr);
+__noreturn void ap_main(u64 index);
+
+static u64 tsc_per_ms(void)
+{
+	return kernel_tsc_khz ? kernel_tsc_khz : 1000000;
+}
+
+static void delay_us(u64 us)
+{
+	u64 end = rdtsc() + us * tsc_per_ms() / 1000;
+
+	while (rdtsc() < end)
+		__asm__ volatile("pause");
+}
+
+/* ---- the AP side -------------------------------------------------------- */
+
+__noreturn void ap_main(u64 index)
+{
+	struct ap *ap = &aps[index];
+	struct desc_ptr g;
+	u32 a, b, c, d;
+
+	ap_load_gdt(&ap->gdtr);
+	__asm__ volatile("lidt %0" : : "m"(idt_desc));
+	wrmsr(MSR_IA32_PAT, PAT_VALUE);
+	write_cr3(swapper_pg_dir);
+	flush_tlb_all(); /* the 1:1 alias's entries are global */
+	cpuid(1, 0, &a, &b, &c, &d);
+	ap->seen_apic_id = b >> 24;
+	ap->cr3 = read_cr3();
+	__asm__ volatile("sgdt %0" : "=m"(g));
+	ap->gdt_base = g.base;
+	__atomic_store_n(&ap->online, 1, __ATOMIC_RELEASE);
+	for (;;) {
+		cli();
+		hlt();
+	}
+}
+
+/* ---- the BSP side ------------------------------------------------------- */
+
+static volatile u32 *lapic;
+static bool x2apic;
+
+static u32 bsp_apic_id(void)
+{
+	return x2apic ? (u32)rdmsr(MSR_X2APIC_ID) : lapic[LAPIC_ID / 4] >> 24;
+}
+
+static bool send_ipi(u32 apic_id, u32 icr)
+{
+	unsigned int spin;
+
+	if (x2apic) {
+		wrmsr(MSR_X2APIC_ICR, ((u64)apic_id << 32) | icr);
+		return true;
+	}
+	lapic[LAPIC_ICR_HI / 4] = apic_id << 24;
+	lapic[LAPIC_ICR_LO / 4] = icr;
+	for (spin = 0; spin < 100000; spin++)
+		if (!(lapic[LAPIC_ICR_LO / 4] & ICR_BUSY))
+			return true;
+	return false;
+}
+
+/* The AP's GDT (null, code, data, TSS) and TSS, in one late page. */
+static bool prepare_ap(unsigned int i)
+{
+	u8 *stack = late_map(0, AP_STACK_SIZE, MAP_WRITE | MAP_GLOBAL);
+	u8 *ist = late_map(0, SZ_4K, MAP_WRITE | MAP_GLOBAL);
+	u64 *gdt = late_map(0, SZ_4K, MAP_WRITE | MAP_GLOBAL);
+	struct trampoline_data *td = __va(TRAMPOLINE_DATA);
+	u8 *tss;
+	u64 tss_va;
+
+	if (!stack || !ist || !gdt)
+		return false;
+	tss = (u8 *)gdt + 0x100;
+	tss_va = (u64)tss;
+	gdt[0] = 0;
+	gdt[1] = 0x00af9a000000ffffULL; /* 0x08 code, 64-bit */
+	gdt[2] = 0x00cf92000000ffffULL; /* 0x10 data */
+	/* 0x18: 64-bit available TSS (SDM vol. 3A, 8.2.3) */
+	gdt[3] = 103 | ((tss_va & 0xffffff) << 16) | (0x89ULL << 40) |
+		 (((tss_va >> 24) & 0xff) << 56);
+	gdt[4] = tss_va >> 32;
+	*(u64 *)(tss + 36) = (u64)ist + SZ_4K;	/* IST1 */
+	*(u16 *)(tss + 102) = 104;		/* no I/O bitmap */
+	aps[i].gdtr.limit = 5 * 8 - 1;
+	aps[i].gdtr.base = (u64)gdt;
+
+	td->cr3 = (u32)trampoline_pgd;
+	td->efer = EFER_LME | (kctx.has_nx ? (u32)EFER_NXE : 0);
+	td->stack = (u64)stack + AP_STACK_SIZE;
+	td->entry = (u64)ap_main;
+	td->arg = i;
+	return true;
+}
+
+static void start_ap(unsigned int i)
+{
+	u32 id = aps[i].apic_id;
+	u64 deadline;
+
+	if (!prepare_ap(i)) {
+		kprintf("smp: cpu %u (apic id %u): no memory for its stack and "
+			"GDT\n", i, id);
+		return;
+	}
+	started++;
+	if (!send_ipi(id, ICR_INIT)) {
+		kprintf("smp: cpu %u (apic id %u): INIT not delivered\n", i, id);
+		return;
+	}
+	delay_us(10000);
+	send_ipi(id, ICR_SIPI | (TRAMPOLINE_BASE >> 12));
+	delay_us(200);
+	if (!__atomic_load_n(&aps[i].online, __ATOMIC_ACQUIRE))
+		send_ipi(id, ICR_SIPI | (TRAMPOLINE_BASE >> 12));
+	deadline = rdtsc() + AP_WAIT_MS * tsc_per_ms();
+	while (!__atomic_load_n(&aps[i].online, __ATOMIC_ACQUIRE) &&
+	       rdtsc() < deadline)
+		__asm__ volatile("pause");
+	if (!aps[i].online) {
+		kprintf("smp: cpu %u (apic id %u) did not answer within %u ms\n",
+			i, id, AP_WAIT_MS);
+		return;
+	}
+	online++;
+	kprintf("smp: cpu %u online (apic id %u)%s\n", i, aps[i].seen_apic_id,
+		aps[i].cr3 == swapper_pg_dir && aps[i].gdt_base == aps[i].gdtr.base
+			? ", on swapper_pg_dir, GDT in the late mappings"
+			: ", NOT in the expected state");
+}
+
+static bool read_madt(void)
+{
+	const u8 *hdr, *tbl;
+	const char *why;
+	u32 len, where;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < acpi.nr_tables; i++)
+		if (!memcmp(acpi.sig[i], "APIC", 4))
+			break;
+	if (i == acpi.nr_tables) {
+		skip_why = "no MADT";
+		kprintf("smp: no MADT in the XSDT; running on the BSP alone\n");
+		return false;
+	}
+	hdr = early_memremap(acpi.table[i], 36, false);
+	if (!hdr)
+		return false;
+	len = *(const u32 *)(hdr + 4);
+	early_memunmap((void *)hdr, 36);
+	if (len > 64 * SZ_4K)
+		len = 36; /* let the parser say it is wrong */
+	tbl = early_memremap(acpi.table[i], MAX(len, 36u), false);
+	if (!tbl)
+		return false;
+	ret = madt_parse(tbl, MAX(len, 36u), &madt, &why, &where);
+	early_memunmap((void *)tbl, MAX(len, 36u));
+	if (ret) {
+		skip_why = "malformed MADT";
+		kprintf("smp: MADT at 0x%016lx: %s (offset %u); running on the BSP "
+			"alone\n", (unsigned long)acpi.table[i], why, where);
+		return false;
+	}
+	kprintf("smp: MADT: %u processors, local APIC at 0x%08x (read through "
+		"the fixmap)\n", madt.nr_cpus, madt.lapic_pa);
+	return true;
+}
+
+/* Switch to trampoline_pgd and read the first and last page of every RAM
+ * region through its 1:1 map, then switch back. */
+static void identity_self_check(void)
+{
+	unsigned int i;
+
+	identity_ran = true;
+	write_cr3(trampoline_pgd);
+	for (i = 0; i < kmemmap.n; i++) {
+		const struct mem_region *m = &kmemmap.r[i];
+
+		if (!m->ram)
+			continue;
+		(void)*(volatile u64 *)m->start;
+		(void)*(volatile u64 *)(m->end - 8);
+		identity_regions++;
+	}
+	write_cr3(swapper_pg_dir);
+	flush_tlb_all(); /* the 1:1 alias's entries are global */
+	identity_ok = true;
+	kprintf("smp: on trampoline_pgd, read the first and last page of %u RAM "
+		"regions through the 1:1 map (up to 0x%016lx)\n", identity_regions,
+		(unsigned long)memmap_ram_end(&kmemmap));
+}
+
+static bool install_trampoline(void)
+{
+	u64 size = (u64)(_binary_trampoline_bin_end - _binary_trampoline_bin_start);
+	unsigned int i;
+
+	for (i = 0; i < kmemmap.n; i++) {
+		const struct mem_region *m = &kmemmap.r[i];
+
+		if (m->start <= TRAMPOLINE_BASE && m->end >= TRAMPOLINE_DATA + SZ_4K)
+			break;
+	}
+	if (i == kmemmap.n || !kmemmap.r[i].ram || size > SZ_4K ||
+	    kmemmap.r[i].type != 7 /* EfiConventionalMemory */) {
+		kprintf("smp: no free RAM at 0x%x for the trampoline\n",
+			TRAMPOLINE_BASE);
+		return false;
+	}
+	memcpy(__va(TRAMPOLINE_BASE), _binary_trampoline_bin_start, size);
+	memset(__va(TRAMPOLINE_DATA), 0, SZ_4K);
+	/* Text read-only and executable in the direct map, hence in the
+	 * alias trampoline_pgd runs it through; data stays RW NX. */
+	if (mm_map_live(PAGE_OFFSET + TRAMPOLINE_BASE, TRAMPOLINE_BASE, SZ_4K,
+			MAP_EXEC | MAP_GLOBAL))
+		return false;
+	kprintf("smp: trampoline at 0x%x (text RX), data at 0x%x (RW NX)\n",
+		TRAMPOLINE_BASE, TRAMPOLINE_DATA);
+	return true;
+}
+
+int smp_setup(void)
+{
+	struct pgd_member m = { "trampoline_pgd", 0, -1, 0, PT_ENTRIES - 1, true };
+	u64 *pgd;
+	unsigned int i, n;
+
+	if (frame_alloc(&kframes, 1ULL << 32, &trampoline_pgd)) {
+		kprintf("smp: no page below 4 GiB for trampoline_pgd\n");
+		skip_why = "no trampoline_pgd";
+		return -ENOMEM;
+	}
+	pgd = __va(trampoline_pgd);
+	memset(pgd, 0, SZ_4K);
+	m.root = trampoline_pgd;
+	pgd_list_add(&kpgd_list, &m);
+	n = pgd_list_sync(&kctx, &kpgd_list);
+	kprintf("smp: trampoline_pgd at 0x%016lx, %u entries from the table list "
+		"(kernel half and the 1:1 alias of the direct map)\n",
+		(unsigned long)trampoline_pgd, n);
+	identity_self_check();
+	if (!install_trampoline()) {
+		skip_why = "no trampoline";
+		return 0;
+	}
+	if (!CONFIG_SMP) {
+		skip_why = "built without SMP (SMP=0)";
+		kprintf("smp: built without SMP: the BSP runs alone\n");
+		return 0;
+	}
+	if (!acpi.found) {
+		skip_why = "no ACPI";
+		kprintf("smp: no ACPI tables; running on the BSP alone\n");
+		return 0;
+	}
+	if (!read_madt())
+		return 0;
+	x2apic = rdmsr(MSR_APIC_BASE) & APIC_BASE_X2APIC;
+	if (!x2apic) {
+		lapic = late_map(madt.lapic_pa, SZ_4K, MAP_WRITE | MAP_UC);
+		if (!lapic) {
+			skip_why = "local APIC not mapped";
+			return 0;
+		}
+	}
+	cpus = madt.nr_cpus;
+	for (i = 0; i < madt.nr_cpus; i++) {
+		aps[i].apic_id = madt.cpu[i].apic_id;
+		if (aps[i].apic_id == bsp_apic_id()) {
+			kprintf("smp: cpu %u is the BSP (apic id %u)\n", i,
+				aps[i].apic_id);
+			continue;
+		}
+		start_ap(i);
+	}
+	return 0;
+}
+
+void smp_checks(void)
+{
+	ktap_result(identity_ran && identity_ok, "smp.identity",
+		    "%u RAM regions read through trampoline_pgd's 1:1 map",
+		    identity_regions);
+	if (skip_why)
+		ktap_skip("smp.aps", "%s", skip_why);
+	else
+		ktap_result(online == started, "smp.aps",
+			    "%u of %u CPUs online", online + 1, cpus);
+}
