@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+// sources: kernel/madt.c mm/pgd_list.c mm/pgtable.c efi/pgd.c efi/memdesc.c kernel/printf.c
+/*
+ * The MADT parser against good and malformed tables, and the table list
+ * with all three tables of a real boot — swapper_pg_dir, efi_pgd (private
+ * slot) and trampoline_pgd (1:1 alias of the direct map) — over seeded
+ * random kernel-half changes: late mappings in new PGD slots, direct-map
+ * growth past 512 GiB, slot 511 below the kernel. After each change and
+ * sync, every member equals the master outside its private part, and the
+ * alias maps every direct-mapped page 1:1 to the same frame.
+ */
+#include "efi_pgd.h"
+#include "layout.h"
+#include "madt.h"
+#include "sim.h"
+
+static u8 tbl[512];
+static u32 tlen;
+
+static void madt_begin(void)
+{
+	memset(tbl, 0, sizeof(tbl));
+	memcpy(tbl, "APIC", 4);
+	tlen = 44;
+	tbl[36] = 0x00; tbl[37] = 0x00; tbl[38] = 0xe0; tbl[39] = 0xfe; /* 0xfee00000 */
+}
+
+static void madt_entry(const u8 *e, u8 len)
+{
+	memcpy(tbl + tlen, e, len);
+	tlen += len;
+}
+
+static void madt_finish(void)
+{
+	u8 sum = 0;
+	u32 i;
+
+	tbl[4] = (u8)tlen;
+	tbl[5] = (u8)(tlen >> 8);
+	tbl[9] = 0;
+	for (i = 0; i < tlen; i++)
+		sum = (u8)(sum + tbl[i]);
+	tbl[9] = (u8)-sum;
+}
+
+static const u8 lapic0[] = { 0, 8, 0, 0, 1, 0, 0, 0 };	/* uid 0, id 0, enabled */
+static const u8 lapic1[] = { 0, 8, 1, 1, 1, 0, 0, 0 };
+static const u8 lapic_off[] = { 0, 8, 2, 2, 0, 0, 0, 0 }; /* disabled */
+static const u8 lapic_cap[] = { 0, 8, 3, 3, 2, 0, 0, 0 }; /* online capable */
+static const u8 ioapic[] = { 1, 12, 0, 0, 0, 0, 0xc0, 0xfe, 0, 0, 0, 0 };
+static const u8 x2apic[] = { 9, 16, 0, 0, 0x00, 0x01, 0, 0, 1, 0, 0, 0, 7, 0, 0, 0 };
+
+static void test_madt_good(void)
+{
+	struct madt_info m;
+	const char *why;
+	u32 where;
+
+	madt_begin();
+	madt_entry(lapic0, 8);
+	madt_entry(ioapic, 12);
+	madt_entry(lapic1, 8);
+	madt_entry(lapic_off, 8);
+	madt_entry(lapic_cap, 8);
+	madt_entry(x2apic, 16);
+	madt_entry(lapic1, 8); /* listed twice: counted once */
+	madt_finish();
+	CHECK_EQ(madt_parse(tbl, tlen, &m, &why, &where), 0);
+	CHECK_EQ(m.lapic_pa, 0xfee00000);
+	CHECK_EQ(m.nr_cpus, 4);
+	CHECK_EQ(m.cpu[1].apic_id, 1);
+	CHECK_EQ(m.cpu[2].apic_id, 3);
+	CHECK_EQ(m.cpu[3].apic_id, 0x100);
+	CHECK(m.cpu[3].x2apic_entry);
+	CHECK_EQ(m.skipped_disabled, 1);
+}
+
+static void expect_bad(const char *want, u32 want_where)
+{
+	struct madt_info m;
+	const char *why;
+	u32 where;
+
+	CHECK_EQ(madt_parse(tbl, tlen, &m, &why, &where), -EINVAL);
+	CHECK_STR(why, want);
+	CHECK_EQ(where, want_where);
+}
+
+static void test_madt_malformed(void)
+{
+	static const u8 zero_len[] = { 0, 0, 0, 0 };
+	static const u8 short_lapic[] = { 0, 6, 0, 0, 1, 0 };
+	static const u8 long_entry[] = { 0, 200, 0, 0, 1, 0, 0, 0 };
+	struct madt_info m;
+	const char *why;
+	u32 where;
+
+	CHECK_EQ(madt_parse(tbl, 20, &m, &why, &where), -EINVAL);
+	CHECK_STR(why, "shorter than a MADT header");
+	madt_begin(); madt_entry(lapic0, 8); madt_finish();
+	tbl[0] = 'X';
+	expect_bad("signature is not APIC", 0);
+	madt_begin(); madt_entry(lapic0, 8); madt_finish();
+	tbl[20] ^= 1;
+	expect_bad("checksum wrong", 9);
+	madt_begin(); madt_entry(lapic0, 8); madt_finish();
+	CHECK_EQ(madt_parse(tbl, tlen - 1, &m, &why, &where), -EINVAL);
+	CHECK_STR(why, "length field out of range");
+	madt_begin(); madt_entry(lapic0, 8); madt_entry(zero_len, 4); madt_finish();
+	expect_bad("entry length out of range", 52);
+	madt_begin(); madt_entry(long_entry, 8); madt_finish();
+	expect_bad("entry length out of range", 44);
+	madt_begin(); madt_entry(short_lapic, 6); madt_finish();
+	expect_bad("local APIC entry too short", 44);
+	madt_begin(); madt_entry(lapic0, 8); tbl[tlen++] = 9; madt_finish();
+	expect_bad("truncated entry header", 52);
+	madt_begin(); madt_entry(lapic_off, 8); madt_entry(ioapic, 12); madt_finish();
+	expect_bad("no enabled processor", 0);
+}
+
+/* ---- the list with all three tables ------------------------------------ */
+
+struct alias_cmp {
+	struct sim *s;
+	u64 alias_root;
+	u64 mismatches, pages;
+};
+
+/* Every direct-map leaf: the alias maps VA - PAGE_OFFSET to the same frame. */
+static int alias_fn(const struct pt_range *r, void *arg)
+{
+	struct alias_cmp *c = arg;
+	struct pt_range a;
+	u64 low = r->va - PAGE_OFFSET;
+
+	c->pages++;
+	if (pt_translate(&c->s->ctx, c->alias_root, low, &a) ||
+	    a.pa + (low - a.va) != r->pa)
+		c->mismatches++;
+	return 0;
+}
+
+static void test_list_random(void)
+{
+	struct sim s;
+	struct pgd_list list = { 0 };
+	struct pgd_member efi, tr = { "trampoline_pgd", 0, -1, 0, 511, true };
+	struct pgd_check c;
+	u64 swapper, seed = 0x5eed5eed12345678ULL;
+	int i;
+
+	sim_init(&s, 32768, false);
+	swapper = sim_root(&s);
+	CHECK_EQ(pt_map(&s.ctx, swapper, PAGE_OFFSET, 0, 2ULL << 30, MAP_WRITE | MAP_GLOBAL), 0);
+	CHECK_EQ(pt_map(&s.ctx, swapper, KERNEL_VIRT_BASE, 0x1000000, 0x40000, MAP_EXEC), 0);
+	list.master = swapper;
+	CHECK_EQ(efi_pgd_create(&s.ctx, swapper, EFI_MODE_LINUX, &efi), 0);
+	pgd_list_add(&list, &efi);
+	tr.root = sim_root(&s);
+	pgd_list_add(&list, &tr);
+	pgd_list_sync(&s.ctx, &list);
+
+	for (i = 0; i < 400; i++) {
+		u64 kind, va, pa, size;
+		struct alias_cmp ac = { &s, tr.root, 0, 0 };
+
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
+		kind = seed % 3;
+		size = SZ_4K << ((seed >> 40) % 9);
+		if (kind == 0) { /* late mappings, new PGD slots */
+			va = LATE_MAP_BASE + ((seed >> 8) % 32) * PGD_SLOT_SIZE +
+			     (((seed >> 16) % 512) << 21);
+			pa = ((seed >> 20) % 4096) << 21;
+		} else if (kind == 1) { /* direct-map growth, up to 4 TiB */
+			pa = ((seed >> 8) % (4096 * 8)) << 27;
+			pa = ALIGN_DOWN(pa, SZ_2M);
+			va = PAGE_OFFSET + pa;
+		} else { /* slot 511, below the kernel, outside the window */
+			va = KERNEL_VIRT_BASE - SZ_1G + (((seed >> 8) % 256) << 21);
+			pa = ((seed >> 20) % 4096) << 21;
+		}
+		CHECK_EQ(pt_map(&s.ctx, swapper, va, pa, size, MAP_WRITE), 0);
+		pgd_list_sync(&s.ctx, &list);
+		pgd_list_check(&s.ctx, &list, &c);
+		CHECK_EQ(c.mismatches, 0);
+		CHECK_EQ(c.tables, 3);
+		if (i % 50 == 49 || i == 399) {
+			pt_walk(&s.ctx, swapper, PAGE_OFFSET,
+				PAGE_OFFSET + DIRECT_MAP_MAX, alias_fn, &ac);
+			CHECK_EQ(ac.mismatches, 0);
+			CHECK(ac.pages > 0);
+		}
+	}
+	/* memory above 512 GiB really is in the alias */
+	{
+		struct pt_range r;
+
+		CHECK_EQ(pt_map(&s.ctx, swapper, PAGE_OFFSET + (600ULL << 30),
+				600ULL << 30, SZ_2M, MAP_WRITE), 0);
+		pgd_list_sync(&s.ctx, &list);
+		CHECK_EQ(pt_translate(&s.ctx, tr.root, 600ULL << 30, &r), 0);
+		CHECK_EQ(r.pa, 600ULL << 30);
+	}
+	sim_fini(&s);
+}
+
+int main(void)
+{
+	RUN(test_madt_good);
+	RUN(test_madt_malformed);
+	RUN(test_list_random);
+	return check_exit();
+}
