@@ -15,6 +15,7 @@ static const struct {
 	{ "gpfault", TEST_GP_FAULT },
 	{ "bad-pa", TEST_BAD_PA },
 	{ "efi-fault", TEST_EFI_FAULT },
+	{ "madt-corrupt", TEST_MADT_CORRUPT },
 };
 
 static const char *const efi_modes[CMDLINE_EFI_MODES] = {

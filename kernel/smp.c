@@ -56,6 +56,7 @@ static struct ap {
 
 static struct madt_info madt;
 static const char *skip_why;
+static bool madt_bad; /* a firmware finding: smp.aps fails */
 static unsigned int started, online, cpus;
 static bool identity_ran, identity_ok;
 static unsigned int identity_regions;
@@ -199,6 +200,8 @@ static void start_ap(unsigned int i)
 			: ", NOT in the expected state");
 }
 
+static u8 madt_copy[4096];
+
 static bool read_madt(void)
 {
 	const u8 *hdr, *tbl;
@@ -225,10 +228,20 @@ static bool read_madt(void)
 	tbl = early_memremap(acpi.table[i], MAX(len, 36u), false);
 	if (!tbl)
 		return false;
-	ret = madt_parse(tbl, MAX(len, 36u), &madt, &why, &where);
+	if ((kopt.test & TEST_MADT_CORRUPT) && len <= sizeof(madt_copy)) {
+		/* The firmware's table is mapped read-only: corrupt a copy. */
+		memcpy(madt_copy, tbl, len);
+		madt_copy[9] ^= 0xff;
+		kprintf("test: parsing a copy of the MADT with its checksum "
+			"byte flipped\n");
+		ret = madt_parse(madt_copy, len, &madt, &why, &where);
+	} else {
+		ret = madt_parse(tbl, MAX(len, 36u), &madt, &why, &where);
+	}
 	early_memunmap((void *)tbl, MAX(len, 36u));
 	if (ret) {
 		skip_why = "malformed MADT";
+		madt_bad = true;
 		kprintf("smp: MADT at 0x%016lx: %s (offset %u); running on the BSP "
 			"alone\n", (unsigned long)acpi.table[i], why, where);
 		return false;
@@ -354,7 +367,9 @@ void smp_checks(void)
 	ktap_result(identity_ran && identity_ok, "smp.identity",
 		    "%u RAM regions read through trampoline_pgd's 1:1 map",
 		    identity_regions);
-	if (skip_why)
+	if (madt_bad)
+		ktap_result(false, "smp.aps", "malformed MADT: the BSP ran alone");
+	else if (skip_why)
 		ktap_skip("smp.aps", "%s", skip_why);
 	else
 		ktap_result(online == started, "smp.aps",

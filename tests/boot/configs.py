@@ -46,6 +46,10 @@ CONFIGS = [
     dict(name="q35-smp4", smp=4),
     dict(name="pc-smp2", machine="pc", mem="512M", smp=2),
     dict(name="pc-smp4", machine="pc", mem="512M", smp=4),
+    # A malformed MADT: named in the log, the BSP goes on alone, and
+    # smp.aps fails (a firmware finding).
+    dict(name="madt-corrupt", smp=2, cmdline="exit=qemu test=madt-corrupt",
+         expect="fail"),
     # The build without SMP runs every other step and skips the APs.
     dict(name="nosmp", efi="build/nosmp/vamap.efi", smp=2),
     # The EFI mapping modes (q35-2g is efi=slot, the default).
