@@ -64,7 +64,7 @@ TRAMPOLINE_BASE := $(shell sed -n 's/^\#define TRAMPOLINE_BASE \(0x[0-9a-f]*\)$$
 STUB_OBJS := $(STUB_C:%.c=$(BUILD)/stub-obj/%.o)
 DEPS_OK := $(BUILD)/.deps-ok
 
-.PHONY: all run test host-test boot-test golden bench clean deps
+.PHONY: all run run-usb image sign test host-test boot-test golden bench clean deps
 # Keep intermediate images (the kernel ELF, the .so files, the blob objects).
 .SECONDARY:
 all: $(BUILD)/vamap.efi
@@ -135,6 +135,33 @@ $(BUILD)/vamap-badelf.efi: $(BUILD)/badelf.so
 run: $(BUILD)/vamap.efi
 	$(PYTHON) tools/qemu.py run --efi $< --cmdline "$(CMDLINE)" $(QEMU_ARGS)
 
+# ------------------------------------------------- real hardware: USB, signing
+IMAGE_DEPS := tools/mkimage.sh tools/grub.cfg.in tools/grub-embedded.cfg
+
+# The stick: GRUB menu with a 5 s timeout; write it with dd (README).
+image: $(BUILD)/vamap.img
+$(BUILD)/vamap.img: $(BUILD)/vamap.efi $(IMAGE_DEPS)
+	tools/mkimage.sh $@ $< 5
+
+# The same for the tests: no timeout, every entry ends QEMU.
+$(BUILD)/vamap-test.img: $(BUILD)/vamap.efi $(IMAGE_DEPS)
+	tools/mkimage.sh $@ $< 0 exit=qemu
+
+run-usb: $(BUILD)/vamap.img
+	$(PYTHON) tools/qemu.py run --boot usb --efi $< --workdir $(BUILD)/run-usb $(QEMU_ARGS)
+
+# Secure Boot: make sign KEY=db.key CERT=db.crt -> build/vamap-signed.efi
+sign: $(BUILD)/vamap.efi
+	@test -n "$(KEY)" -a -n "$(CERT)" || { echo "usage: make sign KEY=key.pem CERT=cert.pem"; exit 2; }
+	sbsign --key $(KEY) --cert $(CERT) --output $(BUILD)/vamap-signed.efi $<
+
+# Signed with OVMF's snakeoil key (QEMU.md), for the Secure Boot tests.
+SNAKEOIL := /usr/share/ovmf/PkKek-1-snakeoil
+$(BUILD)/snakeoil.key: | $(DEPS_OK)
+	openssl pkey -in $(SNAKEOIL).key -passin pass:snakeoil -out $@
+$(BUILD)/vamap-snakeoil.efi: $(BUILD)/vamap.efi $(BUILD)/snakeoil.key
+	sbsign --key $(BUILD)/snakeoil.key --cert $(SNAKEOIL).pem --output $@ $<
+
 # ---------------------------------------------------------------- tests
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -Iinclude \
 	-Iboot -Itests/host -fsanitize=address,undefined \
@@ -154,7 +181,9 @@ host-test: $(HOST_TESTS) $(BUILD)/kernel.elf
 	@mkdir -p $(BUILD)/results
 	@tests/host/run.sh $(BUILD)/results/host.txt $(HOST_TESTS)
 
-boot-test: $(BUILD)/vamap.efi $(BUILD)/vamap-badelf.efi $(BUILD)/nosmp/vamap.efi
+BOOT_IMAGES := $(BUILD)/vamap.efi $(BUILD)/vamap-badelf.efi $(BUILD)/nosmp/vamap.efi \
+	$(BUILD)/vamap-test.img $(BUILD)/vamap-snakeoil.efi
+boot-test: $(BOOT_IMAGES)
 	@mkdir -p $(BUILD)/results
 	@$(PYTHON) tests/boot/run.py --jobs $(JOBS) --summary $(BUILD)/results/boot.txt $(BOOT_ARGS)
 
@@ -177,7 +206,7 @@ bench: $(BUILD)/bench/bench_pgtable $(BUILD)/vamap.efi
 	@$(PYTHON) tools/bench-boot.py
 
 # Regenerate golden logs on purpose; commit them saying why each line changed.
-golden: $(BUILD)/vamap.efi $(BUILD)/vamap-badelf.efi $(BUILD)/nosmp/vamap.efi
+golden: $(BOOT_IMAGES)
 	$(PYTHON) tests/boot/run.py --jobs $(JOBS) --update $(BOOT_ARGS)
 
 clean:

@@ -14,6 +14,9 @@ import sys
 
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+# Secure Boot (QEMU.md): the SMM build, with the snakeoil keys enrolled.
+OVMF_CODE_SB = "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
+OVMF_VARS_SB = "/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd"
 QEMU = "qemu-system-x86_64"
 
 
@@ -32,17 +35,25 @@ def prepare_esp(workdir, efi, cmdline):
 
 
 def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
-         cmdline="", cpu=None, extra=(), serial=None, debugcon=None):
+         cmdline="", cpu=None, extra=(), serial=None, debugcon=None,
+         secure_boot=False, fresh_vars=True, fresh_disk=True):
     """The QEMU command for one boot. boot is "fat" (BOOTX64.EFI on a FAT
-    drive) or "kernel" (-kernel EFI -append CMDLINE)."""
+    drive), "kernel" (-kernel EFI -append CMDLINE) or "usb" (efi names a
+    disk image, attached as a USB stick)."""
     os.makedirs(workdir, exist_ok=True)
     vars_fd = os.path.join(workdir, "OVMF_VARS.fd")
-    shutil.copy(OVMF_VARS, vars_fd)
+    if fresh_vars or not os.path.exists(vars_fd):
+        shutil.copy(OVMF_VARS_SB if secure_boot else OVMF_VARS, vars_fd)
+    code = OVMF_CODE_SB if secure_boot else OVMF_CODE
+    if secure_boot:
+        machine += ",smm=on"
     a = [QEMU, "-nodefaults", "-display", "none", "-no-reboot",
          "-machine", machine, "-m", mem, "-smp", str(smp),
-         "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
+         "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={code}",
          "-drive", f"if=pflash,format=raw,unit=1,file={vars_fd}",
          "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if secure_boot:
+        a += ["-global", "driver=cfi.pflash01,property=secure,value=on"]
     if cpu:
         a += ["-cpu", cpu]
     if debugcon:
@@ -54,6 +65,16 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
         a += ["-drive", f"file=fat:rw:{esp},format=raw,media=disk"]
     elif boot == "kernel":
         a += ["-kernel", efi, "-append", cmdline]
+    elif boot == "usb":
+        # QEMU.md: a USB stick on xHCI; efi is the disk image here, and the
+        # command line is in the image's GRUB menu. The boot writes to the
+        # stick (results), so it gets its own copy unless told to reuse it.
+        disk = os.path.join(workdir, "stick.img")
+        if fresh_disk or not os.path.exists(disk):
+            shutil.copy(efi, disk)
+        a += ["-device", "qemu-xhci", "-drive",
+              f"if=none,id=stick,format=raw,file={disk}",
+              "-device", "usb-storage,drive=stick"]
     else:
         raise ValueError("unknown boot method " + boot)
     return a + list(extra)
@@ -78,13 +99,15 @@ def main():
     p.add_argument("--machine", default="q35")
     p.add_argument("--mem", default="2G")
     p.add_argument("--smp", default=1)
-    p.add_argument("--boot", default="fat", choices=["fat", "kernel"])
+    p.add_argument("--boot", default="fat", choices=["fat", "kernel", "usb"])
     p.add_argument("--workdir", default="build/run")
     p.add_argument("--debugcon", help="also log the debug port to this file")
+    p.add_argument("--secure-boot", action="store_true",
+                   help="Secure Boot OVMF with the snakeoil keys enrolled")
     a, extra = p.parse_known_args()
     extra = [x for x in extra if x != "--"]  # the rest goes to QEMU
     cmd = argv(a.efi, a.workdir, a.machine, a.mem, a.smp, a.boot, a.cmdline,
-               extra=extra, debugcon=a.debugcon)
+               extra=extra, debugcon=a.debugcon, secure_boot=a.secure_boot)
     print("+ " + " ".join(cmd), file=sys.stderr)
     status = subprocess.call(cmd)
     print(f"qemu: exit status {status} ({exit_name(status)})", file=sys.stderr)

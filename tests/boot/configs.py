@@ -8,13 +8,17 @@
   boot     "fat" (EFI/BOOT/BOOTX64.EFI, command line in vamap/cmdline.txt)
            or "kernel" (-kernel EFI -append CMDLINE)
   cmdline  vamap's command line
-  expect   the exit QEMU must report: pass, fail, fault, stub-error
+  expect   the exit QEMU must report: pass, fail, fault, stub-error, or
+           "refused": the firmware printed refused_when (a regex) on the
+           serial port, and the harness stopped QEMU there
+  secure_boot  Secure Boot OVMF with OVMF's snakeoil keys (QEMU.md)
   timeout  total seconds (default 180); silence  seconds without output
 """
 
 DEFAULT = dict(efi="build/vamap.efi", machine="q35", mem="2G", smp=1,
                cpu=None, extra=(), boot="fat", cmdline="exit=qemu",
-               expect="pass", timeout=180, silence=60)
+               expect="pass", timeout=180, silence=60, secure_boot=False,
+               refused_when=None)
 
 CONFIGS = [
     dict(name="q35-2g"),
@@ -65,6 +69,14 @@ CONFIGS = [
     # -no-reboot) right after the log's ResetSystem line.
     dict(name="efi-reset", cmdline="exit=qemu reset=shutdown",
          expect="reset-or-triple-fault"),
+    # Through GRUB (chainloader with arguments) from a USB stick on xHCI.
+    dict(name="usb-grub", boot="usb", efi="build/vamap-test.img"),
+    # Secure Boot: signed with the enrolled snakeoil key, it boots and
+    # sees SecureBoot = 1; unsigned, the firmware refuses to start it.
+    dict(name="secureboot-signed", secure_boot=True,
+         efi="build/vamap-snakeoil.efi"),
+    dict(name="secureboot-unsigned", secure_boot=True, expect="refused",
+         refused_when=r"Access Denied|Security Violation", timeout=120),
     # Words the parser does not know: named in the log, a failed check,
     # and the boot goes on to its report.
     dict(name="bad-cmdline", cmdline="exit=qemu bogus test=nosuchknob",

@@ -73,6 +73,13 @@ def size_of(path):
         return 0
 
 
+def read_log(path):
+    try:
+        return open(path, errors="replace").read()
+    except OSError:
+        return ""
+
+
 def boot(cfg, workroot):
     """Run one configuration; returns (status name, masked log, detail)."""
     work = os.path.join(workroot, cfg["name"])
@@ -85,7 +92,9 @@ def boot(cfg, workroot):
     argv = qemu.argv(os.path.join(TOP, cfg["efi"]), work, cfg["machine"],
                      cfg["mem"], cfg["smp"], cfg["boot"], cfg["cmdline"],
                      cpu=cfg["cpu"], extra=cfg["extra"],
-                     serial=f"file:{ser}", debugcon=dbg)
+                     serial=f"file:{ser}", debugcon=dbg,
+                     secure_boot=cfg["secure_boot"])
+    refused = re.compile(cfg["refused_when"]) if cfg["refused_when"] else None
     with open(os.path.join(work, "qemu.cmd"), "w") as f:
         f.write(" ".join(argv) + "\n")
     start = last_change = time.monotonic()
@@ -100,6 +109,11 @@ def boot(cfg, workroot):
         size = size_of(dbg) + size_of(ser)
         if size != last_size:
             last_size, last_change = size, now
+            if refused and refused.search(
+                    open(ser, errors="replace").read()):
+                p.kill()
+                p.wait()
+                return "refused", mask(read_log(dbg)), "", now - start
         if now - start > cfg["timeout"]:
             detail = f"timeout: still running after {cfg['timeout']} s"
         elif now - last_change > cfg["silence"]:
@@ -110,11 +124,7 @@ def boot(cfg, workroot):
             break
     elapsed = time.monotonic() - start
     status = "timeout" if detail else qemu.exit_name(p.returncode)
-    try:
-        log = open(dbg, errors="replace").read()
-    except OSError:
-        log = ""
-    masked = mask(log)
+    masked = mask(read_log(dbg))
     with open(os.path.join(work, "masked.log"), "w") as f:
         f.write(masked)
     return status, masked, detail, elapsed
