@@ -57,10 +57,11 @@ MASKS = [
 ]
 
 
-def mask(text):
+def mask(text, extra=()):
+    rules = MASKS + [(re.compile(rx), rep) for rx, rep in extra]
     out = []
     for line in text.splitlines():
-        for rx, rep in MASKS:
+        for rx, rep in rules:
             line = rx.sub(rep, line)
         out.append(line)
     return "\n".join(out) + "\n" if out else ""
@@ -113,7 +114,8 @@ def boot(cfg, workroot):
                     open(ser, errors="replace").read()):
                 p.kill()
                 p.wait()
-                return "refused", mask(read_log(dbg)), "", now - start
+                return ("refused", mask(read_log(dbg), cfg["masks"]), "",
+                        now - start)
         if now - start > cfg["timeout"]:
             detail = f"timeout: still running after {cfg['timeout']} s"
         elif now - last_change > cfg["silence"]:
@@ -124,7 +126,7 @@ def boot(cfg, workroot):
             break
     elapsed = time.monotonic() - start
     status = "timeout" if detail else qemu.exit_name(p.returncode)
-    masked = mask(read_log(dbg))
+    masked = mask(read_log(dbg), cfg["masks"])
     with open(os.path.join(work, "masked.log"), "w") as f:
         f.write(masked)
     return status, masked, detail, elapsed
