@@ -49,11 +49,11 @@ STUB_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic \
 	-T $(GNUEFI_LIB)/elf_x86_64_efi.lds -L$(GNUEFI_LIB)
 
 KERNEL_C := kernel/main.c kernel/console.c kernel/traps.c kernel/ktap.c kernel/acpi.c \
-	kernel/madt.c kernel/smp.c \
+	kernel/madt.c kernel/smp.c kernel/results.c \
 	kernel/cmdline.c kernel/printf.c kernel/lib.c $(wildcard efi/*.c) \
 	$(wildcard mm/*.c)
 STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c \
-	kernel/cmdline.c kernel/printf.c
+	boot/results.c kernel/cmdline.c kernel/printf.c kernel/results.c
 
 KERNEL_ASM := kernel/entry.asm efi/thunk.asm
 KERNEL_OBJS := $(KERNEL_C:%.c=$(BUILD)/kernel-obj/%.o) \

@@ -6,6 +6,7 @@
 #include <efi.h>
 #include <efilib.h>
 #include "boot_info.h"
+#include "printf.h"
 #include "types.h"
 
 /*
@@ -16,6 +17,10 @@
 void stub_log(const char *fmt, ...) __printf(1, 2);
 void stub_console_init(void);
 void stub_console_boot_services_gone(void);
+
+/* Write a report an earlier run kept in variables to \vamap\results\ on
+ * the volume we were loaded from (boot/results.c). */
+void stub_results(EFI_LOADED_IMAGE *li);
 
 /*
  * Build init_pg_dir from a memory map: the 1:1 map (2 MiB pages) of every

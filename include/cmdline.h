@@ -8,6 +8,7 @@
  *                        the result to QEMU's isa-debug-exit port
  *   efi=slot|linux|1to1|novamap|noruntime   the runtime mapping mode
  *   reset=cold|warm|shutdown   call ResetSystem at the end
+ *   results=save|off     keep the report for the next boot (default save)
  *   test=KNOB[,KNOB...]  fault injection for tests, see enum test_knob
  *   verbose              more detail in the log
  */
@@ -49,6 +50,7 @@ struct options {
 	enum exit_mode exit;
 	unsigned int efi_mode; /* enum efi_mode; default 0, efi=slot */
 	enum reset_request reset;
+	bool no_results; /* results=off: keep no report for the next boot */
 	u32 test;
 	bool verbose;
 	/* Words the parser did not accept, each with why; they are ignored. */

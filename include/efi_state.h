@@ -41,6 +41,11 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode);
 void efi_dump_pgd(void);
 void efi_checks(void);
 
+/* Keep @text (the report) in non-volatile variables for the stub to write
+ * to the boot volume on the next boot (include/results.h). Logs what it
+ * did; does nothing when runtime services are off. */
+void efi_save_results(const char *text, u32 len);
+
 /* ResetSystem, when the command line asks for it. Returns only if the
  * firmware does not reset (or runtime services are off). */
 void efi_reset(enum efi_reset_type type);

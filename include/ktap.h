@@ -10,6 +10,10 @@
 #include "types.h"
 
 void ktap_begin(void);
+/* A line for the saved report only (not printed): who ran, how. */
+void ktap_report_header(const char *fmt, ...) __printf(1, 2);
+/* The report so far: every KTAP line printed, after the header lines. */
+const char *ktap_report(u32 *len);
 /* One result; @fmt (may be NULL) explains a failure or adds a note. */
 void ktap_result(bool ok, const char *name, const char *fmt, ...)
 	__printf(3, 4);

@@ -210,6 +210,13 @@ unsigned int cmdline_parse(const char *line, struct options *opt)
 				opt->reset = (enum reset_request)i;
 			else
 				problem(opt, &count, "bad value for reset:", w, n);
+		} else if (word_is(w, klen, "results") && klen < n) {
+			if (word_is(val, vlen, "save"))
+				opt->no_results = false;
+			else if (word_is(val, vlen, "off"))
+				opt->no_results = true;
+			else
+				problem(opt, &count, "bad value for results:", w, n);
 		} else if (word_is(w, klen, "test") && klen < n) {
 			const char *bad = NULL;
 			size_t badn = 0;

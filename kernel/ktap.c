@@ -1,28 +1,77 @@
 // SPDX-License-Identifier: MIT
+/*
+ * KTAP results. Every line also goes into the report that
+ * efi_save_results() keeps for the next boot (include/results.h).
+ */
 #include <stdarg.h>
 #include "kernel.h"
 #include "ktap.h"
+#include "printf.h"
+#include "results.h"
 
 static unsigned int nr, nr_failed, nr_skipped;
+static char report[RESULTS_MAX_TEXT];
+static u32 report_len;
+
+/* Print @line and keep it for the report. */
+static void emit(const char *line)
+{
+	u32 n = (u32)strlen(line);
+
+	kprintf("%s", line);
+	if (report_len + n <= sizeof(report)) {
+		memcpy(report + report_len, line, n);
+		report_len += n;
+	}
+}
+
+const char *ktap_report(u32 *len)
+{
+	*len = report_len;
+	return report;
+}
+
+void ktap_report_header(const char *fmt, ...)
+{
+	char line[256];
+	u32 n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	n = (u32)strlen(line);
+	if (report_len + n <= sizeof(report)) {
+		memcpy(report + report_len, line, n);
+		report_len += n;
+	}
+}
 
 void ktap_begin(void)
 {
-	kprintf("KTAP version 1\n");
+	emit("KTAP version 1\n");
 }
 
 static void result(const char *status, const char *name, const char *tag,
 		   const char *fmt, va_list ap)
 {
-	kprintf("%s %u %s", status, ++nr, name);
+	char line[512];
+	int n;
+
+	n = ksnprintf(line, sizeof(line), "%s %u %s", status, ++nr, name);
 	if (tag || fmt)
-		kprintf(" #");
+		n += ksnprintf(line + n, sizeof(line) - (size_t)n, " #");
 	if (tag)
-		kprintf(" %s", tag);
+		n += ksnprintf(line + n, sizeof(line) - (size_t)n, " %s", tag);
 	if (fmt) {
-		kprintf(" ");
-		kvprintf(fmt, ap);
+		n += ksnprintf(line + n, sizeof(line) - (size_t)n, " ");
+		n += kvsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 	}
-	kprintf("\n");
+	if (n > (int)sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n] = '\n';
+	line[n + 1] = '\0';
+	emit(line);
 }
 
 void ktap_result(bool ok, const char *name, const char *fmt, ...)
@@ -48,9 +97,13 @@ void ktap_skip(const char *name, const char *fmt, ...)
 
 bool ktap_end(void)
 {
-	kprintf("1..%u\n", nr);
-	kprintf("vamap: %s (%u passed, %u failed, %u skipped)\n",
-		nr_failed ? "FAIL" : "PASS", nr - nr_failed - nr_skipped,
-		nr_failed, nr_skipped);
+	char line[128];
+
+	ksnprintf(line, sizeof(line), "1..%u\n", nr);
+	emit(line);
+	ksnprintf(line, sizeof(line), "vamap: %s (%u passed, %u failed, %u skipped)\n",
+		  nr_failed ? "FAIL" : "PASS", nr - nr_failed - nr_skipped,
+		  nr_failed, nr_skipped);
+	emit(line);
 	return nr_failed == 0;
 }

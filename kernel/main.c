@@ -362,6 +362,8 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 	inject_faults();
 
 	kprintf("== checks\n");
+	ktap_report_header("vamap %s, command line \"%s\"\n", VAMAP_VERSION,
+			   bi->cmdline);
 	ktap_begin();
 	ktap_result(true, "boot.info", NULL);
 	if (memmap_walkable(bi, &why))
@@ -394,6 +396,12 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 		    "boot.timestamps", NULL);
 	print_phases(bi, t_end);
 	ok = ktap_end();
+	if (!kopt.no_results && (have & HAVE_EFI)) {
+		u32 len;
+		const char *text = ktap_report(&len);
+
+		efi_save_results(text, len);
+	}
 	if (kopt.reset != RESET_NONE)
 		efi_reset(kopt.reset == RESET_COLD ? EFI_RESET_COLD
 			  : kopt.reset == RESET_WARM ? EFI_RESET_WARM

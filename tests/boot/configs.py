@@ -12,6 +12,9 @@
            "refused": the firmware printed refused_when (a regex) on the
            serial port, and the harness stopped QEMU there
   secure_boot  Secure Boot OVMF with OVMF's snakeoil keys (QEMU.md)
+  two_boots  boot twice on the same VARS file and stick: the second
+           boot's stub must write the first boot's report to the stick
+           (checked with mtools against the first boot's log)
   masks    extra (regex, replacement) pairs for what varies in this
            configuration only, each with its reason beside it
   timeout  total seconds (default 180); silence  seconds without output
@@ -20,7 +23,7 @@
 DEFAULT = dict(efi="build/vamap.efi", machine="q35", mem="2G", smp=1,
                cpu=None, extra=(), boot="fat", cmdline="exit=qemu",
                expect="pass", timeout=180, silence=60, secure_boot=False,
-               refused_when=None, masks=())
+               refused_when=None, masks=(), two_boots=False)
 
 CONFIGS = [
     dict(name="q35-2g"),
@@ -79,6 +82,10 @@ CONFIGS = [
          expect="reset-or-triple-fault"),
     # Through GRUB (chainloader with arguments) from a USB stick on xHCI.
     dict(name="usb-grub", boot="usb", efi="build/vamap-test.img"),
+    # The report kept in variables by one boot, written to the stick's
+    # \vamap\results\ by the next one's stub.
+    dict(name="usb-results", boot="usb", efi="build/vamap-test.img",
+         two_boots=True, timeout=240),
     # Secure Boot: signed with the enrolled snakeoil key, it boots and
     # sees SecureBoot = 1; unsigned, the firmware refuses to start it.
     dict(name="secureboot-signed", secure_boot=True,

@@ -10,6 +10,7 @@ still refuses a configuration whose exit code is not the expected one.
 import argparse
 import concurrent.futures
 import difflib
+import json
 import os
 import re
 import subprocess
@@ -45,6 +46,8 @@ MASKS = [
     # The firmware's real-time clock follows the host's.
     (re.compile(r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\b"),
      "YYYY-MM-DD hh:mm:ss"),
+    # Report file names are the firmware's time stamps.
+    (re.compile(r"\b\d{8}-\d{6}\b"), "YYYYMMDD-hhmmss"),
     # Times and the TSC rate depend on the host.
     # (with the padding before them: they are right-aligned, so a time
     # that gains a digit would otherwise shift the line).
@@ -82,11 +85,59 @@ def read_log(path):
 
 
 def boot(cfg, workroot):
-    """Run one configuration; returns (status name, masked log, detail)."""
+    """Run one configuration: (status, masked log, detail, seconds)."""
     work = os.path.join(workroot, cfg["name"])
+    if not cfg["two_boots"]:
+        return run_qemu(cfg, work)
+    # The results round trip: the same VARS file and stick for both boots.
+    s1, log1, d1, t1 = run_qemu(cfg, work, tag="1")
+    if s1 != cfg["expect"]:
+        return s1, log1, "first boot: " + (d1 or s1), t1
+    s2, log2, d2, t2 = run_qemu(cfg, work, tag="2", fresh=False)
+    problem = check_results_file(work)
+    both = log1 + "--- second boot (same VARS file and stick) ---\n" + log2
+    return s2, both, problem or d2, t1 + t2
+
+
+def check_results_file(work):
+    """The report the stub wrote in the second boot must be the first
+    boot's KTAP lines, as text and as JSON. Returns a problem or ""."""
+    img = os.path.join(work, "stick.img") + "@@1M"
+    ls = subprocess.run(["mdir", "-b", "-i", img, "::/vamap/results"],
+                        capture_output=True, text=True)
+    txt = [f for f in ls.stdout.split() if f.endswith(".txt")]
+    if len(txt) != 1:
+        return f"results: expected one .txt on the stick, found {txt}"
+    got = {}
+    for ext in (".txt", ".json"):
+        r = subprocess.run(["mtype", "-i", img, txt[0][:-4] + ext],
+                           capture_output=True, text=True)
+        if r.returncode:
+            return f"results: cannot read {txt[0][:-4] + ext}"
+        got[ext] = r.stdout
+    first = read_log(os.path.join(work, "debug-1.log")).splitlines()
+    start = first.index("KTAP version 1") if "KTAP version 1" in first else 0
+    want = [l for l in first[start:] if re.match(
+        r"(KTAP version 1|(not )?ok \d+ |1\.\.\d+$|vamap: (PASS|FAIL))", l)]
+    have = got[".txt"].splitlines()
+    if have[-len(want):] != want or not have[0].startswith("vamap "):
+        return "results: the .txt is not the first boot's KTAP lines"
+    try:
+        j = json.loads(got[".json"])
+    except ValueError as e:
+        return f"results: the .json does not parse: {e}"
+    plan = int(want[-2][3:])
+    if len(j["checks"]) != plan or j["summary"]["result"] not in want[-1]:
+        return "results: the .json disagrees with the first boot"
+    return ""
+
+
+def run_qemu(cfg, work, tag="", fresh=True):
+    """One QEMU run in @work; logs debug[-TAG].log and serial[-TAG].log."""
     os.makedirs(work, exist_ok=True)
-    dbg = os.path.join(work, "debug.log")
-    ser = os.path.join(work, "serial.log")
+    suffix = "-" + tag if tag else ""
+    dbg = os.path.join(work, f"debug{suffix}.log")
+    ser = os.path.join(work, f"serial{suffix}.log")
     for f in (dbg, ser):
         if os.path.exists(f):
             os.unlink(f)
@@ -94,7 +145,8 @@ def boot(cfg, workroot):
                      cfg["mem"], cfg["smp"], cfg["boot"], cfg["cmdline"],
                      cpu=cfg["cpu"], extra=cfg["extra"],
                      serial=f"file:{ser}", debugcon=dbg,
-                     secure_boot=cfg["secure_boot"])
+                     secure_boot=cfg["secure_boot"], fresh_vars=fresh,
+                     fresh_disk=fresh)
     refused = re.compile(cfg["refused_when"]) if cfg["refused_when"] else None
     with open(os.path.join(work, "qemu.cmd"), "w") as f:
         f.write(" ".join(argv) + "\n")
@@ -127,7 +179,7 @@ def boot(cfg, workroot):
     elapsed = time.monotonic() - start
     status = "timeout" if detail else qemu.exit_name(p.returncode)
     masked = mask(read_log(dbg), cfg["masks"])
-    with open(os.path.join(work, "masked.log"), "w") as f:
+    with open(os.path.join(work, f"masked{suffix}.log"), "w") as f:
         f.write(masked)
     return status, masked, detail, elapsed
 
@@ -136,6 +188,8 @@ def judge(cfg, result, update):
     status, masked, detail, elapsed = result
     golden = os.path.join(TOP, "tests", "golden", cfg["name"] + ".log")
     problems = []
+    if detail.startswith("results:"):
+        problems.append(detail)
     if status != cfg["expect"]:
         problems.append(f"exit {status}, expected {cfg['expect']}"
                         + (f" ({detail})" if detail else ""))

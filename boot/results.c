@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The previous run's report, from variables to files (include/results.h).
+ * Runs in the stub, with boot services. Every outcome gets one line; the
+ * variables are deleted only after both files are written, so a full or
+ * read-only volume keeps the report for the next boot.
+ */
+#include "results.h"
+#include "stub.h"
+
+static EFI_GUID vamap_guid = VAMAP_VENDOR_GUID_INIT;
+static u8 chunk[sizeof(struct results_chunk) + RESULTS_CHUNK_DATA];
+
+static void var_name(CHAR16 *name, unsigned int i)
+{
+	static const char base[] = "VamapResults";
+	unsigned int k;
+
+	for (k = 0; base[k]; k++)
+		name[k] = (CHAR16)base[k];
+	name[k++] = (CHAR16)('0' + i);
+	name[k] = 0;
+}
+
+static EFI_STATUS read_chunk(unsigned int i, UINTN *size)
+{
+	CHAR16 name[16];
+	UINT32 attr;
+
+	var_name(name, i);
+	*size = sizeof(chunk);
+	return uefi_call_wrapper(RT->GetVariable, 5, name, &vamap_guid, &attr,
+				 size, chunk);
+}
+
+static void delete_chunks(unsigned int count)
+{
+	CHAR16 name[16];
+	unsigned int i;
+
+	for (i = 0; i < count; i++) {
+		var_name(name, i);
+		uefi_call_wrapper(RT->SetVariable, 5, name, &vamap_guid,
+				  EFI_VARIABLE_NON_VOLATILE |
+					  EFI_VARIABLE_BOOTSERVICE_ACCESS |
+					  EFI_VARIABLE_RUNTIME_ACCESS,
+				  0, NULL);
+	}
+}
+
+/* Open (creating) a directory under @parent. */
+static EFI_FILE_HANDLE open_dir(EFI_FILE_HANDLE parent, CHAR16 *name)
+{
+	EFI_FILE_HANDLE d;
+
+	if (EFI_ERROR(uefi_call_wrapper(parent->Open, 5, parent, &d, name,
+					EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE |
+						EFI_FILE_MODE_CREATE,
+					EFI_FILE_DIRECTORY)))
+		return NULL;
+	return d;
+}
+
+static void ascii_to_wide(CHAR16 *w, const char *s)
+{
+	while ((*w++ = (CHAR16)(u8)*s++))
+		;
+}
+
+/* Write @len bytes as a new file @name in @dir (replacing one of that
+ * name). Returns the status of the first failing step. */
+static EFI_STATUS write_file(EFI_FILE_HANDLE dir, const char *name,
+			     const void *data, UINTN len)
+{
+	CHAR16 wname[64];
+	EFI_FILE_HANDLE f;
+	EFI_STATUS st;
+	UINTN n = len;
+
+	ascii_to_wide(wname, name);
+	st = uefi_call_wrapper(dir->Open, 5, dir, &f, wname,
+			       EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, 0);
+	if (!EFI_ERROR(st))
+		uefi_call_wrapper(f->Delete, 1, f); /* closes it too */
+	st = uefi_call_wrapper(dir->Open, 5, dir, &f, wname,
+			       EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE |
+				       EFI_FILE_MODE_CREATE, 0);
+	if (EFI_ERROR(st))
+		return st;
+	st = uefi_call_wrapper(f->Write, 3, f, &n, (void *)data);
+	if (!EFI_ERROR(st) && n != len)
+		st = EFI_VOLUME_FULL;
+	if (!EFI_ERROR(st))
+		st = uefi_call_wrapper(f->Flush, 1, f);
+	uefi_call_wrapper(f->Close, 1, f);
+	if (EFI_ERROR(st)) /* no half-written report left behind */
+		if (!EFI_ERROR(uefi_call_wrapper(dir->Open, 5, dir, &f, wname,
+						 EFI_FILE_MODE_READ |
+							 EFI_FILE_MODE_WRITE, 0)))
+			uefi_call_wrapper(f->Delete, 1, f);
+	return st;
+}
+
+static void stamp(char *out, size_t max)
+{
+	EFI_TIME t;
+
+	if (EFI_ERROR(uefi_call_wrapper(RT->GetTime, 2, &t, NULL))) {
+		ksnprintf(out, max, "unknown-time");
+		return;
+	}
+	ksnprintf(out, max, "%04u%02u%02u-%02u%02u%02u", t.Year, t.Month, t.Day,
+		  t.Hour, t.Minute, t.Second);
+}
+
+static EFI_STATUS write_report(EFI_LOADED_IMAGE *li, const char *text, u32 len,
+			       const char *base)
+{
+	EFI_FILE_HANDLE root, vamap = NULL, dir = NULL;
+	char name[40];
+	char *json;
+	int jlen;
+	EFI_STATUS st = EFI_DEVICE_ERROR;
+
+	json = AllocatePool(len * 3 + 4096);
+	if (!json)
+		return EFI_OUT_OF_RESOURCES;
+	jlen = results_to_json(text, len, json, len * 3 + 4096);
+	root = LibOpenRoot(li->DeviceHandle);
+	if (root)
+		vamap = open_dir(root, L"vamap");
+	if (vamap)
+		dir = open_dir(vamap, L"results");
+	if (!dir) {
+		st = root ? EFI_WRITE_PROTECTED : EFI_NOT_FOUND;
+		goto out;
+	}
+	ksnprintf(name, sizeof(name), "%s.txt", base);
+	st = write_file(dir, name, text, len);
+	if (!EFI_ERROR(st) && jlen > 0) {
+		ksnprintf(name, sizeof(name), "%s.json", base);
+		st = write_file(dir, name, json, (UINTN)jlen);
+	}
+out:
+	if (dir)
+		uefi_call_wrapper(dir->Close, 1, dir);
+	if (vamap)
+		uefi_call_wrapper(vamap->Close, 1, vamap);
+	if (root)
+		uefi_call_wrapper(root->Close, 1, root);
+	FreePool(json);
+	return st;
+}
+
+void stub_results(EFI_LOADED_IMAGE *li)
+{
+	const struct results_chunk *h = (const void *)chunk;
+	struct results_chunk first;
+	char *text, base[24];
+	const char *why;
+	unsigned int i;
+	UINTN size;
+	EFI_STATUS st;
+
+	st = read_chunk(0, &size);
+	if (st == EFI_NOT_FOUND)
+		return; /* no earlier run kept a report: nothing to say */
+	if (EFI_ERROR(st)) {
+		stub_log("stub: results: reading VamapResults0: %lx; ignored\n",
+			 (unsigned long)st);
+		return;
+	}
+	if (results_chunk_check(chunk, size, 0, NULL, &why)) {
+		stub_log("stub: results: VamapResults0 is %s; ignored\n", why);
+		return;
+	}
+	first = *h;
+	text = AllocatePool(first.total + 1);
+	if (!text)
+		return;
+	for (i = 0; i < first.count; i++) {
+		if (i && (st = read_chunk(i, &size)) != EFI_SUCCESS) {
+			stub_log("stub: results: VamapResults%u of %u missing; "
+				 "ignored\n", i, first.count);
+			goto out;
+		}
+		if (i && results_chunk_check(chunk, size, (u16)i, &first, &why)) {
+			stub_log("stub: results: VamapResults%u is %s; ignored\n",
+				 i, why);
+			goto out;
+		}
+		if (i * RESULTS_CHUNK_DATA + h->len > first.total) {
+			stub_log("stub: results: VamapResults%u is truncated; "
+				 "ignored\n", i);
+			goto out;
+		}
+		CopyMem(text + i * RESULTS_CHUNK_DATA, chunk + sizeof(*h), h->len);
+	}
+	if (results_crc32(text, first.total) != first.crc32) {
+		stub_log("stub: results: the report's CRC does not match; ignored\n");
+		goto out;
+	}
+	stamp(base, sizeof(base));
+	st = write_report(li, text, first.total, base);
+	if (EFI_ERROR(st)) {
+		stub_log("stub: results: writing \\vamap\\results\\%s.txt failed "
+			 "(%lx); the report stays in its variables for next time\n",
+			 base, (unsigned long)st);
+		goto out;
+	}
+	delete_chunks(first.count);
+	stub_log("stub: results: wrote \\vamap\\results\\%s.txt and .json "
+		 "(%u bytes), variables deleted\n", base, first.total);
+out:
+	FreePool(text);
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+/* Keeping the report for the next boot (see results.h, efi_state.h). */
+#include "efi_state.h"
+#include "kernel.h"
+#include "printf.h"
+#include "results.h"
+
+static const struct efi_guid vamap_guid = VAMAP_VENDOR_GUID_INIT;
+static u8 chunk_buf[sizeof(struct results_chunk) + RESULTS_CHUNK_DATA];
+
+static void chunk_name(u16 *name, unsigned int i)
+{
+	static const char base[] = "VamapResults";
+	unsigned int k;
+
+	for (k = 0; base[k]; k++)
+		name[k] = (u16)base[k];
+	name[k++] = (u16)('0' + i);
+	name[k] = 0;
+}
+
+void efi_save_results(const char *text, u32 len)
+{
+	const u32 attr = EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
+			 EFI_VARIABLE_RUNTIME_ACCESS;
+	struct results_chunk *h = (void *)chunk_buf;
+	u16 name[16];
+	unsigned int i;
+
+	if (!efi.runtime_enabled) {
+		kprintf("results: runtime services off, report not kept\n");
+		return;
+	}
+	results_chunk_header(h, text, len, 0);
+	for (i = 0; i < h->count; i++) {
+		u32 n = results_chunk_header(h, text, len, (u16)i);
+		efi_status_t st;
+
+		memcpy(chunk_buf + sizeof(*h), text + i * RESULTS_CHUNK_DATA, n);
+		chunk_name(name, i);
+		st = efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)&vamap_guid,
+			      (u64)attr, (u64)(sizeof(*h) + n), (u64)chunk_buf);
+		if (st != EFI_SUCCESS) {
+			kprintf("results: SetVariable VamapResults%u returned %s, "
+				"report not kept\n", i, efi_status_name(st));
+			return;
+		}
+	}
+	kprintf("results: report kept in %u variable%s (%u bytes) for the stub "
+		"to write to the boot volume next boot\n", h->count,
+		h->count == 1 ? "" : "s", len);
+}

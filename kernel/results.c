@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The saved report's format (see results.h). Self-contained: built into
+ * the stub, the kernel and the host tests.
+ */
+#include "results.h"
+
+u32 results_crc32(const void *data, u64 len)
+{
+	const u8 *p = data;
+	u32 crc = 0xffffffffu;
+	unsigned int k;
+
+	/* CRC-32/ISO-HDLC, bit by bit: a report is a few KiB, once a boot. */
+	while (len--) {
+		crc ^= *p++;
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+	}
+	return ~crc;
+}
+
+u32 results_chunk_header(struct results_chunk *h, const char *text, u32 total,
+			 u16 index)
+{
+	u32 off = (u32)index * RESULTS_CHUNK_DATA;
+
+	h->magic = RESULTS_MAGIC;
+	h->version = RESULTS_VERSION;
+	h->index = index;
+	h->count = (u16)((total + RESULTS_CHUNK_DATA - 1) / RESULTS_CHUNK_DATA);
+	if (!h->count)
+		h->count = 1;
+	h->pad = 0;
+	h->total = total;
+	h->crc32 = results_crc32(text, total);
+	h->len = off < total ? MIN(total - off, (u32)RESULTS_CHUNK_DATA) : 0;
+	return h->len;
+}
+
+int results_chunk_check(const void *data, u64 size, u16 index,
+			const struct results_chunk *first, const char **why)
+{
+	const struct results_chunk *h = data;
+
+	if (size < sizeof(*h) || h->magic != RESULTS_MAGIC) {
+		*why = "not a vamap report";
+		return -EINVAL;
+	}
+	if (h->version != RESULTS_VERSION) {
+		*why = "unknown version";
+		return -EINVAL;
+	}
+	if (h->len > RESULTS_CHUNK_DATA || size != sizeof(*h) + h->len ||
+	    h->total > RESULTS_MAX_TEXT || !h->count ||
+	    h->count > RESULTS_MAX_CHUNKS) {
+		*why = "truncated";
+		return -EINVAL;
+	}
+	if (h->index != index || (first && (h->count != first->count ||
+					    h->total != first->total ||
+					    h->crc32 != first->crc32))) {
+		*why = "out of sequence";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+struct out {
+	char *p;
+	u32 len, max;
+	bool full;
+};
+
+static void put(struct out *o, char c)
+{
+	if (o->len + 1 >= o->max) {
+		o->full = true;
+		return;
+	}
+	o->p[o->len++] = c;
+}
+
+static void puts_raw(struct out *o, const char *s)
+{
+	while (*s)
+		put(o, *s++);
+}
+
+static void put_string(struct out *o, const char *s, u32 n)
+{
+	static const char hex[] = "0123456789abcdef";
+	u32 i;
+
+	put(o, '"');
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '"' || c == '\\') {
+			put(o, '\\');
+			put(o, c);
+		} else if ((unsigned char)c < 0x20 || (unsigned char)c > 0x7e) {
+			puts_raw(o, "\\u00");
+			put(o, hex[((unsigned char)c >> 4) & 0xf]);
+			put(o, hex[c & 0xf]);
+		} else {
+			put(o, c);
+		}
+	}
+	put(o, '"');
+}
+
+static void put_uint(struct out *o, u32 v)
+{
+	char d[12];
+	int n = 0;
+
+	do {
+		d[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n--)
+		put(o, d[n]);
+}
+
+static bool starts(const char *s, u32 n, const char *p)
+{
+	u32 i;
+
+	for (i = 0; p[i]; i++)
+		if (i >= n || s[i] != p[i])
+			return false;
+	return true;
+}
+
+/* "ok 12 name # note" / "not ok 3 name # SKIP why": one check. */
+static void put_check(struct out *o, const char *s, u32 n, bool *first)
+{
+	bool ok = starts(s, n, "ok ");
+	u32 i = ok ? 3 : 7, num = 0, name, name_end, note = n;
+	const char *status = ok ? "ok" : "not ok";
+
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		num = num * 10 + (u32)(s[i++] - '0');
+	while (i < n && s[i] == ' ')
+		i++;
+	name = i;
+	while (i < n && s[i] != ' ')
+		i++;
+	name_end = i;
+	if (i + 2 < n && s[i + 1] == '#') {
+		note = i + 3;
+		if (starts(s + note, n - note, "SKIP")) {
+			status = "skip";
+			note += 4;
+			while (note < n && s[note] == ' ')
+				note++;
+		}
+	}
+	puts_raw(o, *first ? "\n    " : ",\n    ");
+	*first = false;
+	puts_raw(o, "{\"n\": ");
+	put_uint(o, num);
+	puts_raw(o, ", \"name\": ");
+	put_string(o, s + name, name_end - name);
+	puts_raw(o, ", \"status\": \"");
+	puts_raw(o, status);
+	puts_raw(o, "\", \"note\": ");
+	put_string(o, s + note, note < n ? n - note : 0);
+	put(o, '}');
+}
+
+/* "vamap: PASS (5 passed, 1 failed, 0 skipped)" */
+static void put_summary(struct out *o, const char *s, u32 n)
+{
+	static const char *const keys[] = { "passed", "failed", "skipped" };
+	u32 i = 7, k;
+
+	puts_raw(o, "  \"summary\": {\"result\": ");
+	put_string(o, s + i, 4); /* PASS or FAIL */
+	while (i < n && s[i] != '(')
+		i++;
+	for (k = 0; k < 3; k++) {
+		u32 v = 0;
+
+		while (i < n && (s[i] < '0' || s[i] > '9'))
+			i++;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			v = v * 10 + (u32)(s[i++] - '0');
+		puts_raw(o, ", \"");
+		puts_raw(o, keys[k]);
+		puts_raw(o, "\": ");
+		put_uint(o, v);
+	}
+	puts_raw(o, "},\n");
+}
+
+int results_to_json(const char *text, u32 len, char *buf, u32 max)
+{
+	struct out o = { buf, 0, max, false };
+	bool first_check = true, first_header = true, in_ktap = false;
+	u32 i = 0, summary = len, summary_len = 0;
+
+	if (!max)
+		return -ENOSPC;
+	puts_raw(&o, "{\n  \"format\": \"vamap-results/1\",\n  \"header\": [");
+	while (i < len) {
+		u32 e = i;
+
+		while (e < len && text[e] != '\n')
+			e++;
+		if (starts(text + i, e - i, "KTAP version")) {
+			in_ktap = true;
+		} else if (!in_ktap) {
+			puts_raw(&o, first_header ? "" : ", ");
+			first_header = false;
+			put_string(&o, text + i, e - i);
+		} else if (starts(text + i, e - i, "vamap: ")) {
+			summary = i;
+			summary_len = e - i;
+		}
+		i = e + 1;
+	}
+	puts_raw(&o, "],\n");
+	if (summary_len)
+		put_summary(&o, text + summary, summary_len);
+	puts_raw(&o, "  \"checks\": [");
+	for (i = 0; i < len;) {
+		u32 e = i;
+
+		while (e < len && text[e] != '\n')
+			e++;
+		if (starts(text + i, e - i, "ok ") || starts(text + i, e - i, "not ok "))
+			put_check(&o, text + i, e - i, &first_check);
+		i = e + 1;
+	}
+	puts_raw(&o, "\n  ]\n}\n");
+	if (o.full)
+		return -ENOSPC;
+	buf[o.len] = '\0';
+	return (int)o.len;
+}

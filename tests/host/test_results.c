@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+// sources: kernel/results.c
+/* The saved-report format: CRC, chunking, what the stub must refuse, and
+ * the KTAP-to-JSON conversion. */
+#include "check.h"
+#include "results.h"
+
+static void test_crc(void)
+{
+	CHECK_EQ(results_crc32("123456789", 9), 0xcbf43926); /* the check value */
+	CHECK_EQ(results_crc32("", 0), 0);
+}
+
+static char big[20000];
+static u8 chunks[4][sizeof(struct results_chunk) + RESULTS_CHUNK_DATA];
+static u64 sizes[4];
+
+static unsigned int make_chunks(const char *text, u32 len)
+{
+	struct results_chunk h;
+	unsigned int i;
+
+	results_chunk_header(&h, text, len, 0);
+	for (i = 0; i < h.count; i++) {
+		u32 n = results_chunk_header(&h, text, len, (u16)i);
+
+		memcpy(chunks[i], &h, sizeof(h));
+		memcpy(chunks[i] + sizeof(h), text + i * RESULTS_CHUNK_DATA, n);
+		sizes[i] = sizeof(h) + n;
+	}
+	return h.count;
+}
+
+static void test_chunks(void)
+{
+	const struct results_chunk *first = (const void *)chunks[0];
+	const char *why;
+	unsigned int i, n;
+	char *back;
+
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = (char)('a' + i % 26);
+	n = make_chunks(big, sizeof(big));
+	CHECK_EQ(n, 3);
+	back = calloc(1, sizeof(big));
+	for (i = 0; i < n; i++) {
+		const struct results_chunk *h = (const void *)chunks[i];
+
+		CHECK_EQ(results_chunk_check(chunks[i], sizes[i], (u16)i,
+					     i ? first : NULL, &why), 0);
+		memcpy(back + i * RESULTS_CHUNK_DATA, chunks[i] + sizeof(*h), h->len);
+	}
+	CHECK(!memcmp(back, big, sizeof(big)));
+	CHECK_EQ(results_crc32(back, sizeof(big)), first->crc32);
+	free(back);
+
+	/* not ours, unknown version, truncated, out of sequence */
+	chunks[1][0] ^= 1;
+	CHECK_EQ(results_chunk_check(chunks[1], sizes[1], 1, first, &why), -EINVAL);
+	CHECK_STR(why, "not a vamap report");
+	chunks[1][0] ^= 1;
+	CHECK_EQ(results_chunk_check(chunks[1], 10, 1, first, &why), -EINVAL);
+	CHECK_STR(why, "not a vamap report");
+	((struct results_chunk *)chunks[1])->version = 7;
+	CHECK_EQ(results_chunk_check(chunks[1], sizes[1], 1, first, &why), -EINVAL);
+	CHECK_STR(why, "unknown version");
+	((struct results_chunk *)chunks[1])->version = RESULTS_VERSION;
+	CHECK_EQ(results_chunk_check(chunks[1], sizes[1] - 1, 1, first, &why), -EINVAL);
+	CHECK_STR(why, "truncated");
+	CHECK_EQ(results_chunk_check(chunks[2], sizes[2], 1, first, &why), -EINVAL);
+	CHECK_STR(why, "out of sequence");
+	((struct results_chunk *)chunks[2])->crc32 ^= 1;
+	CHECK_EQ(results_chunk_check(chunks[2], sizes[2], 2, first, &why), -EINVAL);
+	CHECK_STR(why, "out of sequence");
+	((struct results_chunk *)chunks[0])->count = 99;
+	CHECK_EQ(results_chunk_check(chunks[0], sizes[0], 0, NULL, &why), -EINVAL);
+	CHECK_STR(why, "truncated");
+}
+
+static void test_json(void)
+{
+	static const char text[] =
+		"vamap 0.1, command line \"exit=qemu \\ x\"\n"
+		"KTAP version 1\n"
+		"ok 1 boot.info\n"
+		"not ok 2 efi.svam # returned \"ABORTED\"\n"
+		"ok 3 efi.get_time # SKIP runtime services off\n"
+		"1..3\n"
+		"vamap: FAIL (1 passed, 1 failed, 1 skipped)\n";
+	char out[2048];
+	int n;
+
+	n = results_to_json(text, sizeof(text) - 1, out, sizeof(out));
+	CHECK(n > 0);
+	CHECK(strstr(out, "\"header\": [\"vamap 0.1, command line \\\"exit=qemu \\\\ x\\\"\"]"));
+	CHECK(strstr(out, "\"summary\": {\"result\": \"FAIL\", \"passed\": 1, "
+			  "\"failed\": 1, \"skipped\": 1}"));
+	CHECK(strstr(out, "{\"n\": 1, \"name\": \"boot.info\", \"status\": \"ok\", \"note\": \"\"}"));
+	CHECK(strstr(out, "{\"n\": 2, \"name\": \"efi.svam\", \"status\": \"not ok\", "
+			  "\"note\": \"returned \\\"ABORTED\\\"\"}"));
+	CHECK(strstr(out, "{\"n\": 3, \"name\": \"efi.get_time\", \"status\": \"skip\", "
+			  "\"note\": \"runtime services off\"}"));
+	CHECK_EQ((size_t)n, strlen(out));
+	CHECK_EQ(results_to_json(text, sizeof(text) - 1, out, 100), -ENOSPC);
+	/* control characters are escaped, not copied */
+	n = results_to_json("x\x01y\n", 4, out, sizeof(out));
+	CHECK(strstr(out, "\"x\\u0001y\""));
+}
+
+int main(void)
+{
+	RUN(test_crc);
+	RUN(test_chunks);
+	RUN(test_json);
+	return check_exit();
+}
