@@ -49,7 +49,7 @@ STUB_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic \
 	-T $(GNUEFI_LIB)/elf_x86_64_efi.lds -L$(GNUEFI_LIB)
 
 KERNEL_C := kernel/main.c kernel/console.c kernel/traps.c kernel/ktap.c kernel/acpi.c \
-	kernel/madt.c kernel/smp.c kernel/results.c \
+	kernel/madt.c kernel/smp.c kernel/results.c kernel/fbcon.c kernel/font.c \
 	kernel/cmdline.c kernel/printf.c kernel/lib.c $(wildcard efi/*.c) \
 	$(wildcard mm/*.c)
 STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c \
@@ -167,6 +167,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -Iinclude \
 	-Iboot -Itests/host -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP
 HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
+FBRENDER := $(BUILD)/host/fbrender
 
 # Each host test names the sources it tests on its "// sources:" line.
 define host_sources
@@ -182,7 +183,7 @@ host-test: $(HOST_TESTS) $(BUILD)/kernel.elf
 	@tests/host/run.sh $(BUILD)/results/host.txt $(HOST_TESTS)
 
 BOOT_IMAGES := $(BUILD)/vamap.efi $(BUILD)/vamap-badelf.efi $(BUILD)/nosmp/vamap.efi \
-	$(BUILD)/vamap-test.img $(BUILD)/vamap-snakeoil.efi
+	$(BUILD)/vamap-test.img $(BUILD)/vamap-snakeoil.efi $(BUILD)/host/fbrender
 boot-test: $(BOOT_IMAGES)
 	@mkdir -p $(BUILD)/results
 	@$(PYTHON) tests/boot/run.py --jobs $(JOBS) --summary $(BUILD)/results/boot.txt $(BOOT_ARGS)

@@ -12,7 +12,11 @@ extern struct options kopt;
 /* TSC ticks per millisecond as the stub measured them (0: unknown). */
 extern u64 kernel_tsc_khz;
 
+struct fbcon;
+
 void console_init(void);
+/* Mirror the log onto @c from now on, after replaying it from the start. */
+void console_attach_fb(struct fbcon *c);
 void kprintf(const char *fmt, ...) __printf(1, 2);
 void kvprintf(const char *fmt, va_list ap);
 

@@ -5,6 +5,7 @@
  * without a serial port. Nothing here waits without a bound.
  */
 #include "exitcode.h"
+#include "fbcon.h"
 #include "kernel.h"
 #include "printf.h"
 #include "x86.h"
@@ -23,6 +24,12 @@
 struct options kopt;
 
 static bool have_uart, have_debugcon;
+
+/* Everything printed, so a console that comes up later (the framebuffer)
+ * can show the log from its first line. Kept while it fits. */
+static char history[96 * 1024];
+static size_t history_len;
+static struct fbcon *fb;
 
 /* A UART answers through its scratch register; a floating bus does not. */
 static bool uart_probe(void)
@@ -58,10 +65,22 @@ static void uart_putc(char c)
 	outb(COM1 + UART_THR, (u8)c);
 }
 
+void console_attach_fb(struct fbcon *c)
+{
+	fbcon_write(c, history, history_len);
+	fb = c;
+}
+
 static void console_write(const char *s, size_t n)
 {
 	size_t i;
 
+	if (history_len + n <= sizeof(history)) {
+		memcpy(history + history_len, s, n);
+		history_len += n;
+	}
+	if (fb)
+		fbcon_write(fb, s, n);
 	for (i = 0; i < n; i++) {
 		if (have_uart) {
 			if (s[i] == '\n')

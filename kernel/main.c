@@ -11,6 +11,7 @@
 #include "efi_memattr.h"
 #include "efi_memdesc.h"
 #include "exitcode.h"
+#include "fbcon.h"
 #include "kernel.h"
 #include "ktap.h"
 #include "layout.h"
@@ -220,6 +221,33 @@ static int step_smp(void)
 	return smp_setup();
 }
 
+/* The log on the GOP framebuffer, when the stub found one. */
+static int step_fbcon(void)
+{
+	static struct fbcon fbc;
+	const struct boot_framebuffer *f = &kbi.fb;
+	void *va;
+
+	if (f->format != FB_RGBX && f->format != FB_BGRX) {
+		if (f->format != FB_NONE)
+			kprintf("fbcon: pixel format %s not supported\n",
+				fb_formats[f->format]);
+		return -ENOENT;
+	}
+	va = late_map(f->base, ALIGN_UP((u64)f->stride * f->height * 4, SZ_4K),
+		      MAP_WRITE | MAP_WC);
+	if (!va || fbcon_init(&fbc, va, f->width, f->height, f->stride,
+			      f->format == FB_BGRX)) {
+		kprintf("fbcon: cannot use the %ux%u framebuffer\n", f->width,
+			f->height);
+		return -EINVAL;
+	}
+	console_attach_fb(&fbc);
+	kprintf("fbcon: the log on the %ux%u framebuffer, %ux%u cells\n",
+		f->width, f->height, fbc.cols, fbc.rows);
+	return 0;
+}
+
 static int step_bad_pa(void)
 {
 	if (kopt.test & TEST_BAD_PA) {
@@ -242,6 +270,7 @@ static const struct boot_step {
 	{ "swapper", step_swapper, HAVE_ALLOCATOR, HAVE_DIRECT_MAP },
 	{ "efi", step_efi, HAVE_DIRECT_MAP, HAVE_EFI },
 	{ "smp", step_smp, HAVE_DIRECT_MAP | HAVE_ALLOCATOR, HAVE_SMP },
+	{ "fbcon", step_fbcon, HAVE_DIRECT_MAP | HAVE_ALLOCATOR, 0 },
 	{ "test_bad_pa", step_bad_pa, HAVE_DIRECT_MAP, 0 },
 };
 

@@ -97,19 +97,12 @@ static void probe_cpu(void)
 
 static void log_memmap(void)
 {
-	unsigned int i;
-
 	mm_log("mm: %u regions: usable %lu KiB, boot services %lu KiB, "
 	       "reserved %lu KiB, RAM ends at 0x%016lx\n", kmemmap.n,
 	       (unsigned long)(memmap_total(&kmemmap, MEM_USABLE) >> 10),
 	       (unsigned long)(memmap_total(&kmemmap, MEM_BOOT_SERVICES) >> 10),
 	       (unsigned long)(memmap_total(&kmemmap, MEM_RESERVED) >> 10),
 	       (unsigned long)memmap_ram_end(&kmemmap));
-	for (i = 0; i < kmemmap.n; i++)
-		if (kmemmap.r[i].why)
-			mm_log("mm: reserved 0x%016lx-0x%016lx %s\n",
-			       (unsigned long)kmemmap.r[i].start,
-			       (unsigned long)kmemmap.r[i].end, kmemmap.r[i].why);
 }
 
 void mm_adopt_init_pg_dir(const struct boot_info *bi)
@@ -152,6 +145,12 @@ int mm_early_init(const struct boot_info *bi, u64 bi_phys)
 		}
 	}
 	log_memmap();
+	/* In the order they were made: addresses vary with placement, the
+	 * order must not (the golden logs hold it). */
+	for (i = 0; i < ARRAY_SIZE(res); i++)
+		mm_log("mm: reserved 0x%016lx-0x%016lx %s\n",
+		       (unsigned long)ALIGN_DOWN(res[i].start, SZ_4K),
+		       (unsigned long)ALIGN_UP(res[i].end, SZ_4K), res[i].why);
 	frame_init(&kframes, kfranges, FRANGE_CAP);
 	ret = frame_add_usable(&kframes, &kmemmap, LOW_RESERVE);
 	if (ret) {

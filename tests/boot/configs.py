@@ -15,6 +15,10 @@
   two_boots  boot twice on the same VARS file and stick: the second
            boot's stub must write the first boot's report to the stick
            (checked with mtools against the first boot's log)
+  screendump  a VGA display; when the log ends ("vamap: halted") the
+           harness takes QEMU's screendump and compares it pixel for pixel
+           with the same log drawn on the host by the kernel's fbcon code
+           (expect "screendump")
   masks    extra (regex, replacement) pairs for what varies in this
            configuration only, each with its reason beside it
   timeout  total seconds (default 180); silence  seconds without output
@@ -23,7 +27,7 @@
 DEFAULT = dict(efi="build/vamap.efi", machine="q35", mem="2G", smp=1,
                cpu=None, extra=(), boot="fat", cmdline="exit=qemu",
                expect="pass", timeout=180, silence=60, secure_boot=False,
-               refused_when=None, masks=(), two_boots=False)
+               refused_when=None, masks=(), two_boots=False, screendump=False)
 
 CONFIGS = [
     dict(name="q35-2g"),
@@ -82,6 +86,9 @@ CONFIGS = [
          expect="reset-or-triple-fault"),
     # Through GRUB (chainloader with arguments) from a USB stick on xHCI.
     dict(name="usb-grub", boot="usb", efi="build/vamap-test.img"),
+    # The log on the GOP framebuffer, checked against the host rendering.
+    dict(name="framebuffer", cmdline="exit=halt", screendump=True,
+         expect="screendump", extra=("-device", "VGA")),
     # The report kept in variables by one boot, written to the stick's
     # \vamap\results\ by the next one's stub.
     dict(name="usb-results", boot="usb", efi="build/vamap-test.img",

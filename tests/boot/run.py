@@ -13,6 +13,7 @@ import difflib
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -132,6 +133,68 @@ def check_results_file(work):
     return ""
 
 
+def monitor(sock_path, command):
+    """One HMP command on QEMU's monitor socket."""
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(10)
+    s.connect(sock_path)
+    s.sendall(command.encode() + b"\n")
+    time.sleep(0.5)
+    s.close()
+
+
+def take_screendump(work, p):
+    """Ask QEMU for a screendump, wait for the file, then end QEMU."""
+    mon = os.path.join(work, "monitor.sock")
+    ppm = os.path.join(work, "screen.ppm")
+    if os.path.exists(ppm):
+        os.unlink(ppm)
+    monitor(mon, f"screendump {ppm}")
+    for _ in range(100):
+        if os.path.exists(ppm) and os.path.getsize(ppm) > 0:
+            break
+        time.sleep(0.1)
+    time.sleep(0.5)
+    monitor(mon, "quit")
+    p.wait(timeout=20)
+
+
+def read_ppm(path):
+    data = open(path, "rb").read()
+    parts = data.split(maxsplit=4)
+    w, h = int(parts[1]), int(parts[2])
+    return w, h, parts[4][: w * h * 3]
+
+
+def check_framebuffer(work, log):
+    """Draw the kernel's log with its own fbcon code on the host and compare
+    with QEMU's screendump. Returns a problem or ""."""
+    m = re.search(r"^framebuffer: +(\d+)x(\d+) stride (\d+)", log, re.M)
+    start = log.find("vamap 0.1:")
+    if not m or start < 0:
+        return "framebuffer: no framebuffer in the log"
+    text = os.path.join(work, "fbtext.txt")
+    want = os.path.join(work, "expected.ppm")
+    with open(text, "w") as f:
+        f.write(log[start:])
+    r = subprocess.run([os.path.join(TOP, "build", "host", "fbrender"),
+                        m.group(1), m.group(2), m.group(3), text, want])
+    if r.returncode:
+        return "framebuffer: the host rendering failed"
+    try:
+        gw, gh, got = read_ppm(os.path.join(work, "screen.ppm"))
+    except (OSError, ValueError, IndexError):
+        return "framebuffer: no screendump"
+    ww, wh, exp = read_ppm(want)
+    if (gw, gh) != (ww, wh):
+        return f"framebuffer: screen {gw}x{gh}, log says {ww}x{wh}"
+    bad = sum(1 for i in range(0, len(exp), 3) if got[i:i + 3] != exp[i:i + 3])
+    if bad:
+        return (f"framebuffer: {bad} of {ww * wh} pixels differ from the host "
+                f"rendering (expected.ppm, screen.ppm)")
+    return ""
+
+
 def run_qemu(cfg, work, tag="", fresh=True):
     """One QEMU run in @work; logs debug[-TAG].log and serial[-TAG].log."""
     os.makedirs(work, exist_ok=True)
@@ -147,6 +210,9 @@ def run_qemu(cfg, work, tag="", fresh=True):
                      serial=f"file:{ser}", debugcon=dbg,
                      secure_boot=cfg["secure_boot"], fresh_vars=fresh,
                      fresh_disk=fresh)
+    if cfg["screendump"]:
+        argv += ["-monitor",
+                 f"unix:{os.path.join(work, 'monitor.sock')},server=on,wait=off"]
     refused = re.compile(cfg["refused_when"]) if cfg["refused_when"] else None
     with open(os.path.join(work, "qemu.cmd"), "w") as f:
         f.write(" ".join(argv) + "\n")
@@ -162,6 +228,12 @@ def run_qemu(cfg, work, tag="", fresh=True):
         size = size_of(dbg) + size_of(ser)
         if size != last_size:
             last_size, last_change = size, now
+            if cfg["screendump"] and "vamap: halted" in read_log(dbg):
+                take_screendump(work, p)
+                log = read_log(dbg)
+                problem = check_framebuffer(work, log)
+                return ("screendump", mask(log, cfg["masks"]), problem,
+                        time.monotonic() - start)
             if refused and refused.search(
                     open(ser, errors="replace").read()):
                 p.kill()
@@ -188,7 +260,7 @@ def judge(cfg, result, update):
     status, masked, detail, elapsed = result
     golden = os.path.join(TOP, "tests", "golden", cfg["name"] + ".log")
     problems = []
-    if detail.startswith("results:"):
+    if detail.startswith(("results:", "framebuffer:")):
         problems.append(detail)
     if status != cfg["expect"]:
         problems.append(f"exit {status}, expected {cfg['expect']}"
