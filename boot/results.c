@@ -152,7 +152,7 @@ out:
 	return st;
 }
 
-void stub_results(EFI_LOADED_IMAGE *li)
+void stub_results(EFI_LOADED_IMAGE *li, struct boot_info *bi)
 {
 	const struct results_chunk *h = (const void *)chunk;
 	struct results_chunk first;
@@ -166,8 +166,8 @@ void stub_results(EFI_LOADED_IMAGE *li)
 	if (st == EFI_NOT_FOUND)
 		return; /* no earlier run kept a report: nothing to say */
 	if (EFI_ERROR(st)) {
-		stub_log("stub: results: reading VamapResults0: %lx; ignored\n",
-			 (unsigned long)st);
+		stub_log("stub: results: reading VamapResults0: %s; ignored\n",
+			 efi_status_name(st));
 		return;
 	}
 	if (results_chunk_check(chunk, size, 0, NULL, &why)) {
@@ -204,8 +204,9 @@ void stub_results(EFI_LOADED_IMAGE *li)
 	st = write_report(li, text, first.total, base);
 	if (EFI_ERROR(st)) {
 		stub_log("stub: results: writing \\vamap\\results\\%s.txt failed "
-			 "(%lx); the report stays in its variables for next time\n",
-			 base, (unsigned long)st);
+			 "(%s); the report stays in its variables for next time\n",
+			 base, efi_status_name(st));
+		bi->results_pending = 1;
 		goto out;
 	}
 	delete_chunks(first.count);

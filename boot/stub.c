@@ -368,7 +368,7 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 	read_cmdline(li, bi);
 	stub_log("stub: vamap EFI stub, command line \"%s\"\n", bi->cmdline);
 
-	stub_results(li);
+	stub_results(li, bi);
 	find_config_tables(bi);
 	find_framebuffer(bi);
 	bi->tsc_khz = calibrate_tsc();

@@ -18,9 +18,13 @@ void stub_log(const char *fmt, ...) __printf(1, 2);
 void stub_console_init(void);
 void stub_console_boot_services_gone(void);
 
+/* "WRITE_PROTECTED" for a status (efi/names.c, built into the stub too;
+ * its header would clash with gnu-efi's definitions). */
+const char *efi_status_name(u64 st);
+
 /* Write a report an earlier run kept in variables to \vamap\results\ on
  * the volume we were loaded from (boot/results.c). */
-void stub_results(EFI_LOADED_IMAGE *li);
+void stub_results(EFI_LOADED_IMAGE *li, struct boot_info *bi);
 
 /*
  * Build init_pg_dir from a memory map: the 1:1 map (2 MiB pages) of every

@@ -86,6 +86,10 @@ struct boot_info {
 	u32 test_flags;	    /* knobs the stub honoured itself */
 	char cmdline[BOOT_CMDLINE_MAX]; /* ASCII, NUL-terminated */
 	u64 rt_properties; /* EFI_RT_PROPERTIES_TABLE, 0 if absent */
+	/* An earlier run's report is still in its variables: the stub could
+	 * not write it out, and the kernel must not overwrite it. */
+	u32 results_pending;
+	u32 reserved0;
 };
 
 compile_assert(boot_info_fits_one_page, sizeof(struct boot_info) <= 4096);

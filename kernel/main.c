@@ -425,7 +425,10 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 		    "boot.timestamps", NULL);
 	print_phases(bi, t_end);
 	ok = ktap_end();
-	if (!kopt.no_results && (have & HAVE_EFI)) {
+	if (kbi.results_pending) {
+		kprintf("results: an earlier report still waits in its variables "
+			"(the stub could not write it); this run's is not kept\n");
+	} else if (!kopt.no_results && (have & HAVE_EFI)) {
 		u32 len;
 		const char *text = ktap_report(&len);
 

@@ -12,9 +12,11 @@
            "refused": the firmware printed refused_when (a regex) on the
            serial port, and the harness stopped QEMU there
   secure_boot  Secure Boot OVMF with OVMF's snakeoil keys (QEMU.md)
-  two_boots  boot twice on the same VARS file and stick: the second
-           boot's stub must write the first boot's report to the stick
-           (checked with mtools against the first boot's log)
+  sequence boot methods for consecutive boots on one VARS file and one
+           stick ("usb" boots build/vamap-test.img, "kernel" boots
+           build/vamap.efi with -kernel, whose volume is read-only); after
+           the last, the stick must hold the first boot's report (checked
+           with mtools against the first boot's log)
   screendump  a VGA display; when the log ends ("vamap: halted") the
            harness takes QEMU's screendump and compares it pixel for pixel
            with the same log drawn on the host by the kernel's fbcon code
@@ -27,7 +29,7 @@
 DEFAULT = dict(efi="build/vamap.efi", machine="q35", mem="2G", smp=1,
                cpu=None, extra=(), boot="fat", cmdline="exit=qemu",
                expect="pass", timeout=180, silence=60, secure_boot=False,
-               refused_when=None, masks=(), two_boots=False, screendump=False)
+               refused_when=None, masks=(), sequence=(), screendump=False)
 
 CONFIGS = [
     dict(name="q35-2g"),
@@ -92,7 +94,12 @@ CONFIGS = [
     # The report kept in variables by one boot, written to the stick's
     # \vamap\results\ by the next one's stub.
     dict(name="usb-results", boot="usb", efi="build/vamap-test.img",
-         two_boots=True, timeout=240),
+         sequence=("usb", "usb")),
+    # The report cannot be written (a -kernel boot's volume is read-only):
+    # the stub says so and keeps it, that run keeps no report of its own,
+    # and the next boot from the stick writes the first one.
+    dict(name="results-write-error", boot="usb", efi="build/vamap-test.img",
+         sequence=("usb", "kernel", "usb")),
     # Secure Boot: signed with the enrolled snakeoil key, it boots and
     # sees SecureBoot = 1; unsigned, the firmware refuses to start it.
     dict(name="secureboot-signed", secure_boot=True,

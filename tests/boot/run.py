@@ -88,16 +88,19 @@ def read_log(path):
 def boot(cfg, workroot):
     """Run one configuration: (status, masked log, detail, seconds)."""
     work = os.path.join(workroot, cfg["name"])
-    if not cfg["two_boots"]:
+    if not cfg["sequence"]:
         return run_qemu(cfg, work)
-    # The results round trip: the same VARS file and stick for both boots.
-    s1, log1, d1, t1 = run_qemu(cfg, work, tag="1")
-    if s1 != cfg["expect"]:
-        return s1, log1, "first boot: " + (d1 or s1), t1
-    s2, log2, d2, t2 = run_qemu(cfg, work, tag="2", fresh=False)
-    problem = check_results_file(work)
-    both = log1 + "--- second boot (same VARS file and stick) ---\n" + log2
-    return s2, both, problem or d2, t1 + t2
+    # Several boots on one VARS file and one stick.
+    logs, total = [], 0.0
+    images = {"usb": "build/vamap-test.img", "kernel": "build/vamap.efi"}
+    for i, method in enumerate(cfg["sequence"]):
+        c = dict(cfg, boot=method, efi=images[method])
+        st, log, detail, t = run_qemu(c, work, tag=str(i + 1), fresh=i == 0)
+        total += t
+        logs.append(f"--- boot {i + 1} ({method}) ---\n" + log)
+        if st != cfg["expect"]:
+            return st, "".join(logs), f"boot {i + 1}: " + (detail or st), total
+    return st, "".join(logs), check_results_file(work), total
 
 
 def check_results_file(work):
