@@ -90,6 +90,16 @@ static bool is_ram(u32 type)
 	}
 }
 
+/* The 2 MiB-rounded range of a RAM descriptor; false for anything else. */
+static bool ram_chunk(const EFI_MEMORY_DESCRIPTOR *d, u64 *start, u64 *end)
+{
+	if (!is_ram(d->Type) || !d->NumberOfPages)
+		return false;
+	*start = ALIGN_DOWN(d->PhysicalStart, SZ_2M);
+	*end = ALIGN_UP(d->PhysicalStart + (d->NumberOfPages << 12), SZ_2M);
+	return true;
+}
+
 EFI_STATUS stub_build_init_pg_dir(const void *map, UINTN map_size,
 				  UINTN desc_size, u64 kernel_phys,
 				  u64 kernel_span, struct boot_info *bi)
@@ -105,10 +115,8 @@ EFI_STATUS stub_build_init_pg_dir(const void *map, UINTN map_size,
 		const EFI_MEMORY_DESCRIPTOR *d = desc_at(map, desc_size, i);
 		u64 start, end;
 
-		if (!is_ram(d->Type) || !d->NumberOfPages)
+		if (!ram_chunk(d, &start, &end))
 			continue;
-		start = ALIGN_DOWN(d->PhysicalStart, SZ_2M);
-		end = ALIGN_UP(d->PhysicalStart + (d->NumberOfPages << 12), SZ_2M);
 		pool.cap += (u32)(((end - 1) >> 39) - (start >> 39) + 1);
 		pool.cap += (u32)(((end - 1) >> 30) - (start >> 30) + 1);
 		end_max = MAX(end_max, end);
@@ -124,10 +132,8 @@ EFI_STATUS stub_build_init_pg_dir(const void *map, UINTN map_size,
 		const EFI_MEMORY_DESCRIPTOR *d = desc_at(map, desc_size, i);
 		u64 start, end;
 
-		if (!is_ram(d->Type) || !d->NumberOfPages)
+		if (!ram_chunk(d, &start, &end))
 			continue;
-		start = ALIGN_DOWN(d->PhysicalStart, SZ_2M);
-		end = ALIGN_UP(d->PhysicalStart + (d->NumberOfPages << 12), SZ_2M);
 		for (va = start; va < end; va += SZ_2M) {
 			st = map_2m(&pool, pgd, va, va);
 			if (EFI_ERROR(st))

@@ -11,23 +11,12 @@
 static EFI_GUID vamap_guid = VAMAP_VENDOR_GUID_INIT;
 static u8 chunk[sizeof(struct results_chunk) + RESULTS_CHUNK_DATA];
 
-static void var_name(CHAR16 *name, unsigned int i)
-{
-	static const char base[] = "VamapResults";
-	unsigned int k;
-
-	for (k = 0; base[k]; k++)
-		name[k] = (CHAR16)base[k];
-	name[k++] = (CHAR16)('0' + i);
-	name[k] = 0;
-}
-
 static EFI_STATUS read_chunk(unsigned int i, UINTN *size)
 {
 	CHAR16 name[16];
 	UINT32 attr;
 
-	var_name(name, i);
+	results_var_name(name, i);
 	*size = sizeof(chunk);
 	return uefi_call_wrapper(RT->GetVariable, 5, name, &vamap_guid, &attr,
 				 size, chunk);
@@ -39,7 +28,7 @@ static void delete_chunks(unsigned int count)
 	unsigned int i;
 
 	for (i = 0; i < count; i++) {
-		var_name(name, i);
+		results_var_name(name, i);
 		uefi_call_wrapper(RT->SetVariable, 5, name, &vamap_guid,
 				  EFI_VARIABLE_NON_VOLATILE |
 					  EFI_VARIABLE_BOOTSERVICE_ACCESS |

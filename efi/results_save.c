@@ -8,17 +8,6 @@
 static const struct efi_guid vamap_guid = VAMAP_VENDOR_GUID_INIT;
 static u8 chunk_buf[sizeof(struct results_chunk) + RESULTS_CHUNK_DATA];
 
-static void chunk_name(u16 *name, unsigned int i)
-{
-	static const char base[] = "VamapResults";
-	unsigned int k;
-
-	for (k = 0; base[k]; k++)
-		name[k] = (u16)base[k];
-	name[k++] = (u16)('0' + i);
-	name[k] = 0;
-}
-
 void efi_save_results(const char *text, u32 len)
 {
 	const u32 attr = EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
@@ -37,7 +26,7 @@ void efi_save_results(const char *text, u32 len)
 		efi_status_t st;
 
 		memcpy(chunk_buf + sizeof(*h), text + i * RESULTS_CHUNK_DATA, n);
-		chunk_name(name, i);
+		results_var_name(name, i);
 		st = efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)&vamap_guid,
 			      (u64)attr, (u64)(sizeof(*h) + n), (u64)chunk_buf);
 		if (st != EFI_SUCCESS) {

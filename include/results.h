@@ -42,6 +42,9 @@ compile_assert(results_chunk_size, sizeof(struct results_chunk) == 24);
 
 u32 results_crc32(const void *data, u64 len);
 
+/* "VamapResults<index>" as UCS-2 into @name (at least 14 elements). */
+void results_var_name(u16 *name, unsigned int index);
+
 /* Fill the header of chunk @index for @text (@total bytes). Returns the
  * number of text bytes that chunk carries. */
 u32 results_chunk_header(struct results_chunk *h, const char *text, u32 total,

@@ -151,6 +151,18 @@ static bool parse_knobs(const char *v, size_t n, u32 *bits, const char **bad,
 	return true;
 }
 
+/* Index of the value [v, v+n) in @table (entries may be NULL), or -1. */
+static int lookup(const char *const *table, size_t count, const char *v,
+		  size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (table[i] && word_is(v, n, table[i]))
+			return (int)i;
+	return -1;
+}
+
 static void reset(struct options *opt)
 {
 	u8 *p = (u8 *)opt;
@@ -191,22 +203,16 @@ unsigned int cmdline_parse(const char *line, struct options *opt)
 			else
 				problem(opt, &count, "bad value for exit:", w, n);
 		} else if (word_is(w, klen, "efi") && klen < n) {
-			size_t i;
+			int i = lookup(efi_modes, ARRAY_SIZE(efi_modes), val, vlen);
 
-			for (i = 0; i < ARRAY_SIZE(efi_modes); i++)
-				if (word_is(val, vlen, efi_modes[i]))
-					break;
-			if (i < ARRAY_SIZE(efi_modes))
+			if (i >= 0)
 				opt->efi_mode = (unsigned int)i;
 			else
 				problem(opt, &count, "bad value for efi:", w, n);
 		} else if (word_is(w, klen, "reset") && klen < n) {
-			size_t i;
+			int i = lookup(resets, ARRAY_SIZE(resets), val, vlen);
 
-			for (i = RESET_COLD; i < ARRAY_SIZE(resets); i++)
-				if (word_is(val, vlen, resets[i]))
-					break;
-			if (i < ARRAY_SIZE(resets))
+			if (i >= 0)
 				opt->reset = (enum reset_request)i;
 			else
 				problem(opt, &count, "bad value for reset:", w, n);

@@ -27,7 +27,7 @@ default rel
 extern kmain
 extern trap_handler
 global idt_desc
-global ap_load_gdt
+global load_gdt
 
 section .text.entry
 global _start
@@ -59,21 +59,8 @@ _start:
 	mov [tss + 36], rax		; IST1
 	mov word [tss + 102], tss_end - tss	; no I/O bitmap
 
-	lgdt [gdt_desc]
-	push KERNEL_CS
-	lea rax, [.reload_cs]
-	push rax
-	o64 retf
-.reload_cs:
-	mov ax, KERNEL_DS
-	mov ds, ax
-	mov es, ax
-	mov ss, ax
-	xor eax, eax
-	mov fs, ax
-	mov gs, ax
-	mov ax, TSS_SEL
-	ltr ax
+	lea rdi, [gdt_desc]
+	call load_gdt
 
 	; IDT: 32 interrupt gates, DPL 0. #NMI (2), #DF (8), #MC (18) on IST1.
 	lea rsi, [isr_table]
@@ -115,12 +102,13 @@ _start:
 	jmp .hang
 
 ; ---------------------------------------------------------------------------
-; void ap_load_gdt(const struct desc_ptr *gdtr)
-; An AP's switch to its own GDT (in the late mappings): load it, reload CS
-; through a far return and the data segments, load its TSS (selector 0x18).
+; void load_gdt(const struct desc_ptr *gdtr)
+; Switch to a GDT laid out like ours (null, code 0x08, data 0x10, TSS 0x18):
+; load it, reload CS through a far return and the data segments, load the
+; TSS. The BSP's entry uses it, and each AP for its GDT in the late mappings.
 
 section .text
-ap_load_gdt:
+load_gdt:
 	lgdt [rdi]
 	pop rsi				; our return address
 	push KERNEL_CS

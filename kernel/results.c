@@ -20,6 +20,17 @@ u32 results_crc32(const void *data, u64 len)
 	return ~crc;
 }
 
+void results_var_name(u16 *name, unsigned int index)
+{
+	static const char base[] = "VamapResults";
+	unsigned int k;
+
+	for (k = 0; base[k]; k++)
+		name[k] = (u16)base[k];
+	name[k++] = (u16)('0' + index % 10);
+	name[k] = 0;
+}
+
 u32 results_chunk_header(struct results_chunk *h, const char *text, u32 total,
 			 u16 index)
 {

@@ -63,7 +63,7 @@ static unsigned int identity_regions;
 
 extern const u8 _binary_trampoline_bin_start[], _binary_trampoline_bin_end[];
 extern const struct desc_ptr idt_desc;
-void ap_load_gdt(const struct desc_ptr *gdtr);
+void load_gdt(const struct desc_ptr *gdtr);
 __noreturn void ap_main(u64 index);
 
 static u64 tsc_per_ms(void)
@@ -87,7 +87,7 @@ __noreturn void ap_main(u64 index)
 	struct desc_ptr g;
 	u32 a, b, c, d;
 
-	ap_load_gdt(&ap->gdtr);
+	load_gdt(&ap->gdtr);
 	__asm__ volatile("lidt %0" : : "m"(idt_desc));
 	wrmsr(MSR_IA32_PAT, PAT_VALUE);
 	write_cr3(swapper_pg_dir);
