@@ -99,6 +99,7 @@ $(BUILD)/kernel-obj/trampoline-blob.o: $(BUILD)/trampoline.bin
 # The build without SMP, for its boot test.
 $(BUILD)/nosmp/vamap.efi: FORCE
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/nosmp SMP=0 $@
+.PHONY: FORCE
 FORCE:
 
 $(BUILD)/kernel.ld: linker/kernel.ld include/layout.h include/types.h
