@@ -291,6 +291,33 @@ static void check_volatile_refused(void)
 			    st2 == EFI_NOT_FOUND ? "" : ", but it exists");
 }
 
+/*
+ * test=efi-lowref: GetTime gets the *physical* address of its buffer, as a
+ * firmware that kept a physical pointer would use one: the call must fault
+ * into the dropped 1:1 map, be caught, keep that one region and succeed.
+ */
+static void lowref_test(void)
+{
+	static struct efi_time t;
+
+	if (!(kopt.test & TEST_EFI_LOWREF) || !efi.runtime_enabled)
+		return;
+	kprintf("test: GetTime with the physical address of its buffer\n");
+	efi.low_ref_tested = true;
+	efi_call(RT_GET_TIME, 2, __pa_symbol(&t), (u64)0);
+}
+
+static void check_low_half(void)
+{
+	if (efi.mode != EFI_MODE_SLOT && efi.mode != EFI_MODE_LINUX)
+		ktap_skip("efi.low_half", "efi=%s keeps its 1:1 mappings",
+			  efi_mode_name(efi.mode));
+	else
+		ktap_result(efi.low_kept == 0, "efi.low_half",
+			    "%u region%s kept 1:1 after SVAM for the firmware",
+			    efi.low_kept, efi.low_kept == 1 ? "" : "s");
+}
+
 static void check_monotonic(void)
 {
 	u32 a = 0, b = 0;
@@ -374,6 +401,8 @@ void efi_checks(void)
 			   EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
 				   EFI_VARIABLE_RUNTIME_ACCESS);
 	check_monotonic();
+	lowref_test();
+	check_low_half();
 }
 
 void efi_reset(enum efi_reset_type type)

@@ -154,13 +154,22 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	va_end(ap);
 
 	current_svc = svc;
-	fault.pending = false;
-	efi_enter(&saved);
-	st = efi_thunk_call(efi.fn[svc], args, nargs);
-	efi_leave(&saved);
-	if (fault.pending) {
+	for (;;) {
+		u64 where;
+
+		fault.pending = false;
+		efi_enter(&saved);
+		st = efi_thunk_call(efi.fn[svc], args, nargs);
+		efi_leave(&saved);
+		if (!fault.pending)
+			return st;
+		/* A reach into the dropped 1:1 map is a finding about the
+		 * firmware, not the end of runtime services: keep exactly
+		 * that region and call again. */
+		where = fault.vector == X86_TRAP_PF ? fault.cr2 : fault.rip;
+		if (fault.vector == X86_TRAP_PF && efi_keep_low_region(svc, where))
+			continue;
 		report_fault();
-		st = EFI_ABORTED;
+		return EFI_ABORTED;
 	}
-	return st;
 }

@@ -318,6 +318,37 @@ static void free_boot_services(void)
 		(unsigned long)(bytes >> 10));
 }
 
+#define EFI_MAX_LOW_KEPT 4
+
+bool efi_keep_low_region(unsigned int svc, u64 addr)
+{
+	unsigned int i;
+
+	if ((efi.mode != EFI_MODE_SLOT && efi.mode != EFI_MODE_LINUX) ||
+	    addr >= (1ULL << 47) || efi.low_kept >= EFI_MAX_LOW_KEPT)
+		return false;
+	for (i = 0; i < kmemmap.n; i++) {
+		const struct mem_region *m = &kmemmap.r[i];
+		bool code = m->type == EFI_BOOT_SERVICES_CODE ||
+			    m->type == EFI_RUNTIME_SERVICES_CODE ||
+			    m->type == EFI_LOADER_CODE;
+
+		if (!m->ram || addr < m->start || addr >= m->end)
+			continue;
+		if (map_efi(m->start, m->start, m->end - m->start,
+			    code ? MAP_EXEC : MAP_WRITE))
+			return false;
+		efi.low_kept++;
+		kprintf("efi: finding: %s used 0x%016lx (%s desc %u) through the "
+			"1:1 map after SVAM; keeping 0x%016lx-0x%016lx mapped 1:1 "
+			"and retrying\n", efi_rt_service_name(svc), (unsigned long)addr,
+			efi_memory_type_name(m->type), m->desc,
+			(unsigned long)m->start, (unsigned long)m->end);
+		return true;
+	}
+	return false;
+}
+
 /* test=efi-fault: the largest runtime data region loses its VA mapping. */
 static void inject_fault(void)
 {

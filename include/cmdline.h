@@ -30,6 +30,7 @@ enum test_knob {
 	TEST_BAD_PA = 1u << 3,	     /* kernel: __pa() of an image address */
 	TEST_EFI_FAULT = 1u << 4,    /* efi: unmap one runtime data region */
 	TEST_MADT_CORRUPT = 1u << 5, /* smp: parse a MADT copy with a bad checksum */
+	TEST_EFI_LOWREF = 1u << 6,   /* efi: hand GetTime a physical pointer */
 };
 
 #define CMDLINE_MAX_PROBLEMS 8

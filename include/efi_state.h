@@ -27,6 +27,7 @@ struct efi_state {
 	struct efi_va_plan plan;
 	u64 t_efi_pgd_built, t_svam_returned; /* TSC, for the phase table */
 	unsigned int low_kept;	/* regions kept 1:1 after SVAM (findings) */
+	bool low_ref_tested;	/* test=efi-lowref ran */
 };
 
 extern struct efi_state efi;
@@ -57,6 +58,14 @@ void efi_reset(enum efi_reset_type type);
  * the fault is reported).
  */
 efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...);
+
+/*
+ * A firmware call faulted at @addr in the low half after SVAM: if @addr lies
+ * in a RAM region the 1:1 map covered before SVAM, map exactly that region
+ * 1:1 again (code RX, data RW NX), log it as a finding and return true so
+ * the call is retried. efi/setup.c.
+ */
+bool efi_keep_low_region(unsigned int svc, u64 addr);
 
 /* Called by trap_handler for every exception: if a firmware call is in
  * progress, record the fault, redirect @f to the thunk's recovery path

@@ -16,6 +16,7 @@ static const struct {
 	{ "bad-pa", TEST_BAD_PA },
 	{ "efi-fault", TEST_EFI_FAULT },
 	{ "madt-corrupt", TEST_MADT_CORRUPT },
+	{ "efi-lowref", TEST_EFI_LOWREF },
 };
 
 static const char *const efi_modes[CMDLINE_EFI_MODES] = {

@@ -82,6 +82,10 @@ CONFIGS = [
     # must be caught and attributed, runtime services switched off, and the
     # boot must still finish its report (a failed check, not a crash).
     dict(name="efi-fault", cmdline="exit=qemu test=efi-fault", expect="fail"),
+    # A firmware that still uses the 1:1 map after SVAM (simulated: GetTime
+    # handed a physical pointer): exactly that region is kept 1:1, the
+    # call retried and succeeds, and efi.low_half reports the finding.
+    dict(name="efi-lowref", cmdline="exit=qemu test=efi-lowref", expect="fail"),
     # ResetSystem(shutdown) at the end: QEMU powers off (status 0 under
     # -no-reboot) right after the log's ResetSystem line.
     dict(name="efi-reset", cmdline="exit=qemu reset=shutdown",
