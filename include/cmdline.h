@@ -31,6 +31,7 @@ enum test_knob {
 	TEST_EFI_FAULT = 1u << 4,    /* efi: unmap one runtime data region */
 	TEST_MADT_CORRUPT = 1u << 5, /* smp: parse a MADT copy with a bad checksum */
 	TEST_EFI_LOWREF = 1u << 6,   /* efi: hand GetTime a physical pointer */
+	TEST_AP_NOSIPI = 1u << 7,    /* smp: INIT the first AP but send no SIPI */
 };
 
 #define CMDLINE_MAX_PROBLEMS 8

@@ -17,6 +17,7 @@ static const struct {
 	{ "efi-fault", TEST_EFI_FAULT },
 	{ "madt-corrupt", TEST_MADT_CORRUPT },
 	{ "efi-lowref", TEST_EFI_LOWREF },
+	{ "ap-nosipi", TEST_AP_NOSIPI },
 };
 
 static const char *const efi_modes[CMDLINE_EFI_MODES] = {

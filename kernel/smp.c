@@ -180,10 +180,14 @@ static void start_ap(unsigned int i)
 		return;
 	}
 	delay_us(10000);
-	send_ipi(id, ICR_SIPI | (TRAMPOLINE_BASE >> 12));
-	delay_us(200);
-	if (!__atomic_load_n(&aps[i].online, __ATOMIC_ACQUIRE))
+	if ((kopt.test & TEST_AP_NOSIPI) && started == 1) {
+		kprintf("test: no SIPI for cpu %u (apic id %u)\n", i, id);
+	} else {
 		send_ipi(id, ICR_SIPI | (TRAMPOLINE_BASE >> 12));
+		delay_us(200);
+		if (!__atomic_load_n(&aps[i].online, __ATOMIC_ACQUIRE))
+			send_ipi(id, ICR_SIPI | (TRAMPOLINE_BASE >> 12));
+	}
 	deadline = rdtsc() + AP_WAIT_MS * tsc_per_ms();
 	while (!__atomic_load_n(&aps[i].online, __ATOMIC_ACQUIRE) &&
 	       rdtsc() < deadline)

@@ -10,6 +10,7 @@
  */
 #include "addr.h"
 #include "directmap.h"
+#include "efi_defs.h"
 #include "fixmap.h"
 #include "kernel.h"
 #include "mm.h"
@@ -95,6 +96,23 @@ static void probe_cpu(void)
 	       kctx.has_nx ? "yes" : "no", kctx.has_1g ? "yes" : "no");
 }
 
+/* verbose: the kernel's copy of the map, sorted, classified. */
+static void log_regions(void)
+{
+	static const char *const classes[] = { "usable", "boot-services",
+						"reserved" };
+	unsigned int i;
+
+	for (i = 0; i < kmemmap.n; i++) {
+		const struct mem_region *r = &kmemmap.r[i];
+
+		mm_log("mm: region %3u 0x%016lx-0x%016lx %-13s %-12s desc %u%s%s\n",
+		       i, (unsigned long)r->start, (unsigned long)r->end,
+		       classes[r->class], efi_memory_type_name(r->type), r->desc,
+		       r->why ? ", " : "", r->why ? r->why : "");
+	}
+}
+
 static void log_memmap(void)
 {
 	mm_log("mm: %u regions: usable %lu KiB, boot services %lu KiB, "
@@ -145,6 +163,8 @@ int mm_early_init(const struct boot_info *bi, u64 bi_phys)
 		}
 	}
 	log_memmap();
+	if (kopt.verbose)
+		log_regions();
 	/* In the order they were made: addresses vary with placement, the
 	 * order must not (the golden logs hold it). */
 	for (i = 0; i < ARRAY_SIZE(res); i++)

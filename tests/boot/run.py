@@ -22,7 +22,7 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(TOP, "tools"))
 sys.path.insert(0, os.path.dirname(__file__))
 import qemu  # noqa: E402
-from configs import configs  # noqa: E402
+from configs import KERNEL_BOOT_MASKS, configs  # noqa: E402
 
 # What varies between runs of the same build, or between builds, and why.
 # Everything else in the log must match the golden log exactly.
@@ -200,6 +200,8 @@ def check_framebuffer(work, log):
 
 def run_qemu(cfg, work, tag="", fresh=True):
     """One QEMU run in @work; logs debug[-TAG].log and serial[-TAG].log."""
+    if cfg["boot"] == "kernel":
+        cfg = dict(cfg, masks=tuple(cfg["masks"]) + KERNEL_BOOT_MASKS)
     os.makedirs(work, exist_ok=True)
     suffix = "-" + tag if tag else ""
     dbg = os.path.join(work, f"debug{suffix}.log")
