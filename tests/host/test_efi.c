@@ -12,28 +12,12 @@
 #include "efi_pgd.h"
 #include "efi_va.h"
 #include "layout.h"
+#include "rawmap.h"
 #include "sim.h"
 
-#define STRIDE 48
-static u8 raw[256 * STRIDE];
-static unsigned int nraw;
 static struct efi_va_plan plan;
 
-static void raw_reset(void)
-{
-	memset(raw, 0, sizeof(raw));
-	nraw = 0;
-}
 
-static void add(u32 type, u64 pa, u64 pages, u64 attr)
-{
-	struct efi_memory_desc *d = (void *)(raw + nraw++ * STRIDE);
-
-	d->type = type;
-	d->phys_start = pa;
-	d->num_pages = pages;
-	d->attribute = attr;
-}
 
 #define RT (EFI_MEMORY_RUNTIME | EFI_MEMORY_WB)
 
@@ -41,14 +25,14 @@ static void add(u32 type, u64 pa, u64 pages, u64 attr)
 static void ovmf_like(void)
 {
 	raw_reset();
-	add(EFI_CONVENTIONAL_MEMORY, 0, 0xa0, EFI_MEMORY_WB);
-	add(EFI_RUNTIME_SERVICES_DATA, 0x7eaa0000, 0x102, RT);
-	add(EFI_BOOT_SERVICES_DATA, 0x7eba2000, 0x400, EFI_MEMORY_WB);
-	add(EFI_RUNTIME_SERVICES_DATA, 0x7f4ec000, 0x100, RT);
-	add(EFI_RUNTIME_SERVICES_CODE, 0x7f5ec000, 0x100, RT);
-	add(EFI_ACPI_MEMORY_NVS, 0x7f6ec000, 0x10, EFI_MEMORY_WB);
-	add(EFI_RUNTIME_SERVICES_DATA, 0x7fef4000, 0x84, RT);
-	add(EFI_MEMORY_MAPPED_IO, 0xffc00000, 0x400, EFI_MEMORY_RUNTIME | EFI_MEMORY_UC);
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0, 0xa0, EFI_MEMORY_WB);
+	raw_add(EFI_RUNTIME_SERVICES_DATA, 0x7eaa0000, 0x102, RT);
+	raw_add(EFI_BOOT_SERVICES_DATA, 0x7eba2000, 0x400, EFI_MEMORY_WB);
+	raw_add(EFI_RUNTIME_SERVICES_DATA, 0x7f4ec000, 0x100, RT);
+	raw_add(EFI_RUNTIME_SERVICES_CODE, 0x7f5ec000, 0x100, RT);
+	raw_add(EFI_ACPI_MEMORY_NVS, 0x7f6ec000, 0x10, EFI_MEMORY_WB);
+	raw_add(EFI_RUNTIME_SERVICES_DATA, 0x7fef4000, 0x84, RT);
+	raw_add(EFI_MEMORY_MAPPED_IO, 0xffc00000, 0x400, EFI_MEMORY_RUNTIME | EFI_MEMORY_UC);
 }
 
 static void check_plan_shape(u64 base, u64 top)
@@ -125,7 +109,7 @@ static void test_window_overflow(void)
 		CHECK(!plan.r[i].placed || plan.r[i].va >= EFI_SLOT_BASE);
 	/* 1:1 mode refuses a region above the low half */
 	raw_reset();
-	add(EFI_RUNTIME_SERVICES_DATA, 0x800000000000ULL, 1, RT);
+	raw_add(EFI_RUNTIME_SERVICES_DATA, 0x800000000000ULL, 1, RT);
 	CHECK_EQ(efi_plan_va(raw, STRIDE, STRIDE, 0, 0, true, &plan), -EINVAL);
 }
 
@@ -141,8 +125,8 @@ static void test_malformed_runtime(void)
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		raw_reset();
-		add(EFI_RUNTIME_SERVICES_CODE, 0x200000, 4, RT);
-		add(EFI_RUNTIME_SERVICES_DATA, bad[i].pa, bad[i].pages, RT);
+		raw_add(EFI_RUNTIME_SERVICES_CODE, 0x200000, 4, RT);
+		raw_add(EFI_RUNTIME_SERVICES_DATA, bad[i].pa, bad[i].pages, RT);
 		mm_log_clear();
 		CHECK_EQ(efi_plan_va(raw, 2 * STRIDE, STRIDE, EFI_SLOT_BASE,
 				     EFI_SLOT_BASE + EFI_SLOT_SIZE, false, &plan), -EINVAL);
@@ -151,16 +135,16 @@ static void test_malformed_runtime(void)
 	}
 	/* overlapping runtime descriptors */
 	raw_reset();
-	add(EFI_RUNTIME_SERVICES_CODE, 0x200000, 4, RT);
-	add(EFI_RUNTIME_SERVICES_DATA, 0x202000, 4, RT);
+	raw_add(EFI_RUNTIME_SERVICES_CODE, 0x200000, 4, RT);
+	raw_add(EFI_RUNTIME_SERVICES_DATA, 0x202000, 4, RT);
 	mm_log_clear();
 	CHECK_EQ(efi_plan_va(raw, 2 * STRIDE, STRIDE, EFI_SLOT_BASE,
 			     EFI_SLOT_BASE + EFI_SLOT_SIZE, false, &plan), -EINVAL);
 	CHECK(strstr(mm_log_buf, "runtime desc 1 overlaps runtime desc 0") != NULL);
 	/* a malformed descriptor without the runtime bit is not ours to judge */
 	raw_reset();
-	add(EFI_CONVENTIONAL_MEMORY, 0x100800, 0, 0);
-	add(EFI_RUNTIME_SERVICES_CODE, 0x200000, 4, RT);
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0x100800, 0, 0);
+	raw_add(EFI_RUNTIME_SERVICES_CODE, 0x200000, 4, RT);
 	CHECK_EQ(efi_plan_va(raw, 2 * STRIDE, STRIDE, EFI_SLOT_BASE,
 			     EFI_SLOT_BASE + EFI_SLOT_SIZE, false, &plan), 0);
 	CHECK_EQ(plan.n, 1);

@@ -9,6 +9,7 @@
 #include "efi_defs.h"
 #include "frame.h"
 #include "memmap.h"
+#include "rawmap.h"
 #include "sim.h"
 
 #define CAP 256
@@ -16,28 +17,6 @@
 static struct mem_region regions[CAP];
 static struct memmap map = { regions, 0, CAP, 0 };
 
-/* Raw maps are built with a 48-byte stride, as OVMF returns them. */
-#define STRIDE 48
-static u8 raw[CAP * 2 * STRIDE];
-static unsigned int nraw;
-
-static void raw_reset(void)
-{
-	memset(raw, 0, sizeof(raw));
-	nraw = 0;
-}
-
-static void raw_add(u32 type, u64 start, u64 pages, u64 attr)
-{
-	struct efi_memory_desc *d = (void *)(raw + nraw++ * STRIDE);
-
-	d->type = type;
-	d->phys_start = start;
-	d->num_pages = pages;
-	d->attribute = attr;
-	/* the 8 bytes after each descriptor are garbage, as firmware may leave */
-	memset(raw + nraw * STRIDE - 8, 0xee, 8);
-}
 
 static int import(void)
 {
