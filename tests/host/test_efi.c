@@ -17,8 +17,6 @@
 
 static struct efi_va_plan plan;
 
-
-
 #define RT (EFI_MEMORY_RUNTIME | EFI_MEMORY_WB)
 
 /* OVMF-like: runtime regions interleaved with others, odd sizes. */
