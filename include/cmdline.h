@@ -32,6 +32,7 @@ enum test_knob {
 	TEST_MADT_CORRUPT = 1u << 5, /* smp: parse a MADT copy with a bad checksum */
 	TEST_EFI_LOWREF = 1u << 6,   /* efi: hand GetTime a physical pointer */
 	TEST_AP_NOSIPI = 1u << 7,    /* smp: INIT the first AP but send no SIPI */
+	TEST_BAD_DESC_SIZE = 1u << 8, /* kernel: take the map's desc_size as 32 */
 };
 
 #define CMDLINE_MAX_PROBLEMS 8

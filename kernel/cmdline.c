@@ -18,6 +18,7 @@ static const struct {
 	{ "madt-corrupt", TEST_MADT_CORRUPT },
 	{ "efi-lowref", TEST_EFI_LOWREF },
 	{ "ap-nosipi", TEST_AP_NOSIPI },
+	{ "bad-desc-size", TEST_BAD_DESC_SIZE },
 };
 
 static const char *const efi_modes[CMDLINE_EFI_MODES] = {

@@ -375,6 +375,11 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 	kernel_tsc_khz = bi->tsc_khz;
 	mm_adopt_init_pg_dir(bi);
 	cmdline_parse(bi->cmdline, &kopt);
+	if (kopt.test & TEST_BAD_DESC_SIZE) {
+		kprintf("test: taking the memory map's desc_size as 32 (was %lu)\n",
+			(unsigned long)kbi.memmap_desc_size);
+		kbi.memmap_desc_size = 32;
+	}
 	print_boot_info(bi);
 	if (memmap_walkable(bi, &why))
 		print_memmap(bi);

@@ -136,10 +136,13 @@ void mm_checks(void)
 {
 	u64 wx;
 
-	ktap_result(kmemmap.problems == 0, "mm.memmap",
-		    kmemmap.problems ? "%u descriptor problems in the firmware map"
-				     : "%u regions", kmemmap.problems ? kmemmap.problems
-								      : kmemmap.n);
+	if (!kmemmap.n)
+		ktap_result(false, "mm.memmap", "the firmware map could not be read");
+	else if (kmemmap.problems)
+		ktap_result(false, "mm.memmap", "%u descriptor problems in the "
+			    "firmware map", kmemmap.problems);
+	else
+		ktap_result(true, "mm.memmap", "%u regions", kmemmap.n);
 	if (!swapper_pg_dir) {
 		ktap_result(false, "mm.swapper", "never built");
 		return;

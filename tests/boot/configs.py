@@ -108,6 +108,10 @@ CONFIGS = [
          efi="build/vamap-snakeoil.efi"),
     dict(name="secureboot-unsigned", secure_boot=True, expect="refused",
          refused_when=r"Access Denied|Security Violation", timeout=120),
+    # A memory map the kernel cannot read: named, every step that needs
+    # it refused with a line, and the run still reports and ends (fail).
+    dict(name="bad-memmap", cmdline="exit=qemu test=bad-desc-size",
+         expect="fail"),
     # Words the parser does not know: named in the log, a failed check,
     # and the boot goes on to its report.
     dict(name="bad-cmdline", cmdline="exit=qemu bogus test=nosuchknob",
