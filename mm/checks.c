@@ -25,8 +25,34 @@ const struct ptdump_marker mm_markers[] = {
 	{ 0, NULL },
 };
 
+/* The virtual layout, from layout.h: the same table as the README's. */
+static void print_layout(void)
+{
+	static const struct {
+		u64 start, end;
+		const char *what;
+	} l[] = {
+		{ 0, 1ULL << 47, "user half: 1:1 maps in efi_pgd, trampoline_pgd" },
+		{ PAGE_OFFSET, PAGE_OFFSET + DIRECT_MAP_MAX, "direct map" },
+		{ LATE_MAP_BASE, LATE_MAP_BASE + LATE_MAP_SIZE, "late mappings" },
+		{ EFI_SLOT_BASE, EFI_SLOT_BASE + EFI_SLOT_SIZE, "EFI slot (efi=slot)" },
+		{ EFI_LINUX_BASE, EFI_LINUX_TOP, "EFI Linux window (efi=linux)" },
+		{ KERNEL_VIRT_BASE, KERNEL_VIRT_BASE + KERNEL_MAX_SIZE, "kernel image" },
+		{ FIXMAP_BASE, FIXMAP_TOP, "fixmap" },
+	};
+	unsigned int i;
+
+	kprintf("== layout\n");
+	for (i = 0; i < ARRAY_SIZE(l); i++)
+		kprintf("layout: 0x%016lx-0x%016lx PGD %3u..%3u %s\n",
+			(unsigned long)l[i].start, (unsigned long)l[i].end,
+			(unsigned int)PGD_INDEX(l[i].start),
+			(unsigned int)PGD_INDEX(l[i].end - 1), l[i].what);
+}
+
 void mm_dump_swapper(void)
 {
+	print_layout();
 	kprintf("== ptdump swapper_pg_dir\n");
 	ptdump(&kctx, swapper_pg_dir, 0, 0, mm_markers);
 }
