@@ -15,9 +15,9 @@ python3                     python3
 qemu-system-x86_64          qemu-system-x86
 /usr/share/OVMF/OVMF_CODE_4M.fd ovmf
 mcopy                       mtools
-mkfs.fat                    dosfstools
 sgdisk                      gdisk
 /usr/lib/grub/x86_64-efi/linux.mod grub-efi-amd64-bin
+grub-mkstandalone           grub-common
 sbsign                      sbsigntool
 openssl                     openssl
 '
