@@ -124,15 +124,15 @@ $(BUILD)/%.so: $(STUB_OBJS) $(BUILD)/stub-obj/blob-%.o
 	$(LD) $(STUB_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-x86_64.o $^ \
 		-o $@ -lefi -lgnuefi
 
-# PE32+ EFI application (subsystem 10).
+# PE32+ EFI application (subsystem 10). No COFF symbol table: it would trail
+# the last section, and sbsign warns about data past the sections.
+TO_EFI = $(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
+	-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc --strip-all \
+	--target efi-app-x86_64 --subsystem=10 $< $@
 $(BUILD)/vamap.efi: $(BUILD)/kernel.so
-	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
-		-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc \
-		--target efi-app-x86_64 --subsystem=10 $< $@
+	$(TO_EFI)
 $(BUILD)/vamap-badelf.efi: $(BUILD)/badelf.so
-	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
-		-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc \
-		--target efi-app-x86_64 --subsystem=10 $< $@
+	$(TO_EFI)
 
 run: $(BUILD)/vamap.efi
 	$(PYTHON) tools/qemu.py run --efi $< --cmdline "$(CMDLINE)" $(QEMU_ARGS)
