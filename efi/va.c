@@ -127,14 +127,3 @@ const struct efi_rt_region *efi_region_by_va(const struct efi_va_plan *p,
 			return &p->r[k];
 	return NULL;
 }
-
-const struct efi_rt_region *efi_region_by_pa(const struct efi_va_plan *p,
-					     u64 pa)
-{
-	unsigned int k;
-
-	for (k = 0; k < p->n; k++)
-		if (pa >= p->r[k].pa && pa - p->r[k].pa < p->r[k].size)
-			return &p->r[k];
-	return NULL;
-}

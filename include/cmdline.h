@@ -76,7 +76,4 @@ unsigned int cmdline_parse(const char *line, struct options *opt);
  */
 const char *cmdline_skip_argv0(const char *line);
 
-/* Name of a single test knob bit, or NULL. */
-const char *cmdline_test_knob_name(u32 bit);
-
 #endif

@@ -45,8 +45,5 @@ int efi_plan_va(const void *raw, u64 map_size, u64 desc_size, u64 win_base,
 /* The region whose [va, va+size) holds @va, or NULL. */
 const struct efi_rt_region *efi_region_by_va(const struct efi_va_plan *p,
 					     u64 va);
-/* The region whose [pa, pa+size) holds @pa, or NULL. */
-const struct efi_rt_region *efi_region_by_pa(const struct efi_va_plan *p,
-					     u64 pa);
 
 #endif

@@ -43,7 +43,6 @@ struct pgd_check {
 };
 
 int pgd_list_add(struct pgd_list *l, const struct pgd_member *m);
-void pgd_list_remove(struct pgd_list *l, u64 root);
 
 /* Copy what changed in the master into every member; returns the number
  * of entries written. */

@@ -83,16 +83,6 @@ skip:
 	return w;
 }
 
-const char *cmdline_test_knob_name(u32 bit)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(test_knobs); i++)
-		if (test_knobs[i].bit == bit)
-			return test_knobs[i].name;
-	return NULL;
-}
-
 /* Append "<what> '<word>'" to the problem list, truncating safely. */
 static void problem(struct options *opt, unsigned int *count, const char *what,
 		    const char *w, size_t n)

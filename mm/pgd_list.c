@@ -32,18 +32,6 @@ int pgd_list_add(struct pgd_list *l, const struct pgd_member *m)
 	return 0;
 }
 
-void pgd_list_remove(struct pgd_list *l, u64 root)
-{
-	unsigned int i;
-
-	for (i = 0; i < l->n; i++) {
-		if (l->m[i].root == root) {
-			l->m[i] = l->m[--l->n];
-			return;
-		}
-	}
-}
-
 /*
  * Walk every entry a member must share with the master and call @fn with
  * the master's and the member's copy. For the private slot, that is the

@@ -77,13 +77,6 @@ static void test_skip_argv0(void)
 	CHECK_STR(cmdline_skip_argv0("path=\\a verbose"), "path=\\a verbose");
 }
 
-static void test_knob_names(void)
-{
-	CHECK_STR(cmdline_test_knob_name(TEST_PAGE_FAULT), "pagefault");
-	CHECK_STR(cmdline_test_knob_name(TEST_STALE_MAPKEY), "stale-mapkey");
-	CHECK(cmdline_test_knob_name(1u << 31) == NULL);
-}
-
 int main(void)
 {
 	RUN(test_empty);
@@ -91,6 +84,5 @@ int main(void)
 	RUN(test_problems);
 	RUN(test_problem_overflow);
 	RUN(test_skip_argv0);
-	RUN(test_knob_names);
 	return check_exit();
 }
