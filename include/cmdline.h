@@ -49,11 +49,19 @@ enum reset_request {
 	RESET_SHUTDOWN,
 };
 
+/* results=: keep the report for the next boot's stub, or not. */
+enum results_mode {
+	RESULTS_SAVE = 0,
+	RESULTS_OFF = 1,
+};
+
+/* The key=value options with a fixed set of values are unsigned ints, so
+ * one table in cmdline.c parses them all; 0 is each one's default. */
 struct options {
-	enum exit_mode exit;
-	unsigned int efi_mode; /* enum efi_mode; default 0, efi=slot */
-	enum reset_request reset;
-	bool no_results; /* results=off: keep no report for the next boot */
+	unsigned int exit;     /* enum exit_mode */
+	unsigned int efi_mode; /* enum efi_mode (include/efi_pgd.h) */
+	unsigned int reset;    /* enum reset_request */
+	unsigned int results;  /* enum results_mode */
 	u32 test;
 	bool verbose;
 	/* Words the parser did not accept, each with why; they are ignored. */

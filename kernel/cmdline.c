@@ -21,12 +21,39 @@ static const struct {
 	{ "bad-desc-size", TEST_BAD_DESC_SIZE },
 };
 
+static const char *const exit_modes[] = {
+	[EXIT_HALT] = "halt", [EXIT_QEMU] = "qemu",
+};
+
 static const char *const efi_modes[CMDLINE_EFI_MODES] = {
 	"slot", "linux", "1to1", "novamap", "noruntime",
 };
 
 static const char *const resets[] = {
 	[RESET_COLD] = "cold", [RESET_WARM] = "warm", [RESET_SHUTDOWN] = "shutdown",
+};
+
+static const char *const results_modes[] = {
+	[RESULTS_SAVE] = "save", [RESULTS_OFF] = "off",
+};
+
+/* key=value options whose value is one of a fixed set: the value's index
+ * in @values goes into the unsigned int at @field. */
+static const struct {
+	const char *key;
+	const char *const *values;
+	size_t count;
+	size_t field;
+	const char *bad; /* the problem's wording */
+} choices[] = {
+	{ "exit", exit_modes, ARRAY_SIZE(exit_modes),
+	  __builtin_offsetof(struct options, exit), "bad value for exit:" },
+	{ "efi", efi_modes, ARRAY_SIZE(efi_modes),
+	  __builtin_offsetof(struct options, efi_mode), "bad value for efi:" },
+	{ "reset", resets, ARRAY_SIZE(resets),
+	  __builtin_offsetof(struct options, reset), "bad value for reset:" },
+	{ "results", results_modes, ARRAY_SIZE(results_modes),
+	  __builtin_offsetof(struct options, results), "bad value for results:" },
 };
 
 static bool is_blank(char c)
@@ -173,7 +200,7 @@ unsigned int cmdline_parse(const char *line, struct options *opt)
 
 	reset(opt);
 	for (;;) {
-		size_t n = 0, klen = 0;
+		size_t n = 0, klen = 0, c;
 		const char *val;
 		size_t vlen;
 
@@ -188,34 +215,17 @@ unsigned int cmdline_parse(const char *line, struct options *opt)
 		val = w + klen + (klen < n);
 		vlen = klen < n ? n - klen - 1 : 0;
 
-		if (word_is(w, klen, "exit") && klen < n) {
-			if (word_is(val, vlen, "halt"))
-				opt->exit = EXIT_HALT;
-			else if (word_is(val, vlen, "qemu"))
-				opt->exit = EXIT_QEMU;
-			else
-				problem(opt, &count, "bad value for exit:", w, n);
-		} else if (word_is(w, klen, "efi") && klen < n) {
-			int i = lookup(efi_modes, ARRAY_SIZE(efi_modes), val, vlen);
+		for (c = 0; c < ARRAY_SIZE(choices); c++)
+			if (klen < n && word_is(w, klen, choices[c].key))
+				break;
+		if (c < ARRAY_SIZE(choices)) {
+			int i = lookup(choices[c].values, choices[c].count, val, vlen);
 
 			if (i >= 0)
-				opt->efi_mode = (unsigned int)i;
+				*(unsigned int *)((u8 *)opt + choices[c].field) =
+					(unsigned int)i;
 			else
-				problem(opt, &count, "bad value for efi:", w, n);
-		} else if (word_is(w, klen, "reset") && klen < n) {
-			int i = lookup(resets, ARRAY_SIZE(resets), val, vlen);
-
-			if (i >= 0)
-				opt->reset = (enum reset_request)i;
-			else
-				problem(opt, &count, "bad value for reset:", w, n);
-		} else if (word_is(w, klen, "results") && klen < n) {
-			if (word_is(val, vlen, "save"))
-				opt->no_results = false;
-			else if (word_is(val, vlen, "off"))
-				opt->no_results = true;
-			else
-				problem(opt, &count, "bad value for results:", w, n);
+				problem(opt, &count, choices[c].bad, w, n);
 		} else if (word_is(w, klen, "test") && klen < n) {
 			const char *bad = NULL;
 			size_t badn = 0;

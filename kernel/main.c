@@ -433,7 +433,7 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 	if (kbi.results_pending) {
 		kprintf("results: an earlier report still waits in its variables "
 			"(the stub could not write it); this run's is not kept\n");
-	} else if (!kopt.no_results && (have & HAVE_EFI)) {
+	} else if (kopt.results == RESULTS_SAVE && (have & HAVE_EFI)) {
 		u32 len;
 		const char *text = ktap_report(&len);
 

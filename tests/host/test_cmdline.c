@@ -24,6 +24,16 @@ static void test_options(void)
 	CHECK(o.verbose);
 	CHECK_EQ(cmdline_parse("exit=qemu exit=halt", &o), 0);
 	CHECK_EQ(o.exit, EXIT_HALT); /* the last word wins */
+	CHECK_EQ(cmdline_parse("efi=linux reset=shutdown results=off", &o), 0);
+	CHECK_EQ(o.efi_mode, 1);
+	CHECK_EQ(o.reset, RESET_SHUTDOWN);
+	CHECK_EQ(o.results, RESULTS_OFF);
+	CHECK_EQ(o.exit, EXIT_HALT); /* untouched keys keep their default */
+	CHECK_EQ(cmdline_parse("efi=bogus reset= results=maybe reset=none", &o), 4);
+	CHECK_STR(o.problems[0], "bad value for efi: 'efi=bogus'");
+	CHECK_STR(o.problems[1], "bad value for reset: 'reset='");
+	CHECK_STR(o.problems[2], "bad value for results: 'results=maybe'");
+	CHECK_EQ(o.reset, RESET_NONE);
 	CHECK_EQ(cmdline_parse("  test=pagefault,stale-mapkey\ttest=gpfault ", &o), 0);
 	CHECK_EQ(o.test, TEST_PAGE_FAULT | TEST_STALE_MAPKEY | TEST_GP_FAULT);
 }
