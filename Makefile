@@ -54,7 +54,7 @@ KERNEL_C := kernel/main.c kernel/console.c kernel/traps.c kernel/ktap.c kernel/a
 	$(wildcard mm/*.c)
 STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c \
 	boot/results.c kernel/cmdline.c kernel/printf.c kernel/results.c \
-	efi/names.c
+	efi/names.c efi/memdesc.c
 
 KERNEL_ASM := kernel/entry.asm efi/thunk.asm
 KERNEL_OBJS := $(KERNEL_C:%.c=$(BUILD)/kernel-obj/%.o) \

@@ -69,31 +69,10 @@ static const EFI_MEMORY_DESCRIPTOR *desc_at(const void *map, UINTN desc_size,
 	return (const EFI_MEMORY_DESCRIPTOR *)((const u8 *)map + i * desc_size);
 }
 
-/* Memory types that are RAM (UEFI 2.10, table 7-5); everything else is
- * MMIO, a hole or unusable and stays out of the 1:1 map. */
-static bool is_ram(u32 type)
-{
-	switch (type) {
-	case EfiLoaderCode:
-	case EfiLoaderData:
-	case EfiBootServicesCode:
-	case EfiBootServicesData:
-	case EfiRuntimeServicesCode:
-	case EfiRuntimeServicesData:
-	case EfiConventionalMemory:
-	case EfiACPIReclaimMemory:
-	case EfiACPIMemoryNVS:
-	case 14: /* EfiPersistentMemory, not in gnu-efi 3.0 */
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* The 2 MiB-rounded range of a RAM descriptor; false for anything else. */
 static bool ram_chunk(const EFI_MEMORY_DESCRIPTOR *d, u64 *start, u64 *end)
 {
-	if (!is_ram(d->Type) || !d->NumberOfPages)
+	if (!efi_type_is_ram(d->Type) || !d->NumberOfPages)
 		return false;
 	*start = ALIGN_DOWN(d->PhysicalStart, SZ_2M);
 	*end = ALIGN_UP(d->PhysicalStart + (d->NumberOfPages << 12), SZ_2M);

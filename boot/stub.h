@@ -22,6 +22,10 @@ void stub_console_boot_services_gone(void);
  * its header would clash with gnu-efi's definitions). */
 const char *efi_status_name(u64 st);
 
+/* Which memory types are RAM (efi/memdesc.c, shared with the kernel's
+ * direct map so init_pg_dir's 1:1 map covers the same memory). */
+bool efi_type_is_ram(u32 type);
+
 /* Write a report an earlier run kept in variables to \vamap\results\ on
  * the volume we were loaded from (boot/results.c). */
 void stub_results(EFI_LOADED_IMAGE *li, struct boot_info *bi);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Names for memory-map descriptors, for the log. Host-testable. */
+/* Memory-map descriptor types: which are RAM, and names for the log.
+ * Self-contained and host-testable; the stub builds it too. */
 #include "efi_defs.h"
 #include "efi_memdesc.h"
 #include "printf.h"
@@ -22,6 +23,25 @@ static const char *const type_names[EFI_MAX_MEMORY_TYPE] = {
 	[EFI_PERSISTENT_MEMORY] = "Persistent",
 	[EFI_UNACCEPTED_MEMORY] = "Unaccepted",
 };
+
+bool efi_type_is_ram(u32 type)
+{
+	switch (type) {
+	case EFI_LOADER_CODE:
+	case EFI_LOADER_DATA:
+	case EFI_BOOT_SERVICES_CODE:
+	case EFI_BOOT_SERVICES_DATA:
+	case EFI_RUNTIME_SERVICES_CODE:
+	case EFI_RUNTIME_SERVICES_DATA:
+	case EFI_CONVENTIONAL_MEMORY:
+	case EFI_ACPI_RECLAIM_MEMORY:
+	case EFI_ACPI_MEMORY_NVS:
+	case EFI_PERSISTENT_MEMORY:
+		return true;
+	default:
+		return false;
+	}
+}
 
 const char *efi_memory_type_name(u32 type)
 {

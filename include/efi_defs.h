@@ -68,6 +68,10 @@ efi_memdesc_at(const void *map, u64 desc_size, u64 i)
 	return (const struct efi_memory_desc *)((const u8 *)map + i * desc_size);
 }
 
+/* Memory types that hold RAM (UEFI 2.10, table 7-5): what the direct map,
+ * and the stub's init_pg_dir, map. MMIO, reserved and unusable do not. */
+bool efi_type_is_ram(u32 type);
+
 /* "Conventional", "RuntimeCode", …; "Unknown" for types past the spec. */
 const char *efi_memory_type_name(u32 type);
 

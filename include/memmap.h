@@ -47,7 +47,6 @@ struct memmap {
 
 /* The class the UEFI type implies (unknown types: reserved). */
 enum mem_class memmap_class_of(u32 type);
-bool memmap_type_is_ram(u32 type);
 
 /*
  * Import the raw firmware map (@map_size bytes, stride @desc_size) into @m,

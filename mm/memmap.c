@@ -9,25 +9,6 @@
 
 #define PHYS_LIMIT (1ULL << 52) /* SDM vol. 3A, 4.1.4: MAXPHYADDR <= 52 */
 
-bool memmap_type_is_ram(u32 type)
-{
-	switch (type) {
-	case EFI_LOADER_CODE:
-	case EFI_LOADER_DATA:
-	case EFI_BOOT_SERVICES_CODE:
-	case EFI_BOOT_SERVICES_DATA:
-	case EFI_RUNTIME_SERVICES_CODE:
-	case EFI_RUNTIME_SERVICES_DATA:
-	case EFI_CONVENTIONAL_MEMORY:
-	case EFI_ACPI_RECLAIM_MEMORY:
-	case EFI_ACPI_MEMORY_NVS:
-	case EFI_PERSISTENT_MEMORY:
-		return true;
-	default:
-		return false;
-	}
-}
-
 enum mem_class memmap_class_of(u32 type)
 {
 	switch (type) {
@@ -192,7 +173,7 @@ int memmap_import(struct memmap *m, const void *raw, u64 map_size,
 		r->type = d->type;
 		r->desc = (u16)MIN(i, 0xffffu);
 		r->class = (u8)memmap_class_of(d->type);
-		r->ram = memmap_type_is_ram(d->type);
+		r->ram = efi_type_is_ram(d->type);
 		r->why = NULL;
 	}
 	sort_by_start(m->r, m->n);
