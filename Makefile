@@ -49,6 +49,7 @@ STUB_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic \
 	-T $(GNUEFI_LIB)/elf_x86_64_efi.lds -L$(GNUEFI_LIB)
 
 KERNEL_C := kernel/main.c kernel/console.c kernel/traps.c kernel/ktap.c kernel/acpi.c \
+	kernel/acpi_tables.c \
 	kernel/madt.c kernel/smp.c kernel/results.c kernel/fbcon.c kernel/font.c \
 	kernel/cmdline.c kernel/printf.c kernel/lib.c $(wildcard efi/*.c) \
 	$(wildcard mm/*.c)
@@ -65,7 +66,8 @@ TRAMPOLINE_BASE := $(shell sed -n 's/^\#define TRAMPOLINE_BASE \(0x[0-9a-f]*\)$$
 STUB_OBJS := $(STUB_C:%.c=$(BUILD)/stub-obj/%.o)
 DEPS_OK := $(BUILD)/.deps-ok
 
-.PHONY: all run run-usb image sign test host-test boot-test golden bench clean deps
+.PHONY: all run run-usb image sign test host-test boot-test golden bench clean deps \
+	fuzz fuzz-short
 # Keep intermediate images (the kernel ELF, the .so files, the blob objects).
 .SECONDARY:
 all: $(BUILD)/vamap.efi
@@ -190,12 +192,34 @@ boot-test: $(BOOT_IMAGES)
 	@mkdir -p $(BUILD)/results
 	@$(PYTHON) tests/boot/run.py --jobs $(JOBS) --summary $(BUILD)/results/boot.txt $(BOOT_ARGS)
 
+# libFuzzer (Debian's clang) on every parser of firmware or disk input
+# (tests/fuzz/): make fuzz FUZZ_SECONDS=N runs each target N seconds from
+# its seed corpus; make test runs each for FUZZ_SHORT seconds.
+FUZZ_SECONDS ?= 60
+FUZZ_SHORT ?= 2
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Iboot \
+	-Itests/fuzz
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+$(BUILD)/fuzz/%: tests/fuzz/%.c $$(call host_sources,tests/fuzz/%.c) tests/fuzz/fuzz.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(call host_sources,$<)
+
+fuzz: $(FUZZ_BINS)
+	@mkdir -p $(BUILD)/results
+	@tools/fuzz.sh $(FUZZ_SECONDS) $(BUILD)/results/fuzz.txt $(FUZZ_BINS)
+
+fuzz-short: $(FUZZ_BINS)
+	@mkdir -p $(BUILD)/results
+	@tools/fuzz.sh $(FUZZ_SHORT) $(BUILD)/results/fuzz.txt $(FUZZ_BINS)
+
 test:
 	@rm -f $(BUILD)/results/*.txt
 	@$(MAKE) --no-print-directory host-test; h=$$?; \
+	 $(MAKE) --no-print-directory fuzz-short; f=$$?; \
 	 $(MAKE) --no-print-directory boot-test; b=$$?; \
-	 tools/summary.sh $(BUILD)/results/host.txt $(BUILD)/results/boot.txt; s=$$?; \
-	 [ $$h -eq 0 ] && [ $$b -eq 0 ] && [ $$s -eq 0 ]
+	 tools/summary.sh $(BUILD)/results/host.txt $(BUILD)/results/fuzz.txt \
+		$(BUILD)/results/boot.txt; s=$$?; \
+	 [ $$h -eq 0 ] && [ $$f -eq 0 ] && [ $$b -eq 0 ] && [ $$s -eq 0 ]
 
 # Benchmarks report numbers; they assert nothing (the tests do).
 BENCH_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Wno-missing-prototypes -Iinclude \

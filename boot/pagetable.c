@@ -69,13 +69,22 @@ static const EFI_MEMORY_DESCRIPTOR *desc_at(const void *map, UINTN desc_size,
 	return (const EFI_MEMORY_DESCRIPTOR *)((const u8 *)map + i * desc_size);
 }
 
-/* The 2 MiB-rounded range of a RAM descriptor; false for anything else. */
+/* A 1:1 map lives in the low half: VA = PA only below 2^47 (SDM vol. 3A,
+ * 4.5: canonical addresses). RAM above that cannot be mapped 1:1. */
+#define IDENTITY_LIMIT (1ULL << 47)
+
+/* The 2 MiB-rounded range of a RAM descriptor, clipped to the low half;
+ * false for anything else, or a range that wraps. */
 static bool ram_chunk(const EFI_MEMORY_DESCRIPTOR *d, u64 *start, u64 *end)
 {
-	if (!efi_type_is_ram(d->Type) || !d->NumberOfPages)
+	u64 s = d->PhysicalStart, e;
+
+	if (!efi_type_is_ram(d->Type) || !d->NumberOfPages ||
+	    d->NumberOfPages > (IDENTITY_LIMIT >> 12) || s >= IDENTITY_LIMIT)
 		return false;
-	*start = ALIGN_DOWN(d->PhysicalStart, SZ_2M);
-	*end = ALIGN_UP(d->PhysicalStart + (d->NumberOfPages << 12), SZ_2M);
+	e = MIN(s + (d->NumberOfPages << 12), IDENTITY_LIMIT);
+	*start = ALIGN_DOWN(s, SZ_2M);
+	*end = ALIGN_UP(e, SZ_2M);
 	return true;
 }
 

@@ -35,6 +35,7 @@ static EFI_GUID mem_attr_guid = { 0xdcfa911d, 0x26eb, 0x469f,
 static EFI_GUID rt_properties_guid = { 0xeb66918a, 0x7eef, 0x402a,
 				       { 0x84, 0x2e, 0x93, 0x1d, 0x21, 0xc3, 0x8a, 0xe9 } };
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
+static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
 static EFI_GUID smbios_guid = SMBIOS_TABLE_GUID;
 static EFI_GUID smbios3_guid = SMBIOS3_TABLE_GUID;
 static EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
@@ -46,7 +47,7 @@ static struct options opt;
  * entry's OptionalData may be binary, which is no command line.
  */
 static bool options_to_ascii(const CHAR16 *w, UINTN bytes, char *out,
-			     size_t max)
+			     size_t max, bool *too_long)
 {
 	UINTN n = bytes / sizeof(CHAR16), i;
 	size_t k = 0;
@@ -56,15 +57,19 @@ static bool options_to_ascii(const CHAR16 *w, UINTN bytes, char *out,
 
 		if (c < 0x20 && c != L'\t' && c != L'\n' && c != L'\r')
 			return false;
-		if (k + 1 < max)
-			out[k++] = c < 0x7f ? (char)c : '?';
+		if (k + 1 >= max) {
+			*too_long = true;
+			break;
+		}
+		out[k++] = c < 0x7f ? (char)c : '?';
 	}
 	out[k] = '\0';
 	return true;
 }
 
 /* Read \vamap\cmdline.txt from the volume we were loaded from, if any. */
-static bool read_cmdline_file(EFI_LOADED_IMAGE *li, char *out, size_t max)
+static bool read_cmdline_file(EFI_LOADED_IMAGE *li, char *out, size_t max,
+			      bool *too_long)
 {
 	EFI_FILE_HANDLE root, f;
 	UINTN len = max - 1, i;
@@ -80,6 +85,19 @@ static bool read_cmdline_file(EFI_LOADED_IMAGE *li, char *out, size_t max)
 		return false;
 	}
 	st = uefi_call_wrapper(f->Read, 3, f, &len, out);
+	if (!EFI_ERROR(st) && len == max - 1) {
+		char more;
+		UINTN one = 1;
+
+		/* A full buffer: is there more? Then the file is too long,
+		 * and cutting it could lose the word that matters. */
+		if (!EFI_ERROR(uefi_call_wrapper(f->Read, 3, f, &one, &more)) &&
+		    one) {
+			stub_log("stub: error: \\vamap\\cmdline.txt is longer "
+				 "than %u bytes\n", (unsigned int)(max - 1));
+			*too_long = true;
+		}
+	}
 	uefi_call_wrapper(f->Close, 1, f);
 	uefi_call_wrapper(root->Close, 1, root);
 	if (EFI_ERROR(st))
@@ -91,37 +109,57 @@ static bool read_cmdline_file(EFI_LOADED_IMAGE *li, char *out, size_t max)
 	return true;
 }
 
-static void read_cmdline(EFI_LOADED_IMAGE *li, struct boot_info *bi)
+/*
+ * The command line: \vamap\cmdline.txt, then LoadOptions (cmdline_compose
+ * has the rule). Returns false, with a line, when the result is too long
+ * for boot_info: a cut command line could lose the word that matters.
+ */
+static bool read_cmdline(EFI_LOADED_IMAGE *li, struct boot_info *bi)
 {
-	char raw[BOOT_CMDLINE_MAX];
-	const char *args;
-	unsigned int i;
+	static char file[BOOT_CMDLINE_MAX], raw[BOOT_CMDLINE_MAX];
+	const char *args = "";
+	bool have_file, ignored, too_long = false;
+	int len;
 
 	raw[0] = '\0';
 	if (li->LoadOptions && li->LoadOptionsSize &&
 	    !options_to_ascii(li->LoadOptions, li->LoadOptionsSize, raw,
-			      sizeof(raw))) {
+			      sizeof(raw), &too_long)) {
 		stub_log("stub: LoadOptions are not text (%u bytes), ignored\n",
 			 li->LoadOptionsSize);
 		raw[0] = '\0';
 	}
 	args = cmdline_skip_argv0(raw);
-	if (*args) {
-		bi->cmdline_source = CMDLINE_LOAD_OPTIONS;
-	} else if (read_cmdline_file(li, raw, sizeof(raw))) {
-		args = cmdline_skip_argv0(raw);
-		bi->cmdline_source = CMDLINE_FILE;
+	have_file = read_cmdline_file(li, file, sizeof(file), &too_long);
+	len = cmdline_compose(have_file ? file : NULL, args, bi->cmdline,
+			      sizeof(bi->cmdline), &ignored);
+	if (len < 0 || too_long) {
+		stub_log("stub: error: the command line (\\vamap\\cmdline.txt and "
+			 "LoadOptions together) is longer than %u bytes\n",
+			 BOOT_CMDLINE_MAX - 1);
+		return false;
 	}
-	for (i = 0; args[i] && i + 1 < sizeof(bi->cmdline); i++)
-		bi->cmdline[i] = args[i];
-	while (i && (bi->cmdline[i - 1] == ' ' || bi->cmdline[i - 1] == '\t'))
-		i--; /* a file's final newline, folded to a blank above */
-	bi->cmdline[i] = '\0';
+	if (have_file)
+		bi->cmdline_source |= CMDLINE_FILE;
+	if (*args && !ignored)
+		bi->cmdline_source |= CMDLINE_LOAD_OPTIONS;
+	if (ignored) {
+		size_t i;
+
+		for (i = 0; args[i] && i + 1 < sizeof(bi->cmdline_ignored); i++)
+			bi->cmdline_ignored[i] = args[i];
+		stub_log("stub: LoadOptions \"%s\" hold no vamap option: taken as "
+			 "another loader's arguments, ignored\n", bi->cmdline_ignored);
+	}
 	cmdline_parse(bi->cmdline, &opt);
+	return true;
 }
 
+/* The ACPI 2.0 GUID names an RSDP of any revision; the ACPI 1.0 one is
+ * the fallback (UEFI 2.10, 4.6.1.1: firmware should publish the first). */
 static void find_config_tables(struct boot_info *bi)
 {
+	u64 acpi10 = 0;
 	UINTN i;
 
 	for (i = 0; i < ST->NumberOfTableEntries; i++) {
@@ -138,7 +176,11 @@ static void find_config_tables(struct boot_info *bi)
 			bi->mem_attr_table = p;
 		else if (!CompareGuid(&t->VendorGuid, &rt_properties_guid))
 			bi->rt_properties = p;
+		else if (!CompareGuid(&t->VendorGuid, &acpi10_guid))
+			acpi10 = p;
 	}
+	if (!bi->acpi_rsdp)
+		bi->acpi_rsdp = acpi10;
 }
 
 static void find_framebuffer(struct boot_info *bi)
@@ -258,6 +300,99 @@ static EFI_STATUS load_kernel(struct boot_info *bi)
 }
 
 /*
+ * Can the stub step through a map of @size bytes with stride @dsize? A
+ * descriptor is 40 bytes, 8-byte aligned (UEFI 2.10, 7.2 GetMemoryMap); a
+ * smaller or odd stride would read past the buffer or divide by zero.
+ */
+static bool map_shape_ok(UINTN size, UINTN dsize, const char *when)
+{
+	if (dsize >= sizeof(EFI_MEMORY_DESCRIPTOR) && dsize % 8 == 0 &&
+	    dsize <= 4096)
+		return true;
+	stub_log("stub: error: GetMemoryMap (%s) returned DescriptorSize %lu "
+		 "for %lu bytes: not a usable descriptor stride\n", when,
+		 (unsigned long)dsize, (unsigned long)size);
+	return false;
+}
+
+/*
+ * test=fragment-map: allocate every other page of the largest free range,
+ * so the map the kernel gets carries thousands of descriptors, as on a
+ * machine whose firmware fragmented its memory. The pages stay allocated
+ * (LoaderData): the kernel owns them after ExitBootServices.
+ */
+#define FRAGMENT_PAGES 2500
+
+static void fragment_map(void)
+{
+	UINTN size = 0, key, dsize = 0, n, i;
+	UINT32 dver;
+	void *map;
+	u64 best = 0, best_pages = 0, got = 0;
+
+	uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &dsize, &dver);
+	if (!map_shape_ok(size, dsize, "fragment-map"))
+		return;
+	size += 8 * dsize;
+	map = AllocatePool(size);
+	if (!map)
+		return;
+	if (EFI_ERROR(uefi_call_wrapper(BS->GetMemoryMap, 5, &size, map, &key,
+					&dsize, &dver))) {
+		FreePool(map);
+		return;
+	}
+	n = size / dsize;
+	for (i = 0; i < n; i++) {
+		const EFI_MEMORY_DESCRIPTOR *d =
+			(const void *)((const u8 *)map + i * dsize);
+
+		if (d->Type == EfiConventionalMemory && d->NumberOfPages > best_pages &&
+		    d->PhysicalStart >= SZ_1M) {
+			best = d->PhysicalStart;
+			best_pages = d->NumberOfPages;
+		}
+	}
+	FreePool(map);
+	for (i = 0; i < FRAGMENT_PAGES && 2 * i + 1 < best_pages; i++) {
+		EFI_PHYSICAL_ADDRESS a = best + 2 * i * 4096;
+
+		if (!EFI_ERROR(uefi_call_wrapper(BS->AllocatePages, 4,
+						 AllocateAddress, EfiLoaderData,
+						 1, &a)))
+			got++;
+	}
+	stub_log("stub: test: fragment-map: %lu single pages allocated, every "
+		 "other page from 0x%lx\n", (unsigned long)got, (unsigned long)best);
+}
+
+/*
+ * Room for the kernel's own copy of the memory map and its frame
+ * allocator, which need a size the firmware decides: two regions per
+ * descriptor (splits by reservations and overlaps) plus slack, each
+ * (include/boot_info.h, scratch).
+ */
+static EFI_STATUS alloc_scratch(UINTN ndesc, struct boot_info *bi)
+{
+	u64 entries = 2 * (u64)(ndesc + MAP_SLACK_DESCS) + 64;
+	u64 bytes = ALIGN_UP(entries * BOOT_SCRATCH_BYTES_PER_DESC, 4096);
+	EFI_PHYSICAL_ADDRESS base;
+	EFI_STATUS st;
+
+	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
+			       EfiLoaderData, (UINTN)(bytes >> 12), &base);
+	if (EFI_ERROR(st)) {
+		stub_log("stub: error: no memory for the kernel's memory-map copy "
+			 "(%lu KiB): %lx\n", (unsigned long)(bytes >> 10),
+			 (unsigned long)st);
+		return st;
+	}
+	bi->scratch = base;
+	bi->scratch_size = bytes;
+	return EFI_SUCCESS;
+}
+
+/*
  * Fetch the final memory map and exit boot services, retrying while the
  * map key is stale. After a failed ExitBootServices the only boot service
  * we may call is GetMemoryMap (UEFI 2.10, 7.4), and ConOut is gone: the
@@ -273,11 +408,13 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct boot_info *bi)
 
 	st = uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &dsize,
 			       &dver);
-	if (st != EFI_BUFFER_TOO_SMALL || !dsize) {
+	if (st != EFI_BUFFER_TOO_SMALL) {
 		stub_log("stub: error: GetMemoryMap size query: %lx\n",
 			 (unsigned long)st);
 		return EFI_ERROR(st) ? st : EFI_DEVICE_ERROR;
 	}
+	if (!map_shape_ok(size, dsize, "size query"))
+		return EFI_DEVICE_ERROR;
 	bufsize = ALIGN_UP(size + MAP_SLACK_DESCS * dsize, 4096);
 	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
 			       EfiLoaderData, bufsize >> 12, &buf);
@@ -296,6 +433,8 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct boot_info *bi)
 				     attempt, (unsigned long)st);
 			return st;
 		}
+		if (!map_shape_ok(size, dsize, "final"))
+			return EFI_DEVICE_ERROR;
 		if (attempt == 1 && (opt.test & TEST_STALE_MAPKEY)) {
 			/* A real change to the map, so the key we hold is
 			 * really stale: not a faked status. */
@@ -365,9 +504,22 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 	}
 	bi->stub_base = (u64)(uintptr_t)li->ImageBase;
 	bi->stub_size = li->ImageSize;
-	read_cmdline(li, bi);
+	if (!read_cmdline(li, bi))
+		return EFI_INVALID_PARAMETER;
 	stub_log("stub: vamap EFI stub, command line \"%s\"\n", bi->cmdline);
 
+	/* Firmware on a CPU with 5-level paging may hand over with CR4.LA57
+	 * set (newer EDK2). Leaving it means turning paging off, which 64-bit
+	 * code cannot do (SDM vol. 3A, 4.1.2: LA57 changes only with CR0.PG
+	 * clear), so vamap refuses here, while the firmware can still report
+	 * it, instead of loading a 4-level init_pg_dir into a 5-level CR3. */
+	if ((read_cr4() & X86_CR4_LA57) || (opt.test & TEST_LA57)) {
+		stub_log("stub: error: the firmware runs with 5-level paging "
+			 "(CR4.LA57 = 1%s); vamap builds 4-level tables only and "
+			 "stops before ExitBootServices\n",
+			 (opt.test & TEST_LA57) ? ", simulated by test=la57" : "");
+		return EFI_UNSUPPORTED;
+	}
 	stub_results(li, bi);
 	find_config_tables(bi);
 	find_framebuffer(bi);
@@ -378,9 +530,17 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 	if (EFI_ERROR(st))
 		return st;
 
+	if (opt.test & TEST_FRAGMENT_MAP)
+		fragment_map();
+
 	/* A first look at the map to find where RAM is. Its key does not
 	 * matter; RAM ranges do not change before ExitBootServices. */
 	uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &dsize, &dver);
+	if (!map_shape_ok(size, dsize, "first look"))
+		return EFI_DEVICE_ERROR;
+	st = alloc_scratch(size / dsize, bi);
+	if (EFI_ERROR(st))
+		return st;
 	mapbuf_size = size + MAP_SLACK_DESCS * dsize;
 	map = AllocatePool(mapbuf_size);
 	if (!map)

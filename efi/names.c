@@ -15,6 +15,28 @@ const char *efi_rt_service_name(unsigned int svc)
 	return svc < RT_NR_SERVICES ? names[svc] : "?";
 }
 
+u32 efi_rt_supported_bit(unsigned int svc)
+{
+	static const u16 bits[RT_NR_SERVICES] = {
+		[RT_GET_TIME] = 0x0001,
+		[RT_SET_TIME] = 0x0002,
+		[RT_GET_WAKEUP_TIME] = 0x0004,
+		[RT_SET_WAKEUP_TIME] = 0x0008,
+		[RT_GET_VARIABLE] = 0x0010,
+		[RT_GET_NEXT_VARIABLE_NAME] = 0x0020,
+		[RT_SET_VARIABLE] = 0x0040,
+		[RT_SET_VIRTUAL_ADDRESS_MAP] = 0x0080,
+		[RT_CONVERT_POINTER] = 0x0100,
+		[RT_GET_NEXT_HIGH_MONO_COUNT] = 0x0200,
+		[RT_RESET_SYSTEM] = 0x0400,
+		[RT_UPDATE_CAPSULE] = 0x0800,
+		[RT_QUERY_CAPSULE_CAPABILITIES] = 0x1000,
+		[RT_QUERY_VARIABLE_INFO] = 0x2000,
+	};
+
+	return svc < RT_NR_SERVICES ? bits[svc] : 0;
+}
+
 const char *efi_status_name(efi_status_t st)
 {
 	static const char *const errors[] = {

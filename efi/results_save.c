@@ -20,6 +20,11 @@ void efi_save_results(const char *text, u32 len)
 		kprintf("results: runtime services off, report not kept\n");
 		return;
 	}
+	if (!(efi.rt_supported & efi_rt_supported_bit(RT_SET_VARIABLE))) {
+		kprintf("results: the RT properties table declares SetVariable "
+			"unsupported at runtime, report not kept\n");
+		return;
+	}
 	results_chunk_header(h, text, len, 0);
 	for (i = 0; i < h->count; i++) {
 		u32 n = results_chunk_header(h, text, len, (u16)i);

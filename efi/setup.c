@@ -23,6 +23,8 @@
 #include "efi_state.h"
 #include "efi_defs.h"
 #include "efi_memattr.h"
+#include "efi_memdesc.h"
+#include "efi_tables.h"
 #include "kernel.h"
 #include "mm.h"
 #include "ptdump.h"
@@ -69,7 +71,8 @@ static u32 default_flags(const struct efi_rt_region *r)
 {
 	if (is_mmio(r))
 		return RT_REGION_FLAGS_MMIO;
-	return is_code(r->type) ? (MAP_WRITE | MAP_EXEC) : MAP_WRITE;
+	return is_code(r->type) || r->type == EFI_BOOT_SERVICES_CODE
+		       ? (MAP_WRITE | MAP_EXEC) : MAP_WRITE;
 }
 
 static int map_efi(u64 va, u64 pa, u64 size, u32 flags)
@@ -90,31 +93,25 @@ static int map_efi(u64 va, u64 pa, u64 size, u32 flags)
  */
 static int map_final(const struct efi_rt_region *r, u64 va, unsigned int *applied)
 {
-	const struct efi_memattr_header *h;
-	const u8 *e;
-	u32 i;
+	const struct efi_memattr_parsed *t = efi_memattr.parsed;
+	unsigned int i;
 	int ret;
 
 	*applied = 0;
 	ret = map_efi(va, r->pa, r->size, default_flags(r));
-	if (ret || !efi_memattr.found || is_mmio(r))
+	if (ret || !efi_memattr.usable || is_mmio(r))
 		return ret;
-	h = phys(efi_memattr.pa, sizeof(*h));
-	if (!h)
-		return 0;
-	e = (const u8 *)(h + 1);
-	for (i = 0; i < h->nr_entries; i++, e += h->desc_size) {
-		const struct efi_memory_desc *d = (const void *)e;
-		u64 size = d->num_pages << EFI_PAGE_SHIFT;
+	for (i = 0; i < t->n; i++) {
+		const struct efi_memattr_entry *e = &t->e[i];
 		u32 flags = 0;
 
-		if (d->phys_start < r->pa || d->phys_start + size > r->pa + r->size)
+		if (e->pa < r->pa || e->pa + e->size > r->pa + r->size)
 			continue;
-		if (!(d->attribute & EFI_MEMORY_RO))
+		if (!(e->attr & EFI_MEMORY_RO))
 			flags |= MAP_WRITE;
-		if (!(d->attribute & EFI_MEMORY_XP))
+		if (!(e->attr & EFI_MEMORY_XP))
 			flags |= MAP_EXEC;
-		ret = map_efi(va + (d->phys_start - r->pa), d->phys_start, size, flags);
+		ret = map_efi(va + (e->pa - r->pa), e->pa, e->size, flags);
 		if (ret)
 			return ret;
 		(*applied)++;
@@ -122,11 +119,35 @@ static int map_final(const struct efi_rt_region *r, u64 va, unsigned int *applie
 	return 0;
 }
 
+/* The RT properties table: which services the firmware says work at
+ * runtime. The log names the ones it declares unsupported. */
+static void read_rt_properties(u64 pa)
+{
+	const void *p = phys(pa, sizeof(struct efi_rt_properties));
+	const char *why;
+	unsigned int i;
+	u32 mask;
+
+	if (efi_rt_properties_parse(p, p ? sizeof(struct efi_rt_properties) : 0,
+				    &mask, &why)) {
+		kprintf("efi: RT properties table at 0x%016lx: %s, ignored (every "
+			"service taken as supported)\n", (unsigned long)pa, why);
+		return;
+	}
+	efi.have_rt_properties = true;
+	efi.rt_supported = mask;
+	kprintf("efi: RT properties table: RuntimeServicesSupported 0x%04x; "
+		"declared unsupported:", mask);
+	for (i = 0; i < RT_NR_SERVICES; i++)
+		if (!(mask & efi_rt_supported_bit(i)))
+			kprintf(" %s", efi_rt_service_name(i));
+	kprintf("\n");
+}
+
 static bool read_tables(const struct boot_info *bi)
 {
 	const struct efi_system_table *st = phys(bi->system_table, sizeof(*st));
 	const struct efi_runtime_services *rt;
-	const struct efi_rt_properties *props;
 	unsigned int i;
 
 	if (!st || st->hdr.signature != EFI_SYSTEM_TABLE_SIGNATURE) {
@@ -146,14 +167,38 @@ static bool read_tables(const struct boot_info *bi)
 		(unsigned long)st->runtime_services);
 
 	efi.rt_supported = ~0u;
-	props = phys(bi->rt_properties, sizeof(*props));
-	if (props && props->version == 1 && props->length >= sizeof(*props)) {
-		efi.have_rt_properties = true;
-		efi.rt_supported = props->supported;
-		kprintf("efi: RT properties table: supported services 0x%04x\n",
-			props->supported);
-	}
+	if (bi->rt_properties)
+		read_rt_properties(bi->rt_properties);
 	return true;
+}
+
+static unsigned int count_boot_services(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < efi.plan.n; i++)
+		n += efi.plan.r[i].boot_services;
+	return n;
+}
+
+/* verbose: one line per region as mapped, in the spirit of Linux's
+ * efi=debug, to compare with /sys/firmware/efi/runtime-map. */
+static void log_regions(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < efi.plan.n; i++) {
+		const struct efi_rt_region *r = &efi.plan.r[i];
+		char attr[96];
+		u32 f = default_flags(r);
+
+		efi_attr_string(r->attr, attr, sizeof(attr));
+		kprintf("efi: map: %-12s 0x%016lx-0x%016lx -> 0x%016lx %s%s [%s] "
+			"desc %u\n", efi_memory_type_name(r->type),
+			(unsigned long)r->pa, (unsigned long)(r->pa + r->size - 1),
+			(unsigned long)r->va, (f & MAP_WRITE) ? "RW" : "R",
+			(f & MAP_EXEC) ? "X" : "", attr, r->desc);
+	}
 }
 
 /* Step 4: everything efi_pgd maps before SVAM. */
@@ -205,9 +250,12 @@ static void call_svam(void)
 	}
 	for (i = 0; i < efi.plan.n; i++) {
 		struct efi_memory_desc *d = (void *)(svam_map + i * raw_desc_size);
+		const struct efi_rt_region *r =
+			&efi.plan.r[efi.plan.svam_reverse ? efi.plan.n - 1 - i : i];
 
-		memcpy(d, raw_map + efi.plan.r[i].desc * raw_desc_size, raw_desc_size);
-		d->virt_start = efi.plan.r[i].va;
+		memcpy(d, raw_map + r->desc * raw_desc_size, raw_desc_size);
+		d->num_pages = r->size >> EFI_PAGE_SHIFT; /* merged: efi=linux */
+		d->virt_start = r->va;
 	}
 	kprintf("efi: SetVirtualAddressMap(%lu bytes, desc_size %lu, version %u, "
 		"map at physical 0x%016lx)\n", (unsigned long)size,
@@ -251,11 +299,16 @@ static void check_pointers(void)
 		 * leave them unconverted: EDK2's RuntimeDxe converts "all the
 		 * Runtime Services except ConvertPointer() and
 		 * SetVirtualAddressMap()". Never called again here. */
-		if (efi.svam_called && (i == RT_SET_VIRTUAL_ADDRESS_MAP ||
-					i == RT_CONVERT_POINTER)) {
-			if (!c)
-				kprintf("efi: %s left at %p (SVAM-only, not checked)\n",
-					efi_rt_service_name(i), (void *)rt->fn[i]);
+		if (i == RT_SET_VIRTUAL_ADDRESS_MAP || i == RT_CONVERT_POINTER) {
+			/* Under efi=novamap vamap never calls them either, and
+			 * firmware may keep them in boot-services memory
+			 * (U-Boot does): nothing to check. */
+			if (!c || !is_code(c->type))
+				kprintf("efi: %s at %p, outside runtime code (%s, "
+					"not checked)\n", efi_rt_service_name(i),
+					(void *)rt->fn[i],
+					efi.svam_called ? "SVAM-only"
+							: "never called under efi=novamap");
 			efi.fn[i] = 0;
 			continue;
 		}
@@ -288,6 +341,17 @@ static void finalize(void)
 		for (i = 0; i < efi.plan.n; i++)
 			if (map_final(&efi.plan.r[i], efi.plan.r[i].pa, &n))
 				disable("mapping runtime regions 1:1 failed");
+	}
+	if (efi.mode == EFI_MODE_LINUX && count_boot_services()) {
+		/* Linux unmaps them in efi_free_boot_services() before the
+		 * memory is reused; so must we, before free_boot_services(). */
+		for (i = 0; i < efi.plan.n; i++)
+			if (efi.plan.r[i].boot_services)
+				pt_unmap(&kctx, efi.efi_pgd, efi.plan.r[i].va,
+					 efi.plan.r[i].size);
+		kprintf("efi: %u boot-services regions unmapped from the window, "
+			"as Linux's efi_free_boot_services() does\n",
+			count_boot_services());
 	}
 	if (efi.mode == EFI_MODE_NOVAMAP) {
 		/* No SVAM, so no firmware code runs from boot-services memory:
@@ -394,12 +458,28 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 	raw_desc_size = bi->memmap_desc_size;
 	raw_desc_version = bi->memmap_desc_version;
 	efi_mode_window(mode, &w);
+	/* efi=linux still plans runtime regions only: Linux's full plan
+	 * (efi_plan_va_linux, host-tested against a model of Linux 6.1)
+	 * makes U-Boot's SetVirtualAddressMap fault on its own boot-services
+	 * code; until that is understood the mode is not switched over. */
 	if (efi_plan_va(raw_map, raw_size, raw_desc_size, w.base, w.top,
-			mode == EFI_MODE_1TO1 || mode == EFI_MODE_NOVAMAP, &efi.plan)) {
+			mode == EFI_MODE_1TO1 || mode == EFI_MODE_NOVAMAP,
+			&efi.plan)) {
 		disable("the runtime regions could not all be placed");
 		goto out;
 	}
+	if (kopt.test & TEST_NO_RUNTIME_DESCS) {
+		kprintf("test: planning as if the memory map had no runtime "
+			"descriptor\n");
+		efi.plan.n = 0;
+	}
 	kprintf("efi: %u runtime regions in the memory map\n", efi.plan.n);
+	if (!efi.plan.n) {
+		efi.no_runtime_regions = true;
+		disable("the memory map has no EFI_MEMORY_RUNTIME descriptor, so "
+			"no runtime service can be mapped or called");
+		goto out;
+	}
 
 	ret = efi_pgd_create(&kctx, swapper_pg_dir, mode, &member);
 	if (ret) {
@@ -413,6 +493,8 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 		goto out;
 	}
 	efi.t_efi_pgd_built = rdtsc();
+	if (kopt.verbose)
+		log_regions();
 	kprintf("efi: efi_pgd at 0x%016lx, private slot %d\n",
 		(unsigned long)efi.efi_pgd, member.private_slot);
 

@@ -14,20 +14,53 @@ static int reject(struct efi_va_plan *p, u64 i, const char *why)
 	return -EINVAL;
 }
 
-/* Collect the runtime descriptors, checking each on its own and against
- * the ones before it. */
-static void collect(const void *raw, u64 map_size, u64 desc_size,
+/* Which descriptors a plan takes: the runtime ones, and for Linux's plan
+ * also boot-services code and data (should_map_region). */
+static bool selected(const struct efi_memory_desc *d, bool linux_rules)
+{
+	if (d->attribute & EFI_MEMORY_RUNTIME)
+		return true;
+	return linux_rules && (d->type == EFI_BOOT_SERVICES_CODE ||
+			 d->type == EFI_BOOT_SERVICES_DATA);
+}
+
+/*
+ * Collect the selected descriptors, checking each on its own and against
+ * the ones before it. With @linux_rules, a descriptor that continues the one
+ * before it (same type and attributes, contiguous) joins it first, as
+ * efi_merge_regions() does to the whole map.
+ */
+static void collect(const void *raw, u64 map_size, u64 desc_size, bool linux_rules,
 		    struct efi_va_plan *p)
 {
 	u64 n = map_size / desc_size, i;
+	struct { u32 type; u64 attr, end; int k; bool valid; } prev = { 0 };
 	unsigned int k;
 
 	for (i = 0; i < n; i++) {
 		const struct efi_memory_desc *d = efi_memdesc_at(raw, desc_size, i);
 		u64 size = d->num_pages << EFI_PAGE_SHIFT;
 		struct efi_rt_region *r;
+		bool bad;
 
-		if (!(d->attribute & EFI_MEMORY_RUNTIME))
+		bad = !d->num_pages || (d->phys_start & (SZ_4K - 1)) ||
+		      d->num_pages > (PHYS_LIMIT >> EFI_PAGE_SHIFT) ||
+		      d->phys_start >= PHYS_LIMIT || size > PHYS_LIMIT - d->phys_start;
+		if (linux_rules && !bad && prev.valid && prev.type == d->type &&
+		    prev.attr == d->attribute && prev.end == d->phys_start) {
+			prev.end += size;
+			if (prev.k >= 0)
+				p->r[prev.k].size += size;
+			continue;
+		}
+		if (!bad) {
+			prev.valid = true;
+			prev.type = d->type;
+			prev.attr = d->attribute;
+			prev.end = d->phys_start + size;
+			prev.k = -1;
+		}
+		if (!selected(d, linux_rules))
 			continue;
 		if (!d->num_pages) {
 			reject(p, i, "zero pages");
@@ -37,8 +70,7 @@ static void collect(const void *raw, u64 map_size, u64 desc_size,
 			reject(p, i, "start not 4 KiB aligned");
 			continue;
 		}
-		if (d->num_pages > (PHYS_LIMIT >> EFI_PAGE_SHIFT) ||
-		    d->phys_start >= PHYS_LIMIT || size > PHYS_LIMIT - d->phys_start) {
+		if (bad) {
 			reject(p, i, "range wraps or ends above 2^52");
 			continue;
 		}
@@ -56,19 +88,36 @@ static void collect(const void *raw, u64 map_size, u64 desc_size,
 			reject(p, i, "more runtime descriptors than vamap holds");
 			continue;
 		}
+		prev.k = (int)p->n;
 		r = &p->r[p->n++];
 		r->pa = d->phys_start;
 		r->size = size;
 		r->attr = d->attribute;
 		r->type = d->type;
-		r->desc = (u16)MIN(i, 0xffffu);
+		r->desc = (u32)i;
 		r->va = 0;
 		r->placed = 0;
+		r->boot_services = !(d->attribute & EFI_MEMORY_RUNTIME);
 	}
 }
 
+static int plan(const void *raw, u64 map_size, u64 desc_size, u64 win_base,
+		u64 win_top, bool identity, bool linux_rules, struct efi_va_plan *p);
+
 int efi_plan_va(const void *raw, u64 map_size, u64 desc_size, u64 win_base,
 		u64 win_top, bool identity, struct efi_va_plan *p)
+{
+	return plan(raw, map_size, desc_size, win_base, win_top, identity, false, p);
+}
+
+int efi_plan_va_linux(const void *raw, u64 map_size, u64 desc_size,
+		      u64 win_base, u64 win_top, struct efi_va_plan *p)
+{
+	return plan(raw, map_size, desc_size, win_base, win_top, false, true, p);
+}
+
+static int plan(const void *raw, u64 map_size, u64 desc_size, u64 win_base,
+		u64 win_top, bool identity, bool linux_rules, struct efi_va_plan *p)
 {
 	u64 cursor = win_top;
 	unsigned int k;
@@ -76,12 +125,13 @@ int efi_plan_va(const void *raw, u64 map_size, u64 desc_size, u64 win_base,
 	p->n = 0;
 	p->errors = 0;
 	p->lowest_va = win_top;
+	p->svam_reverse = linux_rules;
 	if (!raw || desc_size < sizeof(struct efi_memory_desc) || desc_size % 8) {
 		mm_log("efi: memory map unreadable, no runtime plan\n");
 		p->errors++;
 		return -EINVAL;
 	}
-	collect(raw, map_size, desc_size, p);
+	collect(raw, map_size, desc_size, linux_rules, p);
 
 	for (k = p->n; k-- > 0;) {
 		struct efi_rt_region *r = &p->r[k];

@@ -8,10 +8,11 @@
 #define ACPI_MAX_TABLES 64
 
 struct acpi_info {
-	bool found;	/* RSDP and XSDT present and valid */
-	u8 revision;	/* RSDP revision */
+	bool found;	/* RSDP and its RSDT or XSDT present and valid */
+	u8 revision;	/* RSDP revision: 0 for ACPI 1.0 */
 	char oem[7];
-	u64 xsdt;
+	bool root_is_xsdt; /* else an RSDT (ACPI 1.0: 32-bit entries) */
+	u64 root;	/* the RSDT or XSDT, physical */
 	unsigned int nr_tables;
 	u64 table[ACPI_MAX_TABLES]; /* physical addresses from the XSDT */
 	char sig[ACPI_MAX_TABLES][5];
@@ -20,9 +21,9 @@ struct acpi_info {
 extern struct acpi_info acpi;
 
 /*
- * Read the RSDP at @rsdp and the XSDT it names, checking signatures,
- * lengths and checksums (ACPI 6.5, 5.2.5.3 and 5.2.8), and note every
- * table's signature. Uses only early_memremap, so it runs before the
+ * Read the RSDP at @rsdp and the RSDT or XSDT it names (ACPI 1.0 and 2.0+,
+ * kernel/acpi_tables.c), checking signatures, lengths and checksums (ACPI
+ * 6.5, 5.2.5.3, 5.2.7 and 5.2.8), and note every table's signature. Uses only early_memremap, so it runs before the
  * direct map exists. Returns 0 or -EINVAL with a line naming the fault.
  */
 int acpi_early_probe(u64 rsdp);

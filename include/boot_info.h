@@ -17,12 +17,15 @@
 #define BOOT_INFO_VERSION 1
 #define BOOT_CMDLINE_MAX 1024
 
-/* Where the command line came from (boot_info.cmdline_source). */
+/* Where the command line came from (boot_info.cmdline_source): a mask,
+ * the file's words first, then the LoadOptions' (cmdline_compose). */
 enum boot_cmdline_source {
 	CMDLINE_NONE = 0,
 	CMDLINE_LOAD_OPTIONS = 1, /* LoadOptions: -append, GRUB, the Shell */
 	CMDLINE_FILE = 2,	  /* \vamap\cmdline.txt on the boot volume */
 };
+
+#define BOOT_CMDLINE_IGNORED_MAX 128
 
 /* GOP pixel formats we record (UEFI 2.10, 12.9: EFI_GRAPHICS_PIXEL_FORMAT). */
 enum boot_fb_format {
@@ -61,7 +64,7 @@ struct boot_info {
 	u32 ebs_attempts; /* ExitBootServices calls made, 1 if no retry */
 
 	u64 system_table; /* EFI_SYSTEM_TABLE, physical */
-	u64 acpi_rsdp;	  /* ACPI 2.0 RSDP, 0 if absent */
+	u64 acpi_rsdp;	  /* ACPI RSDP (2.0 GUID, else 1.0), 0 if absent */
 	u64 smbios;	  /* SMBIOS 2.x entry point, 0 if absent */
 	u64 smbios3;	  /* SMBIOS 3.x entry point, 0 if absent */
 	u64 mem_attr_table; /* EFI_MEMORY_ATTRIBUTES_TABLE, 0 if absent */
@@ -90,7 +93,19 @@ struct boot_info {
 	 * not write it out, and the kernel must not overwrite it. */
 	u32 results_pending;
 	u32 reserved0;
+	/* LoadOptions that held no vamap word, left out of cmdline (another
+	 * loader's arguments, such as U-Boot's bootargs); "" if none. */
+	char cmdline_ignored[BOOT_CMDLINE_IGNORED_MAX];
+	/* LoaderData pages for the kernel's copy of the memory map and its
+	 * frame allocator, sized for this map: BOOT_SCRATCH_BYTES_PER_DESC
+	 * per entry, two entries per descriptor plus slack. */
+	u64 scratch;	  /* physical */
+	u64 scratch_size; /* bytes */
 };
+
+/* Bytes of scratch per entry: a struct mem_region and a struct frange,
+ * rounded up (checked in mm/paging.c). */
+#define BOOT_SCRATCH_BYTES_PER_DESC 64
 
 compile_assert(boot_info_fits_one_page, sizeof(struct boot_info) <= 4096);
 compile_assert(boot_info_header_fixed,

@@ -33,6 +33,10 @@ enum test_knob {
 	TEST_EFI_LOWREF = 1u << 6,   /* efi: hand GetTime a physical pointer */
 	TEST_AP_NOSIPI = 1u << 7,    /* smp: INIT the first AP but send no SIPI */
 	TEST_BAD_DESC_SIZE = 1u << 8, /* kernel: take the map's desc_size as 32 */
+	TEST_MEMATTR_CORRUPT = 1u << 9, /* efi: break 3 attributes-table entries */
+	TEST_NO_RUNTIME_DESCS = 1u << 10, /* efi: plan with no runtime descriptor */
+	TEST_FRAGMENT_MAP = 1u << 11, /* stub: allocate every other page of a range */
+	TEST_LA57 = 1u << 12,	     /* stub: act as if CR4.LA57 were set */
 };
 
 #define CMDLINE_MAX_PROBLEMS 8
@@ -83,5 +87,22 @@ unsigned int cmdline_parse(const char *line, struct options *opt);
  * itself when the first word is an option. Leading blanks are skipped.
  */
 const char *cmdline_skip_argv0(const char *line);
+
+/* Does @line hold at least one vamap word (a known key, whatever its
+ * value, or a known flag)? */
+bool cmdline_is_ours(const char *line);
+
+/*
+ * The command line from its two sources (README, "Command line"): the text
+ * of \vamap\cmdline.txt (@file, NULL if absent), then the LoadOptions
+ * (@options, argv[0] already skipped), so a LoadOptions word wins over a
+ * file word for the same key. LoadOptions with no vamap word at all are
+ * another loader's arguments (U-Boot hands its bootargs to every EFI
+ * image): they are left out and *@options_ignored is set. Writes the
+ * NUL-terminated result to @out; returns its length, or -ENOSPC when it
+ * does not fit @size bytes (never a silent cut).
+ */
+int cmdline_compose(const char *file, const char *options, char *out,
+		    size_t size, bool *options_ignored);
 
 #endif

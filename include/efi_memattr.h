@@ -12,15 +12,27 @@ struct efi_memattr_header {
 	u32 flags; /* reserved before UEFI 2.10 */
 };
 
+struct efi_memattr_parsed;
+
 struct efi_memattr_info {
-	bool found;
+	bool found;	/* a table was published (bi->mem_attr_table) */
+	bool usable;	/* its header passed; valid entries are in parsed */
 	u64 pa;
-	struct efi_memattr_header hdr;
+	const char *why; /* why the header was refused */
+	const struct efi_memattr_parsed *parsed;
 };
 
 extern struct efi_memattr_info efi_memattr;
 
-/* Read and sanity-check the table's header through early_memremap. */
-int efi_memattr_probe(u64 pa);
+/*
+ * Copy the table at @pa through early_memremap, validate its header and
+ * every entry against the raw memory map (efi/tables.c), and keep the
+ * valid entries. @map is the raw map, readable now (init_pg_dir maps RAM
+ * 1:1). @corrupt (test=memattr-corrupt) breaks three entries of the copy,
+ * each against another rule, before validation. Returns 0, -ENOENT when
+ * there is no table, or -EINVAL when its header is refused.
+ */
+int efi_memattr_probe(u64 pa, const void *map, u64 map_size, u64 desc_size,
+		      bool corrupt);
 
 #endif

@@ -98,13 +98,19 @@ struct efi_time_caps {
 #define EFI_VARIABLE_BOOTSERVICE_ACCESS 0x2
 #define EFI_VARIABLE_RUNTIME_ACCESS 0x4
 
-/* UEFI 2.10, 4.6.2: EFI_RT_PROPERTIES_TABLE and its service bits. */
+/* UEFI 2.10, 4.6.2: EFI_RT_PROPERTIES_TABLE. */
 struct efi_rt_properties {
 	u16 version;
 	u16 length;
 	u32 supported;
 };
-#define EFI_RT_SUPPORTED(svc) (1u << (svc))
+
+/*
+ * The EFI_RT_SUPPORTED_* bit for @svc (UEFI 2.10, 4.6.2). The bits do not
+ * follow the table order: GetVariable is 0x10, SetVirtualAddressMap 0x80.
+ * Returns 0 for an index that is no service.
+ */
+u32 efi_rt_supported_bit(unsigned int svc);
 
 /* EFI_RESET_TYPE */
 enum efi_reset_type { EFI_RESET_COLD, EFI_RESET_WARM, EFI_RESET_SHUTDOWN };

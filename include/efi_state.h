@@ -24,6 +24,7 @@ struct efi_state {
 	efi_status_t svam_status;
 	bool svam_called;
 	bool pointers_ok;
+	bool no_runtime_regions; /* the map has no EFI_MEMORY_RUNTIME descriptor */
 	struct efi_va_plan plan;
 	u64 t_efi_pgd_built, t_svam_returned; /* TSC, for the phase table */
 	unsigned int low_kept;	/* regions kept 1:1 after SVAM (findings) */

@@ -14,14 +14,15 @@
 
 #include "types.h"
 
-#define EFI_MAX_RT_REGIONS 128
+#define EFI_MAX_RT_REGIONS 512
 
 struct efi_rt_region {
 	u64 pa, va, size;
 	u64 attr;
 	u32 type;
-	u16 desc;  /* index in the firmware map */
+	u32 desc;  /* index in the firmware map (the first, when merged) */
 	u8 placed; /* va is valid */
+	u8 boot_services; /* efi=linux: a boot-services region Linux maps */
 };
 
 struct efi_va_plan {
@@ -29,6 +30,9 @@ struct efi_va_plan {
 	unsigned int n;
 	unsigned int errors; /* regions that are malformed or did not fit */
 	u64 lowest_va;
+	/* efi=linux: SetVirtualAddressMap gets the regions in reverse map
+	 * order, the order Linux builds its new_memmap in. */
+	bool svam_reverse;
 };
 
 /*
@@ -41,6 +45,20 @@ struct efi_va_plan {
  */
 int efi_plan_va(const void *raw, u64 map_size, u64 desc_size, u64 win_base,
 		u64 win_top, bool identity, struct efi_va_plan *plan);
+
+/*
+ * The plan Linux (6.1, arch/x86/platform/efi/) makes for the same map, for
+ * efi=linux: efi_merge_regions() first joins neighbouring descriptors of
+ * the same type and attributes; efi_map_regions() then walks the map in
+ * reverse and takes every descriptor should_map_region() accepts — those
+ * with EFI_MEMORY_RUNTIME, and on x86-64 also boot-services code and data
+ * (mapped for firmware that touches them) — placing each with
+ * efi_map_region()'s arithmetic, top-down from @win_top. SetVirtualAddressMap
+ * gets all of them, in that reverse order (plan->svam_reverse). Returns as
+ * efi_plan_va.
+ */
+int efi_plan_va_linux(const void *raw, u64 map_size, u64 desc_size,
+		      u64 win_base, u64 win_top, struct efi_va_plan *plan);
 
 /* The region whose [va, va+size) holds @va, or NULL. */
 const struct efi_rt_region *efi_region_by_va(const struct efi_va_plan *p,

@@ -8,7 +8,9 @@
 
 #include "types.h"
 
-#define MADT_MAX_CPUS 64
+/* CPUs vamap keeps and can start: servers have hundreds; more are counted
+ * (nr_found) and reported as not started. */
+#define MADT_MAX_CPUS 1024
 
 struct madt_info {
 	u32 lapic_pa;	/* local APIC MMIO base */
@@ -18,6 +20,7 @@ struct madt_info {
 		u32 acpi_uid;
 		bool x2apic_entry;
 	} cpu[MADT_MAX_CPUS];
+	unsigned int nr_found;	/* usable processor entries, kept or not */
 	unsigned int skipped_disabled; /* entries neither enabled nor online-capable */
 };
 

@@ -16,6 +16,14 @@
  *                                           boot services > usable); on a
  *                                           tie, to the earlier descriptor
  *   more descriptors than the copy holds    drop the rest
+ *
+ * And two rules that are not problems, each with a line:
+ *
+ *   RAM at or above ram_limit               reserved, not RAM (the direct
+ *                                           map cannot hold it)
+ *   usable or boot-services memory marked   reserved: the firmware may
+ *   EFI_MEMORY_RUNTIME                      use it at runtime (Linux never
+ *                                           frees such memory either)
  */
 #ifndef VAMAP_MEMMAP_H
 #define VAMAP_MEMMAP_H
@@ -33,7 +41,7 @@ struct mem_region {
 	u64 end; /* exclusive */
 	u64 attr;
 	u32 type;	  /* EFI memory type, as the firmware gave it */
-	u16 desc;	  /* index of the firmware descriptor it came from */
+	u32 desc;	  /* index of the firmware descriptor it came from */
 	u8 class;	  /* enum mem_class */
 	u8 ram;		  /* holds RAM: goes into the direct map */
 	const char *why;  /* for regions we reserved: what for */
@@ -43,6 +51,10 @@ struct memmap {
 	struct mem_region *r;
 	unsigned int n, cap;
 	unsigned int problems; /* descriptors dropped, trimmed or retyped */
+	/* RAM at or above this is kept as reserved, not RAM: the direct map
+	 * ends there (layout.h, DIRECT_MAP_MAX). 0: no limit. Set by the
+	 * caller before memmap_import. */
+	u64 ram_limit;
 };
 
 /* The class the UEFI type implies (unknown types: reserved). */

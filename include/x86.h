@@ -53,6 +53,8 @@ static inline void write_cr3(u64 v)
 	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
 }
 
+#define X86_CR4_LA57 (1ULL << 12) /* SDM vol. 3A, 2.5: 57-bit linear addresses */
+
 static inline u64 read_cr4(void)
 {
 	u64 v;

@@ -1,49 +1,15 @@
 // SPDX-License-Identifier: MIT
 /* ACPI discovery through the fixmap (see acpi.h). */
 #include "acpi.h"
+#include "acpi_tables.h"
 #include "fixmap.h"
 #include "kernel.h"
 
 struct acpi_info acpi;
 
-struct rsdp {
-	char signature[8];
-	u8 checksum;
-	char oem[6];
-	u8 revision;
-	u32 rsdt;
-	u32 length;
-	u64 xsdt;
-	u8 ext_checksum;
-	u8 reserved[3];
-} __packed;
-
-struct sdt_header {
-	char signature[4];
-	u32 length;
-	u8 revision;
-	u8 checksum;
-	char oem[6];
-	char oem_table[8];
-	u32 oem_revision;
-	u32 creator;
-	u32 creator_revision;
-} __packed;
-
-compile_assert(acpi_rsdp_size, sizeof(struct rsdp) == 36);
-compile_assert(acpi_sdt_header_size, sizeof(struct sdt_header) == 36);
-
-#define XSDT_MAX_LENGTH (sizeof(struct sdt_header) + 8 * 256)
-
-static u8 sum(const void *p, u64 n)
-{
-	const u8 *b = p;
-	u8 s = 0;
-
-	while (n--)
-		s += *b++;
-	return s;
-}
+/* The root table can name more tables than vamap keeps; it maps at most
+ * this much of it (fixmap early slots). */
+#define ROOT_MAX_LENGTH (ACPI_SDT_HEADER_LEN + 8 * 256)
 
 static int bad(const char *what, u64 pa)
 {
@@ -52,69 +18,84 @@ static int bad(const char *what, u64 pa)
 	return -EINVAL;
 }
 
+/* The RSDP at @pa, mapped for as long as its revision says it is. */
+static int read_rsdp(u64 pa, struct acpi_root *root, const char **why)
+{
+	const u8 *p = early_memremap(pa, ACPI_RSDP_V1_LEN, false);
+	u64 len;
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	len = acpi_rsdp_len(p);
+	early_memunmap((void *)p, ACPI_RSDP_V1_LEN);
+	p = early_memremap(pa, len, false);
+	if (!p)
+		return -ENOMEM;
+	ret = acpi_rsdp_parse(p, len, root, why);
+	early_memunmap((void *)p, len);
+	return ret;
+}
+
+static int read_root(const struct acpi_root *root, const char **why)
+{
+	const u8 *h = early_memremap(root->root, ACPI_SDT_HEADER_LEN, false);
+	u32 len;
+	int n;
+
+	if (!h)
+		return -ENOMEM;
+	len = *(const u32 *)(h + 4);
+	early_memunmap((void *)h, ACPI_SDT_HEADER_LEN);
+	if (len > ROOT_MAX_LENGTH || len < ACPI_SDT_HEADER_LEN)
+		len = ACPI_SDT_HEADER_LEN; /* the parser names the problem */
+	h = early_memremap(root->root, len, false);
+	if (!h)
+		return -ENOMEM;
+	n = acpi_root_parse(h, len, root->xsdt, acpi.table, ACPI_MAX_TABLES, why);
+	early_memunmap((void *)h, len);
+	return n;
+}
+
 int acpi_early_probe(u64 rsdp_pa)
 {
-	const struct rsdp *rsdp;
-	const struct sdt_header *h;
-	u32 len;
+	struct acpi_root root;
+	const char *why = NULL;
 	unsigned int i;
+	int n;
 
 	memset(&acpi, 0, sizeof(acpi));
 	if (!rsdp_pa)
 		return -ENOENT;
-	rsdp = early_memremap(rsdp_pa, sizeof(*rsdp), false);
-	if (!rsdp)
-		return -ENOMEM;
-	if (memcmp(rsdp->signature, "RSD PTR ", 8)) {
-		early_memunmap((void *)rsdp, sizeof(*rsdp));
-		return bad("RSDP signature wrong", rsdp_pa);
-	}
-	if (sum(rsdp, 20) || rsdp->revision < 2 || sum(rsdp, sizeof(*rsdp))) {
-		early_memunmap((void *)rsdp, sizeof(*rsdp));
-		return bad("RSDP checksum wrong or revision < 2", rsdp_pa);
-	}
-	acpi.revision = rsdp->revision;
-	memcpy(acpi.oem, rsdp->oem, 6);
-	acpi.xsdt = rsdp->xsdt;
-	early_memunmap((void *)rsdp, sizeof(*rsdp));
-
-	h = early_memremap(acpi.xsdt, sizeof(*h), false);
-	if (!h)
-		return -ENOMEM;
-	len = h->length;
-	if (memcmp(h->signature, "XSDT", 4) || len < sizeof(*h) ||
-	    len > XSDT_MAX_LENGTH || (len - sizeof(*h)) % 8) {
-		early_memunmap((void *)h, sizeof(*h));
-		return bad("XSDT signature or length wrong", acpi.xsdt);
-	}
-	early_memunmap((void *)h, sizeof(*h));
-	h = early_memremap(acpi.xsdt, len, false);
-	if (!h)
-		return -ENOMEM;
-	if (sum(h, len)) {
-		early_memunmap((void *)h, len);
-		return bad("XSDT checksum wrong", acpi.xsdt);
-	}
-	acpi.nr_tables = MIN((len - (u32)sizeof(*h)) / 8, ACPI_MAX_TABLES);
-	for (i = 0; i < acpi.nr_tables; i++)
-		memcpy(&acpi.table[i], (const u8 *)(h + 1) + 8 * i, 8);
-	early_memunmap((void *)h, len);
-
+	if (read_rsdp(rsdp_pa, &root, &why))
+		return why ? bad(why, rsdp_pa) : -ENOMEM;
+	acpi.revision = root.revision;
+	memcpy(acpi.oem, root.oem, sizeof(acpi.oem));
+	acpi.root = root.root;
+	acpi.root_is_xsdt = root.xsdt;
+	n = read_root(&root, &why);
+	if (n < 0)
+		return why ? bad(why, root.root) : -ENOMEM;
+	acpi.nr_tables = MIN((unsigned int)n, ACPI_MAX_TABLES);
 	for (i = 0; i < acpi.nr_tables; i++) {
-		const struct sdt_header *t =
-			early_memremap(acpi.table[i], sizeof(*t), false);
+		const struct { char sig[4]; } *t =
+			early_memremap(acpi.table[i], 4, false);
 
 		if (!t)
 			return -ENOMEM;
-		memcpy(acpi.sig[i], t->signature, 4);
+		memcpy(acpi.sig[i], t->sig, 4);
 		acpi.sig[i][4] = '\0';
-		early_memunmap((void *)t, sizeof(*t));
+		early_memunmap((void *)t, 4);
 	}
 	acpi.found = true;
-	kprintf("acpi: RSDP rev %u OEM '%s', XSDT with %u tables:", acpi.revision,
-		acpi.oem, acpi.nr_tables);
+	kprintf("acpi: RSDP rev %u (ACPI %s) OEM '%s', %s with %u tables:",
+		acpi.revision, acpi.revision >= 2 ? "2.0+" : "1.0", acpi.oem,
+		root.xsdt ? "XSDT" : "RSDT", acpi.nr_tables);
 	for (i = 0; i < acpi.nr_tables; i++)
 		kprintf(" %s", acpi.sig[i]);
 	kprintf(" (read through the fixmap)\n");
+	if ((unsigned int)n > ACPI_MAX_TABLES)
+		kprintf("acpi: %d tables listed, the first %u kept\n", n,
+			ACPI_MAX_TABLES);
 	return 0;
 }

@@ -19,6 +19,10 @@ static const struct {
 	{ "efi-lowref", TEST_EFI_LOWREF },
 	{ "ap-nosipi", TEST_AP_NOSIPI },
 	{ "bad-desc-size", TEST_BAD_DESC_SIZE },
+	{ "memattr-corrupt", TEST_MEMATTR_CORRUPT },
+	{ "no-runtime-descs", TEST_NO_RUNTIME_DESCS },
+	{ "fragment-map", TEST_FRAGMENT_MAP },
+	{ "la57", TEST_LA57 },
 };
 
 static const char *const exit_modes[] = {
@@ -243,4 +247,77 @@ unsigned int cmdline_parse(const char *line, struct options *opt)
 		w += n;
 	}
 	return count;
+}
+
+/* Is [w, w+n) one of vamap's words: a known key (whatever its value) or
+ * a known flag? */
+static bool word_is_ours(const char *w, size_t n)
+{
+	size_t klen = 0, c;
+
+	while (klen < n && w[klen] != '=')
+		klen++;
+	if (klen == n)
+		return word_is(w, n, "verbose");
+	for (c = 0; c < ARRAY_SIZE(choices); c++)
+		if (word_is(w, klen, choices[c].key))
+			return true;
+	return word_is(w, klen, "test");
+}
+
+bool cmdline_is_ours(const char *line)
+{
+	const char *w = line;
+
+	for (;;) {
+		size_t n = 0;
+
+		while (is_blank(*w))
+			w++;
+		if (!*w)
+			return false;
+		while (w[n] && !is_blank(w[n]))
+			n++;
+		if (word_is_ours(w, n))
+			return true;
+		w += n;
+	}
+}
+
+/* Append @s to @out (length *len, room @size) with one blank before it
+ * when @out is not empty; false when it does not fit. */
+static bool append(char *out, size_t size, size_t *len, const char *s)
+{
+	while (is_blank(*s))
+		s++;
+	if (!*s)
+		return true;
+	if (*len && *len + 1 < size)
+		out[(*len)++] = ' ';
+	while (*s && *len + 1 < size)
+		out[(*len)++] = *s++;
+	out[*len] = '\0';
+	return !*s;
+}
+
+int cmdline_compose(const char *file, const char *options, char *out,
+		    size_t size, bool *options_ignored)
+{
+	size_t len = 0;
+
+	*options_ignored = false;
+	if (!size)
+		return -ENOSPC;
+	out[0] = '\0';
+	if (file && !append(out, size, &len, file))
+		return -ENOSPC;
+	if (options && *options) {
+		if (!cmdline_is_ours(options))
+			*options_ignored = true;
+		else if (!append(out, size, &len, options))
+			return -ENOSPC;
+	}
+	while (len && is_blank(out[len - 1]))
+		out[--len] = '\0';
+	return (int)len;
 }

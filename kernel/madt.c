@@ -32,6 +32,7 @@ static void add_cpu(struct madt_info *m, u32 apic_id, u32 uid, u32 flags,
 	for (i = 0; i < m->nr_cpus; i++)
 		if (m->cpu[i].apic_id == apic_id)
 			return; /* the same CPU listed as LAPIC and x2APIC */
+	m->nr_found++;
 	if (m->nr_cpus == MADT_MAX_CPUS)
 		return;
 	m->cpu[m->nr_cpus].apic_id = apic_id;
@@ -51,6 +52,7 @@ int madt_parse(const void *tbl, u64 len, struct madt_info *out,
 	*why = NULL;
 	*where = 0;
 	out->nr_cpus = 0;
+	out->nr_found = 0;
 	out->skipped_disabled = 0;
 	if (!tbl || len < MADT_HEADER)
 		return fail(why, where, "shorter than a MADT header", 0);

@@ -33,6 +33,7 @@ static const char *const cmdline_sources[] = {
 	[CMDLINE_NONE] = "none",
 	[CMDLINE_LOAD_OPTIONS] = "LoadOptions",
 	[CMDLINE_FILE] = "\\vamap\\cmdline.txt",
+	[CMDLINE_FILE | CMDLINE_LOAD_OPTIONS] = "\\vamap\\cmdline.txt, then LoadOptions",
 };
 
 static const char *const fb_formats[] = {
@@ -82,10 +83,14 @@ static void print_boot_info(const struct boot_info *bi)
 		bi->cmdline_source < ARRAY_SIZE(cmdline_sources)
 			? cmdline_sources[bi->cmdline_source]
 			: "?");
+	if (bi->cmdline_ignored[0])
+		kprintf("%-24s LoadOptions \"%s\" hold no vamap option: another "
+			"loader's arguments, ignored\n", "cmdline:",
+			bi->cmdline_ignored);
 	for (i = 0; i < kopt.nr_problems; i++)
 		kprintf("%-24s %s, ignored\n", "cmdline:", kopt.problems[i]);
 	print_addr("system table:", bi->system_table);
-	print_addr("ACPI 2.0 RSDP:", bi->acpi_rsdp);
+	print_addr("ACPI RSDP:", bi->acpi_rsdp);
 	print_addr("SMBIOS:", bi->smbios);
 	print_addr("SMBIOS3:", bi->smbios3);
 	print_addr("memory attributes table:", bi->mem_attr_table);
@@ -198,7 +203,13 @@ static int step_acpi(void)
 
 static int step_memattr(void)
 {
-	return efi_memattr_probe(kbi.mem_attr_table);
+	const char *why;
+
+	if (!memmap_walkable(&kbi, &why))
+		return efi_memattr_probe(kbi.mem_attr_table, NULL, 0, 0, false);
+	return efi_memattr_probe(kbi.mem_attr_table, (const void *)kbi.memmap,
+				 kbi.memmap_size, kbi.memmap_desc_size,
+				 kopt.test & TEST_MEMATTR_CORRUPT);
 }
 
 static int step_swapper(void)
@@ -371,6 +382,8 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 		kernel_exit(VAMAP_EXIT_FAULT);
 	}
 	memcpy(&kbi, bi, sizeof(kbi));
+	kbi.cmdline[sizeof(kbi.cmdline) - 1] = '\0';
+	kbi.cmdline_ignored[sizeof(kbi.cmdline_ignored) - 1] = '\0';
 	bi = &kbi;
 	kernel_tsc_khz = bi->tsc_khz;
 	mm_adopt_init_pg_dir(bi);

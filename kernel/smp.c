@@ -219,7 +219,8 @@ static bool read_madt(void)
 			break;
 	if (i == acpi.nr_tables) {
 		skip_why = "no MADT";
-		kprintf("smp: no MADT in the XSDT; running on the BSP alone\n");
+		kprintf("smp: no MADT in the %s; running on the BSP alone\n",
+			acpi.root_is_xsdt ? "XSDT" : "RSDT");
 		return false;
 	}
 	hdr = early_memremap(acpi.table[i], 36, false);
@@ -251,7 +252,10 @@ static bool read_madt(void)
 		return false;
 	}
 	kprintf("smp: MADT: %u processors, local APIC at 0x%08x (read through "
-		"the fixmap)\n", madt.nr_cpus, madt.lapic_pa);
+		"the fixmap)\n", madt.nr_found, madt.lapic_pa);
+	if (madt.nr_found > madt.nr_cpus)
+		kprintf("smp: %u processors past the %u vamap holds are not "
+			"started\n", madt.nr_found - madt.nr_cpus, MADT_MAX_CPUS);
 	return true;
 }
 
@@ -377,5 +381,7 @@ void smp_checks(void)
 		ktap_skip("smp.aps", "%s", skip_why);
 	else
 		ktap_result(online == started, "smp.aps",
-			    "%u of %u CPUs online", online + 1, cpus);
+			    "%u of %u CPUs online%s", online + 1, madt.nr_found,
+			    madt.nr_found > cpus ? "; the rest not started: more "
+						   "than vamap holds" : "");
 }

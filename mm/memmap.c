@@ -122,6 +122,38 @@ static void resolve_overlaps(struct memmap *m)
 	}
 }
 
+/*
+ * RAM at or above m->ram_limit cannot be in the direct map: that part
+ * becomes a reserved region that is not RAM (split off when there is
+ * room, else cut off), with a line.
+ */
+static void limit_ram(struct memmap *m, struct mem_region *r)
+{
+	u64 lim = m->ram_limit;
+
+	if (!lim || !r->ram || r->end <= lim)
+		return;
+	mm_log("memmap: desc %u: RAM 0x%lx-0x%lx above the direct map's end "
+	       "0x%lx, not used\n", r->desc, (unsigned long)MAX(r->start, lim),
+	       (unsigned long)r->end, (unsigned long)lim);
+	if (r->start >= lim) {
+		r->ram = 0;
+		r->class = MEM_RESERVED;
+		r->why = "above the direct map";
+		return;
+	}
+	if (m->n < m->cap) {
+		struct mem_region *hi = &m->r[m->n++];
+
+		*hi = *r;
+		hi->start = lim;
+		hi->ram = 0;
+		hi->class = MEM_RESERVED;
+		hi->why = "above the direct map";
+	}
+	r->end = lim;
+}
+
 int memmap_import(struct memmap *m, const void *raw, u64 map_size,
 		  u64 desc_size)
 {
@@ -171,10 +203,18 @@ int memmap_import(struct memmap *m, const void *raw, u64 map_size,
 		r->end = d->phys_start + (d->num_pages << EFI_PAGE_SHIFT);
 		r->attr = d->attribute;
 		r->type = d->type;
-		r->desc = (u16)MIN(i, 0xffffu);
+		r->desc = (u32)i;
 		r->class = (u8)memmap_class_of(d->type);
 		r->ram = efi_type_is_ram(d->type);
 		r->why = NULL;
+		if ((d->attribute & EFI_MEMORY_RUNTIME) && r->class != MEM_RESERVED) {
+			mm_log("memmap: desc %lu: %s memory marked "
+			       "EFI_MEMORY_RUNTIME, kept reserved\n",
+			       (unsigned long)i, efi_memory_type_name(d->type));
+			r->class = MEM_RESERVED;
+			r->why = "EFI_MEMORY_RUNTIME";
+		}
+		limit_ram(m, r);
 	}
 	sort_by_start(m->r, m->n);
 	resolve_overlaps(m);

@@ -18,8 +18,8 @@
 #include "ptdump.h"
 #include "x86.h"
 
-#define MEMMAP_CAP 1024
-#define FRANGE_CAP 1024
+/* Without the stub's scratch (an older stub): this many entries. */
+#define MEMMAP_STATIC_CAP 1024
 #define LOW_RESERVE SZ_1M /* page 0, BIOS data, the AP trampoline */
 
 u64 live_pgd;
@@ -28,13 +28,55 @@ struct pgd_list kpgd_list;
 u64 kernel_phys_base;
 u64 direct_map_end;
 
-static struct mem_region kregions[MEMMAP_CAP];
-static struct frange kfranges[FRANGE_CAP];
-struct memmap kmemmap = { kregions, 0, MEMMAP_CAP, 0 };
 struct frame_alloc kframes;
 
 static u64 identity_end; /* init_pg_dir maps RAM 1:1 below this */
 static u64 init_pg_dir_pa;
+
+static struct mem_region kregions[MEMMAP_STATIC_CAP];
+static struct frange kfranges[MEMMAP_STATIC_CAP];
+struct memmap kmemmap = { .r = kregions, .cap = MEMMAP_STATIC_CAP,
+			  .ram_limit = DIRECT_MAP_MAX };
+static struct frange *kfrange_store = kfranges;
+static u64 scratch_pa; /* the stub's scratch holds the copy; 0: statics */
+static unsigned int kfrange_cap = MEMMAP_STATIC_CAP;
+
+compile_assert(scratch_entry_fits,
+	       sizeof(struct mem_region) + sizeof(struct frange) <=
+		       BOOT_SCRATCH_BYTES_PER_DESC);
+
+/*
+ * The stub sized scratch for this map (boot_info.h): the region copy and
+ * the frame ranges live there, so no fixed cap below what the firmware
+ * hands over. Read through init_pg_dir's 1:1 map, which covers all RAM.
+ */
+static void use_scratch(const struct boot_info *bi)
+{
+	u64 entries = bi->scratch_size / BOOT_SCRATCH_BYTES_PER_DESC;
+
+	if (!bi->scratch || !entries ||
+	    bi->scratch + bi->scratch_size > identity_end)
+		return;
+	entries = MIN(entries, 0x7fffffffULL);
+	kmemmap.r = (struct mem_region *)bi->scratch;
+	kmemmap.cap = (unsigned int)entries;
+	kfrange_store = (struct frange *)(bi->scratch +
+					  entries * sizeof(struct mem_region));
+	kfrange_cap = (unsigned int)entries;
+	scratch_pa = bi->scratch;
+	mm_log("mm: memory-map copy: room for %u regions (the stub's scratch)\n",
+	       kmemmap.cap);
+}
+
+/* On swapper_pg_dir the scratch is reached through the direct map: the
+ * 1:1 addresses above were init_pg_dir's. */
+static void rebase_scratch(void)
+{
+	if (!scratch_pa)
+		return;
+	kmemmap.r = (struct mem_region *)(PAGE_OFFSET + (u64)kmemmap.r);
+	kframes.r = (struct frange *)(PAGE_OFFSET + (u64)kframes.r);
+}
 
 static void *kphys_to_virt(struct pt_ctx *ctx, u64 pa)
 {
@@ -142,6 +184,8 @@ int mm_early_init(const struct boot_info *bi, u64 bi_phys)
 		{ bi->memmap, bi->memmap + bi->memmap_size, "firmware memory map" },
 		{ bi->init_pg_dir, bi->init_pg_dir + (u64)bi->init_pg_pages * SZ_4K,
 		  "init_pg_dir" },
+		{ bi->scratch, bi->scratch + bi->scratch_size,
+		  "memory-map copy (stub scratch)" },
 	};
 	unsigned int i;
 	int ret;
@@ -150,6 +194,7 @@ int mm_early_init(const struct boot_info *bi, u64 bi_phys)
 		mm_log("mm: CR3 0x%016lx is not the stub's init_pg_dir 0x%016lx\n",
 		       (unsigned long)init_pg_dir_pa, (unsigned long)bi->init_pg_dir);
 	probe_cpu();
+	use_scratch(bi);
 
 	ret = memmap_import(&kmemmap, (const void *)bi->memmap, bi->memmap_size,
 			    bi->memmap_desc_size);
@@ -171,7 +216,7 @@ int mm_early_init(const struct boot_info *bi, u64 bi_phys)
 		mm_log("mm: reserved 0x%016lx-0x%016lx %s\n",
 		       (unsigned long)ALIGN_DOWN(res[i].start, SZ_4K),
 		       (unsigned long)ALIGN_UP(res[i].end, SZ_4K), res[i].why);
-	frame_init(&kframes, kfranges, FRANGE_CAP);
+	frame_init(&kframes, kfrange_store, kfrange_cap);
 	ret = frame_add_usable(&kframes, &kmemmap, LOW_RESERVE);
 	if (ret) {
 		mm_log("mm: frame allocator: too many free ranges (%d)\n", ret);
@@ -221,6 +266,7 @@ int mm_switch_to_swapper(void)
 	tables = pt_count_tables(&kctx, root);
 
 	write_cr3(root);
+	rebase_scratch();
 	swapper_pg_dir = root;
 	live_pgd = root;
 	kpgd_list.master = root;

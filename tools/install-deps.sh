@@ -20,6 +20,9 @@ sgdisk                      gdisk
 grub-mkstandalone           grub-common
 sbsign                      sbsigntool
 openssl                     openssl
+/usr/lib/u-boot/qemu-x86_64/u-boot.rom u-boot-qemu
+clang                       clang
+/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 '
 
 missing=$(echo "$need" | while read -r what pkg; do

@@ -18,6 +18,11 @@ OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 OVMF_CODE_SB = "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
 OVMF_VARS_SB = "/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd"
 QEMU = "qemu-system-x86_64"
+# U-Boot's UEFI (Debian's u-boot-qemu): a second, independent firmware. It
+# keeps no variable store and boots EFI/BOOT/BOOTX64.EFI from a GPT disk
+# through its own distro boot flow.
+UBOOT_ROM = "/usr/lib/u-boot/qemu-x86_64/u-boot.rom"
+FIRMWARES = ("ovmf", "u-boot")
 
 
 def prepare_esp(workdir, efi, cmdline):
@@ -34,13 +39,38 @@ def prepare_esp(workdir, efi, cmdline):
     return esp
 
 
+def prepare_esp_disk(workdir, efi, cmdline):
+    """A GPT disk with one FAT ESP holding EFI/BOOT/BOOTX64.EFI and
+    vamap/cmdline.txt, built without root (QEMU.md): what U-Boot's boot
+    flow looks for on a block device."""
+    esp = prepare_esp(workdir, efi, cmdline)
+    disk = os.path.join(workdir, "esp.img")
+    if os.path.exists(disk):
+        os.unlink(disk)
+    with open(disk, "wb") as f:
+        f.truncate(64 << 20)  # FAT32 needs 65525 clusters
+    run = lambda *a: subprocess.run(a, check=True, stdout=subprocess.DEVNULL)
+    run("sgdisk", "--clear", "--new=1:2048:0", "--typecode=1:ef00", disk)
+    img = disk + "@@1M"
+    run("mformat", "-i", img, "-F", "-v", "VAMAP", "::")
+    run("mcopy", "-s", "-i", img, os.path.join(esp, "EFI"),
+        os.path.join(esp, "vamap"), "::/")
+    return disk
+
+
 def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
          cmdline="", cpu=None, extra=(), serial=None, debugcon=None,
-         secure_boot=False, fresh_vars=True, fresh_disk=True):
+         secure_boot=False, fresh_vars=True, fresh_disk=True,
+         firmware="ovmf"):
     """The QEMU command for one boot. boot is "fat" (BOOTX64.EFI on a FAT
     drive), "kernel" (-kernel EFI -append CMDLINE) or "usb" (efi names a
-    disk image, attached as a USB stick)."""
+    disk image, attached as a USB stick). firmware "u-boot" boots U-Boot's
+    ROM instead of OVMF, with boot "fat" meaning a GPT disk with an ESP on
+    the machine's own disk controller."""
     os.makedirs(workdir, exist_ok=True)
+    if firmware == "u-boot":
+        return uboot_argv(efi, workdir, machine, mem, smp, cmdline, cpu,
+                          extra, serial, debugcon)
     vars_fd = os.path.join(workdir, "OVMF_VARS.fd")
     if fresh_vars or not os.path.exists(vars_fd):
         shutil.copy(OVMF_VARS_SB if secure_boot else OVMF_VARS, vars_fd)
@@ -80,6 +110,28 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
     return a + list(extra)
 
 
+def uboot_argv(efi, workdir, machine, mem, smp, cmdline, cpu, extra,
+               serial, debugcon):
+    disk = prepare_esp_disk(workdir, efi, cmdline)
+    a = [QEMU, "-nodefaults", "-display", "none", "-no-reboot",
+         "-machine", machine, "-m", mem, "-smp", str(smp),
+         "-bios", UBOOT_ROM,
+         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if cpu:
+        a += ["-cpu", cpu]
+    if debugcon:
+        a += ["-debugcon", f"file:{debugcon}",
+              "-global", "isa-debugcon.iobase=0x402"]
+    a += ["-serial", serial or "mon:stdio"]
+    if machine.startswith("q35"):
+        # U-Boot finds the ESP on q35's own AHCI controller.
+        a += ["-drive", f"if=none,id=esp,format=raw,file={disk}",
+              "-device", "ide-hd,drive=esp,bus=ide.0"]
+    else:
+        a += ["-drive", f"if=virtio,format=raw,file={disk}"]
+    return a + list(extra)
+
+
 # What QEMU's exit status means: isa-debug-exit turns a byte v into
 # (v << 1) | 1 (include/exitcode.h); -no-reboot turns a triple fault or a
 # reset into a plain exit 0.
@@ -104,10 +156,13 @@ def main():
     p.add_argument("--debugcon", help="also log the debug port to this file")
     p.add_argument("--secure-boot", action="store_true",
                    help="Secure Boot OVMF with the snakeoil keys enrolled")
+    p.add_argument("--firmware", default="ovmf", choices=FIRMWARES,
+                   help="ovmf (default) or u-boot (U-Boot's UEFI)")
     a, extra = p.parse_known_args()
     extra = [x for x in extra if x != "--"]  # the rest goes to QEMU
     cmd = argv(a.efi, a.workdir, a.machine, a.mem, a.smp, a.boot, a.cmdline,
-               extra=extra, debugcon=a.debugcon, secure_boot=a.secure_boot)
+               extra=extra, debugcon=a.debugcon, secure_boot=a.secure_boot,
+               firmware=a.firmware)
     print("+ " + " ".join(cmd), file=sys.stderr)
     status = subprocess.call(cmd)
     print(f"qemu: exit status {status} ({exit_name(status)})", file=sys.stderr)

@@ -100,7 +100,7 @@ static void reset(struct sim *s)
 static void bench(const struct synth *sy, bool has_1g)
 {
 	static struct mem_region regions[MAXR];
-	struct memmap m = { regions, sy->n, MAXR, 0 };
+	struct memmap m = { regions, sy->n, MAXR, 0, 0 };
 	struct sim s;
 	double best = 1e30, total = 0;
 	u64 tables = 0, want;

@@ -24,12 +24,16 @@
   masks    extra (regex, replacement) pairs for what varies in this
            configuration only, each with its reason beside it
   timeout  total seconds (default 180); silence  seconds without output
+  firmware "ovmf" (default) or "u-boot": U-Boot's UEFI from Debian's
+           u-boot-qemu, booting vamap from a GPT disk through its own
+           boot flow (tools/qemu.py); its verdicts are in docs/u-boot.md
 """
 
 DEFAULT = dict(efi="build/vamap.efi", machine="q35", mem="2G", smp=1,
                cpu=None, extra=(), boot="fat", cmdline="exit=qemu",
                expect="pass", timeout=180, silence=60, secure_boot=False,
-               refused_when=None, masks=(), sequence=(), screendump=False)
+               refused_when=None, masks=(), sequence=(), screendump=False,
+               firmware="ovmf")
 
 CONFIGS = [
     dict(name="q35-2g"),
@@ -116,6 +120,38 @@ CONFIGS = [
     # and the boot goes on to its report.
     dict(name="bad-cmdline", cmdline="exit=qemu bogus test=nosuchknob",
          expect="fail"),
+    # Execute Disable off (firmware setup, some hypervisors): no page can
+    # be NX, so the W^X checks are SKIPs with that reason, and the rest
+    # holds every page to its other flags.
+    dict(name="nonx", cpu="qemu64,-nx"),
+    # A server's CPU count: every CPU the MADT lists is started.
+    dict(name="smp80", smp=80, timeout=240),
+    # The stub allocates every other page of a range: thousands of
+    # descriptors reach the kernel, and every byte is still mapped.
+    dict(name="fragment-map", cmdline="exit=qemu test=fragment-map"),
+    # Three attributes-table entries broken (in a copy), each against
+    # another rule: each named, the rest applied, efi.memattr fails.
+    dict(name="memattr-corrupt", cmdline="exit=qemu test=memattr-corrupt",
+         expect="fail"),
+    # No EFI_MEMORY_RUNTIME descriptor: a line, every runtime check SKIPs,
+    # the boot completes.
+    dict(name="no-runtime-descs", cmdline="exit=qemu test=no-runtime-descs"),
+    # 5-level paging at stub entry (simulated): refused before
+    # ExitBootServices with a line.
+    dict(name="la57", cmdline="exit=qemu test=la57", expect="stub-error"),
+    # U-Boot's UEFI: every efi= mode, and the APs through its ACPI 1.0
+    # tables. U-Boot's default bootargs arrive as LoadOptions; the command
+    # line comes from vamap/cmdline.txt (README, "Command line").
+    dict(name="uboot-slot", firmware="u-boot", machine="pc"),
+    dict(name="uboot-linux", firmware="u-boot", machine="pc",
+         cmdline="exit=qemu efi=linux"),
+    dict(name="uboot-1to1", firmware="u-boot", machine="pc",
+         cmdline="exit=qemu efi=1to1"),
+    dict(name="uboot-novamap", firmware="u-boot", machine="pc",
+         cmdline="exit=qemu efi=novamap"),
+    dict(name="uboot-noruntime", firmware="u-boot", machine="pc",
+         cmdline="exit=qemu efi=noruntime"),
+    dict(name="uboot-q35-smp2", firmware="u-boot", smp=2),
 ]
 
 

@@ -214,7 +214,7 @@ def run_qemu(cfg, work, tag="", fresh=True):
                      cpu=cfg["cpu"], extra=cfg["extra"],
                      serial=f"file:{ser}", debugcon=dbg,
                      secure_boot=cfg["secure_boot"], fresh_vars=fresh,
-                     fresh_disk=fresh)
+                     fresh_disk=fresh, firmware=cfg["firmware"])
     if cfg["screendump"]:
         argv += ["-monitor",
                  f"unix:{os.path.join(work, 'monitor.sock')},server=on,wait=off"]

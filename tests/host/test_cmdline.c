@@ -87,8 +87,72 @@ static void test_skip_argv0(void)
 	CHECK_STR(cmdline_skip_argv0("path=\\a verbose"), "path=\\a verbose");
 }
 
+/* The precedence rule the README states, for each way vamap is started:
+ * OVMF's removable-media boot (file only), -append and GRUB (LoadOptions,
+ * maybe a file too), the UEFI Shell (argv[0] then words), U-Boot (its own
+ * bootargs in LoadOptions, the user's words in the file). */
+static void test_compose(void)
+{
+	char out[64];
+	bool ign;
+
+	/* file only (OVMF's BOOTX64.EFI on a FAT drive) */
+	CHECK_EQ(cmdline_compose("exit=qemu efi=linux\n", "", out, sizeof(out),
+				 &ign), 19);
+	CHECK_STR(out, "exit=qemu efi=linux");
+	CHECK(!ign);
+	/* LoadOptions after the file: the later word wins per key */
+	CHECK(cmdline_compose("exit=qemu efi=linux", "efi=1to1", out,
+			      sizeof(out), &ign) > 0);
+	CHECK_STR(out, "exit=qemu efi=linux efi=1to1");
+	{
+		struct options o;
+
+		CHECK_EQ(cmdline_parse(out, &o), 0);
+		CHECK_EQ(o.efi_mode, 2);
+		CHECK_EQ(o.exit, EXIT_QEMU);
+	}
+	/* GRUB / -append with no file */
+	CHECK(cmdline_compose(NULL, "verbose", out, sizeof(out), &ign) > 0);
+	CHECK_STR(out, "verbose");
+	/* the UEFI Shell: argv[0] skipped first, then the same rule */
+	CHECK(cmdline_compose(NULL, cmdline_skip_argv0("fs0:\\vamap.efi efi=bogus"),
+			      out, sizeof(out), &ign) > 0);
+	CHECK_STR(out, "efi=bogus"); /* ours, with a bad value: kept, reported */
+	CHECK(!ign);
+	/* U-Boot's default bootargs: no vamap word, so not ours */
+	CHECK(cmdline_compose("exit=qemu", "root=/dev/sdb3 init=/sbin/init rootwait ro",
+			      out, sizeof(out), &ign) > 0);
+	CHECK_STR(out, "exit=qemu");
+	CHECK(ign);
+	/* one vamap word makes the whole LoadOptions ours, typos included */
+	CHECK(cmdline_compose("", "verbose rootwait", out, sizeof(out), &ign) > 0);
+	CHECK_STR(out, "verbose rootwait");
+	CHECK(!ign);
+	CHECK_EQ(cmdline_compose(NULL, NULL, out, sizeof(out), &ign), 0);
+	CHECK_STR(out, "");
+	/* too long: an error, never a cut */
+	CHECK_EQ(cmdline_compose("exit=qemu efi=linux", "test=pagefault verbose",
+				 out, 30, &ign), -ENOSPC);
+	CHECK_EQ(cmdline_compose("0123456789", NULL, out, 11, &ign), 10);
+	CHECK_EQ(cmdline_compose("0123456789", NULL, out, 10, &ign), -ENOSPC);
+}
+
+static void test_is_ours(void)
+{
+	CHECK(cmdline_is_ours("verbose"));
+	CHECK(cmdline_is_ours("root=/dev/sda exit=halt"));
+	CHECK(cmdline_is_ours("test=nosuchknob"));
+	CHECK(cmdline_is_ours("results="));
+	CHECK(!cmdline_is_ours("root=/dev/sdb3 init=/sbin/init rootwait ro"));
+	CHECK(!cmdline_is_ours("verbosely exits=qemu testing"));
+	CHECK(!cmdline_is_ours(""));
+}
+
 int main(void)
 {
+	RUN(test_compose);
+	RUN(test_is_ours);
 	RUN(test_empty);
 	RUN(test_options);
 	RUN(test_problems);

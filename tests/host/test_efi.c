@@ -75,6 +75,176 @@ static void test_placement(void)
 }
 
 /* A bigger stride: descriptors are found by desc_size, not sizeof. */
+/* A map with no EFI_MEMORY_RUNTIME descriptor: an empty plan, no error;
+ * efi/setup.c then turns runtime services off with a line instead of
+ * reading plan.r[n - 1] (test=no-runtime-descs boots that path). */
+static void test_no_runtime(void)
+{
+	raw_reset();
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0x100000, 0x100, EFI_MEMORY_WB);
+	raw_add(EFI_BOOT_SERVICES_CODE, 0x200000, 0x10, EFI_MEMORY_WB);
+	CHECK_EQ(efi_plan_va(raw, (u64)nraw * STRIDE, STRIDE, EFI_SLOT_BASE,
+			     EFI_SLOT_BASE + EFI_SLOT_SIZE, false, &plan), 0);
+	CHECK_EQ(plan.n, 0);
+	CHECK_EQ(plan.errors, 0);
+	CHECK_EQ(plan.lowest_va, EFI_SLOT_BASE + EFI_SLOT_SIZE);
+}
+
+/*
+ * A model of Linux 6.1's placement (arch/x86/platform/efi/efi.c and
+ * efi_64.c), written step by step after the source, independently of
+ * efi/va.c: efi_merge_regions() on a copy of the map, then
+ * efi_map_regions(): the map walked in reverse, should_map_region(),
+ * efi_map_region()'s VA arithmetic from EFI_VA_START, each descriptor
+ * appended to new_memmap in that order.
+ */
+struct lx_desc { u32 type; u64 pa, pages, attr, va; };
+
+static unsigned int linux_model(const u8 *map, unsigned int n,
+				struct lx_desc *out)
+{
+	struct lx_desc md[RAWMAP_MAX];
+	u64 efi_va = EFI_LINUX_TOP;
+	unsigned int i, count = 0;
+	int prev = -1;
+
+	for (i = 0; i < n; i++) {
+		const struct efi_memory_desc *d = (const void *)(map + i * STRIDE);
+
+		md[i] = (struct lx_desc){ d->type, d->phys_start, d->num_pages,
+					  d->attribute, 0 };
+	}
+	for (i = 0; i < n; i++) { /* efi_merge_regions */
+		if (prev < 0) {
+			prev = (int)i;
+			continue;
+		}
+		if (md[prev].type != md[i].type || md[prev].attr != md[i].attr) {
+			prev = (int)i;
+			continue;
+		}
+		if (md[i].pa == md[prev].pa + (md[prev].pages << 12)) {
+			md[prev].pages += md[i].pages;
+			md[i].type = EFI_RESERVED_TYPE;
+			md[i].attr = 0;
+			continue;
+		}
+		prev = (int)i;
+	}
+	for (i = n; i-- > 0;) { /* efi_map_regions, efi_map_next_entry_reverse */
+		struct lx_desc *m = &md[i];
+		u64 size = m->pages << 12;
+
+		if (!(m->attr & EFI_MEMORY_RUNTIME) &&
+		    m->type != EFI_BOOT_SERVICES_CODE &&
+		    m->type != EFI_BOOT_SERVICES_DATA)
+			continue;
+		efi_va -= size; /* efi_map_region */
+		if (!(m->pa & (SZ_2M - 1))) {
+			efi_va &= ~(u64)(SZ_2M - 1);
+		} else {
+			u64 prev_va = efi_va;
+
+			efi_va = (efi_va & ~(u64)(SZ_2M - 1)) + (m->pa & (SZ_2M - 1));
+			if (efi_va > prev_va)
+				efi_va -= SZ_2M;
+		}
+		m->va = efi_va;
+		out[count++] = *m;
+	}
+	return count;
+}
+
+static void compare_with_linux(const char *what)
+{
+	struct lx_desc want[RAWMAP_MAX];
+	unsigned int n = linux_model(raw, nraw, want), i;
+
+	CHECK_EQ(efi_plan_va_linux(raw, (u64)nraw * STRIDE, STRIDE, EFI_LINUX_BASE,
+				   EFI_LINUX_TOP, &plan), 0);
+	CHECK(plan.svam_reverse);
+	CHECK_EQ(plan.n, n);
+	if (plan.n != n) {
+		fprintf(stderr, "%s: %u regions, Linux maps %u\n", what, plan.n, n);
+		return;
+	}
+	/* The SVAM order is the plan reversed: Linux's new_memmap order. */
+	for (i = 0; i < n; i++) {
+		const struct efi_rt_region *r = &plan.r[n - 1 - i];
+
+		CHECK_EQ(r->pa, want[i].pa);
+		CHECK_EQ(r->size, want[i].pages << 12);
+		CHECK_EQ(r->va, want[i].va);
+		CHECK_EQ(r->type, want[i].type);
+		CHECK_EQ(r->boot_services, !(want[i].attr & EFI_MEMORY_RUNTIME));
+	}
+}
+
+/* OVMF's shape: boot-services code and data between runtime regions,
+ * neighbours of one type to merge, and runtime MMIO. */
+static void test_linux_ovmf_shape(void)
+{
+	raw_reset();
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0, 0xa0, EFI_MEMORY_WB);
+	raw_add(EFI_BOOT_SERVICES_DATA, 0x100000, 0x700, EFI_MEMORY_WB);
+	raw_add(EFI_BOOT_SERVICES_DATA, 0x800000, 0x8, EFI_MEMORY_WB);
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0x808000, 0x3000, EFI_MEMORY_WB);
+	raw_add(EFI_BOOT_SERVICES_CODE, 0x7e000000, 0x9e, EFI_MEMORY_WB);
+	raw_add(EFI_RUNTIME_SERVICES_DATA, 0x7e09e000, 0x20, RT);
+	raw_add(EFI_RUNTIME_SERVICES_CODE, 0x7e0be000, 0x10, RT);
+	raw_add(EFI_RUNTIME_SERVICES_CODE, 0x7e0ce000, 0x8, RT);
+	raw_add(EFI_BOOT_SERVICES_DATA, 0x7e0d6000, 0x3, EFI_MEMORY_WB);
+	raw_add(EFI_RUNTIME_SERVICES_DATA, 0x7f6a0000, 0x102, RT);
+	raw_add(EFI_ACPI_MEMORY_NVS, 0x7ff78000, 0x88, EFI_MEMORY_WB);
+	raw_add(EFI_MEMORY_MAPPED_IO, 0xffc00000, 0x400, EFI_MEMORY_UC | EFI_MEMORY_RUNTIME);
+	compare_with_linux("ovmf");
+	/* merged: 0x100000 BootData takes in its neighbour, the two
+	 * RuntimeCode descriptors become one */
+	CHECK_EQ(plan.n, 7);
+	CHECK_EQ(plan.r[0].size, 0x708000);
+}
+
+/* xorshift64: seeded, so a failure repeats. */
+static u64 rnd(u64 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* Seeded random maps: types, attributes and adjacency at random. */
+static void test_linux_random(void)
+{
+	static const u32 types[] = {
+		EFI_CONVENTIONAL_MEMORY, EFI_BOOT_SERVICES_CODE, EFI_BOOT_SERVICES_DATA,
+		EFI_RUNTIME_SERVICES_CODE, EFI_RUNTIME_SERVICES_DATA,
+		EFI_LOADER_DATA, EFI_ACPI_RECLAIM_MEMORY,
+	};
+	u64 seed = 0x1badb002cafef00dULL;
+	unsigned int round;
+
+	for (round = 0; round < 300; round++) {
+		u64 pa = 0x100000;
+		unsigned int i, n;
+
+		raw_reset();
+		n = 5 + (unsigned int)(rnd(&seed) % 60);
+		for (i = 0; i < n; i++) {
+			u32 t = types[rnd(&seed) % ARRAY_SIZE(types)];
+			u64 pages = 1 + rnd(&seed) % 700, attr = EFI_MEMORY_WB;
+
+			if (t == EFI_RUNTIME_SERVICES_CODE || t == EFI_RUNTIME_SERVICES_DATA)
+				attr |= EFI_MEMORY_RUNTIME;
+			if (rnd(&seed) % 4 == 0)
+				pa += (1 + rnd(&seed) % 600) << 12; /* a hole */
+			raw_add(t, pa, pages, attr);
+			pa += pages << 12;
+		}
+		compare_with_linux("random");
+	}
+}
+
 static void test_stride(void)
 {
 	static u8 wide[8 * 64];
@@ -302,7 +472,10 @@ static void test_create_refuses_used_window(void)
 int main(void)
 {
 	RUN(test_placement);
+	RUN(test_no_runtime);
 	RUN(test_stride);
+	RUN(test_linux_ovmf_shape);
+	RUN(test_linux_random);
 	RUN(test_window_overflow);
 	RUN(test_malformed_runtime);
 	RUN(test_invariant_slot);

@@ -15,7 +15,7 @@
 #define CAP 256
 
 static struct mem_region regions[CAP];
-static struct memmap map = { regions, 0, CAP, 0 };
+static struct memmap map = { regions, 0, CAP, 0, 0 };
 
 
 static int import(void)
@@ -146,7 +146,7 @@ static void test_malformed(void)
 	/* 14: more descriptors than the copy holds: the rest dropped */
 	{
 		struct mem_region few[4];
-		struct memmap small = { few, 0, 4, 0 };
+		struct memmap small = { few, 0, 4, 0, 0 };
 		unsigned int i;
 
 		raw_reset();
@@ -241,7 +241,7 @@ static void test_reserve(void)
 	/* no room to split: -ENOSPC, map unchanged */
 	{
 		struct mem_region two[2];
-		struct memmap tiny = { two, 0, 2, 0 };
+		struct memmap tiny = { two, 0, 2, 0, 0 };
 
 		raw_reset();
 		raw_add(EFI_CONVENTIONAL_MEMORY, 0, 0x100, 0);
@@ -301,8 +301,97 @@ static void test_frames_never_reserved(void)
 	CHECK_EQ(pa, 0x1ff000);
 }
 
+/*
+ * A fragmented map larger than firmware hands over on large machines:
+ * 70,000 descriptors, alternating one free page and one loader page. Every
+ * descriptor is kept (no fixed cap below what the firmware gives), the
+ * indexes past 65,535 are right, and the allocator holds every free page.
+ */
+static void test_ten_thousand(void)
+{
+	enum { N = 70000 };
+	u8 *big = calloc(N, STRIDE);
+	struct mem_region *r = calloc(2 * N + 64, sizeof(*r));
+	struct frange *fr = calloc(2 * N + 64, sizeof(*fr));
+	struct memmap m = { r, 0, 2 * N + 64, 0, 0 };
+	struct frame_alloc fa;
+	unsigned int i;
+
+	for (i = 0; i < N; i++) {
+		struct efi_memory_desc *d = (void *)(big + (u64)i * STRIDE);
+
+		d->type = (i & 1) ? EFI_LOADER_DATA : EFI_CONVENTIONAL_MEMORY;
+		d->phys_start = 0x100000 + (u64)i * 0x1000;
+		d->num_pages = 1;
+		d->attribute = EFI_MEMORY_WB;
+	}
+	mm_log_clear();
+	CHECK_EQ(memmap_import(&m, big, (u64)N * STRIDE, STRIDE), 0);
+	CHECK_EQ(m.n, N);
+	CHECK_EQ(m.problems, 0);
+	CHECK_EQ(m.r[N - 1].desc, N - 1);
+	CHECK_EQ(m.r[66000].desc, 66000);
+	CHECK_EQ(memmap_total(&m, MEM_USABLE), (u64)N * 0x1000);
+	CHECK_EQ(memmap_ram_end(&m), 0x100000 + (u64)N * 0x1000);
+	frame_init(&fa, fr, 2 * N + 64);
+	CHECK_EQ(frame_add_usable(&fa, &m, 0x100000), 0);
+	CHECK_EQ(fa.free_pages, N);
+	free(big);
+	free(r);
+	free(fr);
+}
+
+/* Usable or boot-services memory marked EFI_MEMORY_RUNTIME stays
+ * reserved: the firmware may use it at runtime. */
+static void test_runtime_usable(void)
+{
+	raw_reset();
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0x100000, 0x10, EFI_MEMORY_WB);
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0x110000, 0x10,
+		EFI_MEMORY_WB | EFI_MEMORY_RUNTIME);
+	raw_add(EFI_BOOT_SERVICES_DATA, 0x120000, 0x10,
+		EFI_MEMORY_WB | EFI_MEMORY_RUNTIME);
+	CHECK_EQ(import(), 0);
+	CHECK_EQ(map.n, 3);
+	CHECK_EQ(map.problems, 0);
+	CHECK_EQ(map.r[1].class, MEM_RESERVED);
+	CHECK_EQ(map.r[2].class, MEM_RESERVED);
+	CHECK(map.r[1].ram);
+	CHECK_EQ(memmap_total(&map, MEM_USABLE), 0x10000);
+	CHECK(logged("desc 1: Conventional memory marked EFI_MEMORY_RUNTIME"));
+	CHECK(logged("desc 2: BootData memory marked EFI_MEMORY_RUNTIME"));
+}
+
+/* RAM past the direct map's end is not RAM to the kernel: a region that
+ * crosses the limit is split, one above it reserved. */
+static void test_ram_limit(void)
+{
+	const u64 lim = 0x400000000000ULL; /* DIRECT_MAP_MAX, 64 TiB */
+
+	raw_reset();
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0x100000, 0x100, EFI_MEMORY_WB);
+	raw_add(EFI_CONVENTIONAL_MEMORY, lim - 0x200000, 0x400, EFI_MEMORY_WB);
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0x8000000000000ULL, 0x100, EFI_MEMORY_WB);
+	map.ram_limit = lim;
+	CHECK_EQ(import(), 0);
+	map.ram_limit = 0;
+	CHECK_EQ(map.n, 4);
+	CHECK_EQ(memmap_ram_end(&map), lim);
+	CHECK_EQ(map.r[1].end, lim);
+	CHECK(map.r[1].ram);
+	CHECK_EQ(map.r[2].start, lim);
+	CHECK(!map.r[2].ram);
+	CHECK_EQ(map.r[2].class, MEM_RESERVED);
+	CHECK(!map.r[3].ram);
+	CHECK_EQ(memmap_total(&map, MEM_USABLE), 0x100000 + 0x200000);
+	CHECK(logged("above the direct map's end"));
+}
+
 int main(void)
 {
+	RUN(test_ten_thousand);
+	RUN(test_runtime_usable);
+	RUN(test_ram_limit);
 	RUN(test_good_map);
 	RUN(test_malformed);
 	RUN(test_random_overlaps);

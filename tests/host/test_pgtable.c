@@ -307,7 +307,7 @@ static void check_min(const char *what, const u64 (*r)[2], unsigned int n,
 		      bool has_1g)
 {
 	static struct mem_region regions[512];
-	struct memmap m = { regions, 0, 512, 0 };
+	struct memmap m = { regions, 0, 512, 0, 0 };
 	struct sim s;
 	u64 root, used, want;
 	unsigned int i;

@@ -14,7 +14,7 @@
 #include "madt.h"
 #include "sim.h"
 
-static u8 tbl[512];
+static u8 tbl[44 + 16 * 1200 + 8 * 300];
 static u32 tlen;
 
 static void madt_begin(void)
@@ -74,6 +74,53 @@ static void test_madt_good(void)
 	CHECK_EQ(m.cpu[3].apic_id, 0x100);
 	CHECK(m.cpu[3].x2apic_entry);
 	CHECK_EQ(m.skipped_disabled, 1);
+}
+
+/* A server's MADT: 255 xAPIC entries and 300 x2APIC entries past them
+ * (APIC IDs 255 and up need x2APIC, ACPI 6.5 5.2.12.12): every one is
+ * kept; past MADT_MAX_CPUS they are counted but not kept. */
+static void test_madt_many(void)
+{
+	struct madt_info m;
+	const char *why;
+	u32 where, i;
+
+	madt_begin();
+	for (i = 0; i < 255; i++) {
+		u8 e[8] = { 0, 8, (u8)i, (u8)i, 1, 0, 0, 0 };
+
+		madt_entry(e, 8);
+	}
+	for (i = 0; i < 300; i++) {
+		u32 id = 255 + i;
+		u8 e[16] = { 9, 16, 0, 0, (u8)id, (u8)(id >> 8), 0, 0, 1, 0, 0, 0,
+			     (u8)id, (u8)(id >> 8), 0, 0 };
+
+		madt_entry(e, 16);
+	}
+	madt_finish();
+	tbl[6] = (u8)(tlen >> 16);
+	madt_finish();
+	CHECK_EQ(madt_parse(tbl, tlen, &m, &why, &where), 0);
+	CHECK_EQ(m.nr_cpus, 555);
+	CHECK_EQ(m.nr_found, 555);
+	CHECK_EQ(m.cpu[254].apic_id, 254);
+	CHECK_EQ(m.cpu[554].apic_id, 554);
+	CHECK(m.cpu[300].x2apic_entry);
+
+	madt_begin();
+	for (i = 0; i < MADT_MAX_CPUS + 100; i++) {
+		u8 e[16] = { 9, 16, 0, 0, (u8)i, (u8)(i >> 8), 0, 0, 1, 0, 0, 0,
+			     (u8)i, (u8)(i >> 8), 0, 0 };
+
+		madt_entry(e, 16);
+	}
+	madt_finish();
+	tbl[6] = (u8)(tlen >> 16);
+	madt_finish();
+	CHECK_EQ(madt_parse(tbl, tlen, &m, &why, &where), 0);
+	CHECK_EQ(m.nr_cpus, MADT_MAX_CPUS);
+	CHECK_EQ(m.nr_found, MADT_MAX_CPUS + 100);
 }
 
 static void expect_bad(const char *want, u32 want_where)
@@ -210,6 +257,7 @@ static void test_list_random(void)
 int main(void)
 {
 	RUN(test_madt_good);
+	RUN(test_madt_many);
 	RUN(test_madt_malformed);
 	RUN(test_list_random);
 	return check_exit();

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ACPI root tables from buffers (kernel/acpi_tables.c): the RSDP and the
+ * RSDT or XSDT it points to. Host-testable: they read only the bytes they
+ * are given; kernel/acpi.c maps the bytes through the fixmap.
+ */
+#ifndef VAMAP_ACPI_TABLES_H
+#define VAMAP_ACPI_TABLES_H
+
+#include "types.h"
+
+#define ACPI_RSDP_V1_LEN 20  /* ACPI 1.0: up to RsdtAddress */
+#define ACPI_RSDP_V2_LEN 36  /* ACPI 2.0+: Length, XsdtAddress, ... */
+#define ACPI_SDT_HEADER_LEN 36
+
+/* What the RSDP says (ACPI 6.5, 5.2.5.3). */
+struct acpi_root {
+	u8 revision;	/* 0: ACPI 1.0; 2 and up: ACPI 2.0+ */
+	char oem[7];
+	bool xsdt;	/* root is an XSDT (64-bit entries), else an RSDT */
+	u64 root;	/* the root table's physical address */
+};
+
+/*
+ * Check the RSDP in @p (@len bytes readable, at least ACPI_RSDP_V1_LEN):
+ * signature, the ACPI 1.0 checksum over 20 bytes, and for revision 2 and
+ * up the Length field and the extended checksum. The root is the XSDT when
+ * the revision is 2 or more and XsdtAddress is not 0 (as ACPICA's
+ * acpi_tb_parse_root_table chooses), else the RSDT. Returns 0 or -EINVAL
+ * with @why.
+ */
+int acpi_rsdp_parse(const void *p, u64 len, struct acpi_root *out,
+		    const char **why);
+
+/* The length an RSDP of this revision must be readable for. */
+u64 acpi_rsdp_len(const void *first20);
+
+/*
+ * Check a root table (@len bytes, the whole table as its header says):
+ * signature "XSDT" or "RSDT" as @xsdt says, length, checksum, entry
+ * size 8 or 4; copy up to @max entries to @tables. Returns the number of
+ * entries the table holds (which may exceed @max), or -EINVAL with @why.
+ */
+int acpi_root_parse(const void *p, u64 len, bool xsdt, u64 *tables,
+		    unsigned int max, const char **why);
+
+#endif

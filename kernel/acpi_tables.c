@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+/* RSDP, RSDT and XSDT from buffers (see acpi_tables.h). Host-testable. */
+#include "acpi_tables.h"
+
+static u8 sum(const u8 *b, u64 n)
+{
+	u8 s = 0;
+
+	while (n--)
+		s = (u8)(s + *b++);
+	return s;
+}
+
+static u32 rd32(const u8 *p)
+{
+	return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
+}
+
+static u64 rd64(const u8 *p)
+{
+	return rd32(p) | (u64)rd32(p + 4) << 32;
+}
+
+static bool sig_is(const u8 *p, const char *s, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != (u8)s[i])
+			return false;
+	return true;
+}
+
+u64 acpi_rsdp_len(const void *first20)
+{
+	return ((const u8 *)first20)[15] >= 2 ? ACPI_RSDP_V2_LEN : ACPI_RSDP_V1_LEN;
+}
+
+int acpi_rsdp_parse(const void *p, u64 len, struct acpi_root *out,
+		    const char **why)
+{
+	const u8 *b = p;
+	unsigned int i;
+
+	*why = NULL;
+	if (!p || len < ACPI_RSDP_V1_LEN)
+		*why = "RSDP shorter than 20 bytes";
+	else if (!sig_is(b, "RSD PTR ", 8))
+		*why = "RSDP signature wrong";
+	else if (sum(b, ACPI_RSDP_V1_LEN))
+		*why = "RSDP checksum (first 20 bytes) wrong";
+	else if (b[15] >= 2 && len < ACPI_RSDP_V2_LEN)
+		*why = "RSDP revision 2+ shorter than 36 bytes";
+	else if (b[15] >= 2 && rd32(b + 20) < ACPI_RSDP_V2_LEN)
+		*why = "RSDP Length field below 36";
+	else if (b[15] >= 2 && sum(b, ACPI_RSDP_V2_LEN))
+		*why = "RSDP extended checksum wrong";
+	if (*why)
+		return -EINVAL;
+	out->revision = b[15];
+	for (i = 0; i < 6; i++)
+		out->oem[i] = (char)b[9 + i];
+	out->oem[6] = '\0';
+	out->xsdt = b[15] >= 2 && rd64(b + 24);
+	out->root = out->xsdt ? rd64(b + 24) : rd32(b + 16);
+	if (!out->root) {
+		*why = "RSDP names no RSDT or XSDT";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int acpi_root_parse(const void *p, u64 len, bool xsdt, u64 *tables,
+		    unsigned int max, const char **why)
+{
+	const u8 *b = p;
+	unsigned int esize = xsdt ? 8 : 4, n, i;
+	u32 tlen;
+
+	*why = NULL;
+	if (!p || len < ACPI_SDT_HEADER_LEN)
+		*why = "root table shorter than its header";
+	else if (!sig_is(b, xsdt ? "XSDT" : "RSDT", 4))
+		*why = xsdt ? "XSDT signature wrong" : "RSDT signature wrong";
+	if (*why)
+		return -EINVAL;
+	tlen = rd32(b + 4);
+	if (tlen < ACPI_SDT_HEADER_LEN || tlen > len ||
+	    (tlen - ACPI_SDT_HEADER_LEN) % esize)
+		*why = xsdt ? "XSDT length wrong" : "RSDT length wrong";
+	else if (sum(b, tlen))
+		*why = xsdt ? "XSDT checksum wrong" : "RSDT checksum wrong";
+	if (*why)
+		return -EINVAL;
+	n = (tlen - ACPI_SDT_HEADER_LEN) / esize;
+	for (i = 0; i < n && i < max; i++) {
+		const u8 *e = b + ACPI_SDT_HEADER_LEN + (u64)i * esize;
+
+		tables[i] = xsdt ? rd64(e) : rd32(e);
+	}
+	return (int)n;
+}

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+// sources: kernel/acpi_tables.c
+/*
+ * ACPI root tables in both shapes: ACPI 1.0 (RSDP revision 0, a 20-byte
+ * RSDP, an RSDT of 32-bit entries, as U-Boot publishes) and ACPI 2.0+
+ * (revision 2, a 36-byte RSDP, an XSDT of 64-bit entries, as OVMF does),
+ * and each malformation named.
+ */
+#include "acpi_tables.h"
+#include "check.h"
+
+static u8 rsdp[36], root[36 + 8 * 8];
+
+static void fix_sum(u8 *p, unsigned int len, unsigned int at)
+{
+	u8 s = 0;
+	unsigned int i;
+
+	p[at] = 0;
+	for (i = 0; i < len; i++)
+		s = (u8)(s + p[i]);
+	p[at] = (u8)-s;
+}
+
+static void put32(u8 *p, u32 v)
+{
+	memcpy(p, &v, 4);
+}
+
+static void put64(u8 *p, u64 v)
+{
+	memcpy(p, &v, 8);
+}
+
+static void make_rsdp(u8 rev, u32 rsdt, u64 xsdt)
+{
+	memset(rsdp, 0, sizeof(rsdp));
+	memcpy(rsdp, "RSD PTR ", 8);
+	memcpy(rsdp + 9, "U-BOOT", 6);
+	rsdp[15] = rev;
+	put32(rsdp + 16, rsdt);
+	if (rev >= 2) {
+		put32(rsdp + 20, 36);
+		put64(rsdp + 24, xsdt);
+		fix_sum(rsdp, 20, 8);
+		fix_sum(rsdp, 36, 32);
+	} else {
+		fix_sum(rsdp, 20, 8);
+	}
+}
+
+static unsigned int make_root(bool xsdt, unsigned int n)
+{
+	unsigned int es = xsdt ? 8 : 4, len = 36 + n * es, i;
+
+	memset(root, 0, sizeof(root));
+	memcpy(root, xsdt ? "XSDT" : "RSDT", 4);
+	put32(root + 4, len);
+	root[8] = 1;
+	for (i = 0; i < n; i++) {
+		if (xsdt)
+			put64(root + 36 + i * 8, 0x100000000ULL + i * 0x1000);
+		else
+			put32(root + 36 + i * 4, 0x7dcee000u + i * 0x100);
+	}
+	fix_sum(root, len, 9);
+	return len;
+}
+
+static void test_acpi10_rsdt(void)
+{
+	struct acpi_root r;
+	const char *why;
+	u64 t[8];
+	unsigned int len;
+
+	make_rsdp(0, 0x7dcee040, 0);
+	CHECK_EQ(acpi_rsdp_len(rsdp), 20);
+	CHECK_EQ(acpi_rsdp_parse(rsdp, 20, &r, &why), 0);
+	CHECK_EQ(r.revision, 0);
+	CHECK(!r.xsdt);
+	CHECK_EQ(r.root, 0x7dcee040);
+	CHECK_STR(r.oem, "U-BOOT");
+	len = make_root(false, 5);
+	CHECK_EQ(acpi_root_parse(root, len, false, t, 8, &why), 5);
+	CHECK_EQ(t[0], 0x7dcee000);
+	CHECK_EQ(t[4], 0x7dcee400);
+	/* an RSDT read as an XSDT is refused, not misread */
+	CHECK_EQ(acpi_root_parse(root, len, true, t, 8, &why), -EINVAL);
+	CHECK_STR(why, "XSDT signature wrong");
+}
+
+static void test_acpi20_xsdt(void)
+{
+	struct acpi_root r;
+	const char *why;
+	u64 t[8];
+	unsigned int len;
+
+	make_rsdp(2, 0x7fe00000, 0x7fe01000);
+	CHECK_EQ(acpi_rsdp_len(rsdp), 36);
+	CHECK_EQ(acpi_rsdp_parse(rsdp, 36, &r, &why), 0);
+	CHECK(r.xsdt);
+	CHECK_EQ(r.root, 0x7fe01000);
+	len = make_root(true, 6);
+	CHECK_EQ(acpi_root_parse(root, len, true, t, 8, &why), 6);
+	CHECK_EQ(t[5], 0x100005000ULL);
+	/* more entries than the caller keeps: the count says so */
+	CHECK_EQ(acpi_root_parse(root, len, true, t, 2, &why), 6);
+	/* revision 2 without an XSDT address: the RSDT, as ACPICA does */
+	make_rsdp(2, 0x7fe00000, 0);
+	CHECK_EQ(acpi_rsdp_parse(rsdp, 36, &r, &why), 0);
+	CHECK(!r.xsdt);
+	CHECK_EQ(r.root, 0x7fe00000);
+}
+
+static void test_rsdp_malformed(void)
+{
+	struct acpi_root r;
+	const char *why;
+
+	make_rsdp(0, 0x1000, 0);
+	rsdp[8] ^= 1;
+	CHECK_EQ(acpi_rsdp_parse(rsdp, 20, &r, &why), -EINVAL);
+	CHECK_STR(why, "RSDP checksum (first 20 bytes) wrong");
+	make_rsdp(0, 0x1000, 0);
+	rsdp[0] = 'X';
+	CHECK_EQ(acpi_rsdp_parse(rsdp, 20, &r, &why), -EINVAL);
+	CHECK_STR(why, "RSDP signature wrong");
+	make_rsdp(2, 0x1000, 0x2000);
+	rsdp[32] ^= 1;
+	CHECK_EQ(acpi_rsdp_parse(rsdp, 36, &r, &why), -EINVAL);
+	CHECK_STR(why, "RSDP extended checksum wrong");
+	make_rsdp(2, 0x1000, 0x2000);
+	CHECK_EQ(acpi_rsdp_parse(rsdp, 20, &r, &why), -EINVAL);
+	make_rsdp(0, 0, 0);
+	CHECK_EQ(acpi_rsdp_parse(rsdp, 20, &r, &why), -EINVAL);
+	CHECK_STR(why, "RSDP names no RSDT or XSDT");
+	CHECK_EQ(acpi_rsdp_parse(rsdp, 19, &r, &why), -EINVAL);
+	CHECK_EQ(acpi_rsdp_parse(NULL, 36, &r, &why), -EINVAL);
+}
+
+static void test_root_malformed(void)
+{
+	const char *why;
+	u64 t[8];
+	unsigned int len;
+
+	len = make_root(false, 3);
+	root[9] ^= 1;
+	CHECK_EQ(acpi_root_parse(root, len, false, t, 8, &why), -EINVAL);
+	CHECK_STR(why, "RSDT checksum wrong");
+	len = make_root(true, 3);
+	put32(root + 4, len + 4); /* not a whole number of entries */
+	fix_sum(root, len + 4, 9);
+	CHECK_EQ(acpi_root_parse(root, len + 4, true, t, 8, &why), -EINVAL);
+	CHECK_STR(why, "XSDT length wrong");
+	len = make_root(true, 3);
+	CHECK_EQ(acpi_root_parse(root, len - 8, true, t, 8, &why), -EINVAL);
+	CHECK_EQ(acpi_root_parse(root, 20, true, t, 8, &why), -EINVAL);
+	len = make_root(false, 0);
+	CHECK_EQ(acpi_root_parse(root, len, false, t, 8, &why), 0);
+}
+
+int main(void)
+{
+	RUN(test_acpi10_rsdt);
+	RUN(test_acpi20_xsdt);
+	RUN(test_rsdp_malformed);
+	RUN(test_root_malformed);
+	return check_exit();
+}
