@@ -228,7 +228,7 @@ static int map_everything(void)
 			applied += n;
 		}
 		if (!ret)
-			kprintf("efi: %u runtime regions mapped at 0x%016lx-0x%016lx, "
+			kprintf("efi: %u regions mapped at 0x%016lx-0x%016lx, "
 				"%u memory attributes entries applied\n", efi.plan.n,
 				(unsigned long)efi.plan.lowest_va,
 				(unsigned long)(efi.plan.r[efi.plan.n - 1].va +
