@@ -345,33 +345,6 @@ static void check_monotonic(void)
 	ktap_result(b > a, "efi.monotonic_count", "%u then %u", a, b);
 }
 
-/*
- * Pages vamap maps RWX because the firmware gives no way to split them:
- * RuntimeCode regions (which may hold data) where no valid attributes
- * entry speaks (efi/setup.c, default_flags).
- */
-static u64 forced_rwx_pages(void)
-{
-	const struct efi_memattr_parsed *t = efi_memattr.parsed;
-	u64 pages = 0;
-	unsigned int i, k;
-
-	for (i = 0; i < efi.plan.n; i++) {
-		const struct efi_rt_region *r = &efi.plan.r[i];
-		u64 covered = 0;
-
-		if (r->type != EFI_RUNTIME_SERVICES_CODE || !(r->attr & EFI_MEMORY_WB))
-			continue;
-		for (k = 0; efi_memattr.usable && k < t->n; k++)
-			if (t->e[k].pa >= r->pa &&
-			    t->e[k].pa + t->e[k].size <= r->pa + r->size)
-				covered += t->e[k].size;
-		if (covered < r->size)
-			pages += (r->size - covered) >> 12;
-	}
-	return pages;
-}
-
 static void check_pgd(void)
 {
 	struct pgd_check c;
@@ -394,7 +367,7 @@ static void check_pgd(void)
 			  "page is executable");
 		return;
 	}
-	forced = forced_rwx_pages();
+	forced = efi.forced_rwx_pages;
 	if (wx < forced)
 		forced = wx;
 	if (forced && wx == forced)

@@ -30,6 +30,7 @@ static int read_table(u64 pa, u64 len)
  * the rules efi_memattr_parse applies. */
 static void corrupt_copy(const struct efi_memattr_header *h)
 {
+	struct efi_memory_desc *e[3];
 	u32 i;
 
 	if (h->nr_entries < 3) {
@@ -37,17 +38,11 @@ static void corrupt_copy(const struct efi_memattr_header *h)
 			"fewer than 3 to corrupt\n", h->nr_entries);
 		return;
 	}
-	for (i = 0; i < 3; i++) {
-		struct efi_memory_desc *e =
-			(void *)(copy + sizeof(*h) + (u64)i * h->desc_size);
-
-		if (i == 0)
-			e->type = EFI_CONVENTIONAL_MEMORY;
-		else if (i == 1)
-			e->attribute &= ~(EFI_MEMORY_RO | EFI_MEMORY_XP);
-		else
-			e->phys_start += 0x800;
-	}
+	for (i = 0; i < 3; i++)
+		e[i] = (void *)(copy + sizeof(*h) + (u64)i * h->desc_size);
+	e[0]->type = EFI_CONVENTIONAL_MEMORY;
+	e[1]->attribute &= ~(EFI_MEMORY_RO | EFI_MEMORY_XP);
+	e[2]->phys_start += 0x800;
 	kprintf("test: memory attributes entries 0-2 of the copy broken "
 		"(type, RO|XP, alignment)\n");
 }

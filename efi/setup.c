@@ -71,8 +71,7 @@ static u32 default_flags(const struct efi_rt_region *r)
 {
 	if (is_mmio(r))
 		return RT_REGION_FLAGS_MMIO;
-	return is_code(r->type) || r->type == EFI_BOOT_SERVICES_CODE
-		       ? (MAP_WRITE | MAP_EXEC) : MAP_WRITE;
+	return is_code(r->type) ? (MAP_WRITE | MAP_EXEC) : MAP_WRITE;
 }
 
 static int map_efi(u64 va, u64 pa, u64 size, u32 flags)
@@ -94,14 +93,15 @@ static int map_efi(u64 va, u64 pa, u64 size, u32 flags)
 static int map_final(const struct efi_rt_region *r, u64 va, unsigned int *applied)
 {
 	const struct efi_memattr_parsed *t = efi_memattr.parsed;
+	u64 covered = 0;
 	unsigned int i;
 	int ret;
 
 	*applied = 0;
 	ret = map_efi(va, r->pa, r->size, default_flags(r));
-	if (ret || !efi_memattr.usable || is_mmio(r))
+	if (ret)
 		return ret;
-	for (i = 0; i < t->n; i++) {
+	for (i = 0; efi_memattr.usable && !is_mmio(r) && i < t->n; i++) {
 		const struct efi_memattr_entry *e = &t->e[i];
 		u32 flags = 0;
 
@@ -115,7 +115,12 @@ static int map_final(const struct efi_rt_region *r, u64 va, unsigned int *applie
 		if (ret)
 			return ret;
 		(*applied)++;
+		covered += e->size;
 	}
+	/* What stays RWX because no valid entry splits code from data:
+	 * efi.wx counts it apart (efi/checks.c). */
+	if ((default_flags(r) & (MAP_WRITE | MAP_EXEC)) == (MAP_WRITE | MAP_EXEC))
+		efi.forced_rwx_pages += (r->size - covered) >> 12;
 	return 0;
 }
 
@@ -172,17 +177,9 @@ static bool read_tables(const struct boot_info *bi)
 	return true;
 }
 
-static unsigned int count_boot_services(void)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < efi.plan.n; i++)
-		n += efi.plan.r[i].boot_services;
-	return n;
-}
-
-/* verbose: one line per region as mapped, in the spirit of Linux's
- * efi=debug, to compare with /sys/firmware/efi/runtime-map. */
+/* verbose: one line per region (its type's default permissions, before
+ * any memory attributes entry), in the spirit of Linux's efi=debug, to
+ * compare with /sys/firmware/efi/runtime-map. */
 static void log_regions(void)
 {
 	unsigned int i;
@@ -341,17 +338,6 @@ static void finalize(void)
 		for (i = 0; i < efi.plan.n; i++)
 			if (map_final(&efi.plan.r[i], efi.plan.r[i].pa, &n))
 				disable("mapping runtime regions 1:1 failed");
-	}
-	if (efi.mode == EFI_MODE_LINUX && count_boot_services()) {
-		/* Linux unmaps them in efi_free_boot_services() before the
-		 * memory is reused; so must we, before free_boot_services(). */
-		for (i = 0; i < efi.plan.n; i++)
-			if (efi.plan.r[i].boot_services)
-				pt_unmap(&kctx, efi.efi_pgd, efi.plan.r[i].va,
-					 efi.plan.r[i].size);
-		kprintf("efi: %u boot-services regions unmapped from the window, "
-			"as Linux's efi_free_boot_services() does\n",
-			count_boot_services());
 	}
 	if (efi.mode == EFI_MODE_NOVAMAP) {
 		/* No SVAM, so no firmware code runs from boot-services memory:

@@ -25,6 +25,9 @@ struct efi_state {
 	bool svam_called;
 	bool pointers_ok;
 	bool no_runtime_regions; /* the map has no EFI_MEMORY_RUNTIME descriptor */
+	/* RuntimeCode pages mapped RWX because no valid memory attributes
+	 * entry splits them (efi/setup.c, map_final) */
+	u64 forced_rwx_pages;
 	struct efi_va_plan plan;
 	u64 t_efi_pgd_built, t_svam_returned; /* TSC, for the phase table */
 	unsigned int low_kept;	/* regions kept 1:1 after SVAM (findings) */

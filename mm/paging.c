@@ -18,8 +18,6 @@
 #include "ptdump.h"
 #include "x86.h"
 
-/* Without the stub's scratch (an older stub): this many entries. */
-#define MEMMAP_STATIC_CAP 1024
 #define LOW_RESERVE SZ_1M /* page 0, BIOS data, the AP trampoline */
 
 u64 live_pgd;
@@ -33,13 +31,7 @@ struct frame_alloc kframes;
 static u64 identity_end; /* init_pg_dir maps RAM 1:1 below this */
 static u64 init_pg_dir_pa;
 
-static struct mem_region kregions[MEMMAP_STATIC_CAP];
-static struct frange kfranges[MEMMAP_STATIC_CAP];
-struct memmap kmemmap = { .r = kregions, .cap = MEMMAP_STATIC_CAP,
-			  .ram_limit = DIRECT_MAP_MAX };
-static struct frange *kfrange_store = kfranges;
-static u64 scratch_pa; /* the stub's scratch holds the copy; 0: statics */
-static unsigned int kfrange_cap = MEMMAP_STATIC_CAP;
+struct memmap kmemmap = { .ram_limit = DIRECT_MAP_MAX };
 
 compile_assert(scratch_entry_fits,
 	       sizeof(struct mem_region) + sizeof(struct frange) <=
@@ -50,30 +42,30 @@ compile_assert(scratch_entry_fits,
  * the frame ranges live there, so no fixed cap below what the firmware
  * hands over. Read through init_pg_dir's 1:1 map, which covers all RAM.
  */
-static void use_scratch(const struct boot_info *bi)
+static int use_scratch(const struct boot_info *bi)
 {
 	u64 entries = bi->scratch_size / BOOT_SCRATCH_BYTES_PER_DESC;
 
 	if (!bi->scratch || !entries ||
-	    bi->scratch + bi->scratch_size > identity_end)
-		return;
+	    bi->scratch + bi->scratch_size > identity_end) {
+		mm_log("mm: no room from the stub for the memory-map copy\n");
+		return -EINVAL;
+	}
 	entries = MIN(entries, 0x7fffffffULL);
 	kmemmap.r = (struct mem_region *)bi->scratch;
 	kmemmap.cap = (unsigned int)entries;
-	kfrange_store = (struct frange *)(bi->scratch +
-					  entries * sizeof(struct mem_region));
-	kfrange_cap = (unsigned int)entries;
-	scratch_pa = bi->scratch;
+	frame_init(&kframes, (struct frange *)(bi->scratch +
+					       entries * sizeof(struct mem_region)),
+		   (unsigned int)entries);
 	mm_log("mm: memory-map copy: room for %u regions (the stub's scratch)\n",
 	       kmemmap.cap);
+	return 0;
 }
 
 /* On swapper_pg_dir the scratch is reached through the direct map: the
  * 1:1 addresses above were init_pg_dir's. */
 static void rebase_scratch(void)
 {
-	if (!scratch_pa)
-		return;
 	kmemmap.r = (struct mem_region *)(PAGE_OFFSET + (u64)kmemmap.r);
 	kframes.r = (struct frange *)(PAGE_OFFSET + (u64)kframes.r);
 }
@@ -194,7 +186,9 @@ int mm_early_init(const struct boot_info *bi, u64 bi_phys)
 		mm_log("mm: CR3 0x%016lx is not the stub's init_pg_dir 0x%016lx\n",
 		       (unsigned long)init_pg_dir_pa, (unsigned long)bi->init_pg_dir);
 	probe_cpu();
-	use_scratch(bi);
+	ret = use_scratch(bi);
+	if (ret)
+		return ret;
 
 	ret = memmap_import(&kmemmap, (const void *)bi->memmap, bi->memmap_size,
 			    bi->memmap_desc_size);
@@ -216,7 +210,6 @@ int mm_early_init(const struct boot_info *bi, u64 bi_phys)
 		mm_log("mm: reserved 0x%016lx-0x%016lx %s\n",
 		       (unsigned long)ALIGN_DOWN(res[i].start, SZ_4K),
 		       (unsigned long)ALIGN_UP(res[i].end, SZ_4K), res[i].why);
-	frame_init(&kframes, kfrange_store, kfrange_cap);
 	ret = frame_add_usable(&kframes, &kmemmap, LOW_RESERVE);
 	if (ret) {
 		mm_log("mm: frame allocator: too many free ranges (%d)\n", ret);

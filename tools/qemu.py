@@ -77,19 +77,13 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
     code = OVMF_CODE_SB if secure_boot else OVMF_CODE
     if secure_boot:
         machine += ",smm=on"
-    a = [QEMU, "-nodefaults", "-display", "none", "-no-reboot",
-         "-machine", machine, "-m", mem, "-smp", str(smp),
-         "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={code}",
-         "-drive", f"if=pflash,format=raw,unit=1,file={vars_fd}",
-         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    firmware_args = [
+        "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={code}",
+        "-drive", f"if=pflash,format=raw,unit=1,file={vars_fd}"]
     if secure_boot:
-        a += ["-global", "driver=cfi.pflash01,property=secure,value=on"]
-    if cpu:
-        a += ["-cpu", cpu]
-    if debugcon:
-        a += ["-debugcon", f"file:{debugcon}",
-              "-global", "isa-debugcon.iobase=0x402"]
-    a += ["-serial", serial or "mon:stdio"]
+        firmware_args += ["-global",
+                          "driver=cfi.pflash01,property=secure,value=on"]
+    a = base_argv(machine, mem, smp, cpu, serial, debugcon, firmware_args)
     if boot == "fat":
         esp = prepare_esp(workdir, efi, cmdline)
         a += ["-drive", f"file=fat:rw:{esp},format=raw,media=disk"]
@@ -110,19 +104,25 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
     return a + list(extra)
 
 
-def uboot_argv(efi, workdir, machine, mem, smp, cmdline, cpu, extra,
-               serial, debugcon):
-    disk = prepare_esp_disk(workdir, efi, cmdline)
+def base_argv(machine, mem, smp, cpu, serial, debugcon, firmware_args):
+    """What every boot has, whatever the firmware: the machine, the exit
+    port, the debug console and the serial port."""
     a = [QEMU, "-nodefaults", "-display", "none", "-no-reboot",
-         "-machine", machine, "-m", mem, "-smp", str(smp),
-         "-bios", UBOOT_ROM,
-         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+         "-machine", machine, "-m", mem, "-smp", str(smp)] + firmware_args
+    a += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     if cpu:
         a += ["-cpu", cpu]
     if debugcon:
         a += ["-debugcon", f"file:{debugcon}",
               "-global", "isa-debugcon.iobase=0x402"]
-    a += ["-serial", serial or "mon:stdio"]
+    return a + ["-serial", serial or "mon:stdio"]
+
+
+def uboot_argv(efi, workdir, machine, mem, smp, cmdline, cpu, extra,
+               serial, debugcon):
+    disk = prepare_esp_disk(workdir, efi, cmdline)
+    a = base_argv(machine, mem, smp, cpu, serial, debugcon,
+                  ["-bios", UBOOT_ROM])
     if machine.startswith("q35"):
         # U-Boot finds the ESP on q35's own AHCI controller.
         a += ["-drive", f"if=none,id=esp,format=raw,file={disk}",

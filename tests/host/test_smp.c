@@ -38,10 +38,20 @@ static void madt_finish(void)
 
 	tbl[4] = (u8)tlen;
 	tbl[5] = (u8)(tlen >> 8);
+	tbl[6] = (u8)(tlen >> 16);
 	tbl[9] = 0;
 	for (i = 0; i < tlen; i++)
 		sum = (u8)(sum + tbl[i]);
 	tbl[9] = (u8)-sum;
+}
+
+/* An enabled x2APIC entry with APIC ID and ACPI UID @id. */
+static void madt_x2apic(u32 id)
+{
+	u8 e[16] = { 9, 16, 0, 0, (u8)id, (u8)(id >> 8), 0, 0, 1, 0, 0, 0,
+		     (u8)id, (u8)(id >> 8), 0, 0 };
+
+	madt_entry(e, 16);
 }
 
 static const u8 lapic0[] = { 0, 8, 0, 0, 1, 0, 0, 0 };	/* uid 0, id 0, enabled */
@@ -91,15 +101,8 @@ static void test_madt_many(void)
 
 		madt_entry(e, 8);
 	}
-	for (i = 0; i < 300; i++) {
-		u32 id = 255 + i;
-		u8 e[16] = { 9, 16, 0, 0, (u8)id, (u8)(id >> 8), 0, 0, 1, 0, 0, 0,
-			     (u8)id, (u8)(id >> 8), 0, 0 };
-
-		madt_entry(e, 16);
-	}
-	madt_finish();
-	tbl[6] = (u8)(tlen >> 16);
+	for (i = 0; i < 300; i++)
+		madt_x2apic(255 + i);
 	madt_finish();
 	CHECK_EQ(madt_parse(tbl, tlen, &m, &why, &where), 0);
 	CHECK_EQ(m.nr_cpus, 555);
@@ -109,14 +112,8 @@ static void test_madt_many(void)
 	CHECK(m.cpu[300].x2apic_entry);
 
 	madt_begin();
-	for (i = 0; i < MADT_MAX_CPUS + 100; i++) {
-		u8 e[16] = { 9, 16, 0, 0, (u8)i, (u8)(i >> 8), 0, 0, 1, 0, 0, 0,
-			     (u8)i, (u8)(i >> 8), 0, 0 };
-
-		madt_entry(e, 16);
-	}
-	madt_finish();
-	tbl[6] = (u8)(tlen >> 16);
+	for (i = 0; i < MADT_MAX_CPUS + 100; i++)
+		madt_x2apic(i);
 	madt_finish();
 	CHECK_EQ(madt_parse(tbl, tlen, &m, &why, &where), 0);
 	CHECK_EQ(m.nr_cpus, MADT_MAX_CPUS);
