@@ -59,6 +59,15 @@ static bool is_code(u32 type)
 	return type == EFI_RUNTIME_SERVICES_CODE;
 }
 
+/* Which regions are mapped executable before any attributes table speaks:
+ * runtime code, and boot-services code, which firmware may still run
+ * during SVAM (U-Boot's SetVirtualAddressMap lives there). Linux's
+ * __map_region() makes the same exception. */
+static bool maps_code(u32 type)
+{
+	return type == EFI_RUNTIME_SERVICES_CODE || type == EFI_BOOT_SERVICES_CODE;
+}
+
 static bool is_mmio(const struct efi_rt_region *r)
 {
 	return !(r->attr & EFI_MEMORY_WB) || r->type == EFI_MEMORY_MAPPED_IO ||
@@ -71,7 +80,7 @@ static u32 default_flags(const struct efi_rt_region *r)
 {
 	if (is_mmio(r))
 		return RT_REGION_FLAGS_MMIO;
-	return is_code(r->type) ? (MAP_WRITE | MAP_EXEC) : MAP_WRITE;
+	return maps_code(r->type) ? (MAP_WRITE | MAP_EXEC) : MAP_WRITE;
 }
 
 static int map_efi(u64 va, u64 pa, u64 size, u32 flags)
@@ -119,7 +128,8 @@ static int map_final(const struct efi_rt_region *r, u64 va, unsigned int *applie
 	}
 	/* What stays RWX because no valid entry splits code from data:
 	 * efi.wx counts it apart (efi/checks.c). */
-	if ((default_flags(r) & (MAP_WRITE | MAP_EXEC)) == (MAP_WRITE | MAP_EXEC))
+	if (!r->boot_services &&
+	    (default_flags(r) & (MAP_WRITE | MAP_EXEC)) == (MAP_WRITE | MAP_EXEC))
 		efi.forced_rwx_pages += (r->size - covered) >> 12;
 	return 0;
 }
@@ -214,10 +224,8 @@ static int map_everything(void)
 	}
 	for (i = 0; !ret && i < efi.plan.n; i++) {
 		const struct efi_rt_region *r = &efi.plan.r[i];
-		u32 f = is_mmio(r) ? RT_REGION_FLAGS_MMIO
-			: is_code(r->type) ? (MAP_WRITE | MAP_EXEC) : MAP_WRITE;
 
-		ret = map_efi(r->pa, r->pa, r->size, f);
+		ret = map_efi(r->pa, r->pa, r->size, default_flags(r));
 	}
 	if (efi.mode == EFI_MODE_SLOT || efi.mode == EFI_MODE_LINUX) {
 		for (i = 0; !ret && i < efi.plan.n; i++) {
@@ -349,10 +357,32 @@ static void finalize(void)
 	}
 }
 
+/* efi=linux maps boot-services regions in the window for SVAM; like
+ * Linux's efi_free_boot_services(), take them out of efi_pgd before the
+ * memory goes to the allocator, so the firmware never sees it again. */
+static void unmap_boot_services(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < efi.plan.n; i++) {
+		const struct efi_rt_region *r = &efi.plan.r[i];
+
+		if (!r->boot_services || !r->placed)
+			continue;
+		pt_unmap(&kctx, efi.efi_pgd, r->va, r->size);
+		n++;
+	}
+	if (n)
+		kprintf("efi: %u boot-services regions unmapped from the window\n", n);
+}
+
 static void free_boot_services(void)
 {
 	u64 bytes = 0;
 	unsigned int i;
+
+	if (efi.efi_pgd)
+		unmap_boot_services();
 
 	for (i = 0; i < kmemmap.n; i++) {
 		const struct mem_region *m = &kmemmap.r[i];
@@ -424,6 +454,7 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 {
 	struct efi_window w;
 	struct pgd_member member;
+	unsigned int i, bs;
 	int ret;
 
 	memset(&efi, 0, sizeof(efi));
@@ -444,13 +475,14 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 	raw_desc_size = bi->memmap_desc_size;
 	raw_desc_version = bi->memmap_desc_version;
 	efi_mode_window(mode, &w);
-	/* efi=linux still plans runtime regions only: Linux's full plan
-	 * (efi_plan_va_linux, host-tested against a model of Linux 6.1)
-	 * makes U-Boot's SetVirtualAddressMap fault on its own boot-services
-	 * code; until that is understood the mode is not switched over. */
-	if (efi_plan_va(raw_map, raw_size, raw_desc_size, w.base, w.top,
-			mode == EFI_MODE_1TO1 || mode == EFI_MODE_NOVAMAP,
-			&efi.plan)) {
+	if (mode == EFI_MODE_LINUX)
+		ret = efi_plan_va_linux(raw_map, raw_size, raw_desc_size, w.base,
+					w.top, &efi.plan);
+	else
+		ret = efi_plan_va(raw_map, raw_size, raw_desc_size, w.base, w.top,
+				  mode == EFI_MODE_1TO1 || mode == EFI_MODE_NOVAMAP,
+				  &efi.plan);
+	if (ret) {
 		disable("the runtime regions could not all be placed");
 		goto out;
 	}
@@ -459,8 +491,15 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 			"descriptor\n");
 		efi.plan.n = 0;
 	}
-	kprintf("efi: %u runtime regions in the memory map\n", efi.plan.n);
-	if (!efi.plan.n) {
+	bs = 0;
+	for (i = 0; i < efi.plan.n; i++)
+		bs += efi.plan.r[i].boot_services;
+	if (bs)
+		kprintf("efi: %u runtime and %u boot-services regions to map (Linux's "
+			"should_map_region)\n", efi.plan.n - bs, bs);
+	else
+		kprintf("efi: %u runtime regions in the memory map\n", efi.plan.n);
+	if (efi.plan.n == bs) {
 		efi.no_runtime_regions = true;
 		disable("the memory map has no EFI_MEMORY_RUNTIME descriptor, so "
 			"no runtime service can be mapped or called");

@@ -143,8 +143,9 @@ CONFIGS = [
     # tables. U-Boot's default bootargs arrive as LoadOptions; the command
     # line comes from vamap/cmdline.txt (README, "Command line").
     dict(name="uboot-slot", firmware="u-boot", machine="pc"),
+    # verbose: the per-region lines of efi=linux (11 regions on U-Boot).
     dict(name="uboot-linux", firmware="u-boot", machine="pc",
-         cmdline="exit=qemu efi=linux"),
+         cmdline="exit=qemu efi=linux verbose"),
     dict(name="uboot-1to1", firmware="u-boot", machine="pc",
          cmdline="exit=qemu efi=1to1"),
     dict(name="uboot-novamap", firmware="u-boot", machine="pc",
