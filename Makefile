@@ -197,6 +197,7 @@ boot-test: $(BOOT_IMAGES)
 # its seed corpus; make test runs each for FUZZ_SHORT seconds.
 FUZZ_SECONDS ?= 60
 FUZZ_SHORT ?= 2
+FUZZ_BENCH_SECONDS ?= 5
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Iboot \
 	-Itests/fuzz
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -228,9 +229,12 @@ $(BUILD)/bench/%: tests/bench/%.c $$(call host_sources,tests/bench/%.c) | $(DEPS
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< $(call host_sources,$<)
 
-bench: $(BUILD)/bench/bench_pgtable $(BUILD)/vamap.efi
+bench: $(BUILD)/bench/bench_pgtable $(BUILD)/vamap.efi $(FUZZ_BINS)
 	@$(BUILD)/bench/bench_pgtable
 	@$(PYTHON) tools/bench-boot.py
+	@echo "== libFuzzer execs per second ($(FUZZ_BENCH_SECONDS) s per target)"
+	@mkdir -p $(BUILD)/results
+	@tools/fuzz.sh $(FUZZ_BENCH_SECONDS) $(BUILD)/results/fuzz-bench.txt $(FUZZ_BINS)
 
 # Regenerate golden logs on purpose; commit them saying why each line changed.
 golden: $(BOOT_IMAGES)

@@ -111,10 +111,10 @@ static EFI_STATUS write_report(EFI_LOADED_IMAGE *li, const char *text, u32 len,
 	int jlen;
 	EFI_STATUS st = EFI_DEVICE_ERROR;
 
-	json = AllocatePool(len * 3 + 4096);
+	json = AllocatePool(results_json_max(len));
 	if (!json)
 		return EFI_OUT_OF_RESOURCES;
-	jlen = results_to_json(text, len, json, len * 3 + 4096);
+	jlen = results_to_json(text, len, json, (u32)results_json_max(len));
 	root = LibOpenRoot(li->DeviceHandle);
 	if (root)
 		vamap = open_dir(root, L"vamap");
@@ -126,7 +126,9 @@ static EFI_STATUS write_report(EFI_LOADED_IMAGE *li, const char *text, u32 len,
 	}
 	ksnprintf(name, sizeof(name), "%s.txt", base);
 	st = write_file(dir, name, text, len);
-	if (!EFI_ERROR(st) && jlen > 0) {
+	if (!EFI_ERROR(st) && jlen <= 0)
+		st = EFI_BUFFER_TOO_SMALL; /* cannot happen: results_json_max */
+	if (!EFI_ERROR(st)) {
 		ksnprintf(name, sizeof(name), "%s.json", base);
 		st = write_file(dir, name, json, (UINTN)jlen);
 	}
@@ -192,7 +194,7 @@ void stub_results(EFI_LOADED_IMAGE *li, struct boot_info *bi)
 	stamp(base, sizeof(base));
 	st = write_report(li, text, first.total, base);
 	if (EFI_ERROR(st)) {
-		stub_log("stub: results: writing \\vamap\\results\\%s.txt failed "
+		stub_log("stub: results: writing \\vamap\\results\\%s.txt and .json failed "
 			 "(%s); the report stays in its variables for next time\n",
 			 base, efi_status_name(st));
 		bi->results_pending = 1;

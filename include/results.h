@@ -45,6 +45,11 @@ u32 results_crc32(const void *data, u64 len);
 /* "VamapResults<index>" as UCS-2 into @name (at least 14 elements). */
 void results_var_name(u16 *name, unsigned int index);
 
+/* How many chunks a report of @total bytes takes, and how many text bytes
+ * chunk @index carries: every chunk but the last is full. */
+u16 results_chunk_count(u32 total);
+u32 results_chunk_len(u32 total, u16 index);
+
 /* Fill the header of chunk @index for @text (@total bytes). Returns the
  * number of text bytes that chunk carries. */
 u32 results_chunk_header(struct results_chunk *h, const char *text, u32 total,
@@ -54,7 +59,9 @@ u32 results_chunk_header(struct results_chunk *h, const char *text, u32 total,
  * Check one stored chunk (@size bytes as read from the variable) against
  * what chunk @index must be; @first is chunk 0's header (NULL when
  * checking chunk 0). Returns 0 or -EINVAL with @why: "not a vamap report",
- * "unknown version", "truncated", "out of sequence".
+ * "unknown version", "truncated", "inconsistent with the report's length"
+ * (a chunk count or length that would leave part of the text unwritten),
+ * "out of sequence".
  */
 int results_chunk_check(const void *data, u64 size, u16 index,
 			const struct results_chunk *first, const char **why);
@@ -65,8 +72,10 @@ int results_chunk_check(const void *data, u64 size, u16 index,
  *    "summary": {"result": "PASS", "passed": N, "failed": N, "skipped": N},
  *    "checks": [{"n": 1, "name": "…", "status": "ok|not ok|skip",
  *                "note": "…"}, …]}
- * Returns the length written (NUL-terminated), or -ENOSPC.
+ * Returns the length written (NUL-terminated), or -ENOSPC; a buffer of
+ * results_json_max(@len) bytes is always enough.
  */
+u64 results_json_max(u32 len);
 int results_to_json(const char *text, u32 len, char *out, u32 max);
 
 #endif

@@ -31,22 +31,43 @@ void results_var_name(u16 *name, unsigned int index)
 	name[k] = 0;
 }
 
-u32 results_chunk_header(struct results_chunk *h, const char *text, u32 total,
-			 u16 index)
+u16 results_chunk_count(u32 total)
+{
+	u32 n = (total + RESULTS_CHUNK_DATA - 1) / RESULTS_CHUNK_DATA;
+
+	return (u16)(n ? MIN(n, 0xffffu) : 1);
+}
+
+u32 results_chunk_len(u32 total, u16 index)
 {
 	u32 off = (u32)index * RESULTS_CHUNK_DATA;
 
+	return off < total ? MIN(total - off, (u32)RESULTS_CHUNK_DATA) : 0;
+}
+
+u32 results_chunk_header(struct results_chunk *h, const char *text, u32 total,
+			 u16 index)
+{
 	h->magic = RESULTS_MAGIC;
 	h->version = RESULTS_VERSION;
 	h->index = index;
-	h->count = (u16)((total + RESULTS_CHUNK_DATA - 1) / RESULTS_CHUNK_DATA);
-	if (!h->count)
-		h->count = 1;
+	h->count = results_chunk_count(total);
 	h->pad = 0;
 	h->total = total;
 	h->crc32 = results_crc32(text, total);
-	h->len = off < total ? MIN(total - off, (u32)RESULTS_CHUNK_DATA) : 0;
+	h->len = results_chunk_len(total, index);
 	return h->len;
+}
+
+/*
+ * The most results_to_json can write for @len bytes of text: every byte
+ * escaped to 6 ("\u00XX") once in the header list and once in a check,
+ * and per line (at most len + 1 of them) a check object's fixed part
+ * (under 72 bytes) plus a header entry's separator and quotes.
+ */
+u64 results_json_max(u32 len)
+{
+	return 12 * (u64)len + 80 * ((u64)len + 1) + 1024;
 }
 
 int results_chunk_check(const void *data, u64 size, u16 index,
@@ -66,6 +87,13 @@ int results_chunk_check(const void *data, u64 size, u16 index,
 	    h->total > RESULTS_MAX_TEXT || !h->count ||
 	    h->count > RESULTS_MAX_CHUNKS) {
 		*why = "truncated";
+		return -EINVAL;
+	}
+	/* Every chunk but the last is full and the last holds the rest, so
+	 * the chunks cover the whole text and nothing is left unwritten. */
+	if (h->count != results_chunk_count(h->total) || h->index >= h->count ||
+	    h->len != results_chunk_len(h->total, h->index)) {
+		*why = "inconsistent with the report's length";
 		return -EINVAL;
 	}
 	if (h->index != index || (first && (h->count != first->count ||

@@ -72,6 +72,18 @@ static void test_chunks(void)
 	((struct results_chunk *)chunks[2])->crc32 ^= 1;
 	CHECK_EQ(results_chunk_check(chunks[2], sizes[2], 2, first, &why), -EINVAL);
 	CHECK_STR(why, "out of sequence");
+	/* Chunks that would not cover the whole text: a middle chunk that
+	 * carries less than a full chunk (size and len agreeing), and a count
+	 * too small for the total. The stub would otherwise write memory no
+	 * chunk filled. */
+	((struct results_chunk *)chunks[1])->len -= 100;
+	CHECK_EQ(results_chunk_check(chunks[1], sizes[1] - 100, 1, first, &why),
+		 -EINVAL);
+	CHECK_STR(why, "inconsistent with the report's length");
+	((struct results_chunk *)chunks[1])->len += 100;
+	((struct results_chunk *)chunks[0])->count = 2;
+	CHECK_EQ(results_chunk_check(chunks[0], sizes[0], 0, NULL, &why), -EINVAL);
+	CHECK_STR(why, "inconsistent with the report's length");
 	((struct results_chunk *)chunks[0])->count = 99;
 	CHECK_EQ(results_chunk_check(chunks[0], sizes[0], 0, NULL, &why), -EINVAL);
 	CHECK_STR(why, "truncated");
@@ -107,10 +119,39 @@ static void test_json(void)
 	CHECK(strstr(out, "\"x\\u0001y\""));
 }
 
+/* results_json_max is enough for the worst text: every line a check that
+ * also lands in the header list (no KTAP line), every byte escaped. */
+static void test_json_bound(void)
+{
+	static const char *const lines[] = { "ok \x01\n", "\n", "\x7f\x01\"\n",
+					      "not ok 4294967295 \x02 # SKIP \x03\n" };
+	unsigned int k;
+
+	for (k = 0; k < ARRAY_SIZE(lines); k++) {
+		u32 len = 0, l = (u32)strlen(lines[k]);
+		char *text = malloc(RESULTS_MAX_TEXT), *out;
+		u64 max;
+		int n;
+
+		while (len + l <= RESULTS_MAX_TEXT) {
+			memcpy(text + len, lines[k], l);
+			len += l;
+		}
+		max = results_json_max(len);
+		out = malloc(max);
+		n = results_to_json(text, len, out, (u32)max);
+		CHECK(n > 0);
+		CHECK((u64)n < max);
+		free(out);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	RUN(test_crc);
 	RUN(test_chunks);
 	RUN(test_json);
+	RUN(test_json_bound);
 	return check_exit();
 }
