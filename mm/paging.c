@@ -10,15 +10,13 @@
  */
 #include "addr.h"
 #include "directmap.h"
-#include "efi_defs.h"
 #include "fixmap.h"
 #include "kernel.h"
 #include "mm.h"
+#include "mm_early.h"
 #include "mm_log.h"
 #include "ptdump.h"
 #include "x86.h"
-
-#define LOW_RESERVE SZ_1M /* page 0, BIOS data, the AP trampoline */
 
 u64 live_pgd;
 u64 swapper_pg_dir;
@@ -130,33 +128,6 @@ static void probe_cpu(void)
 	       kctx.has_nx ? "yes" : "no", kctx.has_1g ? "yes" : "no");
 }
 
-/* verbose: the kernel's copy of the map, sorted, classified. */
-static void log_regions(void)
-{
-	static const char *const classes[] = { "usable", "boot-services",
-						"reserved" };
-	unsigned int i;
-
-	for (i = 0; i < kmemmap.n; i++) {
-		const struct mem_region *r = &kmemmap.r[i];
-
-		mm_log("mm: region %3u 0x%016lx-0x%016lx %-13s %-12s desc %u%s%s\n",
-		       i, (unsigned long)r->start, (unsigned long)r->end,
-		       classes[r->class], efi_memory_type_name(r->type), r->desc,
-		       r->why ? ", " : "", r->why ? r->why : "");
-	}
-}
-
-static void log_memmap(void)
-{
-	mm_log("mm: %u regions: usable %lu KiB, boot services %lu KiB, "
-	       "reserved %lu KiB, RAM ends at 0x%016lx\n", kmemmap.n,
-	       (unsigned long)(memmap_total(&kmemmap, MEM_USABLE) >> 10),
-	       (unsigned long)(memmap_total(&kmemmap, MEM_BOOT_SERVICES) >> 10),
-	       (unsigned long)(memmap_total(&kmemmap, MEM_RESERVED) >> 10),
-	       (unsigned long)memmap_ram_end(&kmemmap));
-}
-
 void mm_adopt_init_pg_dir(const struct boot_info *bi)
 {
 	identity_end = bi->identity_map_end;
@@ -167,19 +138,6 @@ void mm_adopt_init_pg_dir(const struct boot_info *bi)
 
 int mm_early_init(const struct boot_info *bi, u64 bi_phys)
 {
-	const struct { u64 start, end; const char *why; } res[] = {
-		{ 0, SZ_4K, "page 0" },
-		{ SZ_4K, LOW_RESERVE, "low 1 MiB (AP trampoline)" },
-		{ bi->kernel_phys, bi->kernel_phys + ALIGN_UP(bi->kernel_size, SZ_2M),
-		  "kernel image" },
-		{ bi_phys, bi_phys + sizeof(*bi), "boot_info" },
-		{ bi->memmap, bi->memmap + bi->memmap_size, "firmware memory map" },
-		{ bi->init_pg_dir, bi->init_pg_dir + (u64)bi->init_pg_pages * SZ_4K,
-		  "init_pg_dir" },
-		{ bi->scratch, bi->scratch + bi->scratch_size,
-		  "memory-map copy (stub scratch)" },
-	};
-	unsigned int i;
 	int ret;
 
 	if (init_pg_dir_pa != bi->init_pg_dir)
@@ -189,35 +147,9 @@ int mm_early_init(const struct boot_info *bi, u64 bi_phys)
 	ret = use_scratch(bi);
 	if (ret)
 		return ret;
-
-	ret = memmap_import(&kmemmap, (const void *)bi->memmap, bi->memmap_size,
-			    bi->memmap_desc_size);
-	if (ret)
-		return ret;
-	for (i = 0; i < ARRAY_SIZE(res); i++) {
-		ret = memmap_reserve(&kmemmap, res[i].start, res[i].end, res[i].why);
-		if (ret) {
-			mm_log("mm: no room to reserve %s\n", res[i].why);
-			return ret;
-		}
-	}
-	log_memmap();
-	if (kopt.verbose)
-		log_regions();
-	/* In the order they were made: addresses vary with placement, the
-	 * order must not (the golden logs hold it). */
-	for (i = 0; i < ARRAY_SIZE(res); i++)
-		mm_log("mm: reserved 0x%016lx-0x%016lx %s\n",
-		       (unsigned long)ALIGN_DOWN(res[i].start, SZ_4K),
-		       (unsigned long)ALIGN_UP(res[i].end, SZ_4K), res[i].why);
-	ret = frame_add_usable(&kframes, &kmemmap, LOW_RESERVE);
-	if (ret) {
-		mm_log("mm: frame allocator: too many free ranges (%d)\n", ret);
-		return ret;
-	}
-	mm_log("mm: frame allocator: %lu free pages in %u ranges\n",
-	       (unsigned long)kframes.free_pages, kframes.n);
-	return 0;
+	/* The rules themselves are host-tested (mm/early.c). */
+	return mm_early_layout(&kmemmap, &kframes, bi, bi_phys,
+			       (const void *)bi->memmap, kopt.verbose);
 }
 
 static int map_section(u64 root, const char *name, const char *start,

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// sources: mm/memmap.c mm/frame.c efi/memdesc.c kernel/printf.c
+// sources: mm/memmap.c mm/frame.c mm/early.c efi/memdesc.c kernel/printf.c
 /*
  * Memory-map import against the policy in memmap.h: one malformed map per
  * rule (more than ten), overlap resolution on random maps compared with a
@@ -9,6 +9,7 @@
 #include "efi_defs.h"
 #include "frame.h"
 #include "memmap.h"
+#include "mm_early.h"
 #include "rawmap.h"
 #include "sim.h"
 
@@ -387,6 +388,69 @@ static void test_ram_limit(void)
 	CHECK(logged("above the direct map's end"));
 }
 
+/*
+ * The boot's rules (mm/early.c) on a simulated machine shaped like a
+ * real boot: the kernel image at an odd 4 KiB address, the stub's buffers
+ * in loader data, boot-services memory in between. Every page the
+ * allocator hands out is at or above 1 MiB, outside every reservation
+ * (the kernel's rounded up to 2 MiB) and outside boot-services memory;
+ * every usable page that is not reserved is handed out exactly once.
+ */
+static void test_boot_rules(void)
+{
+	static struct frange fr[64];
+	struct mm_reservation res[MM_MAX_BOOT_RESERVATIONS];
+	struct boot_info bi = { 0 };
+	struct frame_alloc fa;
+	u64 pa, got = 0, want = 0, p;
+	unsigned int n, i;
+
+	raw_reset();
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0, 0xa0, 0);
+	raw_add(EFI_RESERVED_TYPE, 0xa0000, 0x60, 0);
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0x100000, 0xf00, 0);	  /* to 16 MiB */
+	raw_add(EFI_LOADER_DATA, 0x1000000, 0x800, 0);		  /* 16-24 MiB */
+	raw_add(EFI_BOOT_SERVICES_DATA, 0x1800000, 0x400, 0);	  /* 24-28 MiB */
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0x1c00000, 0x400, 0);	  /* 28-32 MiB */
+	bi.memmap = 0x1000000;
+	bi.memmap_size = (u64)nraw * STRIDE;
+	bi.memmap_desc_size = STRIDE;
+	bi.kernel_phys = 0x1201000; /* reserved to 0x1401000 */
+	bi.kernel_size = 0x123456;
+	bi.init_pg_dir = 0x1500000;
+	bi.init_pg_pages = 8;
+	bi.scratch = 0x1600000;
+	bi.scratch_size = 0x10000;
+	n = mm_boot_reservations(&bi, 0x1700000, res);
+	CHECK_EQ(n, 7);
+	CHECK_EQ(res[2].end, 0x1401000);
+	mm_log_clear();
+	frame_init(&fa, fr, ARRAY_SIZE(fr));
+	CHECK_EQ(mm_early_layout(&map, &fa, &bi, 0x1700000, raw, false), 0);
+	CHECK(logged("mm: reserved 0x0000000001201000-0x0000000001401000 kernel image"));
+	for (p = 0; p < 0x2000000; p += SZ_4K) {
+		bool usable = p < 0xa0000 || (p >= 0x100000 && p < 0x1800000) ||
+			      p >= 0x1c00000, taken = p < MM_LOW_RESERVE;
+
+		for (i = 0; i < n; i++)
+			taken |= p + SZ_4K > res[i].start && p < res[i].end;
+		want += usable && !taken;
+	}
+	while (!frame_alloc(&fa, 0, &pa)) {
+		CHECK(pa >= MM_LOW_RESERVE);
+		CHECK(!(pa >= 0x1800000 && pa < 0x1c00000)); /* boot services */
+		for (i = 0; i < n; i++)
+			CHECK(!(pa + SZ_4K > res[i].start && pa < res[i].end));
+		got++;
+	}
+	CHECK_EQ(got, want);
+
+	/* A map the import refuses stops the layout with its error. */
+	bi.memmap_desc_size = 4;
+	frame_init(&fa, fr, ARRAY_SIZE(fr));
+	CHECK(mm_early_layout(&map, &fa, &bi, 0x1700000, raw, false) != 0);
+}
+
 int main(void)
 {
 	RUN(test_ten_thousand);
@@ -397,5 +461,6 @@ int main(void)
 	RUN(test_random_overlaps);
 	RUN(test_reserve);
 	RUN(test_frames_never_reserved);
+	RUN(test_boot_rules);
 	return check_exit();
 }
