@@ -26,9 +26,13 @@ GNUEFI_LIB := /usr/lib
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 
+# The same bytes from any checkout path: vamap.efi's size moves the memory
+# map GRUB hands over (the usb-* golden logs hold it).
+REPRO := -ffile-prefix-map=$(CURDIR)=.
+
 # Kernel: freestanding, no red zone (interrupts push on the stack), no SIMD
 # (we never save that state), -2 GiB code model.
-KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -DVAMAP_DEBUG=$(DEBUG) \
+KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(REPRO) -Iinclude -DVAMAP_DEBUG=$(DEBUG) \
 	-DCONFIG_SMP=$(SMP) \
 	-ffreestanding -fno-builtin -fno-pic -fno-pie -mcmodel=kernel \
 	-mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-80387 \
@@ -39,7 +43,7 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
 	--gc-sections --no-warn-rwx-segments
 
 # Stub: gnu-efi's PIC application model with the MS ABI for firmware calls.
-STUB_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Wno-strict-prototypes \
+STUB_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(REPRO) -Wno-strict-prototypes \
 	-Wno-missing-prototypes -Iinclude -Iboot \
 	-I$(GNUEFI_INC) -I$(GNUEFI_INC)/x86_64 -DGNU_EFI_USE_MS_ABI \
 	-ffreestanding -fpic -fshort-wchar -mno-red-zone -mno-sse -mno-mmx \
@@ -116,10 +120,22 @@ $(BUILD)/stub-obj/%.o: %.c | $(DEPS_OK)
 	$(CC) $(STUB_CFLAGS) -c $< -o $@
 
 # The image the stub loads, and a deliberately broken one for the tests.
-$(BUILD)/stub-obj/blob-%.o: $(BUILD)/%.elf boot/kernel_blob.asm
+# Embedded without debug info: smaller, and the same bytes from any
+# checkout path (NASM records the directory it ran in); build/kernel.elf
+# keeps it for gdb and addr2line.
+$(BUILD)/kernel-embed.elf: $(BUILD)/kernel.elf
+	$(OBJCOPY) --strip-debug $< $@
+
+$(BUILD)/stub-obj/blob-kernel.o: $(BUILD)/kernel-embed.elf boot/kernel_blob.asm
+	@mkdir -p $(@D)
 	$(NASM) -f elf64 -DKERNEL_ELF='"$<"' -o $@ boot/kernel_blob.asm
 
-$(BUILD)/badelf.elf: $(BUILD)/kernel.elf tools/corrupt-elf.py
+$(BUILD)/stub-obj/blob-badelf.o: $(BUILD)/badelf.elf boot/kernel_blob.asm
+	@mkdir -p $(@D)
+	$(NASM) -f elf64 -DKERNEL_ELF='"$<"' -o $@ boot/kernel_blob.asm
+.SECONDARY: $(BUILD)/kernel.elf $(BUILD)/kernel-embed.elf $(BUILD)/badelf.elf
+
+$(BUILD)/badelf.elf: $(BUILD)/kernel-embed.elf tools/corrupt-elf.py
 	$(PYTHON) tools/corrupt-elf.py segment-outside $< $@
 
 $(BUILD)/%.so: $(STUB_OBJS) $(BUILD)/stub-obj/blob-%.o

@@ -13,6 +13,7 @@
 #include "kernel.h"
 #include "ktap.h"
 #include "mm.h"
+#include "results.h"
 
 #define VAR_NAME_MAX 512  /* CHAR16s */
 #define VAR_SEEN_MAX 1024 /* variables we can check for repeats */
@@ -297,20 +298,74 @@ static void check_volatile_refused(void)
 			    st2 == EFI_NOT_FOUND ? "" : ", but it exists");
 }
 
+/* What a stray firmware write could reach: the live kernel's top-level
+ * table, efi_pgd's kernel half (its low half changes when a page is
+ * lent), and the kernel image's text and rodata. */
+static u32 kernel_hash(void)
+{
+	u32 h[3];
+
+	h[0] = results_crc32(__va(swapper_pg_dir), SZ_4K);
+	h[1] = results_crc32((const u8 *)__va(efi.efi_pgd) + SZ_4K / 2, SZ_4K / 2);
+	h[2] = results_crc32(__text_start, (u64)(__rodata_end - __text_start));
+	return results_crc32(h, sizeof(h));
+}
+
 /*
- * test=efi-lowref: GetTime gets the *physical* address of its buffer, as a
- * firmware that kept a physical pointer would use one: the call must fault
- * into the dropped 1:1 map, be caught, keep that one region and succeed.
+ * test=efi-lowref, efi-lowref-kernel: GetTime gets a *physical* address
+ * for its buffer, as a firmware that kept a physical pointer would use
+ * one, after the 1:1 map is gone. Into boot-services memory the page is
+ * lent and the call completes (a finding); into swapper_pg_dir's page the
+ * call ends and nothing of the kernel's changes. efi.lowref says which
+ * happened, with the hash of the kernel's tables and image before and
+ * after.
  */
 static void lowref_test(void)
 {
-	static struct efi_time t;
+	bool kernel = kopt.test & TEST_EFI_LOWREF_KERNEL;
+	u64 target = 0, lent0 = efi.lent_pages;
+	unsigned int i, refused0 = efi.kernel_refused;
+	efi_status_t st;
+	u32 before, after;
 
-	if (!(kopt.test & TEST_EFI_LOWREF) || !efi.runtime_enabled)
+	if (!(kopt.test & (TEST_EFI_LOWREF | TEST_EFI_LOWREF_KERNEL)))
 		return;
-	kprintf("test: GetTime with the physical address of its buffer\n");
+	if (!efi.runtime_enabled || !efi.low_half_dropped) {
+		ktap_skip("efi.lowref", "%s", !efi.runtime_enabled
+			  ? "runtime services are off"
+			  : "this mode keeps its 1:1 map");
+		return;
+	}
+	if (kernel) {
+		target = swapper_pg_dir + 0x800; /* its kernel-half entries */
+	} else {
+		for (i = 0; i < kmemmap.n && !target; i++)
+			if (kmemmap.r[i].class == MEM_BOOT_SERVICES &&
+			    kmemmap.r[i].type == EFI_BOOT_SERVICES_DATA)
+				target = kmemmap.r[i].start;
+	}
+	if (!target) {
+		ktap_skip("efi.lowref", "no boot-services data region to aim at");
+		return;
+	}
+	kprintf("test: GetTime with the physical address 0x%016lx (%s)\n",
+		(unsigned long)target, kernel ? "swapper_pg_dir" : "boot-services data");
 	efi.low_ref_tested = true;
-	efi_call(RT_GET_TIME, 2, __pa_symbol(&t), (u64)0);
+	before = kernel_hash();
+	st = efi_call(RT_GET_TIME, 2, target, (u64)0);
+	after = kernel_hash();
+	if (kernel)
+		ktap_result(st == EFI_ABORTED && efi.kernel_refused == refused0 + 1 &&
+				    before == after, "efi.lowref",
+			    "kernel memory refused (%s), swapper_pg_dir, efi_pgd and "
+			    "the kernel image %s", efi_status_name(st),
+			    before == after ? "unchanged" : "CHANGED");
+	else
+		ktap_result(st == EFI_SUCCESS && efi.lent_pages > lent0 &&
+				    before == after, "efi.lowref",
+			    "%lu page lent, the call returned %s, kernel tables and "
+			    "image %s", (unsigned long)(efi.lent_pages - lent0),
+			    efi_status_name(st), before == after ? "unchanged" : "CHANGED");
 }
 
 static void check_low_half(void)
@@ -318,10 +373,21 @@ static void check_low_half(void)
 	if (efi.mode != EFI_MODE_SLOT && efi.mode != EFI_MODE_LINUX)
 		ktap_skip("efi.low_half", "efi=%s keeps its 1:1 mappings",
 			  efi_mode_name(efi.mode));
+	else if (!efi.low_half_dropped)
+		ktap_skip("efi.low_half", "the 1:1 map was never dropped: %s",
+			  efi.disabled_why ? efi.disabled_why : "no SVAM");
+	else if (efi.kernel_refused)
+		ktap_result(false, "efi.low_half", "%lu firmware page%s lent after "
+			    "stray accesses; %u call%s ended reaching kernel memory "
+			    "(UEFI 2.10 8.4)", (unsigned long)efi.lent_pages,
+			    efi.lent_pages == 1 ? "" : "s", efi.kernel_refused,
+			    efi.kernel_refused == 1 ? "" : "s");
 	else
-		ktap_result(efi.low_kept == 0, "efi.low_half",
-			    "%u region%s kept 1:1 after SVAM for the firmware",
-			    efi.low_kept, efi.low_kept == 1 ? "" : "s");
+		ktap_result(efi.lent_pages == 0, "efi.low_half",
+			    "%lu firmware page%s lent after stray accesses through the "
+			    "dropped 1:1 map%s", (unsigned long)efi.lent_pages,
+			    efi.lent_pages == 1 ? "" : "s",
+			    efi.lent_pages ? " (UEFI 2.10 8.4)" : "");
 }
 
 static void check_monotonic(void)
@@ -434,9 +500,15 @@ void efi_checks(void)
 		ktap_skip("efi.pointers", "efi=noruntime");
 	else if (efi.no_runtime_regions)
 		ktap_skip("efi.pointers", "no EFI_MEMORY_RUNTIME descriptor");
+	else if (!efi.pointers_ok)
+		ktap_result(false, "efi.pointers", "%u service pointer%s outside "
+			    "runtime code the attributes table lets run (UEFI 2.10 "
+			    "4.6.4, 8.4)", efi.pointers_bad,
+			    efi.pointers_bad == 1 ? "" : "s");
 	else
-		ktap_result(efi.pointers_ok, "efi.pointers",
-			    "every service in a runtime code region");
+		ktap_result(true, "efi.pointers", "every service in a runtime code "
+			    "region%s", efi_memattr.usable ? " the attributes table "
+			    "lets run" : "");
 	check_time();
 	check_wakeup_time();
 	check_global_vars();

@@ -8,14 +8,19 @@
  * call), saving ours. Leave restores all of it.
  *
  * A fault inside the firmware reaches trap_handler on efi_pgd's copy of the
- * kernel half; efi_fault_hook notes it and resumes the thunk's recovery
- * path, so efi_call returns EFI_ABORTED, reports the fault with the
- * regions that hold RIP and CR2, and switches runtime services off.
+ * kernel half; efi_fault_hook asks the decision table (efi/fault_policy.c):
+ * a stray access to one page of firmware-owned memory through the dropped
+ * 1:1 map gets that page lent and the instruction resumed, and is logged
+ * as a finding; anything else resumes the thunk's recovery path, so
+ * efi_call returns EFI_ABORTED, reports the fault with the regions that
+ * hold RIP and CR2, and switches runtime services off. A service is never
+ * called twice for one request.
  */
 #include <stdarg.h>
 #include "addr.h"
 #include "efi_state.h"
 #include "efi_defs.h"
+#include "efi_fault.h"
 #include "kernel.h"
 #include "mm.h"
 #include "x86.h"
@@ -37,9 +42,13 @@ static struct {
 	bool pending;
 	unsigned int svc;
 	u64 vector, error, rip, cr2;
+	const char *why;	 /* the decision table's reason */
+	bool kernel_memory;	 /* CR2 in memory the kernel owns */
+	unsigned int lent_this_call;
 } fault;
 
 static unsigned int current_svc;
+static u32 efi_call_apic_id; /* the CPU in the firmware call */
 
 struct efi_saved {
 	u64 cr3, rflags;
@@ -73,16 +82,66 @@ static void efi_leave(const struct efi_saved *s)
 		__asm__ volatile("sti");
 }
 
+/*
+ * The firmware touched a page it may be lent (efi_fault.h): map that one
+ * page 1:1 in efi_pgd, note the finding, and let the instruction run again.
+ */
+static void lend_page(const struct trap_frame *f, u64 cr2,
+		      const struct efi_fault_decision *d)
+{
+	u64 page = ALIGN_DOWN(cr2, SZ_4K);
+
+	if (pt_map(&kctx, efi.efi_pgd, page, page, SZ_4K, d->map_flags)) {
+		/* No table page for it: end the call instead. */
+		efi.lend_failed = true;
+		return;
+	}
+	invlpg(page);
+	fault.lent_this_call++;
+	efi.lent_pages++;
+	kprintf("efi: finding: %s: %s at %p (%s desc %u +0x%lx) through the "
+		"dropped 1:1 map, rip %p; %s (UEFI 2.10 8.4: after "
+		"SetVirtualAddressMap the firmware uses the new addresses)\n",
+		efi_rt_service_name(current_svc), efi_pf_access(f->error),
+		(void *)cr2, efi_memory_type_name(d->region->type), d->region->desc,
+		(unsigned long)(cr2 - d->region->start), (void *)f->rip, d->why);
+}
+
 bool efi_fault_hook(struct trap_frame *f)
 {
-	if (!efi_thunk_rsp)
+	struct efi_fault_in in;
+	struct efi_fault_decision d;
+
+	if (!efi_thunk_rsp || this_cpu_apic_id() != efi_call_apic_id)
 		return false;
+	/* Not the firmware's doing: the caller reports them as what they are. */
+	if (f->vector == X86_TRAP_NMI || f->vector == X86_TRAP_DF ||
+	    f->vector == X86_TRAP_MC)
+		return false;
+	in.vector = (unsigned int)f->vector;
+	in.error = f->error;
+	in.cr2 = f->vector == X86_TRAP_PF ? read_cr2() : 0;
+	in.low_half_dropped = efi.low_half_dropped;
+	in.lent_this_call = fault.lent_this_call;
+	in.lent_total = (unsigned int)efi.lent_pages;
+	efi_fault_decide(&kmemmap, &in, &d);
+	if (d.action == EFI_FAULT_LEND) {
+		efi.lend_failed = false;
+		lend_page(f, in.cr2, &d);
+		if (!efi.lend_failed)
+			return true; /* resume the faulting instruction */
+		d.why = "no memory for a table page to lend it";
+	}
 	fault.pending = true;
 	fault.svc = current_svc;
 	fault.vector = f->vector;
 	fault.error = f->error;
 	fault.rip = f->rip;
-	fault.cr2 = f->vector == X86_TRAP_PF ? read_cr2() : 0;
+	fault.cr2 = in.cr2;
+	fault.why = d.why;
+	fault.kernel_memory = d.region && (d.region->kernel ||
+					   d.region->class == MEM_USABLE) &&
+			      f->vector == X86_TRAP_PF;
 	f->rip = (u64)efi_thunk_fault_resume;
 	f->rsp = efi_thunk_rsp;
 	f->rax = EFI_ABORTED;
@@ -120,19 +179,30 @@ static void describe(const char *what, u64 a)
 
 static void report_fault(void)
 {
-	static const char *const names[] = { [X86_TRAP_PF] = "#PF page fault",
-					      [X86_TRAP_GP] = "#GP general protection" };
+	static const char *const names[] = {
+		[0] = "#DE divide error", [3] = "#BP breakpoint (int3 left in "
+		"firmware code)", [6] = "#UD invalid opcode", [12] = "#SS stack fault",
+		[X86_TRAP_GP] = "#GP general protection",
+		[X86_TRAP_PF] = "#PF page fault", [17] = "#AC alignment check",
+		[19] = "#XM SIMD exception" };
 	const char *name = fault.vector < ARRAY_SIZE(names) && names[fault.vector]
 				   ? names[fault.vector]
 				   : "exception";
 
 	kprintf("efi: firmware fault in %s: %s (vector %lu) error 0x%lx\n",
 		efi_rt_service_name(fault.svc), name, fault.vector, fault.error);
+	if (fault.vector == X86_TRAP_PF)
+		kprintf("efi:   %s: %s\n", efi_pf_access(fault.error), fault.why);
 	describe("rip", fault.rip);
 	if (fault.vector == X86_TRAP_PF)
 		describe("cr2", fault.cr2);
-	kprintf("efi: runtime services disabled; %s returns ABORTED\n",
-		efi_rt_service_name(fault.svc));
+	if (fault.kernel_memory) {
+		efi.kernel_refused++;
+		kprintf("efi:   the page was not mapped for the firmware: no byte "
+			"of the kernel's memory changed\n");
+	}
+	kprintf("efi: runtime services disabled; %s returns ABORTED and is "
+		"not called again\n", efi_rt_service_name(fault.svc));
 	efi.runtime_enabled = false;
 	efi.disabled_why = "a firmware fault";
 }
@@ -145,6 +215,7 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	unsigned int i;
 	va_list ap;
 
+
 	if (!efi.runtime_enabled || !efi.efi_pgd || !efi.fn[svc] ||
 	    nargs > EFI_THUNK_MAX_ARGS)
 		return EFI_ABORTED;
@@ -154,22 +225,21 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	va_end(ap);
 
 	current_svc = svc;
-	for (;;) {
-		u64 where;
+	efi_call_apic_id = this_cpu_apic_id();
+	fault.pending = false;
+	fault.lent_this_call = 0;
+	efi_enter(&saved);
+	st = efi_thunk_call(efi.fn[svc], args, nargs);
+	efi_leave(&saved);
+	if (!fault.pending)
+		return st;
+	report_fault();
+	return EFI_ABORTED;
+}
 
-		fault.pending = false;
-		efi_enter(&saved);
-		st = efi_thunk_call(efi.fn[svc], args, nargs);
-		efi_leave(&saved);
-		if (!fault.pending)
-			return st;
-		/* A reach into the dropped 1:1 map is a finding about the
-		 * firmware, not the end of runtime services: keep exactly
-		 * that region and call again. */
-		where = fault.vector == X86_TRAP_PF ? fault.cr2 : fault.rip;
-		if (fault.vector == X86_TRAP_PF && efi_keep_low_region(svc, where))
-			continue;
-		report_fault();
-		return EFI_ABORTED;
-	}
+const char *efi_call_in_progress(u32 apic_id)
+{
+	if (!efi_thunk_rsp || apic_id != efi_call_apic_id)
+		return NULL;
+	return efi_rt_service_name(current_svc);
 }

@@ -14,8 +14,9 @@
  *     desc_size/desc_version, the buffer's physical address
  *  6. re-read the runtime table at its new address and check every
  *     service pointer lies in a runtime code region
- *  7. drop the 1:1 map except what the mode needs, free boot-services
- *     memory to the allocator
+ *  7. drop the 1:1 map except what the mode needs (and efi=linux's
+ *     boot-services regions from the window); boot-services memory stays
+ *     reserved until efi_release_boot_services(), after the checks
  * Any failure: a line saying what, runtime services off, the boot goes on.
  */
 #include "addr.h"
@@ -159,6 +160,25 @@ static void read_rt_properties(u64 pa)
 	kprintf("\n");
 }
 
+/* test=memattr-xp: the attributes entry that holds GetTime marked XP in
+ * vamap's copy, as EDK2 does for a runtime driver loaded after EndOfDxe
+ * (its image is in no entry of its own): efi.pointers must name it. */
+static void mark_get_time_xp(void)
+{
+	struct efi_memattr_entry *e;
+
+	e = efi_memattr.usable ? (struct efi_memattr_entry *)efi_memattr_lookup(
+					 efi_memattr.parsed, efi.fn[RT_GET_TIME])
+			       : NULL;
+	if (!e) {
+		kprintf("test: no memory attributes entry holds GetTime\n");
+		return;
+	}
+	e->attr = (e->attr & ~EFI_MEMORY_RO) | EFI_MEMORY_XP;
+	kprintf("test: memory attributes entry %u (holds GetTime) marked XP in "
+		"vamap's copy\n", e->index);
+}
+
 static bool read_tables(const struct boot_info *bi)
 {
 	const struct efi_system_table *st = phys(bi->system_table, sizeof(*st));
@@ -184,6 +204,8 @@ static bool read_tables(const struct boot_info *bi)
 	efi.rt_supported = ~0u;
 	if (bi->rt_properties)
 		read_rt_properties(bi->rt_properties);
+	if (kopt.test & TEST_MEMATTR_XP)
+		mark_get_time_xp();
 	return true;
 }
 
@@ -283,6 +305,7 @@ static void check_pointers(void)
 	const struct efi_system_table *st = phys(efi.system_table, sizeof(*st));
 	const struct efi_rt_region *r = efi_region_by_va(&efi.plan, st->runtime_services);
 	const struct efi_runtime_services *rt;
+	const struct efi_memattr_entry *e;
 	unsigned int i, bad = 0;
 
 	kprintf("efi: runtime services table now at %p\n",
@@ -321,11 +344,49 @@ static void check_pointers(void)
 			kprintf("efi: %s at %p is not in a runtime code region\n",
 				efi_rt_service_name(i), (void *)rt->fn[i]);
 			bad++;
+			continue;
+		}
+		/* UEFI 2.10, 4.6.4: what the attributes table marks XP must
+		 * not run; vamap maps it NX, so the call would fault. */
+		e = efi_memattr.usable
+			    ? efi_memattr_lookup(efi_memattr.parsed,
+						 c->pa + (rt->fn[i] - c->va))
+			    : NULL;
+		if (e && (e->attr & EFI_MEMORY_XP)) {
+			kprintf("efi: %s at %p lies in memory the attributes table "
+				"marks non-executable (entry %u, 0x%016lx-0x%016lx "
+				"XP): a runtime image the table does not describe\n",
+				efi_rt_service_name(i), (void *)rt->fn[i], e->index,
+				(unsigned long)e->pa, (unsigned long)(e->pa + e->size));
+			bad++;
 		}
 	}
 	efi.pointers_ok = !bad;
+	efi.pointers_bad = bad;
 	if (bad)
-		disable("service pointers outside runtime code");
+		disable("service pointers outside executable runtime code");
+}
+
+/* efi=linux maps boot-services regions in the window for SVAM; once SVAM
+ * is done they leave efi_pgd (Linux's efi_free_boot_services() does it
+ * later; vamap does it before its checks, so efi.wx judges only runtime
+ * memory and a runtime call that still uses boot-services memory by its
+ * new address is caught). The memory itself stays reserved until
+ * efi_release_boot_services(). */
+static void unmap_boot_services(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < efi.plan.n; i++) {
+		const struct efi_rt_region *r = &efi.plan.r[i];
+
+		if (!r->boot_services || !r->placed)
+			continue;
+		pt_unmap(&kctx, efi.efi_pgd, r->va, r->size);
+		n++;
+	}
+	if (n)
+		kprintf("efi: %u boot-services regions unmapped from the window\n", n);
 }
 
 /* Step 7. */
@@ -334,8 +395,10 @@ static void finalize(void)
 	u64 freed0 = kctx.tables_freed;
 	unsigned int i, n;
 
+	unmap_boot_services();
 	if (efi.mode != EFI_MODE_NOVAMAP) {
 		pt_free_range(&kctx, efi.efi_pgd, 0, PGD_KERNEL_FIRST - 1);
+		efi.low_half_dropped = efi.mode != EFI_MODE_1TO1;
 		kprintf("efi: 1:1 map dropped from efi_pgd (%lu table pages freed)%s\n",
 			(unsigned long)(kctx.tables_freed - freed0),
 			efi.mode == EFI_MODE_1TO1 ? "; runtime regions stay at VA = PA"
@@ -357,32 +420,10 @@ static void finalize(void)
 	}
 }
 
-/* efi=linux maps boot-services regions in the window for SVAM; like
- * Linux's efi_free_boot_services(), take them out of efi_pgd before the
- * memory goes to the allocator, so the firmware never sees it again. */
-static void unmap_boot_services(void)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < efi.plan.n; i++) {
-		const struct efi_rt_region *r = &efi.plan.r[i];
-
-		if (!r->boot_services || !r->placed)
-			continue;
-		pt_unmap(&kctx, efi.efi_pgd, r->va, r->size);
-		n++;
-	}
-	if (n)
-		kprintf("efi: %u boot-services regions unmapped from the window\n", n);
-}
-
-static void free_boot_services(void)
+void efi_release_boot_services(void)
 {
 	u64 bytes = 0;
 	unsigned int i;
-
-	if (efi.efi_pgd)
-		unmap_boot_services();
 
 	for (i = 0; i < kmemmap.n; i++) {
 		const struct mem_region *m = &kmemmap.r[i];
@@ -394,39 +435,9 @@ static void free_boot_services(void)
 			bytes += m->end - s;
 	}
 	memmap_release_boot_services(&kmemmap);
-	kprintf("efi: %lu KiB of boot-services memory freed to the allocator\n",
+	kprintf("efi: %lu KiB of boot-services memory freed to the allocator "
+		"(kept reserved until the checks were done)\n",
 		(unsigned long)(bytes >> 10));
-}
-
-#define EFI_MAX_LOW_KEPT 4
-
-bool efi_keep_low_region(unsigned int svc, u64 addr)
-{
-	unsigned int i;
-
-	if ((efi.mode != EFI_MODE_SLOT && efi.mode != EFI_MODE_LINUX) ||
-	    addr >= (1ULL << 47) || efi.low_kept >= EFI_MAX_LOW_KEPT)
-		return false;
-	for (i = 0; i < kmemmap.n; i++) {
-		const struct mem_region *m = &kmemmap.r[i];
-		bool code = m->type == EFI_BOOT_SERVICES_CODE ||
-			    m->type == EFI_RUNTIME_SERVICES_CODE ||
-			    m->type == EFI_LOADER_CODE;
-
-		if (!m->ram || addr < m->start || addr >= m->end)
-			continue;
-		if (map_efi(m->start, m->start, m->end - m->start,
-			    code ? MAP_EXEC : MAP_WRITE))
-			return false;
-		efi.low_kept++;
-		kprintf("efi: finding: %s used 0x%016lx (%s desc %u) through the "
-			"1:1 map after SVAM; keeping 0x%016lx-0x%016lx mapped 1:1 "
-			"and retrying\n", efi_rt_service_name(svc), (unsigned long)addr,
-			efi_memory_type_name(m->type), m->desc,
-			(unsigned long)m->start, (unsigned long)m->end);
-		return true;
-	}
-	return false;
 }
 
 /* test=efi-fault: the largest runtime data region loses its VA mapping. */
@@ -463,12 +474,11 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 	if (mode == EFI_MODE_NORUNTIME) {
 		efi.disabled_why = "efi=noruntime";
 		kprintf("efi: efi=noruntime: runtime services are not used\n");
-		free_boot_services();
 		return;
 	}
 	efi.runtime_enabled = true;
 	if (!read_tables(bi))
-		goto out;
+		return;
 
 	raw_map = phys(bi->memmap, bi->memmap_size);
 	raw_size = bi->memmap_size;
@@ -484,7 +494,7 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 				  &efi.plan);
 	if (ret) {
 		disable("the runtime regions could not all be placed");
-		goto out;
+		return;
 	}
 	if (kopt.test & TEST_NO_RUNTIME_DESCS) {
 		kprintf("test: planning as if the memory map had no runtime "
@@ -503,19 +513,19 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 		efi.no_runtime_regions = true;
 		disable("the memory map has no EFI_MEMORY_RUNTIME descriptor, so "
 			"no runtime service can be mapped or called");
-		goto out;
+		return;
 	}
 
 	ret = efi_pgd_create(&kctx, swapper_pg_dir, mode, &member);
 	if (ret) {
 		disable("efi_pgd could not be built");
-		goto out;
+		return;
 	}
 	efi.efi_pgd = member.root;
 	pgd_list_add(&kpgd_list, &member);
 	if (map_everything()) {
 		disable("efi_pgd could not be filled");
-		goto out;
+		return;
 	}
 	efi.t_efi_pgd_built = rdtsc();
 	if (kopt.verbose)
@@ -536,6 +546,4 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 	finalize();
 	if (efi.runtime_enabled && (kopt.test & TEST_EFI_FAULT))
 		inject_fault();
-out:
-	free_boot_services();
 }

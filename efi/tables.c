@@ -141,3 +141,14 @@ int efi_memattr_parse(const void *tbl, u64 len, const void *map, u64 map_size,
 	}
 	return 0;
 }
+
+const struct efi_memattr_entry *
+efi_memattr_lookup(const struct efi_memattr_parsed *t, u64 pa)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++)
+		if (pa >= t->e[i].pa && pa - t->e[i].pa < t->e[i].size)
+			return &t->e[i];
+	return NULL;
+}

@@ -30,13 +30,15 @@ enum test_knob {
 	TEST_BAD_PA = 1u << 3,	     /* kernel: __pa() of an image address */
 	TEST_EFI_FAULT = 1u << 4,    /* efi: unmap one runtime data region */
 	TEST_MADT_CORRUPT = 1u << 5, /* smp: parse a MADT copy with a bad checksum */
-	TEST_EFI_LOWREF = 1u << 6,   /* efi: hand GetTime a physical pointer */
+	TEST_EFI_LOWREF = 1u << 6,   /* efi: hand GetTime a boot-services PA */
 	TEST_AP_NOSIPI = 1u << 7,    /* smp: INIT the first AP but send no SIPI */
 	TEST_BAD_DESC_SIZE = 1u << 8, /* kernel: take the map's desc_size as 32 */
 	TEST_MEMATTR_CORRUPT = 1u << 9, /* efi: break 3 attributes-table entries */
 	TEST_NO_RUNTIME_DESCS = 1u << 10, /* efi: plan with no runtime descriptor */
 	TEST_FRAGMENT_MAP = 1u << 11, /* stub: allocate every other page of a range */
+	TEST_EFI_LOWREF_KERNEL = 1u << 13, /* efi: hand GetTime swapper_pg_dir's PA */
 	TEST_LA57 = 1u << 12,	     /* stub: act as if CR4.LA57 were set */
+	TEST_MEMATTR_XP = 1u << 14,  /* efi: mark GetTime's attributes entry XP */
 };
 
 #define CMDLINE_MAX_PROBLEMS 8

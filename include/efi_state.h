@@ -24,14 +24,18 @@ struct efi_state {
 	efi_status_t svam_status;
 	bool svam_called;
 	bool pointers_ok;
+	unsigned int pointers_bad; /* service pointers efi.pointers refused */
 	bool no_runtime_regions; /* the map has no EFI_MEMORY_RUNTIME descriptor */
 	/* RuntimeCode pages mapped RWX because no valid memory attributes
 	 * entry splits them (efi/setup.c, map_final) */
 	u64 forced_rwx_pages;
 	struct efi_va_plan plan;
 	u64 t_efi_pgd_built, t_svam_returned; /* TSC, for the phase table */
-	unsigned int low_kept;	/* regions kept 1:1 after SVAM (findings) */
-	bool low_ref_tested;	/* test=efi-lowref ran */
+	bool low_half_dropped;	/* the 1:1 map left efi_pgd after SVAM */
+	u64 lent_pages;		/* firmware pages lent after stray accesses */
+	bool lend_failed;	/* no table page to lend one */
+	unsigned int kernel_refused; /* calls ended: they reached kernel memory */
+	bool low_ref_tested;	/* test=efi-lowref* ran */
 };
 
 extern struct efi_state efi;
@@ -40,6 +44,12 @@ extern struct efi_state efi;
  * swapper_pg_dir is live; every failure is logged and turns runtime
  * services off, and the boot goes on. */
 void efi_setup(const struct boot_info *bi, enum efi_mode mode);
+
+/* Give boot-services memory to the frame allocator. Until then it stays
+ * reserved, so a stray firmware access to it can be lent a page
+ * (efi_fault.h) and never meets a kernel allocation; main.c calls this
+ * after the checks and the saved report. */
+void efi_release_boot_services(void);
 
 /* The dump of efi_pgd's own part and the runtime checks, each a KTAP line
  * (efi/checks.c). */
@@ -63,17 +73,14 @@ void efi_reset(enum efi_reset_type type);
  */
 efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...);
 
-/*
- * A firmware call faulted at @addr in the low half after SVAM: if @addr lies
- * in a RAM region the 1:1 map covered before SVAM, map exactly that region
- * 1:1 again (code RX, data RW NX), log it as a finding and return true so
- * the call is retried. efi/setup.c.
- */
-bool efi_keep_low_region(unsigned int svc, u64 addr);
+/* The service CPU @apic_id is calling now, or NULL. */
+const char *efi_call_in_progress(u32 apic_id);
 
-/* Called by trap_handler for every exception: if a firmware call is in
- * progress, record the fault, redirect @f to the thunk's recovery path
- * and return true. */
+/* Called by trap_handler for every exception but NMI: if this CPU is in a
+ * firmware call and the exception is the firmware's (not #DF or #MC), act
+ * on the decision table (efi_fault.h) — lend one page and resume, or
+ * record the fault and redirect @f to the thunk's recovery path — and
+ * return true. */
 bool efi_fault_hook(struct trap_frame *f);
 
 #endif

@@ -63,4 +63,8 @@ int efi_memattr_header_check(const struct efi_memattr_header *h,
 int efi_memattr_parse(const void *tbl, u64 len, const void *map, u64 map_size,
 		      u64 map_desc_size, struct efi_memattr_parsed *out);
 
+/* The valid entry of @t that holds physical address @pa, or NULL. */
+const struct efi_memattr_entry *
+efi_memattr_lookup(const struct efi_memattr_parsed *t, u64 pa);
+
 #endif

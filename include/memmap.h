@@ -44,6 +44,7 @@ struct mem_region {
 	u32 desc;	  /* index of the firmware descriptor it came from */
 	u8 class;	  /* enum mem_class */
 	u8 ram;		  /* holds RAM: goes into the direct map */
+	u8 kernel;	  /* reserved by memmap_reserve: the kernel's own */
 	const char *why;  /* for regions we reserved: what for */
 };
 

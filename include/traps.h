@@ -15,9 +15,16 @@ struct trap_frame {
 
 compile_assert(trap_frame_layout, sizeof(struct trap_frame) == 22 * 8);
 
+#define X86_TRAP_NMI 2
 #define X86_TRAP_BP 3
+#define X86_TRAP_DF 8
 #define X86_TRAP_GP 13
 #define X86_TRAP_PF 14
+#define X86_TRAP_MC 18
+
+/* This CPU's APIC ID from CPUID (the x2APIC ID from leaf 0Bh where the
+ * CPU has it, else the 8-bit ID of leaf 1): who took a trap. */
+u32 this_cpu_apic_id(void);
 
 /*
  * Expect one exception of @vector: when it arrives it is recorded (not
@@ -30,5 +37,8 @@ void trap_expect(unsigned int vector, u64 resume);
 bool trap_expected_seen(u64 *error, u64 *cr2);
 
 void trap_handler(struct trap_frame *f);
+
+/* NMIs taken (and resumed) on any CPU. */
+extern unsigned int nmi_count;
 
 #endif

@@ -17,6 +17,8 @@ static const struct {
 	{ "efi-fault", TEST_EFI_FAULT },
 	{ "madt-corrupt", TEST_MADT_CORRUPT },
 	{ "efi-lowref", TEST_EFI_LOWREF },
+	{ "efi-lowref-kernel", TEST_EFI_LOWREF_KERNEL },
+	{ "memattr-xp", TEST_MEMATTR_XP },
 	{ "ap-nosipi", TEST_AP_NOSIPI },
 	{ "bad-desc-size", TEST_BAD_DESC_SIZE },
 	{ "memattr-corrupt", TEST_MEMATTR_CORRUPT },

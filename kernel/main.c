@@ -452,6 +452,8 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 
 		efi_save_results(text, len);
 	}
+	if (have & HAVE_EFI)
+		efi_release_boot_services();
 	if (kopt.reset != RESET_NONE)
 		efi_reset(kopt.reset == RESET_COLD ? EFI_RESET_COLD
 			  : kopt.reset == RESET_WARM ? EFI_RESET_WARM

@@ -27,6 +27,8 @@ static const char *const names[32] = {
 	"#VC VMM communication", "#SX security", "reserved 31",
 };
 
+unsigned int nmi_count;
+
 static struct {
 	bool armed;
 	unsigned int vector;
@@ -35,7 +37,23 @@ static struct {
 	u64 error, cr2;
 } expect;
 
-static unsigned int depth;
+/* Trap nesting per CPU, by APIC ID (distinct for up to 1024 CPUs). */
+#define TRAP_DEPTH_SLOTS 1024
+static unsigned int depth[TRAP_DEPTH_SLOTS];
+
+u32 this_cpu_apic_id(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(0, 0, &a, &b, &c, &d);
+	if (a >= 0xb) {
+		cpuid(0xb, 0, &a, &b, &c, &d);
+		if (b)
+			return d; /* x2APIC ID */
+	}
+	cpuid(1, 0, &a, &b, &c, &d);
+	return b >> 24;
+}
 
 void trap_expect(unsigned int vector, u64 resume)
 {
@@ -88,14 +106,27 @@ static void report(const struct trap_frame *f)
 
 void trap_handler(struct trap_frame *f)
 {
-	if (depth++) {
-		kprintf("EXCEPTION: vector %lu at rip %p while handling an "
-			"exception; stopping\n", f->vector, (void *)f->rip);
+	u32 cpu = this_cpu_apic_id();
+	unsigned int *dp = &depth[cpu % TRAP_DEPTH_SLOTS];
+	const char *svc = efi_call_in_progress(cpu);
+
+	if ((*dp)++ && f->vector != X86_TRAP_NMI) {
+		kprintf("EXCEPTION: vector %lu at rip %p on cpu %u while handling "
+			"an exception; stopping\n", f->vector, (void *)f->rip, cpu);
 		kernel_exit(VAMAP_EXIT_FAULT);
+	}
+	/* An NMI is nobody's fault: note it and carry on, on any CPU and
+	 * inside a firmware call too (it arrives on its own IST stack). */
+	if (f->vector == X86_TRAP_NMI) {
+		kprintf("trap: NMI on cpu %u at rip %p%s%s; resumed\n", cpu,
+			(void *)f->rip, svc ? " during " : "", svc ? svc : "");
+		nmi_count++;
+		(*dp)--;
+		return;
 	}
 	/* A fault inside a firmware call ends the call, not the run. */
 	if (efi_fault_hook(f)) {
-		depth--;
+		(*dp)--;
 		return;
 	}
 	if (expect.armed && f->vector == expect.vector) {
@@ -105,9 +136,15 @@ void trap_handler(struct trap_frame *f)
 		expect.cr2 = f->vector == X86_TRAP_PF ? read_cr2() : 0;
 		if (expect.resume)
 			f->rip = expect.resume;
-		depth--;
+		(*dp)--;
 		return;
 	}
+	if (svc)
+		kprintf("EXCEPTION during the firmware call %s (%s: not a fault "
+			"of the firmware's code)\n", svc,
+			f->vector == X86_TRAP_DF ? "double fault: a stack overflowed"
+			: f->vector == X86_TRAP_MC ? "machine check: the hardware"
+						   : "not recoverable");
 	report(f);
 	kernel_exit(VAMAP_EXIT_FAULT);
 }

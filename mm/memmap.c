@@ -206,6 +206,7 @@ int memmap_import(struct memmap *m, const void *raw, u64 map_size,
 		r->desc = (u32)i;
 		r->class = (u8)memmap_class_of(d->type);
 		r->ram = efi_type_is_ram(d->type);
+		r->kernel = 0;
 		r->why = NULL;
 		if ((d->attribute & EFI_MEMORY_RUNTIME) && r->class != MEM_RESERVED) {
 			mm_log("memmap: desc %lu: %s memory marked "
@@ -263,6 +264,7 @@ int memmap_reserve(struct memmap *m, u64 start, u64 end, const char *why)
 		r->start = s;
 		r->end = e;
 		r->class = MEM_RESERVED;
+		r->kernel = 1;
 		r->why = why;
 	}
 	return 0;

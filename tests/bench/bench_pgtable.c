@@ -108,7 +108,7 @@ static void bench(const struct synth *sy, bool has_1g)
 
 	for (i = 0; i < sy->n; i++)
 		regions[i] = (struct mem_region){ sy->r[i][0], sy->r[i][1], 0, 7,
-						  (u16)i, MEM_USABLE, 1, NULL };
+						  (u16)i, MEM_USABLE, 1, 0, NULL };
 	sim_init(&s, 8192, has_1g);
 	while (total < 200000 || iters < 5) {
 		u64 root;

@@ -87,7 +87,15 @@ CONFIGS = [
     # A firmware that still uses the 1:1 map after SVAM (simulated: GetTime
     # handed a physical pointer): exactly that region is kept 1:1, the
     # call retried and succeeds, and efi.low_half reports the finding.
+    # Stale physical pointers after SVAM (efi_fault.h): into boot-services
+    # memory one page is lent and GetTime completes (a finding, so FAIL);
+    # into swapper_pg_dir the call ends and no kernel byte changes.
     dict(name="efi-lowref", cmdline="exit=qemu test=efi-lowref", expect="fail"),
+    dict(name="efi-lowref-kernel", cmdline="exit=qemu test=efi-lowref-kernel",
+         expect="fail"),
+    # GetTime in memory the attributes table marks XP (a late-loaded
+    # runtime driver under EDK2): efi.pointers names the entry.
+    dict(name="memattr-xp", cmdline="exit=qemu test=memattr-xp", expect="fail"),
     # ResetSystem(shutdown) at the end: QEMU powers off (status 0 under
     # -no-reboot) right after the log's ResetSystem line.
     dict(name="efi-reset", cmdline="exit=qemu reset=shutdown",

@@ -132,6 +132,12 @@ static void test_memattr_valid(void)
 	CHECK_EQ(out.e[1].desc, 1);
 	CHECK_EQ(out.e[3].desc, 3);
 	CHECK_EQ(mm_log_len, 0);
+	/* which entry holds an address: what efi.pointers asks of a service */
+	CHECK_EQ(efi_memattr_lookup(&out, 0x200fff)->index, 0);
+	CHECK(efi_memattr_lookup(&out, 0x200fff)->attr & EFI_MEMORY_XP);
+	CHECK_EQ(efi_memattr_lookup(&out, 0x201000)->index, 1);
+	CHECK_EQ(efi_memattr_lookup(&out, 0x20ffff)->index, 1);
+	CHECK(efi_memattr_lookup(&out, 0x230000) == NULL);
 }
 
 /* Each rule, one bad entry at a time among good ones: the bad one is

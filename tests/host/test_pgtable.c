@@ -314,7 +314,7 @@ static void check_min(const char *what, const u64 (*r)[2], unsigned int n,
 
 	for (i = 0; i < n; i++)
 		regions[i] = (struct mem_region){ r[i][0], r[i][1], 0, 7, (u16)i,
-						  MEM_USABLE, 1, NULL };
+						  MEM_USABLE, 1, 0, NULL };
 	m.n = n;
 	sim_init(&s, 4096, has_1g);
 	root = sim_root(&s);

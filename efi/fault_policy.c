@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+/* The decision table for firmware faults (efi_fault.h). Host-testable. */
+#include "efi_defs.h"
+#include "efi_fault.h"
+#include "pgtable.h"
+
+#define LOW_HALF_END (1ULL << 47)
+
+const char *efi_pf_access(u64 error)
+{
+	if (error & PF_ERR_RSVD)
+		return "reserved bit set in a paging entry";
+	if (error & PF_ERR_FETCH)
+		return error & PF_ERR_PRESENT ? "instruction fetch from a "
+						"non-executable page"
+					      : "instruction fetch from a "
+						"not-present page";
+	if (error & PF_ERR_WRITE)
+		return error & PF_ERR_PRESENT ? "write to a read-only page"
+					      : "write to a not-present page";
+	return error & PF_ERR_PRESENT ? "read denied on a present page"
+				      : "read from a not-present page";
+}
+
+static const struct mem_region *find(const struct memmap *m, u64 a)
+{
+	unsigned int lo = 0, hi = m->n;
+
+	while (lo < hi) { /* regions are sorted and disjoint */
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (a < m->r[mid].start)
+			hi = mid;
+		else if (a >= m->r[mid].end)
+			lo = mid + 1;
+		else
+			return &m->r[mid];
+	}
+	return NULL;
+}
+
+static void abort_(struct efi_fault_decision *d, const char *why)
+{
+	d->action = EFI_FAULT_ABORT;
+	d->map_flags = 0;
+	d->why = why;
+}
+
+void efi_fault_decide(const struct memmap *m, const struct efi_fault_in *in,
+		      struct efi_fault_decision *d)
+{
+	const struct mem_region *r;
+
+	d->region = NULL;
+	if (in->vector != 14) {
+		abort_(d, "an exception in firmware code");
+		return;
+	}
+	d->region = r = find(m, in->cr2);
+	if (in->error & (PF_ERR_PRESENT | PF_ERR_RSVD)) {
+		abort_(d, "a protection violation: the page is mapped and keeps "
+			  "its protection");
+		return;
+	}
+	if (in->cr2 >= LOW_HALF_END) {
+		abort_(d, "outside the low half, where nothing is lent");
+		return;
+	}
+	if (!in->low_half_dropped) {
+		abort_(d, "a page the 1:1 map does not cover");
+		return;
+	}
+	if (!r) {
+		abort_(d, "an address in no memory-map region");
+		return;
+	}
+	if (r->kernel) {
+		abort_(d, "memory the kernel reserved for itself: never lent");
+		return;
+	}
+	if (r->class == MEM_USABLE) {
+		abort_(d, "usable memory, the frame allocator's: never lent");
+		return;
+	}
+	if (in->lent_this_call >= EFI_LEND_MAX_PER_CALL ||
+	    in->lent_total >= EFI_LEND_MAX) {
+		abort_(d, "firmware memory, but too many pages lent already");
+		return;
+	}
+	d->action = EFI_FAULT_LEND;
+	d->why = r->class == MEM_BOOT_SERVICES
+			 ? "boot-services memory, still reserved: one page lent"
+			 : "firmware-reserved memory: one page lent";
+	/* Execute only what was fetched; data pages never execute. MMIO
+	 * (not write-back) stays uncached. */
+	if (in->error & PF_ERR_FETCH)
+		d->map_flags = MAP_EXEC;
+	else
+		d->map_flags = MAP_WRITE;
+	if (r->attr && !(r->attr & EFI_MEMORY_WB))
+		d->map_flags |= MAP_UC;
+}

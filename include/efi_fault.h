@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What vamap does when a firmware call faults (efi/fault_policy.c,
+ * host-tested). The rule: the firmware may be lent one page at a time of
+ * memory the firmware owns — boot-services, runtime, ACPI NVS, reserved —
+ * and the faulting instruction resumes; it is never lent memory the kernel
+ * owns (usable RAM, which the frame allocator hands out, and everything
+ * the kernel reserved for itself: its image and stacks, boot_info, the
+ * memory-map copy, page tables). Everything else ends the call.
+ */
+#ifndef VAMAP_EFI_FAULT_H
+#define VAMAP_EFI_FAULT_H
+
+#include "memmap.h"
+
+/* Page-fault error code bits (SDM vol. 3A, 4.7, figure 4-12). */
+#define PF_ERR_PRESENT (1u << 0)
+#define PF_ERR_WRITE (1u << 1)
+#define PF_ERR_USER (1u << 2)
+#define PF_ERR_RSVD (1u << 3)
+#define PF_ERR_FETCH (1u << 4)
+#define PF_ERR_PK (1u << 5)
+#define PF_ERR_SS (1u << 6)
+
+/* At most this many pages lent during one call, and in one boot. */
+#define EFI_LEND_MAX_PER_CALL 16
+#define EFI_LEND_MAX 64
+
+enum efi_fault_action {
+	EFI_FAULT_LEND,	 /* map the page (@flags) 1:1 and resume */
+	EFI_FAULT_ABORT, /* end the call: EFI_ABORTED, runtime services off */
+};
+
+struct efi_fault_in {
+	unsigned int vector;
+	u64 error, cr2;
+	bool low_half_dropped; /* efi=slot/linux after SVAM: no 1:1 map left */
+	unsigned int lent_this_call, lent_total;
+};
+
+struct efi_fault_decision {
+	enum efi_fault_action action;
+	u32 map_flags;		       /* MAP_* for the lent page */
+	const struct mem_region *region; /* where CR2 lies, NULL if nowhere */
+	const char *why;	       /* one phrase for the log */
+};
+
+/* "read from a not-present page" etc.: the access kind in words. */
+const char *efi_pf_access(u64 error);
+
+/* Decide what to do about fault @in, with @m the kernel's memory map (its
+ * reservations marked kernel-owned). Pure; the kernel acts on it. */
+void efi_fault_decide(const struct memmap *m, const struct efi_fault_in *in,
+		      struct efi_fault_decision *out);
+
+#endif
