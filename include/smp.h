@@ -39,6 +39,20 @@ compile_assert(trampoline_data_layout,
 		       __builtin_offsetof(struct trampoline_data, arg) == 24);
 compile_assert(trampoline_below_1m, TRAMPOLINE_DATA + 0x1000 <= 0x100000);
 
+/*
+ * The control registers every AP must end with (kernel/trampoline.asm loads
+ * them as constants: INIT leaves CR0.CD and CR0.NW as they were, SDM vol.
+ * 3A, 10.1.1, so ORing bits into CR0 could keep the caches off). CD, NW
+ * clear; PE, PG, WP set; PAE; EFER.LME and LMA, and NXE exactly when the
+ * BSP runs with it.
+ */
+#define AP_CR0 0x80010033u /* PG | WP | NE | ET | MP | PE */
+#define AP_CR4 0x000000a0u /* PGE | PAE */
+
+/* Is an AP's (@cr0, @cr4, @efer) what vamap set, given the BSP's EFER?
+ * NULL when it is, else what is wrong. Host-tested. */
+const char *smp_ap_state_wrong(u64 cr0, u64 cr4, u64 efer, u64 bsp_efer);
+
 /* Build trampoline_pgd, put it on the table list, install the trampoline;
  * then start every AP the MADT lists (unless SMP=0). Logs everything. */
 int smp_setup(void);

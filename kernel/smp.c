@@ -51,12 +51,14 @@ static struct ap {
 	u32 seen_apic_id;    /* what the AP read from CPUID */
 	u64 cr3;	     /* CR3 after its switch */
 	u64 gdt_base;	     /* where its GDT is, from SGDT */
+	u64 cr0, cr4, efer;  /* as the AP found them in ap_main */
 	struct desc_ptr gdtr;
 } aps[MADT_MAX_CPUS];
 
 static struct madt_info madt;
 static const char *skip_why;
 static bool madt_bad; /* a firmware finding: smp.aps fails */
+static const char *ap_wrong; /* the first AP not in the state vamap set */
 static unsigned int started, online, cpus;
 static bool identity_ran, identity_ok;
 static unsigned int identity_regions;
@@ -95,6 +97,9 @@ __noreturn void ap_main(u64 index)
 	cpuid(1, 0, &a, &b, &c, &d);
 	ap->seen_apic_id = b >> 24;
 	ap->cr3 = read_cr3();
+	ap->cr0 = read_cr0();
+	ap->cr4 = read_cr4();
+	ap->efer = rdmsr(MSR_EFER);
 	__asm__ volatile("sgdt %0" : "=m"(g));
 	ap->gdt_base = g.base;
 	__atomic_store_n(&ap->online, 1, __ATOMIC_RELEASE);
@@ -167,6 +172,7 @@ static bool prepare_ap(unsigned int i)
 static void start_ap(unsigned int i)
 {
 	u32 id = aps[i].apic_id;
+	const char *wrong;
 	u64 deadline;
 
 	if (!prepare_ap(i)) {
@@ -198,10 +204,18 @@ static void start_ap(unsigned int i)
 		return;
 	}
 	online++;
-	kprintf("smp: cpu %u online (apic id %u)%s\n", i, aps[i].seen_apic_id,
-		aps[i].cr3 == swapper_pg_dir && aps[i].gdt_base == aps[i].gdtr.base
-			? ", on swapper_pg_dir, GDT in the late mappings"
-			: ", NOT in the expected state");
+	wrong = smp_ap_state_wrong(aps[i].cr0, aps[i].cr4, aps[i].efer,
+				   rdmsr(MSR_EFER));
+	if (!wrong && (aps[i].cr3 != swapper_pg_dir ||
+		       aps[i].gdt_base != aps[i].gdtr.base))
+		wrong = "not on swapper_pg_dir with its own GDT";
+	if (wrong && !ap_wrong)
+		ap_wrong = wrong;
+	kprintf("smp: cpu %u online (apic id %u), cr0 0x%08lx cr4 0x%lx%s%s\n", i,
+		aps[i].seen_apic_id, (unsigned long)aps[i].cr0,
+		(unsigned long)aps[i].cr4,
+		wrong ? ", WRONG: " : ", on swapper_pg_dir, GDT in the late mappings",
+		wrong ? wrong : "");
 }
 
 static u8 madt_copy[4096];
@@ -379,6 +393,9 @@ void smp_checks(void)
 		ktap_result(false, "smp.aps", "malformed MADT: the BSP ran alone");
 	else if (skip_why)
 		ktap_skip("smp.aps", "%s", skip_why);
+	else if (ap_wrong)
+		ktap_result(false, "smp.aps", "%u of %u CPUs online; an AP: %s",
+			    online + 1, madt.nr_found, ap_wrong);
 	else
 		ktap_result(online == started, "smp.aps",
 			    "%u of %u CPUs online%s", online + 1, madt.nr_found,

@@ -22,9 +22,11 @@
 %define D_ARG     24
 
 %define CR0_PE    (1 << 0)
-%define CR0_WP    (1 << 16)
-%define CR0_PG    (1 << 31)
-%define CR4_PAE   (1 << 5)
+; Constants, never ORed into what INIT left (CD and NW survive INIT, SDM
+; vol. 3A, 10.1.1); AP_CR0 and AP_CR4 in include/smp.h must match.
+%define CR0_REAL  0x00000031		; NE | ET | PE: caches on
+%define CR0_LONG  0x80010033		; PG | WP | NE | ET | MP | PE
+%define CR4_LONG  0x000000a0		; PGE | PAE
 %define MSR_EFER  0xc0000080
 
 org TRAMPOLINE_BASE
@@ -36,8 +38,7 @@ tr_start:
 	xor ax, ax
 	mov ds, ax			; linear = offset: org is the base
 	lgdt [tr_gdt_desc]
-	mov eax, cr0
-	or eax, CR0_PE
+	mov eax, CR0_REAL
 	mov cr0, eax
 	jmp dword 0x08:tr_protected
 
@@ -49,8 +50,7 @@ tr_protected:
 	mov ss, ax
 	mov fs, ax
 	mov gs, ax
-	mov eax, cr4
-	or eax, CR4_PAE
+	mov eax, CR4_LONG
 	mov cr4, eax
 	mov eax, [TR_DATA + D_CR3]
 	mov cr3, eax
@@ -58,8 +58,7 @@ tr_protected:
 	rdmsr
 	or eax, [TR_DATA + D_EFER]
 	wrmsr
-	mov eax, cr0
-	or eax, CR0_PG | CR0_WP
+	mov eax, CR0_LONG
 	mov cr0, eax			; compatibility mode now
 	jmp 0x18:tr_long
 

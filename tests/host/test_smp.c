@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// sources: kernel/madt.c mm/pgd_list.c mm/pgtable.c efi/pgd.c efi/memdesc.c kernel/printf.c
+// sources: kernel/madt.c kernel/cpu_state.c mm/pgd_list.c mm/pgtable.c efi/pgd.c efi/memdesc.c kernel/printf.c
 /*
  * The MADT parser against good and malformed tables, and the table list
  * with all three tables of a real boot — swapper_pg_dir, efi_pgd (private
@@ -13,6 +13,7 @@
 #include "layout.h"
 #include "madt.h"
 #include "sim.h"
+#include "smp.h"
 
 static u8 tbl[44 + 16 * 1200 + 8 * 300];
 static u32 tlen;
@@ -251,8 +252,30 @@ static void test_list_random(void)
 	sim_fini(&s);
 }
 
+/* The AP control-register rule: the trampoline's constants pass; CD or NW
+ * set (what ORing into an INIT-state CR0 can leave), a missing PAE, LME or
+ * an NXE unlike the BSP's each fail with their reason. */
+static void test_ap_state(void)
+{
+	const u64 efer = (1 << 8) | (1 << 10) | (1 << 11);
+
+	CHECK(smp_ap_state_wrong(AP_CR0, AP_CR4, efer, efer) == NULL);
+	CHECK_STR(smp_ap_state_wrong(AP_CR0 | (1ULL << 30), AP_CR4, efer, efer),
+		  "CR0.CD set: caching disabled");
+	CHECK_STR(smp_ap_state_wrong(AP_CR0 | (1ULL << 29), AP_CR4, efer, efer),
+		  "CR0.NW set: write-through not enforced");
+	CHECK_STR(smp_ap_state_wrong(AP_CR0 & ~(1ULL << 16), AP_CR4, efer, efer),
+		  "CR0 lacks PE, PG or WP");
+	CHECK_STR(smp_ap_state_wrong(AP_CR0, 0, efer, efer), "CR4.PAE clear");
+	CHECK_STR(smp_ap_state_wrong(AP_CR0, AP_CR4, efer & ~(1ULL << 10), efer),
+		  "EFER.LME or LMA clear");
+	CHECK_STR(smp_ap_state_wrong(AP_CR0, AP_CR4, efer & ~(1ULL << 11), efer),
+		  "EFER.NXE differs from the BSP's");
+}
+
 int main(void)
 {
+	RUN(test_ap_state);
 	RUN(test_madt_good);
 	RUN(test_madt_many);
 	RUN(test_madt_malformed);
