@@ -39,6 +39,7 @@ enum test_knob {
 	TEST_EFI_LOWREF_KERNEL = 1u << 13, /* efi: hand GetTime swapper_pg_dir's PA */
 	TEST_LA57 = 1u << 12,	     /* stub: act as if CR4.LA57 were set */
 	TEST_MEMATTR_XP = 1u << 14,  /* efi: mark GetTime's attributes entry XP */
+	TEST_STACK_OVERFLOW = 1u << 15, /* kernel: recurse past the boot stack */
 };
 
 #define CMDLINE_MAX_PROBLEMS 8

@@ -58,6 +58,17 @@ extern struct pgd_list_stats kpgd_stats;
 void mm_report_walk(u64 va);
 
 /* The linker's section bounds (linker/kernel.ld). */
+/* The guard pages under the kernel's stacks (kernel/entry.asm), ended by
+ * a zero entry; swapper_pg_dir never maps them. */
+struct stack_guard {
+	u64 va;
+	const char *name;
+};
+extern const struct stack_guard stack_guards[];
+
+/* The name of the stack whose guard page holds @va, or NULL. */
+const char *mm_stack_guard(u64 va);
+
 extern char __kernel_start[], __text_start[], __text_end[], __rodata_start[],
 	__rodata_end[], __data_start[], __bss_end[], __kernel_end[];
 

@@ -19,6 +19,7 @@ static const struct {
 	{ "efi-lowref", TEST_EFI_LOWREF },
 	{ "efi-lowref-kernel", TEST_EFI_LOWREF_KERNEL },
 	{ "memattr-xp", TEST_MEMATTR_XP },
+	{ "stack-overflow", TEST_STACK_OVERFLOW },
 	{ "ap-nosipi", TEST_AP_NOSIPI },
 	{ "bad-desc-size", TEST_BAD_DESC_SIZE },
 	{ "memattr-corrupt", TEST_MEMATTR_CORRUPT },

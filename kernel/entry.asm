@@ -6,10 +6,17 @@
 ; its link address, RAM 1:1), RDI = physical address of boot_info, interrupts
 ; off, the firmware's GDT, IDT and stack still loaded.
 ;
-; Leaves, before any C runs: our own stack, our own GDT with a TSS (IST1 is
-; a separate stack for #DF, NMI and #MC, so a kernel stack overflow cannot
-; turn into a triple fault), our own IDT with all 32 exception vectors, then
-; calls kmain(boot_info_phys, entry_tsc). kmain never returns.
+; Leaves, before any C runs: our own stack, our own GDT with a TSS whose
+; IST1, IST2 and IST3 are separate stacks for #DF, NMI and #MC (so a stack
+; overflow, which faults again while pushing its #PF frame, lands on the #DF
+; stack instead of a triple fault, and an NMI or #MC never shares a stack
+; with the exception it interrupts), our own IDT with all 32 exception
+; vectors, then calls kmain(boot_info_phys, entry_tsc). kmain never returns.
+;
+; The stacks sit in .bss each above a 4 KiB guard page; mm/paging.c unmaps
+; the guards once swapper_pg_dir is live (stack_guards[] below), so an
+; overflow of the boot stack — which every firmware call runs on — faults
+; instead of overwriting what lies below.
 ;
 ; Also holds the exception stubs: each pushes a uniform frame (a zero for
 ; vectors without an error code, then the vector number) and enters
@@ -55,14 +62,19 @@ _start:
 	shr rax, 16
 	mov [rdi + 8], eax		; base 63:32
 	mov dword [rdi + 12], 0
-	lea rax, [ist1_stack_top]
-	mov [tss + 36], rax		; IST1
+	lea rax, [df_stack_top]
+	mov [tss + 36], rax		; IST1: #DF
+	lea rax, [nmi_stack_top]
+	mov [tss + 44], rax		; IST2: NMI
+	lea rax, [mc_stack_top]
+	mov [tss + 52], rax		; IST3: #MC
 	mov word [tss + 102], tss_end - tss	; no I/O bitmap
 
 	lea rdi, [gdt_desc]
 	call load_gdt
 
-	; IDT: 32 interrupt gates, DPL 0. #NMI (2), #DF (8), #MC (18) on IST1.
+	; IDT: 32 interrupt gates, DPL 0. #DF (8) on IST1, NMI (2) on IST2,
+	; #MC (18) on IST3.
 	lea rsi, [isr_table]
 	lea rdi, [idt]
 	xor ecx, ecx
@@ -71,14 +83,17 @@ _start:
 	mov [rdi], ax			; offset 15:0
 	mov word [rdi + 2], KERNEL_CS
 	xor edx, edx
-	cmp ecx, 2
-	je .ist
 	cmp ecx, 8
-	je .ist
+	jne .not_df
+	mov edx, 1
+.not_df:
+	cmp ecx, 2
+	jne .not_nmi
+	mov edx, 2
+.not_nmi:
 	cmp ecx, 18
 	jne .noist
-.ist:
-	mov edx, 1
+	mov edx, 3
 .noist:
 	mov [rdi + 4], dl		; IST index
 	mov byte [rdi + 5], 0x8e	; present, interrupt gate
@@ -248,11 +263,37 @@ alignb 16
 idt:
 	resb 32 * 16
 alignb 4096
+boot_stack_guard:
+	resb 4096
 boot_stack:
 	resb BOOT_STACK_SIZE
 boot_stack_top:
-ist1_stack:
+df_stack_guard:
+	resb 4096
 	resb IST_STACK_SIZE
-ist1_stack_top:
+df_stack_top:
+nmi_stack_guard:
+	resb 4096
+	resb IST_STACK_SIZE
+nmi_stack_top:
+mc_stack_guard:
+	resb 4096
+	resb IST_STACK_SIZE
+mc_stack_top:
+
+; The guard pages and what each guards, for mm/paging.c and the #DF report.
+section .rodata
+align 8
+global stack_guards
+stack_guards:
+	dq boot_stack_guard, boot_stack_name
+	dq df_stack_guard, df_stack_name
+	dq nmi_stack_guard, nmi_stack_name
+	dq mc_stack_guard, mc_stack_name
+	dq 0, 0
+boot_stack_name: db "the boot stack", 0
+df_stack_name: db "the #DF stack", 0
+nmi_stack_name: db "the NMI stack", 0
+mc_stack_name: db "the #MC stack", 0
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -156,8 +156,26 @@ static bool memmap_walkable(const struct boot_info *bi, const char **why)
 	return false;
 }
 
+/* test=stack-overflow: recursion until the boot stack's guard page. Each
+ * frame keeps 512 bytes live so the compiler cannot fold it into a loop. */
+static __attribute__((noinline, optimize("no-optimize-sibling-calls"))) u64
+recurse(u64 n)
+{
+	volatile u8 frame[512];
+
+	frame[0] = (u8)n;
+	if (n > (1u << 30)) /* never: the stack ends long before */
+		return n;
+	return recurse(n + 1) + frame[0];
+}
+
 static void inject_faults(void)
 {
+	if (kopt.test & TEST_STACK_OVERFLOW) {
+		kprintf("test: recursing until the boot stack overflows (expect "
+			"#DF on its own stack)\n");
+		(void)recurse(0);
+	}
 	if (kopt.test & TEST_PAGE_FAULT) {
 		kprintf("test: reading unmapped %p (expect #PF)\n",
 			(void *)TEST_UNMAPPED_VA);

@@ -135,17 +135,22 @@ static bool send_ipi(u32 apic_id, u32 icr)
 	return false;
 }
 
-/* The AP's GDT (null, code, data, TSS) and TSS, in one late page. */
+/* The AP's stack, its three IST stacks, and its GDT (null, code, data,
+ * TSS) and TSS in one late page. */
 static bool prepare_ap(unsigned int i)
 {
 	u8 *stack = late_map(0, AP_STACK_SIZE, MAP_WRITE | MAP_GLOBAL);
-	u8 *ist = late_map(0, SZ_4K, MAP_WRITE | MAP_GLOBAL);
+	/* #DF, NMI, #MC: one page each, each above a guard (late_map) */
+	u8 *ist[3] = { late_map(0, SZ_4K, MAP_WRITE | MAP_GLOBAL),
+		       late_map(0, SZ_4K, MAP_WRITE | MAP_GLOBAL),
+		       late_map(0, SZ_4K, MAP_WRITE | MAP_GLOBAL) };
 	u64 *gdt = late_map(0, SZ_4K, MAP_WRITE | MAP_GLOBAL);
 	struct trampoline_data *td = __va(TRAMPOLINE_DATA);
+	unsigned int k;
 	u8 *tss;
 	u64 tss_va;
 
-	if (!stack || !ist || !gdt)
+	if (!stack || !ist[0] || !ist[1] || !ist[2] || !gdt)
 		return false;
 	tss = (u8 *)gdt + 0x100;
 	tss_va = (u64)tss;
@@ -156,7 +161,8 @@ static bool prepare_ap(unsigned int i)
 	gdt[3] = 103 | ((tss_va & 0xffffff) << 16) | (0x89ULL << 40) |
 		 (((tss_va >> 24) & 0xff) << 56);
 	gdt[4] = tss_va >> 32;
-	*(u64 *)(tss + 36) = (u64)ist + SZ_4K;	/* IST1 */
+	for (k = 0; k < 3; k++) /* IST1..3, as kernel/entry.asm's IDT uses them */
+		*(u64 *)(tss + 36 + 8 * k) = (u64)ist[k] + SZ_4K;
 	*(u16 *)(tss + 102) = 104;		/* no I/O bitmap */
 	aps[i].gdtr.limit = 5 * 8 - 1;
 	aps[i].gdtr.base = (u64)gdt;

@@ -97,6 +97,10 @@ static void report(const struct trap_frame *f)
 		(void *)f->rcx);
 	kprintf("  rdx %p  rsi %p  rdi %p\n", (void *)f->rdx, (void *)f->rsi,
 		(void *)f->rdi);
+	if ((f->vector == X86_TRAP_PF || f->vector == X86_TRAP_DF) &&
+	    mm_stack_guard(read_cr2()))
+		kprintf("  cr2 is in the guard page under %s: that stack "
+			"overflowed\n", mm_stack_guard(read_cr2()));
 	if (f->vector == X86_TRAP_PF) {
 		kprintf("  walk of cr2 through the live table %p:\n",
 			(void *)live_pgd);

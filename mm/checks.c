@@ -65,8 +65,17 @@ static bool section_ok(const char *name, const char *start, const char *end,
 
 	for (va = (u64)start; va < ALIGN_UP((u64)end, SZ_4K); va += SZ_4K) {
 		struct pt_range r;
+		bool mapped = !pt_translate(&kctx, live_pgd, va, &r);
 
-		if (pt_translate(&kctx, live_pgd, va, &r)) {
+		if (mm_stack_guard(va)) {
+			if (!mapped)
+				continue;
+			ktap_result(false, "mm.kernel_sections", "the guard page "
+				    "under %s (%p) is mapped", mm_stack_guard(va),
+				    (void *)va);
+			return false;
+		}
+		if (!mapped) {
 			ktap_result(false, "mm.kernel_sections", "%s page %p not mapped",
 				    name, (void *)va);
 			return false;
@@ -93,15 +102,20 @@ static u32 noexec(void)
 
 static void check_sections(void)
 {
+	unsigned int guards = 0;
+
+	while (stack_guards[guards].va)
+		guards++;
 	if (section_ok("text", __text_start, __text_end, MAP_EXEC | MAP_GLOBAL) &&
 	    section_ok("rodata", __rodata_start, __rodata_end,
 		       MAP_GLOBAL | noexec()) &&
 	    section_ok("data/bss", __data_start, __bss_end,
 		       MAP_WRITE | MAP_GLOBAL | noexec()))
-		ktap_result(true, "mm.kernel_sections", kctx.has_nx
+		ktap_result(true, "mm.kernel_sections", "%s, %u stack guard pages "
+			    "unmapped", kctx.has_nx
 			    ? "text RX, rodata R NX, data/bss RW NX"
-			    : "text RX, rodata R, data/bss RW (no NX: all "
-			      "executable)");
+			    : "text RX, rodata R, data/bss RW (no NX: all executable)",
+			    guards);
 }
 
 /* The user half and the EFI slot are empty in the kernel's own tables. */

@@ -164,9 +164,20 @@ static int map_section(u64 root, const char *name, const char *start,
 	return ret;
 }
 
+const char *mm_stack_guard(u64 va)
+{
+	unsigned int i;
+
+	for (i = 0; stack_guards[i].va; i++)
+		if (va - stack_guards[i].va < SZ_4K)
+			return stack_guards[i].name;
+	return NULL;
+}
+
 int mm_switch_to_swapper(void)
 {
 	u64 root, tables, freed0;
+	unsigned int i;
 	int ret;
 
 	ret = kalloc_page(&kctx, &root);
@@ -183,6 +194,9 @@ int mm_switch_to_swapper(void)
 	if (!ret)
 		ret = map_section(root, "data/bss", __data_start, __bss_end,
 				  MAP_WRITE);
+	/* The guard pages under the stacks: a stack overflow faults here. */
+	for (i = 0; !ret && stack_guards[i].va; i++)
+		ret = pt_unmap(&kctx, root, stack_guards[i].va, SZ_4K);
 	if (ret) {
 		pt_free_range(&kctx, root, 0, PT_ENTRIES - 1);
 		kfree_page(&kctx, root);

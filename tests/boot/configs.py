@@ -46,6 +46,10 @@ CONFIGS = [
     # Deliberate faults: the handler's report, then the fault exit code.
     dict(name="pagefault", cmdline="exit=qemu test=pagefault", expect="fault"),
     dict(name="gpfault", cmdline="exit=qemu test=gpfault", expect="fault"),
+    # The boot stack overflows into its guard page: the #PF cannot push its
+    # frame, the #DF arrives on its own IST stack and reports, no triple fault.
+    dict(name="stack-overflow", cmdline="exit=qemu test=stack-overflow",
+         expect="fault"),
     # A build whose embedded kernel has a segment outside the image: the
     # stub must refuse it with a message and never jump.
     dict(name="badelf", efi="build/vamap-badelf.efi", expect="stub-error"),
