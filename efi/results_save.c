@@ -16,7 +16,12 @@ void efi_save_results(const char *text, u32 len)
 	u16 name[16];
 	unsigned int i;
 
-	if (!efi.runtime_enabled) {
+	/* Runtime services a firmware fault turned off are tried once more,
+	 * for the report alone: each SetVariable is still a guarded call (a
+	 * fault ends it), and without it a machine with no serial port keeps
+	 * nothing of the run that found the fault. Any other reason (no SVAM,
+	 * bad pointers, efi=noruntime) means SetVariable cannot be called. */
+	if (!efi.runtime_enabled && !efi.fault_disabled) {
 		kprintf("results: runtime services off, report not kept\n");
 		return;
 	}
@@ -24,6 +29,12 @@ void efi_save_results(const char *text, u32 len)
 		kprintf("results: the RT properties table declares SetVariable "
 			"unsupported at runtime, report not kept\n");
 		return;
+	}
+	if (!efi.runtime_enabled) {
+		kprintf("results: runtime services are off after a firmware "
+			"fault; SetVariable is tried for the report alone\n");
+		efi.runtime_enabled = true;
+		efi.report_only = true;
 	}
 	results_chunk_header(h, text, len, 0);
 	for (i = 0; i < h->count; i++) {
@@ -37,9 +48,13 @@ void efi_save_results(const char *text, u32 len)
 		if (st != EFI_SUCCESS) {
 			kprintf("results: SetVariable VamapResults%u returned %s, "
 				"report not kept\n", i, efi_status_name(st));
-			return;
+			break;
 		}
 	}
+	if (efi.report_only)
+		efi.runtime_enabled = false;
+	if (i < h->count)
+		return;
 	kprintf("results: report kept in %u variable%s (%u bytes) for the stub "
 		"to write to the boot volume next boot\n", h->count,
 		h->count == 1 ? "" : "s", len);

@@ -204,6 +204,7 @@ static void report_fault(void)
 	kprintf("efi: runtime services disabled; %s returns ABORTED and is "
 		"not called again\n", efi_rt_service_name(fault.svc));
 	efi.runtime_enabled = false;
+	efi.fault_disabled = !efi.report_only;
 	efi.disabled_why = "a firmware fault";
 }
 

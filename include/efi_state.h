@@ -15,6 +15,8 @@
 struct efi_state {
 	enum efi_mode mode;
 	bool runtime_enabled;	/* cleared by a firmware fault or a failure */
+	bool fault_disabled;	/* ... and it was a firmware fault */
+	bool report_only;	/* re-enabled for the saved report alone */
 	const char *disabled_why;
 	u64 efi_pgd;		/* physical; 0 until built */
 	u64 fn[RT_NR_SERVICES];	/* service pointers as callable now */

@@ -26,6 +26,13 @@ void kvprintf(const char *fmt, va_list ap);
  */
 __noreturn void kernel_exit(u8 code);
 
+/* Run once by kernel_exit(VAMAP_EXIT_FAULT) before it stops: main.c keeps
+ * the report of a run that a fault or panic ended. */
+extern void (*kernel_fault_hook)(void);
+
+/* The last bytes the console wrote (up to @max), oldest first. */
+u32 console_tail(char *out, u32 max);
+
 /* A broken invariant, never bad input: prints the message and the
  * caller's address, then kernel_exit(VAMAP_EXIT_FAULT). */
 __noreturn void panic_at(const void *caller, const char *fmt, ...)

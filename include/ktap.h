@@ -21,4 +21,14 @@ void ktap_skip(const char *name, const char *fmt, ...) __printf(2, 3);
 /* Print the plan and the summary line; true if nothing failed. */
 bool ktap_end(void);
 
+/* A fault or panic ends the run: the report gets "# the run ended early:
+ * @why" and @tail (the last console output, the fault report) as KTAP
+ * diagnostic lines — kept in the report, not printed again — then
+ * "not ok N boot.complete", the plan and the summary (printed). Starts the KTAP block if the checks
+ * had not begun. */
+void ktap_end_early(const char *why, const char *tail, u32 len);
+
+/* Has ktap_begin run? */
+bool ktap_begun(void);
+
 #endif

@@ -71,9 +71,28 @@ void console_attach_fb(struct fbcon *c)
 	fb = c;
 }
 
+/* The last CONSOLE_TAIL bytes written, for the report a fault leaves
+ * (main.c, save_report_after_fault). */
+#define CONSOLE_TAIL 2048
+static char tail[CONSOLE_TAIL];
+static u64 tail_written;
+
+u32 console_tail(char *out, u32 max)
+{
+	u64 n = MIN(MIN(tail_written, (u64)CONSOLE_TAIL), (u64)max);
+	u64 i, start = tail_written - n;
+
+	for (i = 0; i < n; i++)
+		out[i] = tail[(start + i) % CONSOLE_TAIL];
+	return (u32)n;
+}
+
 static void console_write(const char *s, size_t n)
 {
 	size_t i;
+
+	for (i = 0; i < n; i++)
+		tail[tail_written++ % CONSOLE_TAIL] = s[i];
 
 	if (history_len + n <= sizeof(history)) {
 		memcpy(history + history_len, s, n);
@@ -109,8 +128,16 @@ void kprintf(const char *fmt, ...)
 	va_end(ap);
 }
 
+void (*kernel_fault_hook)(void);
+
 __noreturn void kernel_exit(u8 code)
 {
+	void (*hook)(void) = kernel_fault_hook;
+
+	/* Once: a fault inside the hook must not run it again. */
+	kernel_fault_hook = NULL;
+	if (code == VAMAP_EXIT_FAULT && hook)
+		hook();
 	cli();
 	if (kopt.exit == EXIT_QEMU)
 		outb(QEMU_EXIT_PORT, code);

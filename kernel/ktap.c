@@ -10,6 +10,7 @@
 #include "results.h"
 
 static unsigned int nr, nr_failed, nr_skipped;
+static bool begun;
 static char report[RESULTS_MAX_TEXT];
 static u32 report_len;
 
@@ -49,7 +50,44 @@ void ktap_report_header(const char *fmt, ...)
 
 void ktap_begin(void)
 {
+	begun = true;
 	emit("KTAP version 1\n");
+}
+
+bool ktap_begun(void)
+{
+	return begun;
+}
+
+void ktap_end_early(const char *why, const char *tail, u32 len)
+{
+	char line[160];
+	u32 i = 0;
+
+	if (!begun)
+		ktap_begin();
+	ksnprintf(line, sizeof(line), "# the run ended early: %s; its last "
+		  "console lines:\n", why);
+	emit(line);
+	while (i < len) { /* each line as a KTAP diagnostic */
+		u32 e = i, n;
+
+		while (e < len && tail[e] != '\n')
+			e++;
+		n = MIN(e - i, (u32)sizeof(line) - 4);
+		line[0] = '#';
+		line[1] = ' ';
+		memcpy(line + 2, tail + i, n);
+		line[n + 2] = '\n';
+		line[n + 3] = '\0';
+		if (report_len + n + 3 <= sizeof(report)) { /* kept, not printed */
+			memcpy(report + report_len, line, n + 3);
+			report_len += n + 3;
+		}
+		i = e + 1;
+	}
+	ktap_result(false, "boot.complete", "the run ended early: %s", why);
+	ktap_end();
 }
 
 static void result(const char *status, const char *name, const char *tag,

@@ -381,6 +381,33 @@ static void print_phases(const struct boot_info *bi, u64 t_end)
 
 __noreturn void kmain(u64 bi_phys, u64 entry_tsc);
 
+/*
+ * kernel_exit(VAMAP_EXIT_FAULT) runs this once: a run that an exception or
+ * a panic ended still leaves its report — the KTAP lines so far and the
+ * fault report from the console — for the next boot's stub, exactly the
+ * case where a machine without a serial port needs one.
+ */
+static void save_report_after_fault(void)
+{
+	static char tail[2048];
+	const char *text;
+	u32 len, start;
+
+	if (kopt.results != RESULTS_SAVE || kbi.results_pending || !efi.efi_pgd)
+		return;
+	len = console_tail(tail, sizeof(tail));
+	for (start = 0; len == sizeof(tail) && start < len && tail[start] != '\n';)
+		start++; /* a full tail begins mid-line: from the next one */
+	if (start < len && len == sizeof(tail))
+		start++;
+	if (!ktap_begun())
+		ktap_report_header("vamap %s, command line \"%s\"\n",
+				   VAMAP_VERSION, kbi.cmdline);
+	ktap_end_early("an exception or a panic", tail + start, len - start);
+	text = ktap_report(&len);
+	efi_save_results(text, len);
+}
+
 __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 {
 	/* On init_pg_dir RAM is mapped 1:1, so the physical address works. */
@@ -393,6 +420,7 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 	t_kernel_entry = entry_tsc;
 	boot_info_phys = bi_phys;
 	console_init();
+	kernel_fault_hook = save_report_after_fault;
 	kprintf("vamap %s: UEFI runtime services in a mapping we own\n",
 		VAMAP_VERSION);
 	if (!boot_info_usable(bi, &why)) {
@@ -460,6 +488,7 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 			    t_kernel_entry < t_end,
 		    "boot.timestamps", NULL);
 	print_phases(bi, t_end);
+	kernel_fault_hook = NULL; /* from here the normal path keeps the report */
 	ok = ktap_end();
 	if (kbi.results_pending) {
 		kprintf("results: an earlier report still waits in its variables "

@@ -12,6 +12,8 @@
            "refused": the firmware printed refused_when (a regex) on the
            serial port, and the harness stopped QEMU there
   secure_boot  Secure Boot OVMF with OVMF's snakeoil keys (QEMU.md)
+  sequence_expect  each boot's exit, when they differ (expect is then the
+           exit of the whole sequence, after its report check)
   sequence boot methods for consecutive boots on one VARS file and one
            stick ("usb" boots build/vamap-test.img, "kernel" boots
            build/vamap.efi with -kernel, whose volume is read-only); after
@@ -32,7 +34,8 @@
 DEFAULT = dict(efi="build/vamap.efi", machine="q35", mem="2G", smp=1,
                cpu=None, extra=(), boot="fat", cmdline="exit=qemu",
                expect="pass", timeout=180, silence=60, secure_boot=False,
-               refused_when=None, masks=(), sequence=(), screendump=False,
+               refused_when=None, masks=(), sequence=(), sequence_expect=(),
+               screendump=False,
                firmware="ovmf")
 
 CONFIGS = [
@@ -118,6 +121,12 @@ CONFIGS = [
     # and the next boot from the stick writes the first one.
     dict(name="results-write-error", boot="usb", efi="build/vamap-test.img",
          sequence=("usb", "kernel", "usb")),
+    # A run a #PF ends still leaves its report: the KTAP lines so far, the
+    # exception report as KTAP diagnostics, boot.complete not ok; the next
+    # boot from the stick writes it.
+    dict(name="fault-results", boot="usb", efi="build/vamap-test.img",
+         cmdline="exit=qemu test=pagefault", sequence=("kernel", "usb"),
+         sequence_expect=("fault", "pass"), expect="pass"),
     # Secure Boot: signed with the enrolled snakeoil key, it boots and
     # sees SecureBoot = 1; unsigned, the firmware refuses to start it.
     dict(name="secureboot-signed", secure_boot=True,

@@ -93,19 +93,26 @@ def boot(cfg, workroot):
     # Several boots on one VARS file and one stick.
     logs, total = [], 0.0
     images = {"usb": "build/vamap-test.img", "kernel": "build/vamap.efi"}
+    stick = os.path.join(work, "stick.img")
+    if os.path.exists(stick):  # a fresh stick even when boot 1 is not "usb"
+        os.remove(stick)
     for i, method in enumerate(cfg["sequence"]):
         c = dict(cfg, boot=method, efi=images[method])
+        want = (cfg["sequence_expect"] or [cfg["expect"]] * len(cfg["sequence"]))[i]
         st, log, detail, t = run_qemu(c, work, tag=str(i + 1), fresh=i == 0)
         total += t
         logs.append(f"--- boot {i + 1} ({method}) ---\n" + log)
-        if st != cfg["expect"]:
+        if st != want:
             return st, "".join(logs), f"boot {i + 1}: " + (detail or st), total
-    return st, "".join(logs), check_results_file(work), total
+    return (cfg["expect"], "".join(logs),
+            check_results_file(work, cfg["sequence_expect"][:1] == ("fault",)),
+            total)
 
 
-def check_results_file(work):
+def check_results_file(work, fault=False):
     """The report the stub wrote in the second boot must be the first
-    boot's KTAP lines, as text and as JSON. Returns a problem or ""."""
+    boot's KTAP lines, as text and as JSON; after a @fault, also the
+    exception report as KTAP diagnostics. Returns a problem or ""."""
     img = os.path.join(work, "stick.img") + "@@1M"
     ls = subprocess.run(["mdir", "-b", "-i", img, "::/vamap/results"],
                         capture_output=True, text=True)
@@ -124,7 +131,11 @@ def check_results_file(work):
     want = [l for l in first[start:] if re.match(
         r"(KTAP version 1|(not )?ok \d+ |1\.\.\d+$|vamap: (PASS|FAIL))", l)]
     have = got[".txt"].splitlines()
-    if have[-len(want):] != want or not have[0].startswith("vamap "):
+    ktap = [l for l in have if re.match(
+        r"(KTAP version 1|(not )?ok \d+ |1\.\.\d+$|vamap: (PASS|FAIL))", l)]
+    if fault and not any(l.startswith("# EXCEPTION") for l in have):
+        return "results: the .txt lacks the fault report"
+    if ktap[-len(want):] != want or not have[0].startswith("vamap "):
         return "results: the .txt is not the first boot's KTAP lines"
     try:
         j = json.loads(got[".json"])
