@@ -39,6 +39,19 @@ def prepare_esp(workdir, efi, cmdline):
     return esp
 
 
+def prepare_shell_esp(workdir, efi, cmdline):
+    """A FAT drive with no removable-media path, so OVMF falls through to
+    its built-in UEFI Shell, whose startup.nsh starts vamap with the
+    command line as Shell arguments (LoadOptions "\\vamap.efi ARGS")."""
+    esp = os.path.join(workdir, "esp")
+    shutil.rmtree(esp, ignore_errors=True)
+    os.makedirs(esp)
+    shutil.copy(efi, os.path.join(esp, "vamap.efi"))
+    with open(os.path.join(esp, "startup.nsh"), "w") as f:
+        f.write(f"fs0:\r\n\\vamap.efi {cmdline}\r\n")
+    return esp
+
+
 def prepare_esp_disk(workdir, efi, cmdline):
     """A GPT disk with one FAT ESP holding EFI/BOOT/BOOTX64.EFI and
     vamap/cmdline.txt, built without root (QEMU.md): what U-Boot's boot
@@ -89,6 +102,9 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
         a += ["-drive", f"file=fat:rw:{esp},format=raw,media=disk"]
     elif boot == "kernel":
         a += ["-kernel", efi, "-append", cmdline]
+    elif boot == "shell":
+        a += ["-drive", "file=fat:rw:" + prepare_shell_esp(workdir, efi, cmdline)
+              + ",format=raw,media=disk"]
     elif boot == "usb":
         # QEMU.md: a USB stick on xHCI; efi is the disk image here, and the
         # command line is in the image's GRUB menu. The boot writes to the
@@ -151,7 +167,8 @@ def main():
     p.add_argument("--machine", default="q35")
     p.add_argument("--mem", default="2G")
     p.add_argument("--smp", default=1)
-    p.add_argument("--boot", default="fat", choices=["fat", "kernel", "usb"])
+    p.add_argument("--boot", default="fat",
+                   choices=["fat", "kernel", "usb", "shell"])
     p.add_argument("--workdir", default="build/run")
     p.add_argument("--debugcon", help="also log the debug port to this file")
     p.add_argument("--secure-boot", action="store_true",

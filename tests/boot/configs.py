@@ -5,8 +5,9 @@
   name     the golden log's name
   efi      which image (default build/vamap.efi)
   machine, mem, smp, cpu, extra  QEMU settings (tools/qemu.py)
-  boot     "fat" (EFI/BOOT/BOOTX64.EFI, command line in vamap/cmdline.txt)
-           or "kernel" (-kernel EFI -append CMDLINE)
+  boot     "fat" (EFI/BOOT/BOOTX64.EFI, command line in vamap/cmdline.txt),
+           "kernel" (-kernel EFI -append CMDLINE) or "shell" (OVMF's UEFI
+           Shell runs startup.nsh: \vamap.efi CMDLINE)
   cmdline  vamap's command line
   expect   the exit QEMU must report: pass, fail, fault, stub-error, or
            "refused": the firmware printed refused_when (a regex) on the
@@ -43,6 +44,10 @@ CONFIGS = [
     dict(name="pc-128m", machine="pc", mem="128M"),
     dict(name="q35-8g", mem="8G"),
     dict(name="kernel-append", boot="kernel", cmdline="exit=qemu verbose"),
+    # The UEFI Shell (OVMF's built-in one, reached because the drive has no
+    # removable-media path) starts vamap from startup.nsh: the Shell passes
+    # "\\vamap.efi exit=qemu efi=1to1" as LoadOptions; the stub skips argv[0].
+    dict(name="shell", boot="shell", cmdline="exit=qemu efi=1to1", timeout=120),
     # The stub makes the first ExitBootServices key stale on purpose; the
     # log must show the retry and the boot must still pass.
     dict(name="stale-mapkey", cmdline="exit=qemu test=stale-mapkey"),
