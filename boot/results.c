@@ -108,13 +108,14 @@ static EFI_STATUS write_report(EFI_LOADED_IMAGE *li, const char *text, u32 len,
 	EFI_FILE_HANDLE root, vamap = NULL, dir = NULL;
 	char name[40];
 	char *json;
+	u32 jmax = (u32)results_json_max(len); /* len <= RESULTS_MAX_TEXT */
 	int jlen;
 	EFI_STATUS st = EFI_DEVICE_ERROR;
 
-	json = AllocatePool(results_json_max(len));
+	json = AllocatePool(jmax);
 	if (!json)
 		return EFI_OUT_OF_RESOURCES;
-	jlen = results_to_json(text, len, json, (u32)results_json_max(len));
+	jlen = results_to_json(text, len, json, jmax);
 	root = LibOpenRoot(li->DeviceHandle);
 	if (root)
 		vamap = open_dir(root, L"vamap");

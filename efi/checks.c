@@ -350,7 +350,6 @@ static void lowref_test(void)
 	}
 	kprintf("test: GetTime with the physical address 0x%016lx (%s)\n",
 		(unsigned long)target, kernel ? "swapper_pg_dir" : "boot-services data");
-	efi.low_ref_tested = true;
 	before = kernel_hash();
 	st = efi_call(RT_GET_TIME, 2, target, (u64)0);
 	after = kernel_hash();

@@ -3,6 +3,7 @@
 #include "efi_defs.h"
 #include "efi_fault.h"
 #include "pgtable.h"
+#include "traps.h"
 
 #define LOW_HALF_END (1ULL << 47)
 
@@ -52,7 +53,8 @@ void efi_fault_decide(const struct memmap *m, const struct efi_fault_in *in,
 	const struct mem_region *r;
 
 	d->region = NULL;
-	if (in->vector != 14) {
+	d->kernel_owned = false;
+	if (in->vector != X86_TRAP_PF) {
 		abort_(d, "an exception in firmware code");
 		return;
 	}
@@ -74,12 +76,10 @@ void efi_fault_decide(const struct memmap *m, const struct efi_fault_in *in,
 		abort_(d, "an address in no memory-map region");
 		return;
 	}
-	if (r->kernel) {
-		abort_(d, "memory the kernel reserved for itself: never lent");
-		return;
-	}
-	if (r->class == MEM_USABLE) {
-		abort_(d, "usable memory, the frame allocator's: never lent");
+	if (r->kernel || r->class == MEM_USABLE) {
+		d->kernel_owned = true;
+		abort_(d, r->kernel ? "memory the kernel reserved for itself: never lent"
+				    : "usable memory, the frame allocator's: never lent");
 		return;
 	}
 	if (in->lent_this_call >= EFI_LEND_MAX_PER_CALL ||

@@ -28,7 +28,6 @@
 #define EFI_THUNK_MAX_ARGS 10
 #define KERNEL_CS 0x08
 #define KERNEL_DS 0x10
-#define CR4_OSFXSR (1ULL << 9)
 #define FPU_CW_UEFI 0x037f
 #define MXCSR_UEFI 0x1f80
 
@@ -64,7 +63,7 @@ static void efi_enter(struct efi_saved *s)
 
 	s->rflags = read_rflags();
 	cli();
-	s->sse = read_cr4() & CR4_OSFXSR;
+	s->sse = read_cr4() & X86_CR4_OSFXSR;
 	__asm__ volatile("fnstcw %0; fldcw %1" : "=m"(s->fcw) : "m"(cw));
 	if (s->sse)
 		__asm__ volatile("stmxcsr %0; ldmxcsr %1" : "=m"(s->mxcsr) : "m"(csr));
@@ -86,16 +85,14 @@ static void efi_leave(const struct efi_saved *s)
  * The firmware touched a page it may be lent (efi_fault.h): map that one
  * page 1:1 in efi_pgd, note the finding, and let the instruction run again.
  */
-static void lend_page(const struct trap_frame *f, u64 cr2,
-		      const struct efi_fault_decision *d)
+static int lend_page(const struct trap_frame *f, u64 cr2,
+		     const struct efi_fault_decision *d)
 {
 	u64 page = ALIGN_DOWN(cr2, SZ_4K);
+	int ret = pt_map(&kctx, efi.efi_pgd, page, page, SZ_4K, d->map_flags);
 
-	if (pt_map(&kctx, efi.efi_pgd, page, page, SZ_4K, d->map_flags)) {
-		/* No table page for it: end the call instead. */
-		efi.lend_failed = true;
-		return;
-	}
+	if (ret)
+		return ret; /* no table page for it: the call ends instead */
 	invlpg(page);
 	fault.lent_this_call++;
 	efi.lent_pages++;
@@ -105,14 +102,15 @@ static void lend_page(const struct trap_frame *f, u64 cr2,
 		efi_rt_service_name(current_svc), efi_pf_access(f->error),
 		(void *)cr2, efi_memory_type_name(d->region->type), d->region->desc,
 		(unsigned long)(cr2 - d->region->start), (void *)f->rip, d->why);
+	return 0;
 }
 
-bool efi_fault_hook(struct trap_frame *f)
+bool efi_fault_hook(struct trap_frame *f, u32 apic_id)
 {
 	struct efi_fault_in in;
 	struct efi_fault_decision d;
 
-	if (!efi_thunk_rsp || this_cpu_apic_id() != efi_call_apic_id)
+	if (!efi_call_in_progress(apic_id))
 		return false;
 	/* Not the firmware's doing: the caller reports them as what they are. */
 	if (f->vector == X86_TRAP_NMI || f->vector == X86_TRAP_DF ||
@@ -126,9 +124,7 @@ bool efi_fault_hook(struct trap_frame *f)
 	in.lent_total = (unsigned int)efi.lent_pages;
 	efi_fault_decide(&kmemmap, &in, &d);
 	if (d.action == EFI_FAULT_LEND) {
-		efi.lend_failed = false;
-		lend_page(f, in.cr2, &d);
-		if (!efi.lend_failed)
+		if (!lend_page(f, in.cr2, &d))
 			return true; /* resume the faulting instruction */
 		d.why = "no memory for a table page to lend it";
 	}
@@ -139,9 +135,7 @@ bool efi_fault_hook(struct trap_frame *f)
 	fault.rip = f->rip;
 	fault.cr2 = in.cr2;
 	fault.why = d.why;
-	fault.kernel_memory = d.region && (d.region->kernel ||
-					   d.region->class == MEM_USABLE) &&
-			      f->vector == X86_TRAP_PF;
+	fault.kernel_memory = d.kernel_owned;
 	f->rip = (u64)efi_thunk_fault_resume;
 	f->rsp = efi_thunk_rsp;
 	f->rax = EFI_ABORTED;
@@ -179,18 +173,9 @@ static void describe(const char *what, u64 a)
 
 static void report_fault(void)
 {
-	static const char *const names[] = {
-		[0] = "#DE divide error", [3] = "#BP breakpoint (int3 left in "
-		"firmware code)", [6] = "#UD invalid opcode", [12] = "#SS stack fault",
-		[X86_TRAP_GP] = "#GP general protection",
-		[X86_TRAP_PF] = "#PF page fault", [17] = "#AC alignment check",
-		[19] = "#XM SIMD exception" };
-	const char *name = fault.vector < ARRAY_SIZE(names) && names[fault.vector]
-				   ? names[fault.vector]
-				   : "exception";
-
 	kprintf("efi: firmware fault in %s: %s (vector %lu) error 0x%lx\n",
-		efi_rt_service_name(fault.svc), name, fault.vector, fault.error);
+		efi_rt_service_name(fault.svc), trap_name(fault.vector),
+		fault.vector, fault.error);
 	if (fault.vector == X86_TRAP_PF)
 		kprintf("efi:   %s: %s\n", efi_pf_access(fault.error), fault.why);
 	describe("rip", fault.rip);
@@ -215,7 +200,6 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	efi_status_t st;
 	unsigned int i;
 	va_list ap;
-
 
 	if (!efi.runtime_enabled || !efi.efi_pgd || !efi.fn[svc] ||
 	    nargs > EFI_THUNK_MAX_ARGS)

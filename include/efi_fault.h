@@ -43,6 +43,7 @@ struct efi_fault_decision {
 	u32 map_flags;		       /* MAP_* for the lent page */
 	const struct mem_region *region; /* where CR2 lies, NULL if nowhere */
 	const char *why;	       /* one phrase for the log */
+	bool kernel_owned;	       /* refused: the page is the kernel's */
 };
 
 /* "read from a not-present page" etc.: the access kind in words. */

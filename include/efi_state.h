@@ -35,9 +35,7 @@ struct efi_state {
 	u64 t_efi_pgd_built, t_svam_returned; /* TSC, for the phase table */
 	bool low_half_dropped;	/* the 1:1 map left efi_pgd after SVAM */
 	u64 lent_pages;		/* firmware pages lent after stray accesses */
-	bool lend_failed;	/* no table page to lend one */
 	unsigned int kernel_refused; /* calls ended: they reached kernel memory */
-	bool low_ref_tested;	/* test=efi-lowref* ran */
 };
 
 extern struct efi_state efi;
@@ -78,11 +76,11 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...);
 /* The service CPU @apic_id is calling now, or NULL. */
 const char *efi_call_in_progress(u32 apic_id);
 
-/* Called by trap_handler for every exception but NMI: if this CPU is in a
+/* Called by trap_handler for every exception but NMI: if CPU @apic_id is in a
  * firmware call and the exception is the firmware's (not #DF or #MC), act
  * on the decision table (efi_fault.h) — lend one page and resume, or
  * record the fault and redirect @f to the thunk's recovery path — and
  * return true. */
-bool efi_fault_hook(struct trap_frame *f);
+bool efi_fault_hook(struct trap_frame *f, u32 apic_id);
 
 #endif

@@ -30,7 +30,9 @@ __noreturn void kernel_exit(u8 code);
  * the report of a run that a fault or panic ended. */
 extern void (*kernel_fault_hook)(void);
 
-/* The last bytes the console wrote (up to @max), oldest first. */
+/* The last bytes the console wrote (up to @max), oldest first, from the
+ * start of a line. */
+#define CONSOLE_TAIL 2048
 u32 console_tail(char *out, u32 max);
 
 /* A broken invariant, never bad input: prints the message and the

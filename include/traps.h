@@ -15,6 +15,7 @@ struct trap_frame {
 
 compile_assert(trap_frame_layout, sizeof(struct trap_frame) == 22 * 8);
 
+#define X86_NR_EXCEPTIONS 32
 #define X86_TRAP_NMI 2
 #define X86_TRAP_BP 3
 #define X86_TRAP_DF 8
@@ -37,6 +38,9 @@ void trap_expect(unsigned int vector, u64 resume);
 bool trap_expected_seen(u64 *error, u64 *cr2);
 
 void trap_handler(struct trap_frame *f);
+
+/* "#PF page fault" for vector 14; "interrupt" past the exceptions. */
+const char *trap_name(u64 vector);
 
 /* NMIs taken (and resumed) on any CPU. */
 extern unsigned int nmi_count;

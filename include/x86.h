@@ -122,7 +122,18 @@ static inline u64 read_rflags(void)
 	return v;
 }
 
+/* Control-register and EFER bits (SDM vol. 3A, 2.5, 2.2.1). */
+#define X86_CR0_PE (1ULL << 0)
+#define X86_CR0_WP (1ULL << 16)
+#define X86_CR0_NW (1ULL << 29)
+#define X86_CR0_CD (1ULL << 30)
+#define X86_CR0_PG (1ULL << 31)
+#define X86_CR4_PAE (1ULL << 5)
+#define X86_CR4_OSFXSR (1ULL << 9)
+
 #define MSR_EFER 0xc0000080
+#define EFER_LME (1ULL << 8)
+#define EFER_LMA (1ULL << 10)
 #define EFER_NXE (1ULL << 11)
 #define MSR_IA32_PAT 0x277
 

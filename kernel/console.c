@@ -73,7 +73,6 @@ void console_attach_fb(struct fbcon *c)
 
 /* The last CONSOLE_TAIL bytes written, for the report a fault leaves
  * (main.c, save_report_after_fault). */
-#define CONSOLE_TAIL 2048
 static char tail[CONSOLE_TAIL];
 static u64 tail_written;
 
@@ -82,6 +81,18 @@ u32 console_tail(char *out, u32 max)
 	u64 n = MIN(MIN(tail_written, (u64)CONSOLE_TAIL), (u64)max);
 	u64 i, start = tail_written - n;
 
+	/* Where older output was overwritten, the window may begin mid-line
+	 * (the byte before it is gone): begin after its first newline. */
+	if (start) {
+		while (n && tail[start % CONSOLE_TAIL] != '\n') {
+			start++;
+			n--;
+		}
+		if (n) {
+			start++;
+			n--;
+		}
+	}
 	for (i = 0; i < n; i++)
 		out[i] = tail[(start + i) % CONSOLE_TAIL];
 	return (u32)n;

@@ -14,16 +14,20 @@ static bool begun;
 static char report[RESULTS_MAX_TEXT];
 static u32 report_len;
 
-/* Print @line and keep it for the report. */
-static void emit(const char *line)
+/* Keep @n bytes of @line for the report, if they fit. */
+static void keep(const char *line, u32 n)
 {
-	u32 n = (u32)strlen(line);
-
-	kprintf("%s", line);
 	if (report_len + n <= sizeof(report)) {
 		memcpy(report + report_len, line, n);
 		report_len += n;
 	}
+}
+
+/* Print @line and keep it for the report. */
+static void emit(const char *line)
+{
+	kprintf("%s", line);
+	keep(line, (u32)strlen(line));
 }
 
 const char *ktap_report(u32 *len)
@@ -35,17 +39,12 @@ const char *ktap_report(u32 *len)
 void ktap_report_header(const char *fmt, ...)
 {
 	char line[256];
-	u32 n;
 	va_list ap;
 
 	va_start(ap, fmt);
 	kvsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	n = (u32)strlen(line);
-	if (report_len + n <= sizeof(report)) {
-		memcpy(report + report_len, line, n);
-		report_len += n;
-	}
+	keep(line, (u32)strlen(line));
 }
 
 void ktap_begin(void)
@@ -79,11 +78,7 @@ void ktap_end_early(const char *why, const char *tail, u32 len)
 		line[1] = ' ';
 		memcpy(line + 2, tail + i, n);
 		line[n + 2] = '\n';
-		line[n + 3] = '\0';
-		if (report_len + n + 3 <= sizeof(report)) { /* kept, not printed */
-			memcpy(report + report_len, line, n + 3);
-			report_len += n + 3;
-		}
+		keep(line, n + 3); /* kept, not printed again */
 		i = e + 1;
 	}
 	ktap_result(false, "boot.complete", "the run ended early: %s", why);

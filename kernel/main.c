@@ -389,21 +389,17 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc);
  */
 static void save_report_after_fault(void)
 {
-	static char tail[2048];
+	static char tail[CONSOLE_TAIL];
 	const char *text;
-	u32 len, start;
+	u32 len;
 
 	if (kopt.results != RESULTS_SAVE || kbi.results_pending || !efi.efi_pgd)
 		return;
 	len = console_tail(tail, sizeof(tail));
-	for (start = 0; len == sizeof(tail) && start < len && tail[start] != '\n';)
-		start++; /* a full tail begins mid-line: from the next one */
-	if (start < len && len == sizeof(tail))
-		start++;
 	if (!ktap_begun())
 		ktap_report_header("vamap %s, command line \"%s\"\n",
 				   VAMAP_VERSION, kbi.cmdline);
-	ktap_end_early("an exception or a panic", tail + start, len - start);
+	ktap_end_early("an exception or a panic", tail, len);
 	text = ktap_report(&len);
 	efi_save_results(text, len);
 }

@@ -34,7 +34,6 @@
 #define ICR_BUSY (1u << 12)
 #define ICR_INIT 0x00004500u  /* INIT, level assert */
 #define ICR_SIPI 0x00004600u  /* start-up, vector in bits 7:0 */
-#define EFER_LME (1u << 8)
 #define AP_STACK_SIZE (16 * SZ_4K)
 #define AP_WAIT_MS 1000
 
@@ -168,7 +167,7 @@ static bool prepare_ap(unsigned int i)
 	aps[i].gdtr.base = (u64)gdt;
 
 	td->cr3 = (u32)trampoline_pgd;
-	td->efer = EFER_LME | (kctx.has_nx ? (u32)EFER_NXE : 0);
+	td->efer = (u32)(EFER_LME | (kctx.has_nx ? EFER_NXE : 0));
 	td->stack = (u64)stack + AP_STACK_SIZE;
 	td->entry = (u64)ap_main;
 	td->arg = i;

@@ -13,7 +13,7 @@
 #include "traps.h"
 #include "x86.h"
 
-static const char *const names[32] = {
+static const char *const names[X86_NR_EXCEPTIONS] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
 	"#OF overflow", "#BR bound range", "#UD invalid opcode",
 	"#NM device not available", "#DF double fault",
@@ -26,6 +26,11 @@ static const char *const names[32] = {
 	"reserved 26", "reserved 27", "#HV hypervisor injection",
 	"#VC VMM communication", "#SX security", "reserved 31",
 };
+
+const char *trap_name(u64 vector)
+{
+	return vector < X86_NR_EXCEPTIONS ? names[vector] : "interrupt";
+}
 
 unsigned int nmi_count;
 
@@ -82,7 +87,7 @@ static void print_pf_error(u64 e)
 
 static void report(const struct trap_frame *f)
 {
-	const char *name = f->vector < 32 ? names[f->vector] : "interrupt";
+	const char *name = trap_name(f->vector), *stack;
 
 	kprintf("EXCEPTION: %s (vector %lu) error 0x%lx", name, f->vector,
 		f->error);
@@ -97,10 +102,11 @@ static void report(const struct trap_frame *f)
 		(void *)f->rcx);
 	kprintf("  rdx %p  rsi %p  rdi %p\n", (void *)f->rdx, (void *)f->rsi,
 		(void *)f->rdi);
-	if ((f->vector == X86_TRAP_PF || f->vector == X86_TRAP_DF) &&
-	    mm_stack_guard(read_cr2()))
+	stack = f->vector == X86_TRAP_PF || f->vector == X86_TRAP_DF
+			? mm_stack_guard(read_cr2()) : NULL;
+	if (stack)
 		kprintf("  cr2 is in the guard page under %s: that stack "
-			"overflowed\n", mm_stack_guard(read_cr2()));
+			"overflowed\n", stack);
 	if (f->vector == X86_TRAP_PF) {
 		kprintf("  walk of cr2 through the live table %p:\n",
 			(void *)live_pgd);
@@ -129,7 +135,7 @@ void trap_handler(struct trap_frame *f)
 		return;
 	}
 	/* A fault inside a firmware call ends the call, not the run. */
-	if (efi_fault_hook(f)) {
+	if (efi_fault_hook(f, cpu)) {
 		(*dp)--;
 		return;
 	}

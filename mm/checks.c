@@ -66,13 +66,13 @@ static bool section_ok(const char *name, const char *start, const char *end,
 	for (va = (u64)start; va < ALIGN_UP((u64)end, SZ_4K); va += SZ_4K) {
 		struct pt_range r;
 		bool mapped = !pt_translate(&kctx, live_pgd, va, &r);
+		const char *guarded = mm_stack_guard(va);
 
-		if (mm_stack_guard(va)) {
+		if (guarded) {
 			if (!mapped)
 				continue;
 			ktap_result(false, "mm.kernel_sections", "the guard page "
-				    "under %s (%p) is mapped", mm_stack_guard(va),
-				    (void *)va);
+				    "under %s (%p) is mapped", guarded, (void *)va);
 			return false;
 		}
 		if (!mapped) {

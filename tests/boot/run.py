@@ -109,6 +109,10 @@ def boot(cfg, workroot):
             total)
 
 
+# The lines a saved report must repeat from the run's log.
+KTAP_LINE = re.compile(r"(KTAP version 1|(not )?ok \d+ |1\.\.\d+$|vamap: (PASS|FAIL))")
+
+
 def check_results_file(work, fault=False):
     """The report the stub wrote in the second boot must be the first
     boot's KTAP lines, as text and as JSON; after a @fault, also the
@@ -128,13 +132,18 @@ def check_results_file(work, fault=False):
         got[ext] = r.stdout
     first = read_log(os.path.join(work, "debug-1.log")).splitlines()
     start = first.index("KTAP version 1") if "KTAP version 1" in first else 0
-    want = [l for l in first[start:] if re.match(
-        r"(KTAP version 1|(not )?ok \d+ |1\.\.\d+$|vamap: (PASS|FAIL))", l)]
+    want = [l for l in first[start:] if KTAP_LINE.match(l)]
     have = got[".txt"].splitlines()
-    ktap = [l for l in have if re.match(
-        r"(KTAP version 1|(not )?ok \d+ |1\.\.\d+$|vamap: (PASS|FAIL))", l)]
+    ktap = [l for l in have if KTAP_LINE.match(l)]
     if fault and not any(l.startswith("# EXCEPTION") for l in have):
         return "results: the .txt lacks the fault report"
+    # Each console line the report carries is a whole line of the log.
+    diag = have[have.index(next(l for l in have if l.startswith("# the run "
+                                                              "ended early"))) + 1:] \
+        if fault else []
+    torn = [l for l in diag if l.startswith("# ") and l[2:] not in first]
+    if torn:
+        return f"results: the .txt's console lines are not the log's: {torn[0]!r}"
     if ktap[-len(want):] != want or not have[0].startswith("vamap "):
         return "results: the .txt is not the first boot's KTAP lines"
     try:

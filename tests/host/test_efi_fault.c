@@ -73,14 +73,17 @@ static void test_never_lent(void)
 	d = decide(14, PF_ERR_WRITE, 0x100000); /* Conventional: allocator's */
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
 	CHECK_STR(d.why, "usable memory, the frame allocator's: never lent");
+	CHECK(d.kernel_owned);
 	d = decide(14, PF_ERR_WRITE, 0x200000); /* LoaderData: allocator's */
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
 	d = decide(14, PF_ERR_WRITE, 0x401000); /* the kernel image */
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
 	CHECK_STR(d.why, "memory the kernel reserved for itself: never lent");
 	CHECK_STR(d.region->why, "kernel image");
+	CHECK(d.kernel_owned);
 	d = decide(14, PF_ERR_WRITE | PF_ERR_PRESENT, 0x610000); /* protection */
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
+	CHECK(!d.kernel_owned);
 	d = decide(14, PF_ERR_RSVD, 0x610000);
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
 	d = decide(14, 0, 0xffffff0000001000ULL); /* kernel half */
