@@ -54,7 +54,7 @@ STUB_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic \
 
 KERNEL_C := kernel/main.c kernel/console.c kernel/traps.c kernel/ktap.c kernel/acpi.c \
 	kernel/acpi_tables.c \
-	kernel/madt.c kernel/cpu_state.c kernel/smp.c kernel/results.c kernel/fbcon.c kernel/font.c \
+	kernel/madt.c kernel/cpu_state.c kernel/smp.c kernel/watchdog.c kernel/results.c kernel/fbcon.c kernel/font.c \
 	kernel/cmdline.c kernel/printf.c kernel/lib.c $(wildcard efi/*.c) \
 	$(wildcard mm/*.c)
 STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c \

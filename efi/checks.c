@@ -14,6 +14,7 @@
 #include "ktap.h"
 #include "mm.h"
 #include "results.h"
+#include "watchdog.h"
 
 #define VAR_NAME_MAX 512  /* CHAR16s */
 #define VAR_SEEN_MAX 1024 /* variables we can check for repeats */
@@ -166,7 +167,7 @@ static u64 fingerprint(const u16 *name, const struct efi_guid *g)
 
 static void check_enumeration(void)
 {
-	static u16 name[VAR_NAME_MAX];
+	static u16 name[VAR_NAME_MAX] __efi_shared;
 	static u64 seen[VAR_SEEN_MAX];
 	struct efi_guid g;
 	unsigned int count = 0, loops, i;
@@ -367,6 +368,185 @@ static void lowref_test(void)
 			    efi_status_name(st), before == after ? "unchanged" : "CHANGED");
 }
 
+/*
+ * test=efi-hang: GetTime's pointer is replaced, for one call, by a stand-in
+ * in kernel text that spins with interrupts off — the shape of a firmware
+ * call that never returns (the zoo's runtime driver does it for real).
+ */
+static __attribute__((ms_abi, noreturn)) void hang_stand_in(void)
+{
+	for (;;)
+		__asm__ volatile("cli; pause");
+}
+
+static void hang_test(void)
+{
+	u64 real = efi.fn[RT_GET_TIME];
+	efi_status_t st;
+	struct efi_time t;
+
+	if (!(kopt.test & TEST_EFI_HANG) || !efi.runtime_enabled || !real)
+		return;
+	kprintf("test: GetTime replaced for one call by a stand-in in kernel "
+		"text that spins with interrupts off\n");
+	efi.fn[RT_GET_TIME] = (u64)hang_stand_in;
+	st = efi_call(RT_GET_TIME, 2, (u64)&t, (u64)0);
+	efi.fn[RT_GET_TIME] = real;
+	kprintf("test: the call returned %s\n", efi_status_name(st));
+}
+
+/* efi.watchdog: every firmware call returned within efi.timeout=. */
+static void check_watchdog(void)
+{
+	u32 ms = watchdog_timeout_ms();
+
+	hang_test();
+	if (efi.hung_calls)
+		ktap_result(false, "efi.watchdog", "%u call%s did not return within "
+			    "%u ms; runtime services off (a service returns to its "
+			    "caller: UEFI 2.10 2.3.4.2)", efi.hung_calls,
+			    efi.hung_calls == 1 ? "" : "s", ms);
+	else if (!ms)
+		ktap_skip("efi.watchdog", "%s", kopt.efi_timeout_ms
+			  ? "no NMI source (no AP, no I/O APIC)" : "efi.timeout=0");
+	else
+		ktap_result(true, "efi.watchdog", "every call returned within %u ms "
+			    "(NMI source: %s)", ms, watchdog_source());
+}
+
+/* test=nmi-during-call: the watching AP sent the BSP an NMI while it was
+ * in the firmware (the first call it watched); it was reported as an NMI,
+ * not the firmware's fault, and the call completed. */
+static void check_nmi_during_call(void)
+{
+	const char *svc;
+	unsigned int sent;
+	u64 rip;
+
+	if (!(kopt.test & TEST_NMI_DURING_CALL))
+		return;
+	if (watchdog_test_nmi(&svc, &rip, &sent))
+		kprintf("test: the AP's NMI %u landed on cpu %u in %s at rip %p; "
+			"resumed\n", sent, this_cpu_apic_id(), svc, (void *)rip);
+	if (watchdog_source()[0] != 'a')
+		ktap_skip("trap.nmi_during_call", "no AP watches the calls");
+	else
+		ktap_result(nmi_during_call == 1 && efi.runtime_enabled &&
+				    !efi.fault_disabled, "trap.nmi_during_call",
+			    "%u NMI%s taken in a firmware call and resumed; runtime "
+			    "services %s", nmi_during_call,
+			    nmi_during_call == 1 ? "" : "s",
+			    efi.runtime_enabled ? "still on" : "OFF");
+}
+
+/*
+ * test=efi-directmap: GetTime's buffer is a direct-map address of a page
+ * the kernel allocated — a firmware writing into kernel memory through a
+ * kernel address it was never handed. Under efi.strict the write faults
+ * and the page keeps its bytes; without it the direct map is in efi_pgd
+ * and the write lands (in a scratch page here), which is why efi.strict
+ * exists.
+ */
+static void directmap_test(void)
+{
+	efi_status_t st;
+	u32 before, after, kbefore, kafter;
+	u64 pa;
+	u8 *p;
+
+	if (!(kopt.test & TEST_EFI_DIRECTMAP))
+		return;
+	if (!efi.runtime_enabled) {
+		ktap_skip("efi.directmap", "runtime services are off");
+		return;
+	}
+	if (frame_alloc(&kframes, 0, &pa)) {
+		ktap_skip("efi.directmap", "no page to aim at");
+		return;
+	}
+	p = __va(pa);
+	memset(p, 0xa5, SZ_4K);
+	kprintf("test: GetTime with the direct-map address %p (a page the "
+		"kernel allocated)\n", (void *)p);
+	before = results_crc32(p, SZ_4K);
+	kbefore = kernel_hash();
+	st = efi_call(RT_GET_TIME, 2, (u64)p, (u64)0);
+	after = results_crc32(p, SZ_4K);
+	kafter = kernel_hash();
+	if (efi.strict)
+		ktap_result(st == EFI_ABORTED && before == after && kbefore == kafter,
+			    "efi.directmap", "GetTime returned %s; the page, the "
+			    "kernel's tables and image %s", efi_status_name(st),
+			    before == after && kbefore == kafter ? "unchanged"
+								: "CHANGED");
+	else
+		ktap_skip("efi.directmap", "without efi.strict efi_pgd holds the "
+			  "direct map: GetTime returned %s and the page %s",
+			  efi_status_name(st), before == after ? "is unchanged"
+							      : "CHANGED");
+	frame_free(&kframes, pa);
+}
+
+struct strict_walk {
+	u64 outside, writable, global;
+};
+
+static int strict_leaf(const struct pt_range *r, void *arg)
+{
+	struct strict_walk *sw = arg;
+	u64 end = r->va + r->size;
+
+	if (r->va < (u64)__kernel_start || end > (u64)__kernel_end)
+		sw->outside++;
+	else if ((r->flags & MAP_WRITE) && (r->va < (u64)__efi_shared_start ||
+					    end > (u64)__efi_shared_end))
+		sw->writable++;
+	if (r->flags & MAP_GLOBAL)
+		sw->global++;
+	return 0;
+}
+
+/* efi.strict: asked for on the command line; efi_pgd's kernel half really
+ * is the image alone (walked, outside the EFI window), and no call reached
+ * past it. */
+static void check_strict(void)
+{
+	struct efi_window w;
+	struct strict_walk sw = { 0 };
+
+	if (!kopt.efi_strict)
+		return;
+	if (!efi.strict) {
+		ktap_skip("efi.strict", "no strict efi_pgd: %s", efi.disabled_why
+			  ? efi.disabled_why : "runtime services are off");
+		return;
+	}
+	efi_mode_window(efi.mode, &w);
+	if (w.base) {
+		pt_walk(&kctx, efi.efi_pgd, 1ULL << 47 | 0xffff000000000000ULL,
+			w.base, strict_leaf, &sw);
+		pt_walk(&kctx, efi.efi_pgd, w.top, 0, strict_leaf, &sw);
+	} else {
+		pt_walk(&kctx, efi.efi_pgd, 0xffff800000000000ULL, 0, strict_leaf,
+			&sw);
+	}
+	if (sw.outside || sw.writable || sw.global)
+		ktap_result(false, "efi.strict", "efi_pgd's kernel half maps %lu "
+			    "ranges outside the image, %lu writable outside the "
+			    "shared section, %lu global", (unsigned long)sw.outside,
+			    (unsigned long)sw.writable, (unsigned long)sw.global);
+	else if (efi.strict_refused)
+		ktap_result(false, "efi.strict", "%u call%s reached kernel memory "
+			    "no argument pointed to, and ended (after "
+			    "ExitBootServices the OS owns that memory: UEFI 2.10 "
+			    "7.4.6)", efi.strict_refused,
+			    efi.strict_refused == 1 ? "" : "s");
+	else
+		ktap_result(true, "efi.strict", "kernel half: the image alone, "
+			    "%lu pages, writable only the shared section; no call "
+			    "reached past it", (unsigned long)efi.strict_pages);
+}
+
 static void check_low_half(void)
 {
 	if (efi.mode != EFI_MODE_SLOT && efi.mode != EFI_MODE_LINUX)
@@ -469,9 +649,13 @@ void efi_dump_pgd(void)
 {
 	if (!efi.efi_pgd)
 		return;
-	kprintf("== ptdump efi_pgd (low half and EFI window; the rest is "
-		"swapper_pg_dir's)\n");
+	kprintf("== ptdump efi_pgd (low half and EFI window; %s)\n", efi.strict
+		? "efi.strict: the kernel image is all of the kernel half"
+		: "the rest is swapper_pg_dir's");
 	ptdump(&kctx, efi.efi_pgd, 0, 1ULL << 47, mm_markers);
+	if (efi.strict)
+		ptdump(&kctx, efi.efi_pgd, KERNEL_VIRT_BASE, (u64)__kernel_end,
+		       mm_markers);
 	if (efi.mode == EFI_MODE_SLOT)
 		ptdump(&kctx, efi.efi_pgd, EFI_SLOT_BASE, EFI_SLOT_BASE + EFI_SLOT_SIZE,
 		       mm_markers);
@@ -520,6 +704,10 @@ void efi_checks(void)
 	check_monotonic();
 	lowref_test();
 	check_low_half();
+	directmap_test();
+	check_strict();
+	check_nmi_during_call();
+	check_watchdog();
 }
 
 void efi_reset(enum efi_reset_type type)

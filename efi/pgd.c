@@ -95,3 +95,54 @@ inval:
 	ctx->tables_freed++;
 	return -EINVAL;
 }
+
+int efi_pgd_make_strict(struct pt_ctx *ctx, u64 root, u64 swapper,
+			enum efi_mode mode, const struct efi_strict_range *keep,
+			unsigned int n, u64 *pages)
+{
+	struct efi_window w;
+	u64 *rp = ctx->phys_to_virt(ctx, root);
+	unsigned int i, j;
+
+	*pages = 0;
+	for (i = 0; i < n; i++)
+		if ((keep[i].start | keep[i].end) & (PAGE_SIZE - 1) ||
+		    keep[i].start < (1ULL << 47) || keep[i].end < keep[i].start)
+			return -EINVAL;
+	efi_mode_window(mode, &w);
+	/* Shared with swapper_pg_dir: dropping an entry frees nothing. */
+	for (i = PGD_KERNEL_FIRST; i < PT_ENTRIES; i++) {
+		if ((int)i != w.slot) {
+			rp[i] = 0;
+			continue;
+		}
+		if (w.pud_first == 0 && w.pud_last == PT_ENTRIES - 1)
+			continue; /* a whole private slot: the window alone */
+		/* efi=linux: the private PUD keeps the window's entries; the
+		 * rest are swapper_pg_dir's tables (the image, the fixmap). */
+		if (rp[i] & PTE_PRESENT) {
+			u64 *pud = ctx->phys_to_virt(ctx, rp[i] & PTE_ADDR_MASK);
+
+			for (j = 0; j < PT_ENTRIES; j++)
+				if (j < w.pud_first || j > w.pud_last)
+					pud[j] = 0;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		u64 va;
+
+		for (va = keep[i].start; va < keep[i].end; va += PAGE_SIZE) {
+			struct pt_range r;
+			int ret;
+
+			if (pt_translate(ctx, swapper, va, &r))
+				continue; /* a guard page */
+			ret = pt_map(ctx, root, va, r.pa + (va - r.va), PAGE_SIZE,
+				     r.flags & keep[i].allow & ~MAP_GLOBAL);
+			if (ret)
+				return ret;
+			(*pages)++;
+		}
+	}
+	return 0;
+}

@@ -6,7 +6,7 @@
 #include "results.h"
 
 static const struct efi_guid vamap_guid = VAMAP_VENDOR_GUID_INIT;
-static u8 chunk_buf[sizeof(struct results_chunk) + RESULTS_CHUNK_DATA];
+static u8 chunk_buf[sizeof(struct results_chunk) + RESULTS_CHUNK_DATA] __efi_shared;
 
 void efi_save_results(const char *text, u32 len)
 {

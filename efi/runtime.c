@@ -23,6 +23,7 @@
 #include "efi_fault.h"
 #include "kernel.h"
 #include "mm.h"
+#include "watchdog.h"
 #include "x86.h"
 
 #define EFI_THUNK_MAX_ARGS 10
@@ -43,6 +44,8 @@ static struct {
 	u64 vector, error, rip, cr2;
 	const char *why;	 /* the decision table's reason */
 	bool kernel_memory;	 /* CR2 in memory the kernel owns */
+	u32 hung_ms;		 /* the watchdog ended it after this long */
+	const char *watcher;	 /* whose NMI did */
 	unsigned int lent_this_call;
 } fault;
 
@@ -69,11 +72,13 @@ static void efi_enter(struct efi_saved *s)
 		__asm__ volatile("stmxcsr %0; ldmxcsr %1" : "=m"(s->mxcsr) : "m"(csr));
 	s->cr3 = read_cr3();
 	write_cr3(efi.efi_pgd);
+	if (efi.strict)
+		flush_tlb_all(); /* the kernel's global entries: direct map, RW data */
 }
 
 static void efi_leave(const struct efi_saved *s)
 {
-	write_cr3(s->cr3);
+	write_cr3(s->cr3); /* efi_pgd has no global entries to outlive this */
 	__asm__ volatile("fldcw %0" : : "m"(s->fcw));
 	if (s->sse)
 		__asm__ volatile("ldmxcsr %0" : : "m"(s->mxcsr));
@@ -144,6 +149,28 @@ bool efi_fault_hook(struct trap_frame *f, u32 apic_id)
 	return true;
 }
 
+void efi_watchdog_abort(struct trap_frame *f, u32 apic_id, const char *by,
+			u32 ms)
+{
+	if (!efi_call_in_progress(apic_id))
+		return; /* the call returned as the deadline passed */
+	fault.pending = true;
+	fault.svc = current_svc;
+	fault.vector = f->vector;
+	fault.error = 0;
+	fault.rip = f->rip;
+	fault.cr2 = 0;
+	fault.why = NULL;
+	fault.kernel_memory = false;
+	fault.hung_ms = ms;
+	fault.watcher = by;
+	f->rip = (u64)efi_thunk_fault_resume;
+	f->rsp = efi_thunk_rsp;
+	f->rax = EFI_ABORTED;
+	f->cs = KERNEL_CS;
+	f->ss = KERNEL_DS;
+}
+
 /* "RuntimeData desc 80 +0x1f0" for an address the firmware used. */
 static void describe(const char *what, u64 a)
 {
@@ -154,6 +181,32 @@ static void describe(const char *what, u64 a)
 		kprintf("efi:   %s %p in %s desc %u +0x%lx\n", what, (void *)a,
 			efi_memory_type_name(r->type), r->desc,
 			(unsigned long)(a - r->va));
+		return;
+	}
+	if (a >= PAGE_OFFSET && a < PAGE_OFFSET + DIRECT_MAP_MAX) {
+		u64 pa = a - PAGE_OFFSET;
+
+		for (i = 0; i < kmemmap.n; i++) {
+			const struct mem_region *m = &kmemmap.r[i];
+
+			if (pa >= m->start && pa < m->end) {
+				kprintf("efi:   %s %p in the direct map: physical 0x%016lx "
+					"in %s desc %u +0x%lx%s\n", what, (void *)a,
+					(unsigned long)pa, efi_memory_type_name(m->type),
+					m->desc, (unsigned long)(pa - m->start),
+					m->kernel || m->class == MEM_USABLE
+					? ", the kernel's memory" : "");
+				return;
+			}
+		}
+		kprintf("efi:   %s %p in the direct map, physical 0x%016lx outside "
+			"the memory map\n", what, (void *)a, (unsigned long)pa);
+		return;
+	}
+	if (a >= (u64)__kernel_start && a < (u64)__kernel_end) {
+		kprintf("efi:   %s %p in vamap's kernel %s +0x%lx\n", what, (void *)a,
+			a < (u64)__text_end ? "text" : a < (u64)__rodata_end
+			? "rodata" : "data", (unsigned long)(a - (u64)__kernel_start));
 		return;
 	}
 	if (a < (1ULL << 47)) {
@@ -173,9 +226,17 @@ static void describe(const char *what, u64 a)
 
 static void report_fault(void)
 {
-	kprintf("efi: firmware fault in %s: %s (vector %lu) error 0x%lx\n",
-		efi_rt_service_name(fault.svc), trap_name(fault.vector),
-		fault.vector, fault.error);
+	if (fault.hung_ms) {
+		efi.hung_calls++;
+		kprintf("efi: firmware call %s did not return within %u ms; the "
+			"watchdog's NMI (%s) found it at rip %p\n",
+			efi_rt_service_name(fault.svc), fault.hung_ms,
+			fault.watcher, (void *)fault.rip);
+	} else {
+		kprintf("efi: firmware fault in %s: %s (vector %lu) error 0x%lx\n",
+			efi_rt_service_name(fault.svc), trap_name(fault.vector),
+			fault.vector, fault.error);
+	}
 	if (fault.vector == X86_TRAP_PF)
 		kprintf("efi:   %s: %s\n", efi_pf_access(fault.error), fault.why);
 	describe("rip", fault.rip);
@@ -185,12 +246,18 @@ static void report_fault(void)
 		efi.kernel_refused++;
 		kprintf("efi:   the page was not mapped for the firmware: no byte "
 			"of the kernel's memory changed\n");
+	} else if (efi.strict && fault.vector == X86_TRAP_PF &&
+		   fault.cr2 >= (1ULL << 47)) {
+		efi.strict_refused++;
+		kprintf("efi:   efi.strict kept this kernel memory out of efi_pgd "
+			"(or read-only): no byte of it changed\n");
 	}
 	kprintf("efi: runtime services disabled; %s returns ABORTED and is "
 		"not called again\n", efi_rt_service_name(fault.svc));
 	efi.runtime_enabled = false;
 	efi.fault_disabled = !efi.report_only;
-	efi.disabled_why = "a firmware fault";
+	efi.disabled_why = fault.hung_ms ? "a firmware call that did not return"
+					 : "a firmware fault";
 }
 
 efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
@@ -213,9 +280,12 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	efi_call_apic_id = this_cpu_apic_id();
 	fault.pending = false;
 	fault.lent_this_call = 0;
+	fault.hung_ms = 0;
+	watchdog_arm(efi_call_apic_id);
 	efi_enter(&saved);
 	st = efi_thunk_call(efi.fn[svc], args, nargs);
 	efi_leave(&saved);
+	watchdog_disarm();
 	if (!fault.pending)
 		return st;
 	report_fault();

@@ -38,7 +38,7 @@ static u64 raw_size, raw_desc_size;
 static u32 raw_desc_version;
 
 /* The SVAM map: only the runtime descriptors, firmware stride. */
-static u8 svam_map[EFI_MAX_RT_REGIONS * 64] __aligned(16);
+static u8 svam_map[EFI_MAX_RT_REGIONS * 64] __aligned(16) __efi_shared;
 
 static void disable(const char *why)
 {
@@ -77,6 +77,42 @@ static bool is_mmio(const struct efi_rt_region *r)
 
 /* Default flags for a runtime region where no attributes table speaks:
  * code may hold data (no table to split it), so it stays RWX. */
+/*
+ * efi.strict: of the kernel half, efi_pgd keeps the kernel image alone —
+ * text RX, rodata and data read-only, the __efi_shared section (stacks,
+ * the thunk's saved RSP, argument buffers) RW — and leaves out the direct
+ * map, the late mappings and the fixmap. trap_handler switches to
+ * swapper_pg_dir before it touches anything else, so the IDT, GDT and TSS
+ * only need to be readable. Nothing here is shared with swapper_pg_dir,
+ * so efi_pgd is not on the table list.
+ */
+static int make_strict(enum efi_mode mode)
+{
+	const struct efi_strict_range keep[] = {
+		{ (u64)__text_start, (u64)__text_end, MAP_EXEC, "text" },
+		{ (u64)__rodata_start, (u64)__rodata_end, 0, "rodata" },
+		{ (u64)__data_start, (u64)__efi_shared_start, 0, "data" },
+		{ (u64)__efi_shared_start, (u64)__efi_shared_end, MAP_WRITE,
+		  "shared" },
+		{ (u64)__efi_shared_end, (u64)__bss_end, 0, "bss" },
+	};
+	int ret = efi_pgd_make_strict(&kctx, efi.efi_pgd, swapper_pg_dir, mode,
+				      keep, ARRAY_SIZE(keep), &efi.strict_pages);
+
+	if (ret) {
+		disable("efi.strict: efi_pgd's kernel half could not be built");
+		return ret;
+	}
+	efi.strict = true;
+	kprintf("efi: efi.strict: efi_pgd's kernel half is the kernel image "
+		"alone, %lu pages: text RX, rodata and data read-only, %lu "
+		"pages of stacks and argument buffers RW; no direct map, no "
+		"late mappings, no fixmap; not on the table list\n",
+		(unsigned long)efi.strict_pages,
+		(unsigned long)((__efi_shared_end - __efi_shared_start) >> 12));
+	return 0;
+}
+
 static u32 default_flags(const struct efi_rt_region *r)
 {
 	if (is_mmio(r))
@@ -522,7 +558,12 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 		return;
 	}
 	efi.efi_pgd = member.root;
-	pgd_list_add(&kpgd_list, &member);
+	if (kopt.efi_strict) {
+		if (make_strict(mode))
+			return;
+	} else {
+		pgd_list_add(&kpgd_list, &member);
+	}
 	if (map_everything()) {
 		disable("efi_pgd could not be filled");
 		return;

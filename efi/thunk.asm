@@ -68,8 +68,7 @@ efi_thunk_fault_resume:			; RSP = efi_thunk_rsp, RAX = status
 	pop rbp
 	ret
 
-section .bss
-alignb 8
+section .bss.efi_shared nobits alloc noexec write align=8
 efi_thunk_rsp:
 	resq 1
 

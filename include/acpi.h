@@ -28,4 +28,17 @@ extern struct acpi_info acpi;
  */
 int acpi_early_probe(u64 rsdp);
 
+struct madt_info;
+
+/*
+ * Find the MADT among the tables acpi_early_probe noted and parse it into
+ * @m (include/madt.h). With @corrupt_copy a copy with its checksum byte
+ * flipped is parsed instead (test=madt-corrupt). Returns 0; -ENOENT when
+ * there is no MADT; -EINVAL when it is malformed, with @why and @where
+ * from the parser; -ENOMEM when it cannot be mapped. *@pa is the table's
+ * physical address whenever one was found.
+ */
+int acpi_read_madt(struct madt_info *m, bool corrupt_copy, u64 *pa,
+		   const char **why, u32 *where);
+
 #endif

@@ -9,6 +9,10 @@
  *   efi=slot|linux|1to1|novamap|noruntime   the runtime mapping mode
  *   reset=cold|warm|shutdown   call ResetSystem at the end
  *   results=save|off     keep the report for the next boot (default save)
+ *   efi.timeout=MS       bound on one firmware call, 0 = no watchdog
+ *                        (default CMDLINE_EFI_TIMEOUT_MS)
+ *   efi.strict           efi_pgd holds only what a call needs of the
+ *                        kernel half (include/efi_pgd.h)
  *   test=KNOB[,KNOB...]  fault injection for tests, see enum test_knob
  *   verbose              more detail in the log
  */
@@ -40,7 +44,14 @@ enum test_knob {
 	TEST_LA57 = 1u << 12,	     /* stub: act as if CR4.LA57 were set */
 	TEST_MEMATTR_XP = 1u << 14,  /* efi: mark GetTime's attributes entry XP */
 	TEST_STACK_OVERFLOW = 1u << 15, /* kernel: recurse past the boot stack */
+	TEST_EFI_HANG = 1u << 16,    /* efi: a call that never returns */
+	TEST_NMI_DURING_CALL = 1u << 17, /* smp: an NMI to the BSP in a call */
+	TEST_EFI_DIRECTMAP = 1u << 18, /* efi: hand GetTime a direct-map pointer */
+	TEST_TRIPLE_FAULT = 1u << 19, /* kernel: fault with no IDT */
 };
+
+#define CMDLINE_EFI_TIMEOUT_MS 1000
+#define CMDLINE_EFI_TIMEOUT_MAX 600000 /* ten minutes */
 
 #define CMDLINE_MAX_PROBLEMS 8
 #define CMDLINE_PROBLEM_LEN 80
@@ -70,6 +81,8 @@ struct options {
 	unsigned int reset;    /* enum reset_request */
 	unsigned int results;  /* enum results_mode */
 	u32 test;
+	u32 efi_timeout_ms;    /* efi.timeout=; 0 turns the watchdog off */
+	bool efi_strict;       /* efi.strict */
 	bool verbose;
 	/* Words the parser did not accept, each with why; they are ignored. */
 	unsigned int nr_problems;

@@ -37,4 +37,30 @@ void efi_mode_window(enum efi_mode mode, struct efi_window *w);
 int efi_pgd_create(struct pt_ctx *ctx, u64 swapper, enum efi_mode mode,
 		   struct pgd_member *member);
 
+/*
+ * efi.strict: what of the kernel half a firmware call may see. Each range
+ * of the kernel image is mapped with the kernel's own translation and
+ * flags, ANDed with @allow (MAP_*: a range can lose write or execute
+ * permission, never gain it; never MAP_GLOBAL, so no strict entry outlives
+ * a CR3 switch). Pages the kernel leaves unmapped (guard pages) stay so.
+ */
+struct efi_strict_range {
+	u64 start, end;	/* page-aligned kernel-half addresses */
+	u32 allow;
+	const char *what;
+};
+
+/*
+ * Turn efi_pgd at @root (made by efi_pgd_create for @mode) strict: every
+ * kernel-half entry but the EFI window's is dropped (the direct map, the
+ * late mappings, the fixmap), then the @n @keep ranges are mapped from
+ * @swapper. The kernel half then shares no table with swapper_pg_dir, so
+ * efi_pgd leaves the table list. Returns 0, -ENOMEM (the caller drops
+ * efi_pgd) or -EINVAL (a range not page-aligned or not in the kernel
+ * half); the pages mapped go to *@pages.
+ */
+int efi_pgd_make_strict(struct pt_ctx *ctx, u64 root, u64 swapper,
+			enum efi_mode mode, const struct efi_strict_range *keep,
+			unsigned int n, u64 *pages);
+
 #endif

@@ -12,6 +12,10 @@
 #include "efi_va.h"
 #include "traps.h"
 
+/* A buffer the firmware writes into (an argument of a call): kept writable
+ * in a strict efi_pgd (linker/kernel.ld). Locals on the boot stack are. */
+#define __efi_shared __attribute__((section(".bss.efi_shared")))
+
 struct efi_state {
 	enum efi_mode mode;
 	bool runtime_enabled;	/* cleared by a firmware fault or a failure */
@@ -36,6 +40,11 @@ struct efi_state {
 	bool low_half_dropped;	/* the 1:1 map left efi_pgd after SVAM */
 	u64 lent_pages;		/* firmware pages lent after stray accesses */
 	unsigned int kernel_refused; /* calls ended: they reached kernel memory */
+	unsigned int hung_calls; /* calls the watchdog ended */
+	bool strict;		/* efi.strict: efi_pgd without the direct map */
+	u64 strict_pages;	/* kernel-half pages a strict efi_pgd holds */
+	unsigned int strict_refused; /* calls ended reaching kernel-half
+				      * memory a strict efi_pgd leaves out */
 };
 
 extern struct efi_state efi;
@@ -82,5 +91,12 @@ const char *efi_call_in_progress(u32 apic_id);
  * record the fault and redirect @f to the thunk's recovery path — and
  * return true. */
 bool efi_fault_hook(struct trap_frame *f, u32 apic_id);
+
+/* Called by the watchdog (kernel/watchdog.c) from the NMI that ends a
+ * call on CPU @apic_id that did not return within @ms: redirect @f to the
+ * thunk's recovery path, as for a fault. @by says who sent the NMI. Does
+ * nothing when the call has just returned. */
+void efi_watchdog_abort(struct trap_frame *f, u32 apic_id, const char *by,
+			u32 ms);
 
 #endif

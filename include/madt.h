@@ -11,6 +11,7 @@
 /* CPUs vamap keeps and can start: servers have hundreds; more are counted
  * (nr_found) and reported as not started. */
 #define MADT_MAX_CPUS 1024
+#define MADT_MAX_IOAPICS 8
 
 struct madt_info {
 	u32 lapic_pa;	/* local APIC MMIO base */
@@ -21,6 +22,16 @@ struct madt_info {
 		bool x2apic_entry;
 	} cpu[MADT_MAX_CPUS];
 	unsigned int nr_found;	/* usable processor entries, kept or not */
+	/* I/O APICs (type 1), for the watchdog's NMI when the BSP is alone */
+	unsigned int nr_ioapics;
+	struct {
+		u32 pa;
+		u32 gsi_base;
+	} ioapic[MADT_MAX_IOAPICS];
+	/* Where ISA IRQ 0 (the PIT) arrives: GSI 0 unless an interrupt source
+	 * override (type 2) moves it; flags are the override's MPS INTI flags */
+	u32 irq0_gsi;
+	u16 irq0_flags;
 	unsigned int skipped_disabled; /* entries neither enabled nor online-capable */
 };
 

@@ -70,7 +70,8 @@ extern const struct stack_guard stack_guards[];
 const char *mm_stack_guard(u64 va);
 
 extern char __kernel_start[], __text_start[], __text_end[], __rodata_start[],
-	__rodata_end[], __data_start[], __bss_end[], __kernel_end[];
+	__rodata_end[], __data_start[], __bss_end[], __kernel_end[],
+	__efi_shared_start[], __efi_shared_end[];
 
 /* mm/checks.c: the layout's regions, for ptdump */
 extern const struct ptdump_marker mm_markers[];

@@ -57,6 +57,13 @@ const char *smp_ap_state_wrong(u64 cr0, u64 cr4, u64 efer, u64 bsp_efer);
  * then start every AP the MADT lists (unless SMP=0). Logs everything. */
 int smp_setup(void);
 
+/* Send an NMI to the CPU with @apic_id; false when there is no local APIC
+ * mapped to send it with. */
+bool smp_send_nmi(u32 apic_id);
+
+/* The APIC ID of the first AP that came online; false when none did. */
+bool smp_online_ap(u32 *apic_id);
+
 /* The KTAP checks: smp.aps, smp.identity (the 1:1 self-check). */
 void smp_checks(void);
 

@@ -42,7 +42,8 @@ void trap_handler(struct trap_frame *f);
 /* "#PF page fault" for vector 14; "interrupt" past the exceptions. */
 const char *trap_name(u64 vector);
 
-/* NMIs taken (and resumed) on any CPU. */
-extern unsigned int nmi_count;
+/* NMIs taken (and resumed) on any CPU, and those of them that arrived
+ * during a firmware call; the watchdog's own are not counted. */
+extern unsigned int nmi_count, nmi_during_call;
 
 #endif

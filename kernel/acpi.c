@@ -4,6 +4,7 @@
 #include "acpi_tables.h"
 #include "fixmap.h"
 #include "kernel.h"
+#include "madt.h"
 
 struct acpi_info acpi;
 
@@ -98,4 +99,44 @@ int acpi_early_probe(u64 rsdp_pa)
 		kprintf("acpi: %d tables listed, the first %u kept\n", n,
 			ACPI_MAX_TABLES);
 	return 0;
+}
+
+int acpi_read_madt(struct madt_info *m, bool corrupt_copy, u64 *pa,
+		   const char **why, u32 *where)
+{
+	static u8 copy[4096];
+	const u8 *hdr, *tbl;
+	unsigned int i;
+	u32 len;
+	int ret;
+
+	*why = NULL;
+	*where = 0;
+	*pa = 0;
+	for (i = 0; i < acpi.nr_tables; i++)
+		if (!memcmp(acpi.sig[i], "APIC", 4))
+			break;
+	if (!acpi.found || i == acpi.nr_tables)
+		return -ENOENT;
+	*pa = acpi.table[i];
+	hdr = early_memremap(*pa, 36, false);
+	if (!hdr)
+		return -ENOMEM;
+	len = *(const u32 *)(hdr + 4);
+	early_memunmap((void *)hdr, 36);
+	if (len > 64 * SZ_4K)
+		len = 36; /* let the parser say it is wrong */
+	tbl = early_memremap(*pa, MAX(len, 36u), false);
+	if (!tbl)
+		return -ENOMEM;
+	if (corrupt_copy && len <= sizeof(copy)) {
+		/* The firmware's table is mapped read-only: corrupt a copy. */
+		memcpy(copy, tbl, len);
+		copy[9] ^= 0xff;
+		ret = madt_parse(copy, len, m, why, where);
+	} else {
+		ret = madt_parse(tbl, MAX(len, 36u), m, why, where);
+	}
+	early_memunmap((void *)tbl, MAX(len, 36u));
+	return ret;
 }

@@ -26,6 +26,10 @@ static const struct {
 	{ "no-runtime-descs", TEST_NO_RUNTIME_DESCS },
 	{ "fragment-map", TEST_FRAGMENT_MAP },
 	{ "la57", TEST_LA57 },
+	{ "efi-hang", TEST_EFI_HANG },
+	{ "nmi-during-call", TEST_NMI_DURING_CALL },
+	{ "efi-directmap", TEST_EFI_DIRECTMAP },
+	{ "triple-fault", TEST_TRIPLE_FAULT },
 };
 
 static const char *const exit_modes[] = {
@@ -198,6 +202,26 @@ static void reset(struct options *opt)
 	for (i = 0; i < sizeof(*opt); i++)
 		p[i] = 0;
 	opt->exit = EXIT_HALT;
+	opt->efi_timeout_ms = CMDLINE_EFI_TIMEOUT_MS;
+}
+
+/* A decimal number in [0, @max] spelling all of [v, v+n). */
+static bool parse_uint(const char *v, size_t n, u32 max, u32 *out)
+{
+	u64 x = 0;
+	size_t i;
+
+	if (!n)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return false;
+		x = x * 10 + (u64)(v[i] - '0');
+		if (x > max)
+			return false;
+	}
+	*out = (u32)x;
+	return true;
 }
 
 unsigned int cmdline_parse(const char *line, struct options *opt)
@@ -242,6 +266,13 @@ unsigned int cmdline_parse(const char *line, struct options *opt)
 				opt->test |= bits;
 			else
 				problem(opt, &count, "unknown test knob in", w, n);
+		} else if (word_is(w, klen, "efi.timeout") && klen < n) {
+			if (!parse_uint(val, vlen, CMDLINE_EFI_TIMEOUT_MAX,
+					&opt->efi_timeout_ms))
+				problem(opt, &count, "efi.timeout wants milliseconds "
+					"0..600000:", w, n);
+		} else if (word_is(w, n, "efi.strict")) {
+			opt->efi_strict = true;
 		} else if (word_is(w, n, "verbose")) {
 			opt->verbose = true;
 		} else {
@@ -261,7 +292,9 @@ static bool word_is_ours(const char *w, size_t n)
 	while (klen < n && w[klen] != '=')
 		klen++;
 	if (klen == n)
-		return word_is(w, n, "verbose");
+		return word_is(w, n, "verbose") || word_is(w, n, "efi.strict");
+	if (word_is(w, klen, "efi.timeout"))
+		return true;
 	for (c = 0; c < ARRAY_SIZE(choices); c++)
 		if (word_is(w, klen, choices[c].key))
 			return true;

@@ -262,7 +262,9 @@ tss_end:
 alignb 16
 idt:
 	resb 32 * 16
-alignb 4096
+; The stacks a firmware call runs on, in the section efi.strict keeps
+; writable in efi_pgd (linker/kernel.ld).
+section .bss.efi_shared nobits alloc noexec write align=4096
 boot_stack_guard:
 	resb 4096
 boot_stack:

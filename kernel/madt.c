@@ -4,6 +4,8 @@
 
 #define MADT_HEADER 44 /* SDT header 36 + local APIC address + flags */
 #define MADT_LAPIC 0
+#define MADT_IOAPIC 1
+#define MADT_ISO 2
 #define MADT_X2APIC 9
 #define LAPIC_ENABLED (1u << 0)
 #define LAPIC_ONLINE_CAPABLE (1u << 1)
@@ -54,6 +56,9 @@ int madt_parse(const void *tbl, u64 len, struct madt_info *out,
 	out->nr_cpus = 0;
 	out->nr_found = 0;
 	out->skipped_disabled = 0;
+	out->nr_ioapics = 0;
+	out->irq0_gsi = 0;
+	out->irq0_flags = 0;
 	if (!tbl || len < MADT_HEADER)
 		return fail(why, where, "shorter than a MADT header", 0);
 	if (t[0] != 'A' || t[1] != 'P' || t[2] != 'I' || t[3] != 'C')
@@ -79,6 +84,22 @@ int madt_parse(const void *tbl, u64 len, struct madt_info *out,
 			if (elen < 8)
 				return fail(why, where, "local APIC entry too short", off);
 			add_cpu(out, t[off + 3], t[off + 2], rd32(t + off + 4), false);
+		} else if (type == MADT_IOAPIC) {
+			if (elen < 12)
+				return fail(why, where, "I/O APIC entry too short", off);
+			if (out->nr_ioapics < MADT_MAX_IOAPICS) {
+				out->ioapic[out->nr_ioapics].pa = rd32(t + off + 4);
+				out->ioapic[out->nr_ioapics].gsi_base = rd32(t + off + 8);
+				out->nr_ioapics++;
+			}
+		} else if (type == MADT_ISO) {
+			if (elen < 10)
+				return fail(why, where,
+					    "interrupt source override too short", off);
+			if (t[off + 2] == 0 && t[off + 3] == 0) { /* ISA IRQ 0 */
+				out->irq0_gsi = rd32(t + off + 4);
+				out->irq0_flags = (u16)(t[off + 8] | t[off + 9] << 8);
+			}
 		} else if (type == MADT_X2APIC) {
 			if (elen < 16)
 				return fail(why, where, "x2APIC entry too short", off);

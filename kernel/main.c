@@ -18,6 +18,7 @@
 #include "mm.h"
 #include "smp.h"
 #include "traps.h"
+#include "watchdog.h"
 #include "x86.h"
 
 #define VAMAP_VERSION "0.1"
@@ -186,6 +187,15 @@ static void inject_faults(void)
 			(void *)TEST_NONCANONICAL_VA);
 		(void)*(volatile u64 *)TEST_NONCANONICAL_VA;
 	}
+	if (kopt.test & TEST_TRIPLE_FAULT) {
+		/* For the harness: QEMU's exit must say "triple-fault" here, so
+		 * a power-off (efi-reset) can never pass for one. */
+		static const struct { u16 limit; u64 base; } __packed no_idt;
+
+		kprintf("test: an empty IDT, then ud2 (expect a triple fault, "
+			"no report)\n");
+		__asm__ volatile("lidt %0; ud2" : : "m"(no_idt));
+	}
 }
 
 /*
@@ -240,14 +250,19 @@ static int step_swapper(void)
 
 static int step_efi(void)
 {
+	watchdog_setup(kopt.efi_timeout_ms);
 	efi_setup(&kbi, (enum efi_mode)kopt.efi_mode);
 	return 0;
 }
 
 static int step_smp(void)
 {
+	int ret;
+
 	kprintf("== smp\n");
-	return smp_setup();
+	ret = smp_setup();
+	watchdog_setup(kopt.efi_timeout_ms);
+	return ret;
 }
 
 /* The log on the GOP framebuffer, when the stub found one. */

@@ -34,6 +34,7 @@
 #define ICR_BUSY (1u << 12)
 #define ICR_INIT 0x00004500u  /* INIT, level assert */
 #define ICR_SIPI 0x00004600u  /* start-up, vector in bits 7:0 */
+#define ICR_NMI 0x00004400u   /* NMI, level assert */
 #define AP_STACK_SIZE (16 * SZ_4K)
 #define AP_WAIT_MS 1000
 
@@ -223,51 +224,31 @@ static void start_ap(unsigned int i)
 		wrong ? wrong : "");
 }
 
-static u8 madt_copy[4096];
-
 static bool read_madt(void)
 {
-	const u8 *hdr, *tbl;
+	bool corrupt = kopt.test & TEST_MADT_CORRUPT;
 	const char *why;
-	u32 len, where;
-	unsigned int i;
+	u32 where;
+	u64 pa;
 	int ret;
 
-	for (i = 0; i < acpi.nr_tables; i++)
-		if (!memcmp(acpi.sig[i], "APIC", 4))
-			break;
-	if (i == acpi.nr_tables) {
+	if (corrupt)
+		kprintf("test: parsing a copy of the MADT with its checksum "
+			"byte flipped\n");
+	ret = acpi_read_madt(&madt, corrupt, &pa, &why, &where);
+	if (ret == -ENOENT) {
 		skip_why = "no MADT";
 		kprintf("smp: no MADT in the %s; running on the BSP alone\n",
 			acpi.root_is_xsdt ? "XSDT" : "RSDT");
 		return false;
 	}
-	hdr = early_memremap(acpi.table[i], 36, false);
-	if (!hdr)
+	if (ret == -ENOMEM)
 		return false;
-	len = *(const u32 *)(hdr + 4);
-	early_memunmap((void *)hdr, 36);
-	if (len > 64 * SZ_4K)
-		len = 36; /* let the parser say it is wrong */
-	tbl = early_memremap(acpi.table[i], MAX(len, 36u), false);
-	if (!tbl)
-		return false;
-	if ((kopt.test & TEST_MADT_CORRUPT) && len <= sizeof(madt_copy)) {
-		/* The firmware's table is mapped read-only: corrupt a copy. */
-		memcpy(madt_copy, tbl, len);
-		madt_copy[9] ^= 0xff;
-		kprintf("test: parsing a copy of the MADT with its checksum "
-			"byte flipped\n");
-		ret = madt_parse(madt_copy, len, &madt, &why, &where);
-	} else {
-		ret = madt_parse(tbl, MAX(len, 36u), &madt, &why, &where);
-	}
-	early_memunmap((void *)tbl, MAX(len, 36u));
 	if (ret) {
 		skip_why = "malformed MADT";
 		madt_bad = true;
 		kprintf("smp: MADT at 0x%016lx: %s (offset %u); running on the BSP "
-			"alone\n", (unsigned long)acpi.table[i], why, where);
+			"alone\n", (unsigned long)pa, why, where);
 		return false;
 	}
 	kprintf("smp: MADT: %u processors, local APIC at 0x%08x (read through "
@@ -387,6 +368,26 @@ int smp_setup(void)
 		start_ap(i);
 	}
 	return 0;
+}
+
+bool smp_send_nmi(u32 apic_id)
+{
+	if (!x2apic && !lapic)
+		return false;
+	return send_ipi(apic_id, ICR_NMI);
+}
+
+bool smp_online_ap(u32 *apic_id)
+{
+	unsigned int i;
+
+	for (i = 0; i < cpus; i++) {
+		if (__atomic_load_n(&aps[i].online, __ATOMIC_ACQUIRE)) {
+			*apic_id = aps[i].apic_id;
+			return true;
+		}
+	}
+	return false;
 }
 
 void smp_checks(void)

@@ -11,6 +11,7 @@
 #include "kernel.h"
 #include "mm.h"
 #include "traps.h"
+#include "watchdog.h"
 #include "x86.h"
 
 static const char *const names[X86_NR_EXCEPTIONS] = {
@@ -32,7 +33,7 @@ const char *trap_name(u64 vector)
 	return vector < X86_NR_EXCEPTIONS ? names[vector] : "interrupt";
 }
 
-unsigned int nmi_count;
+unsigned int nmi_count, nmi_during_call;
 
 static struct {
 	bool armed;
@@ -114,7 +115,29 @@ static void report(const struct trap_frame *f)
 	}
 }
 
+static void handle(struct trap_frame *f);
+
+/*
+ * Under efi.strict a trap in a firmware call arrives on efi_pgd, where the
+ * kernel's data is read-only and the direct map absent: switch to
+ * swapper_pg_dir before touching anything but the stack, and back (with
+ * the kernel's global entries flushed) on the way out.
+ */
 void trap_handler(struct trap_frame *f)
+{
+	u64 cr3 = read_cr3();
+	bool strict = efi.strict && cr3 == efi.efi_pgd;
+
+	if (strict)
+		write_cr3(swapper_pg_dir);
+	handle(f);
+	if (strict) {
+		write_cr3(cr3);
+		flush_tlb_all();
+	}
+}
+
+static void handle(struct trap_frame *f)
 {
 	u32 cpu = this_cpu_apic_id();
 	unsigned int *dp = &depth[cpu % TRAP_DEPTH_SLOTS];
@@ -128,9 +151,15 @@ void trap_handler(struct trap_frame *f)
 	/* An NMI is nobody's fault: note it and carry on, on any CPU and
 	 * inside a firmware call too (it arrives on its own IST stack). */
 	if (f->vector == X86_TRAP_NMI) {
+		if (watchdog_nmi(f, cpu)) {
+			(*dp)--;
+			return;
+		}
 		kprintf("trap: NMI on cpu %u at rip %p%s%s; resumed\n", cpu,
 			(void *)f->rip, svc ? " during " : "", svc ? svc : "");
 		nmi_count++;
+		if (svc)
+			nmi_during_call++;
 		(*dp)--;
 		return;
 	}

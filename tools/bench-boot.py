@@ -42,7 +42,7 @@ def main():
             print(f"{name}: timeout")
             continue
         text = open(log, errors="replace").read()
-        print(f"{name} (-icount shift=0, exit {qemu.exit_name(status)})")
+        print(f"{name} (-icount shift=0, exit {qemu.exit_name(status, work)})")
         for line in text.splitlines():
             m = re.match(r"phase: (.*?)\s+([\d.]+ ms)$", line)
             if m:

@@ -96,7 +96,8 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
     if secure_boot:
         firmware_args += ["-global",
                           "driver=cfi.pflash01,property=secure,value=on"]
-    a = base_argv(machine, mem, smp, cpu, serial, debugcon, firmware_args)
+    a = base_argv(machine, mem, smp, cpu, serial, debugcon, firmware_args,
+                  workdir)
     if boot == "fat":
         esp = prepare_esp(workdir, efi, cmdline)
         a += ["-drive", f"file=fat:rw:{esp},format=raw,media=disk"]
@@ -120,11 +121,17 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
     return a + list(extra)
 
 
-def base_argv(machine, mem, smp, cpu, serial, debugcon, firmware_args):
+def base_argv(machine, mem, smp, cpu, serial, debugcon, firmware_args,
+              workdir):
     """What every boot has, whatever the firmware: the machine, the exit
-    port, the debug console and the serial port."""
+    port, the debug console, the serial port, and QEMU's reset log (it
+    tells a triple fault from a shutdown, see exit_name)."""
+    reset_log = os.path.join(workdir, RESET_LOG)
+    if os.path.exists(reset_log):
+        os.unlink(reset_log)
     a = [QEMU, "-nodefaults", "-display", "none", "-no-reboot",
-         "-machine", machine, "-m", mem, "-smp", str(smp)] + firmware_args
+         "-machine", machine, "-m", mem, "-smp", str(smp),
+         "-d", "cpu_reset", "-D", reset_log] + firmware_args
     a += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     if cpu:
         a += ["-cpu", cpu]
@@ -138,7 +145,7 @@ def uboot_argv(efi, workdir, machine, mem, smp, cmdline, cpu, extra,
                serial, debugcon):
     disk = prepare_esp_disk(workdir, efi, cmdline)
     a = base_argv(machine, mem, smp, cpu, serial, debugcon,
-                  ["-bios", UBOOT_ROM])
+                  ["-bios", UBOOT_ROM], workdir)
     if machine.startswith("q35"):
         # U-Boot finds the ESP on q35's own AHCI controller.
         a += ["-drive", f"if=none,id=esp,format=raw,file={disk}",
@@ -149,13 +156,23 @@ def uboot_argv(efi, workdir, machine, mem, smp, cmdline, cpu, extra,
 
 
 # What QEMU's exit status means: isa-debug-exit turns a byte v into
-# (v << 1) | 1 (include/exitcode.h); -no-reboot turns a triple fault or a
-# reset into a plain exit 0.
-EXIT_NAMES = {33: "pass", 35: "fail", 37: "fault", 39: "stub-error",
-              0: "reset-or-triple-fault"}
+# (v << 1) | 1 (include/exitcode.h); -no-reboot turns a power-off, a reset
+# request and a triple fault alike into a plain exit 0. The reset log
+# (-d cpu_reset) tells them apart: QEMU writes "Triple fault" there when
+# the CPU shuts down on a fault while delivering a double fault.
+EXIT_NAMES = {33: "pass", 35: "fail", 37: "fault", 39: "stub-error"}
+RESET_LOG = "qemu-reset.log"
 
 
-def exit_name(status):
+def exit_name(status, workdir=None):
+    if status == 0:
+        try:
+            with open(os.path.join(workdir, RESET_LOG), errors="replace") as f:
+                if "Triple fault" in f.read():
+                    return "triple-fault"
+        except (OSError, TypeError):
+            return "shutdown-or-triple-fault"
+        return "shutdown-or-reset"
     return EXIT_NAMES.get(status, f"status-{status}")
 
 
@@ -182,7 +199,8 @@ def main():
                firmware=a.firmware)
     print("+ " + " ".join(cmd), file=sys.stderr)
     status = subprocess.call(cmd)
-    print(f"qemu: exit status {status} ({exit_name(status)})", file=sys.stderr)
+    print(f"qemu: exit status {status} ({exit_name(status, a.workdir)})",
+          file=sys.stderr)
     sys.exit(0 if status in (0, 33) else 1)
 
 

@@ -109,9 +109,42 @@ CONFIGS = [
     # runtime driver under EDK2): efi.pointers names the entry.
     dict(name="memattr-xp", cmdline="exit=qemu test=memattr-xp", expect="fail"),
     # ResetSystem(shutdown) at the end: QEMU powers off (status 0 under
-    # -no-reboot) right after the log's ResetSystem line.
+    # -no-reboot) right after the log's ResetSystem line, and its reset log
+    # has no "Triple fault" (tools/qemu.py, exit_name) ...
     dict(name="efi-reset", cmdline="exit=qemu reset=shutdown",
-         expect="reset-or-triple-fault"),
+         expect="shutdown-or-reset"),
+    # ... which a real triple fault does have.
+    dict(name="triple-fault", cmdline="exit=qemu test=triple-fault",
+         expect="triple-fault"),
+    # A firmware call that never returns (test=efi-hang: a stand-in that
+    # spins with interrupts off): the watchdog's NMI ends it after
+    # efi.timeout=, from the watching AP, or from the PIT through the I/O
+    # APIC when the BSP is alone; runtime services off, the report goes on.
+    dict(name="efi-hang", smp=2, cmdline="exit=qemu test=efi-hang",
+         expect="fail"),
+    dict(name="efi-hang-alone", cmdline="exit=qemu test=efi-hang "
+         "efi.timeout=300", expect="fail"),
+    dict(name="uboot-hang", firmware="u-boot", machine="pc",
+         cmdline="exit=qemu test=efi-hang", expect="fail"),
+    # An NMI sent to the BSP while it is in a firmware call: taken on its
+    # own stack, resumed, the call completes and runtime services stay on.
+    # Which call it lands in, and where, depends on the host's timing.
+    dict(name="nmi-during-call", smp=2, cmdline="exit=qemu test=nmi-during-call",
+         masks=((r"(test: the AP's NMI )\d+ landed on cpu 0 in \w+ at rip "
+                 r"0x[0-9a-f]{16}", r"\1# landed on cpu 0 in a service"),)),
+    # efi.strict: efi_pgd's kernel half is the kernel image alone (data
+    # read-only but for the stacks and argument buffers), in every mode.
+    # GetTime handed a direct-map pointer faults there and changes nothing;
+    # without efi.strict the same write lands (a SKIP that says so).
+    dict(name="strict", smp=2, cmdline="exit=qemu efi.strict"),
+    dict(name="strict-linux", cmdline="exit=qemu efi.strict efi=linux"),
+    dict(name="strict-1to1", cmdline="exit=qemu efi.strict efi=1to1"),
+    dict(name="strict-novamap", cmdline="exit=qemu efi.strict efi=novamap"),
+    dict(name="strict-directmap", cmdline="exit=qemu efi.strict "
+         "test=efi-directmap", expect="fail"),
+    dict(name="directmap", cmdline="exit=qemu test=efi-directmap"),
+    dict(name="uboot-strict", firmware="u-boot", machine="pc",
+         cmdline="exit=qemu efi.strict efi=linux"),
     # Through GRUB (chainloader with arguments) from a USB stick on xHCI.
     dict(name="usb-grub", boot="usb", efi="build/vamap-test.img"),
     # The log on the GOP framebuffer, checked against the host rendering.

@@ -38,6 +38,8 @@ MASKS = [
     # build; the link base itself and layout constants do not.
     (re.compile(r"\b0xffffffff8(?!0000000\b)[0-9a-f]{7}\b"),
      "0xffffffff8#######"),
+    # ... and so do offsets into it.
+    (re.compile(r"(in vamap's kernel \w+ )\+0x[0-9a-f]+"), r"\1+0x#"),
     # Image sizes change with every code change.
     (re.compile(r"\bsize 0x[0-9a-f]+\b"), "size 0x#"),
     # The kernel image's sections grow and shrink with the code: in the
@@ -274,7 +276,7 @@ def run_qemu(cfg, work, tag="", fresh=True):
             p.wait()
             break
     elapsed = time.monotonic() - start
-    status = "timeout" if detail else qemu.exit_name(p.returncode)
+    status = "timeout" if detail else qemu.exit_name(p.returncode, work)
     masked = mask(read_log(dbg), cfg["masks"])
     with open(os.path.join(work, f"masked{suffix}.log"), "w") as f:
         f.write(masked)

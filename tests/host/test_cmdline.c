@@ -38,6 +38,29 @@ static void test_options(void)
 	CHECK_EQ(o.test, TEST_PAGE_FAULT | TEST_STALE_MAPKEY | TEST_GP_FAULT);
 }
 
+static void test_efi_options(void)
+{
+	struct options o;
+
+	CHECK_EQ(cmdline_parse("", &o), 0);
+	CHECK_EQ(o.efi_timeout_ms, CMDLINE_EFI_TIMEOUT_MS);
+	CHECK(!o.efi_strict);
+	CHECK_EQ(cmdline_parse("efi.timeout=250 efi.strict", &o), 0);
+	CHECK_EQ(o.efi_timeout_ms, 250);
+	CHECK(o.efi_strict);
+	CHECK_EQ(cmdline_parse("efi.timeout=0", &o), 0);
+	CHECK_EQ(o.efi_timeout_ms, 0); /* no watchdog */
+	CHECK_EQ(cmdline_parse("efi.timeout=600001 efi.timeout=1s efi.timeout= "
+			       "efi.timeout efi.strict=1", &o), 5);
+	CHECK_STR(o.problems[0], "efi.timeout wants milliseconds 0..600000: "
+				 "'efi.timeout=600001'");
+	CHECK_STR(o.problems[3], "unknown option 'efi.timeout'");
+	CHECK_EQ(o.efi_timeout_ms, CMDLINE_EFI_TIMEOUT_MS); /* unchanged */
+	CHECK(!o.efi_strict);
+	CHECK(cmdline_is_ours("efi.strict"));
+	CHECK(cmdline_is_ours("x efi.timeout=5"));
+}
+
 static void test_problems(void)
 {
 	struct options o;
@@ -155,6 +178,7 @@ int main(void)
 	RUN(test_is_ours);
 	RUN(test_empty);
 	RUN(test_options);
+	RUN(test_efi_options);
 	RUN(test_problems);
 	RUN(test_problem_overflow);
 	RUN(test_skip_argv0);

@@ -469,8 +469,87 @@ static void test_create_refuses_used_window(void)
 	sim_fini(&s);
 }
 
+/* efi.strict on simulated memory: for each mode, the kernel half holds
+ * only the kept ranges (no direct map, no fixmap, nothing global), with
+ * permissions the kernel's ANDed with the range's, the window intact, and
+ * swapper_pg_dir untouched. */
+static void strict_for_mode(enum efi_mode mode)
+{
+	const struct efi_strict_range keep[] = {
+		{ KERNEL_VIRT_BASE, KERNEL_VIRT_BASE + 0x10000, MAP_EXEC, "text" },
+		{ KERNEL_VIRT_BASE + 0x10000, KERNEL_VIRT_BASE + 0x20000, 0, "data" },
+		/* shared: RW; its first page a guard the kernel left unmapped */
+		{ KERNEL_VIRT_BASE + 0x20000, KERNEL_VIRT_BASE + 0x24000,
+		  MAP_WRITE, "shared" },
+	};
+	const struct efi_strict_range bad = { KERNEL_VIRT_BASE + 1,
+					      KERNEL_VIRT_BASE + SZ_4K, 0, "x" };
+	struct pgd_member m;
+	struct efi_window w;
+	struct snap before, after;
+	struct pt_range r;
+	u64 pages, *rp;
+	unsigned int i;
+
+	build_kernel();
+	CHECK_EQ(pt_map(&s.ctx, swapper, KERNEL_VIRT_BASE + 0x10000, 0x1010000,
+			0x30000, MAP_WRITE | MAP_GLOBAL), 0);
+	CHECK_EQ(pt_unmap(&s.ctx, swapper, KERNEL_VIRT_BASE + 0x20000, SZ_4K), 0);
+	efi_mode_window(mode, &w);
+	CHECK_EQ(efi_pgd_create(&s.ctx, swapper, mode, &m), 0);
+	if (w.slot >= 0)
+		CHECK_EQ(pt_map(&s.ctx, m.root, w.base, 0x7e000000, SZ_4K,
+				MAP_EXEC), 0);
+	before = snapshot(swapper);
+	CHECK_EQ(efi_pgd_make_strict(&s.ctx, m.root, swapper, mode, &bad, 1,
+				     &pages), -EINVAL);
+	CHECK_EQ(efi_pgd_make_strict(&s.ctx, m.root, swapper, mode, keep, 3,
+				     &pages), 0);
+	CHECK_EQ(pages, 16 + 16 + 3);
+	after = snapshot(swapper);
+	CHECK_EQ(before.hash, after.hash);
+	CHECK_EQ(before.n, after.n);
+	/* no direct map, no fixmap */
+	CHECK_EQ(pt_translate(&s.ctx, m.root, PAGE_OFFSET, &r), -ENOENT);
+	CHECK_EQ(pt_translate(&s.ctx, m.root, FIXMAP_TOP - SZ_4K, &r), -ENOENT);
+	CHECK_EQ(pt_translate(&s.ctx, m.root, KERNEL_VIRT_BASE + 0x30000, &r),
+		 -ENOENT);
+	rp = s.ctx.phys_to_virt(&s.ctx, m.root);
+	for (i = PGD_KERNEL_FIRST; i < PT_ENTRIES; i++)
+		if (i != 511 && (int)i != w.slot)
+			CHECK_EQ(rp[i], 0);
+	/* text RX, data now RO, shared RW; none global; the guard unmapped */
+	CHECK_EQ(pt_translate(&s.ctx, m.root, KERNEL_VIRT_BASE + 0x5000, &r), 0);
+	CHECK_EQ(r.flags, MAP_EXEC);
+	CHECK_EQ(r.pa, 0x1005000);
+	CHECK_EQ(pt_translate(&s.ctx, m.root, KERNEL_VIRT_BASE + 0x11000, &r), 0);
+	CHECK_EQ(r.flags, 0);
+	CHECK_EQ(pt_translate(&s.ctx, m.root, KERNEL_VIRT_BASE + 0x20000, &r),
+		 -ENOENT);
+	CHECK_EQ(pt_translate(&s.ctx, m.root, KERNEL_VIRT_BASE + 0x21000, &r), 0);
+	CHECK_EQ(r.flags, MAP_WRITE);
+	CHECK_EQ(r.pa, 0x1021000);
+	/* the window is still there */
+	if (w.slot >= 0)
+		CHECK_EQ(pt_translate(&s.ctx, m.root, w.base, &r), 0);
+	/* out of memory: an error, never a half-built table in use */
+	s.fail_at = s.allocs;
+	CHECK_EQ(efi_pgd_make_strict(&s.ctx, m.root, swapper, mode, keep, 3,
+				     &pages), -ENOMEM);
+	s.fail_at = -1;
+	sim_fini(&s);
+}
+
+static void test_strict(void)
+{
+	strict_for_mode(EFI_MODE_SLOT);
+	strict_for_mode(EFI_MODE_LINUX);
+	strict_for_mode(EFI_MODE_1TO1);
+}
+
 int main(void)
 {
+	RUN(test_strict);
 	RUN(test_placement);
 	RUN(test_no_runtime);
 	RUN(test_stride);

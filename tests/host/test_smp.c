@@ -60,6 +60,9 @@ static const u8 lapic1[] = { 0, 8, 1, 1, 1, 0, 0, 0 };
 static const u8 lapic_off[] = { 0, 8, 2, 2, 0, 0, 0, 0 }; /* disabled */
 static const u8 lapic_cap[] = { 0, 8, 3, 3, 2, 0, 0, 0 }; /* online capable */
 static const u8 ioapic[] = { 1, 12, 0, 0, 0, 0, 0xc0, 0xfe, 0, 0, 0, 0 };
+/* ISA IRQ 0 -> GSI 2, flags 0 (conforming): QEMU's override */
+static const u8 iso0[] = { 2, 10, 0, 0, 2, 0, 0, 0, 0, 0 };
+static const u8 iso9[] = { 2, 10, 0, 9, 9, 0, 0, 0, 0x0d, 0 };
 static const u8 x2apic[] = { 9, 16, 0, 0, 0x00, 0x01, 0, 0, 1, 0, 0, 0, 7, 0, 0, 0 };
 
 static void test_madt_good(void)
@@ -71,6 +74,8 @@ static void test_madt_good(void)
 	madt_begin();
 	madt_entry(lapic0, 8);
 	madt_entry(ioapic, 12);
+	madt_entry(iso9, 10);
+	madt_entry(iso0, 10);
 	madt_entry(lapic1, 8);
 	madt_entry(lapic_off, 8);
 	madt_entry(lapic_cap, 8);
@@ -85,6 +90,11 @@ static void test_madt_good(void)
 	CHECK_EQ(m.cpu[3].apic_id, 0x100);
 	CHECK(m.cpu[3].x2apic_entry);
 	CHECK_EQ(m.skipped_disabled, 1);
+	CHECK_EQ(m.nr_ioapics, 1);
+	CHECK_EQ(m.ioapic[0].pa, 0xfec00000);
+	CHECK_EQ(m.ioapic[0].gsi_base, 0);
+	CHECK_EQ(m.irq0_gsi, 2); /* from the IRQ 0 override, not IRQ 9's */
+	CHECK_EQ(m.irq0_flags, 0);
 }
 
 /* A server's MADT: 255 xAPIC entries and 300 x2APIC entries past them
@@ -137,6 +147,8 @@ static void test_madt_malformed(void)
 	static const u8 zero_len[] = { 0, 0, 0, 0 };
 	static const u8 short_lapic[] = { 0, 6, 0, 0, 1, 0 };
 	static const u8 long_entry[] = { 0, 200, 0, 0, 1, 0, 0, 0 };
+	static const u8 short_ioapic[] = { 1, 8, 0, 0, 0, 0, 0xc0, 0xfe };
+	static const u8 short_iso[] = { 2, 8, 0, 0, 2, 0, 0, 0 };
 	struct madt_info m;
 	const char *why;
 	u32 where;
@@ -158,6 +170,10 @@ static void test_madt_malformed(void)
 	expect_bad("entry length out of range", 44);
 	madt_begin(); madt_entry(short_lapic, 6); madt_finish();
 	expect_bad("local APIC entry too short", 44);
+	madt_begin(); madt_entry(lapic0, 8); madt_entry(short_ioapic, 8); madt_finish();
+	expect_bad("I/O APIC entry too short", 52);
+	madt_begin(); madt_entry(lapic0, 8); madt_entry(short_iso, 8); madt_finish();
+	expect_bad("interrupt source override too short", 52);
 	madt_begin(); madt_entry(lapic0, 8); tbl[tlen++] = 9; madt_finish();
 	expect_bad("truncated entry header", 52);
 	madt_begin(); madt_entry(lapic_off, 8); madt_entry(ioapic, 12); madt_finish();
