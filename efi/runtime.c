@@ -23,6 +23,9 @@
 #include "efi_fault.h"
 #include "kernel.h"
 #include "mm.h"
+#include "efi_memattr.h"
+#include "efi_tables.h"
+#include "pe_image.h"
 #include "watchdog.h"
 #include "x86.h"
 
@@ -171,6 +174,36 @@ void efi_watchdog_abort(struct trap_frame *f, u32 apic_id, const char *by,
 	f->ss = KERNEL_DS;
 }
 
+/*
+ * What else is known of a runtime region's byte @off: the memory
+ * attributes entry that set its protection, and the PE/COFF image that
+ * holds it (read through the direct map), with its CodeView name.
+ */
+static void describe_in_region(const struct efi_rt_region *r, u64 off)
+{
+	const struct efi_memattr_entry *e = efi_memattr.usable
+		? efi_memattr_lookup(efi_memattr.parsed, r->pa + off) : NULL;
+	struct pe_image im;
+	unsigned int i;
+
+	if (e)
+		kprintf("efi:     attributes entry %u (%s%s%s) sets its protection\n",
+			e->index, efi_memory_type_name(e->type),
+			e->attr & EFI_MEMORY_RO ? ", RO" : "",
+			e->attr & EFI_MEMORY_XP ? ", XP" : "");
+	for (i = 0; i < kmemmap.n; i++) {
+		const struct mem_region *m = &kmemmap.r[i];
+
+		if (r->pa >= m->start && r->pa + r->size <= m->end && m->ram)
+			break;
+	}
+	if (i == kmemmap.n || !pe_image_find(__va(r->pa), r->size, off, &im))
+		return;
+	kprintf("efi:     in the PE/COFF image at %p (0x%x bytes) +0x%lx: %s\n",
+		(void *)(r->va + im.base), im.size, (unsigned long)(off - im.base),
+		im.name[0] ? im.name : "no CodeView name");
+}
+
 /* "RuntimeData desc 80 +0x1f0" for an address the firmware used. */
 static void describe(const char *what, u64 a)
 {
@@ -181,6 +214,7 @@ static void describe(const char *what, u64 a)
 		kprintf("efi:   %s %p in %s desc %u +0x%lx\n", what, (void *)a,
 			efi_memory_type_name(r->type), r->desc,
 			(unsigned long)(a - r->va));
+		describe_in_region(r, a - r->va);
 		return;
 	}
 	if (a >= PAGE_OFFSET && a < PAGE_OFFSET + DIRECT_MAP_MAX) {

@@ -41,6 +41,7 @@ MASKS = [
     # ... and so do offsets into it.
     (re.compile(r"(in vamap's kernel \w+ )\+0x[0-9a-f]+"), r"\1+0x#"),
     # Image sizes change with every code change.
+    (re.compile(r"(the kernel image alone, )\d+ pages"), r"\1# pages"),
     (re.compile(r"\bsize 0x[0-9a-f]+\b"), "size 0x#"),
     # The kernel image's sections grow and shrink with the code: in the
     # ptdump, their sizes (their ends are masked above).
