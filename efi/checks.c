@@ -521,15 +521,12 @@ static void check_strict(void)
 			  ? efi.disabled_why : "runtime services are off");
 		return;
 	}
+	/* The kernel half around the EFI window (none in the 1:1 modes). */
 	efi_mode_window(efi.mode, &w);
-	if (w.base) {
-		pt_walk(&kctx, efi.efi_pgd, 1ULL << 47 | 0xffff000000000000ULL,
-			w.base, strict_leaf, &sw);
+	pt_walk(&kctx, efi.efi_pgd, pt_canonical(1ULL << 47),
+		w.base, strict_leaf, &sw);
+	if (w.base)
 		pt_walk(&kctx, efi.efi_pgd, w.top, 0, strict_leaf, &sw);
-	} else {
-		pt_walk(&kctx, efi.efi_pgd, 0xffff800000000000ULL, 0, strict_leaf,
-			&sw);
-	}
 	if (sw.outside || sw.writable || sw.global)
 		ktap_result(false, "efi.strict", "efi_pgd's kernel half maps %lu "
 			    "ranges outside the image, %lu writable outside the "

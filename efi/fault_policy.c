@@ -23,23 +23,6 @@ const char *efi_pf_access(u64 error)
 				      : "read from a not-present page";
 }
 
-static const struct mem_region *find(const struct memmap *m, u64 a)
-{
-	unsigned int lo = 0, hi = m->n;
-
-	while (lo < hi) { /* regions are sorted and disjoint */
-		unsigned int mid = lo + (hi - lo) / 2;
-
-		if (a < m->r[mid].start)
-			hi = mid;
-		else if (a >= m->r[mid].end)
-			lo = mid + 1;
-		else
-			return &m->r[mid];
-	}
-	return NULL;
-}
-
 static void abort_(struct efi_fault_decision *d, const char *why)
 {
 	d->action = EFI_FAULT_ABORT;
@@ -58,7 +41,7 @@ void efi_fault_decide(const struct memmap *m, const struct efi_fault_in *in,
 		abort_(d, "an exception in firmware code");
 		return;
 	}
-	d->region = r = find(m, in->cr2);
+	d->region = r = memmap_find(m, in->cr2);
 	if (in->error & (PF_ERR_PRESENT | PF_ERR_RSVD)) {
 		abort_(d, "a protection violation: the page is mapped and keeps "
 			  "its protection");
@@ -76,7 +59,7 @@ void efi_fault_decide(const struct memmap *m, const struct efi_fault_in *in,
 		abort_(d, "an address in no memory-map region");
 		return;
 	}
-	if (r->kernel || r->class == MEM_USABLE) {
+	if (mem_region_kernel_owned(r)) {
 		d->kernel_owned = true;
 		abort_(d, r->kernel ? "memory the kernel reserved for itself: never lent"
 				    : "usable memory, the frame allocator's: never lent");

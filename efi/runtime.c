@@ -113,6 +113,26 @@ static int lend_page(const struct trap_frame *f, u64 cr2,
 	return 0;
 }
 
+/* Record what ended the call in @f and resume at the thunk's recovery
+ * path, which returns EFI_ABORTED to efi_call. */
+static void end_call(struct trap_frame *f, u64 cr2, const char *why,
+		     bool kernel_memory)
+{
+	fault.pending = true;
+	fault.svc = current_svc;
+	fault.vector = f->vector;
+	fault.error = f->error;
+	fault.rip = f->rip;
+	fault.cr2 = cr2;
+	fault.why = why;
+	fault.kernel_memory = kernel_memory;
+	f->rip = (u64)efi_thunk_fault_resume;
+	f->rsp = efi_thunk_rsp;
+	f->rax = EFI_ABORTED;
+	f->cs = KERNEL_CS;
+	f->ss = KERNEL_DS;
+}
+
 bool efi_fault_hook(struct trap_frame *f, u32 apic_id)
 {
 	struct efi_fault_in in;
@@ -136,19 +156,7 @@ bool efi_fault_hook(struct trap_frame *f, u32 apic_id)
 			return true; /* resume the faulting instruction */
 		d.why = "no memory for a table page to lend it";
 	}
-	fault.pending = true;
-	fault.svc = current_svc;
-	fault.vector = f->vector;
-	fault.error = f->error;
-	fault.rip = f->rip;
-	fault.cr2 = in.cr2;
-	fault.why = d.why;
-	fault.kernel_memory = d.kernel_owned;
-	f->rip = (u64)efi_thunk_fault_resume;
-	f->rsp = efi_thunk_rsp;
-	f->rax = EFI_ABORTED;
-	f->cs = KERNEL_CS;
-	f->ss = KERNEL_DS;
+	end_call(f, in.cr2, d.why, d.kernel_owned);
 	return true;
 }
 
@@ -157,21 +165,9 @@ void efi_watchdog_abort(struct trap_frame *f, u32 apic_id, const char *by,
 {
 	if (!efi_call_in_progress(apic_id))
 		return; /* the call returned as the deadline passed */
-	fault.pending = true;
-	fault.svc = current_svc;
-	fault.vector = f->vector;
-	fault.error = 0;
-	fault.rip = f->rip;
-	fault.cr2 = 0;
-	fault.why = NULL;
-	fault.kernel_memory = false;
 	fault.hung_ms = ms;
 	fault.watcher = by;
-	f->rip = (u64)efi_thunk_fault_resume;
-	f->rsp = efi_thunk_rsp;
-	f->rax = EFI_ABORTED;
-	f->cs = KERNEL_CS;
-	f->ss = KERNEL_DS;
+	end_call(f, 0, NULL, false);
 }
 
 /*
@@ -183,21 +179,17 @@ static void describe_in_region(const struct efi_rt_region *r, u64 off)
 {
 	const struct efi_memattr_entry *e = efi_memattr.usable
 		? efi_memattr_lookup(efi_memattr.parsed, r->pa + off) : NULL;
+	const struct mem_region *m = memmap_find(&kmemmap, r->pa);
 	struct pe_image im;
-	unsigned int i;
 
 	if (e)
 		kprintf("efi:     attributes entry %u (%s%s%s) sets its protection\n",
 			e->index, efi_memory_type_name(e->type),
 			e->attr & EFI_MEMORY_RO ? ", RO" : "",
 			e->attr & EFI_MEMORY_XP ? ", XP" : "");
-	for (i = 0; i < kmemmap.n; i++) {
-		const struct mem_region *m = &kmemmap.r[i];
-
-		if (r->pa >= m->start && r->pa + r->size <= m->end && m->ram)
-			break;
-	}
-	if (i == kmemmap.n || !pe_image_find(__va(r->pa), r->size, off, &im))
+	/* Read through the direct map only what it maps: RAM, all of it. */
+	if (!m || !m->ram || r->pa + r->size > m->end ||
+	    !pe_image_find(__va(r->pa), r->size, off, &im))
 		return;
 	kprintf("efi:     in the PE/COFF image at %p (0x%x bytes) +0x%lx: %s\n",
 		(void *)(r->va + im.base), im.size, (unsigned long)(off - im.base),
@@ -208,7 +200,7 @@ static void describe_in_region(const struct efi_rt_region *r, u64 off)
 static void describe(const char *what, u64 a)
 {
 	const struct efi_rt_region *r = efi_region_by_va(&efi.plan, a);
-	unsigned int i;
+	const struct mem_region *m;
 
 	if (r) {
 		kprintf("efi:   %s %p in %s desc %u +0x%lx\n", what, (void *)a,
@@ -220,21 +212,17 @@ static void describe(const char *what, u64 a)
 	if (a >= PAGE_OFFSET && a < PAGE_OFFSET + DIRECT_MAP_MAX) {
 		u64 pa = a - PAGE_OFFSET;
 
-		for (i = 0; i < kmemmap.n; i++) {
-			const struct mem_region *m = &kmemmap.r[i];
-
-			if (pa >= m->start && pa < m->end) {
-				kprintf("efi:   %s %p in the direct map: physical 0x%016lx "
-					"in %s desc %u +0x%lx%s\n", what, (void *)a,
-					(unsigned long)pa, efi_memory_type_name(m->type),
-					m->desc, (unsigned long)(pa - m->start),
-					m->kernel || m->class == MEM_USABLE
-					? ", the kernel's memory" : "");
-				return;
-			}
-		}
-		kprintf("efi:   %s %p in the direct map, physical 0x%016lx outside "
-			"the memory map\n", what, (void *)a, (unsigned long)pa);
+		m = memmap_find(&kmemmap, pa);
+		if (m)
+			kprintf("efi:   %s %p in the direct map: physical 0x%016lx in "
+				"%s desc %u +0x%lx%s\n", what, (void *)a,
+				(unsigned long)pa, efi_memory_type_name(m->type),
+				m->desc, (unsigned long)(pa - m->start),
+				mem_region_kernel_owned(m) ? ", the kernel's memory" : "");
+		else
+			kprintf("efi:   %s %p in the direct map, physical 0x%016lx "
+				"outside the memory map\n", what, (void *)a,
+				(unsigned long)pa);
 		return;
 	}
 	if (a >= (u64)__kernel_start && a < (u64)__kernel_end) {
@@ -243,17 +231,12 @@ static void describe(const char *what, u64 a)
 			? "rodata" : "data", (unsigned long)(a - (u64)__kernel_start));
 		return;
 	}
-	if (a < (1ULL << 47)) {
-		for (i = 0; i < kmemmap.n; i++) {
-			const struct mem_region *m = &kmemmap.r[i];
-
-			if (a >= m->start && a < m->end) {
-				kprintf("efi:   %s %p in %s desc %u +0x%lx (physical)\n",
-					what, (void *)a, efi_memory_type_name(m->type),
-					m->desc, (unsigned long)(a - m->start));
-				return;
-			}
-		}
+	m = a < (1ULL << 47) ? memmap_find(&kmemmap, a) : NULL;
+	if (m) {
+		kprintf("efi:   %s %p in %s desc %u +0x%lx (physical)\n", what,
+			(void *)a, efi_memory_type_name(m->type), m->desc,
+			(unsigned long)(a - m->start));
+		return;
 	}
 	kprintf("efi:   %s %p not in the map\n", what, (void *)a);
 }

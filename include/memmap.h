@@ -76,6 +76,16 @@ int memmap_import(struct memmap *m, const void *raw, u64 map_size,
  */
 int memmap_reserve(struct memmap *m, u64 start, u64 end, const char *why);
 
+/* The region that holds @a, or NULL (regions are sorted and disjoint). */
+const struct mem_region *memmap_find(const struct memmap *m, u64 a);
+
+/* Is @r the kernel's — reserved for itself, or usable memory the frame
+ * allocator hands out? Such memory is never lent to the firmware. */
+static inline bool mem_region_kernel_owned(const struct mem_region *r)
+{
+	return r->kernel || r->class == MEM_USABLE;
+}
+
 /* Reclassify every boot-services region as usable (after SVAM). Returns
  * the bytes reclassified. */
 u64 memmap_release_boot_services(struct memmap *m);

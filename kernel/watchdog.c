@@ -240,7 +240,7 @@ bool watchdog_nmi(struct trap_frame *f, u32 apic_id)
 {
 	u32 gen = wd.armed_gen;
 
-	if (apic_id == wd.ap && wd.wakes &&
+	if (apic_id == wd.ap &&
 	    wd.handled < __atomic_load_n(&wd.wakes, __ATOMIC_ACQUIRE)) {
 		wd.handled++;
 		ap_watch();

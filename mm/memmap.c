@@ -270,6 +270,23 @@ int memmap_reserve(struct memmap *m, u64 start, u64 end, const char *why)
 	return 0;
 }
 
+const struct mem_region *memmap_find(const struct memmap *m, u64 a)
+{
+	unsigned int lo = 0, hi = m->n;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (a < m->r[mid].start)
+			hi = mid;
+		else if (a >= m->r[mid].end)
+			lo = mid + 1;
+		else
+			return &m->r[mid];
+	}
+	return NULL;
+}
+
 u64 memmap_release_boot_services(struct memmap *m)
 {
 	u64 bytes = 0;
