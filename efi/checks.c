@@ -6,6 +6,7 @@
  * are off); the faulting one fails.
  */
 #include "addr.h"
+#include "efi_abi.h"
 #include "efi_state.h"
 #include "efi_defs.h"
 #include "efi_memattr.h"
@@ -13,7 +14,9 @@
 #include "kernel.h"
 #include "ktap.h"
 #include "mm.h"
+#include "printf.h"
 #include "results.h"
+#include "x86.h"
 #include "watchdog.h"
 
 #define VAR_NAME_MAX 512  /* CHAR16s */
@@ -414,6 +417,57 @@ static void check_watchdog(void)
 			    "(NMI source: %s)", ms, watchdog_source());
 }
 
+/* efi.abi: every call came back with the nonvolatile registers, flags and
+ * processor state it went in with (efi/runtime.c compares them). */
+static void check_abi(void)
+{
+	char what[160];
+	size_t n = 0;
+	unsigned int bit;
+
+	if (!efi.calls) {
+		ktap_skip("efi.abi", "no firmware call was made");
+		return;
+	}
+	if (!efi.abi_bad_calls) {
+		ktap_result(true, "efi.abi", "%u call%s kept RBX, RBP, RDI, RSI, "
+			    "R12-R15, RSP%s, RFLAGS, CR0, CR4, EFER, GDTR, IDTR and "
+			    "the x87/SSE control words", efi.calls,
+			    efi.calls == 1 ? "" : "s",
+			    (read_cr4() & X86_CR4_OSFXSR) ? ", XMM6-XMM15" : "");
+		return;
+	}
+	what[0] = '\0';
+	for (bit = 0; bit < EFI_ABI_NR_BAD && n < sizeof(what); bit++)
+		if (efi.abi_bad & (1ULL << bit))
+			n += (size_t)ksnprintf(what + n, sizeof(what) - n, "%s%s",
+					       n ? ", " : "", efi_abi_name(bit));
+	ktap_result(false, "efi.abi", "%u of %u calls broke the calling "
+		    "convention (first: %s), changing %s (UEFI 2.10 2.3.4)",
+		    efi.abi_bad_calls, efi.calls,
+		    efi_rt_service_name(efi.abi_first_svc), what);
+}
+
+/* efi.stack: no call ran off the stack vamap gives it. The depth is the
+ * deepest qword the call changed below where it was called, painted
+ * before each call (efi/thunk.asm). */
+static void check_stack(void)
+{
+	if (efi.stack_overflows)
+		ktap_result(false, "efi.stack", "%u call%s ran off the %u KiB stack "
+			    "(first: %s); deepest measured use %lu bytes",
+			    efi.stack_overflows, efi.stack_overflows == 1 ? "" : "s",
+			    EFI_CALL_STACK_KIB,
+			    efi_rt_service_name(efi.stack_overflow_svc),
+			    (unsigned long)efi.stack_max);
+	else if (!efi.stack_max)
+		ktap_skip("efi.stack", "no call was measured");
+	else
+		ktap_result(true, "efi.stack", "deepest call %s used %lu bytes of "
+			    "the %u KiB stack", efi_rt_service_name(efi.stack_max_svc),
+			    (unsigned long)efi.stack_max, EFI_CALL_STACK_KIB);
+}
+
 /* test=nmi-during-call: the watching AP sent the BSP an NMI while it was
  * in the firmware (the first call it watched); it was reported as an NMI,
  * not the firmware's fault, and the call completed. */
@@ -705,6 +759,8 @@ void efi_checks(void)
 	check_strict();
 	check_nmi_during_call();
 	check_watchdog();
+	check_abi();
+	check_stack();
 }
 
 void efi_reset(enum efi_reset_type type)

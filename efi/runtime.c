@@ -18,6 +18,7 @@
  */
 #include <stdarg.h>
 #include "addr.h"
+#include "efi_abi.h"
 #include "efi_state.h"
 #include "efi_defs.h"
 #include "efi_fault.h"
@@ -37,7 +38,9 @@
 
 u64 efi_thunk_call(u64 fn, const u64 *args, u64 nargs);
 extern char efi_thunk_fault_resume[];
-extern u64 efi_thunk_rsp;
+extern u64 efi_thunk_rsp, efi_stack_floor, efi_thunk_sse;
+extern struct efi_abi_regs efi_abi_out;
+extern char boot_stack[], boot_stack_top[];
 
 struct efi_state efi;
 
@@ -50,17 +53,66 @@ static struct {
 	u32 hung_ms;		 /* the watchdog ended it after this long */
 	const char *watcher;	 /* whose NMI did */
 	unsigned int lent_this_call;
+	bool stack_overflow;	 /* the #DF of a call past the stack's guard */
 } fault;
 
 static unsigned int current_svc;
 static u32 efi_call_apic_id; /* the CPU in the firmware call */
 
+/* On the stack: under efi.strict the kernel's data is read-only while
+ * CR3 holds efi_pgd. */
 struct efi_saved {
 	u64 cr3, rflags;
 	u16 fcw;
 	u32 mxcsr;
 	bool sse;
+	struct efi_abi_cpu before, after; /* as called, as returned */
 };
+
+static void capture_cpu(struct efi_abi_cpu *c, bool sse)
+{
+	struct desc_ptr g, i;
+
+	c->cr0 = read_cr0();
+	c->cr4 = read_cr4();
+	c->efer = rdmsr(MSR_EFER);
+	store_gdt(&g);
+	store_idt(&i);
+	c->gdt_base = g.base;
+	c->gdt_limit = g.limit;
+	c->idt_base = i.base;
+	c->idt_limit = i.limit;
+	__asm__ volatile("fnstcw %0" : "=m"(c->fcw));
+	c->mxcsr = 0;
+	if (sse)
+		__asm__ volatile("stmxcsr %0" : "=m"(c->mxcsr));
+}
+
+/* Put back what the firmware changed and the kernel relies on, before
+ * anything else runs: EFER first (NXE off makes every NX entry a
+ * reserved-bit fault), then CR4, CR0, the descriptor tables. */
+static void repair_cpu(const struct efi_saved *s)
+{
+	const struct efi_abi_cpu *b = &s->before, *a = &s->after;
+	struct desc_ptr d;
+
+	if (a->efer != b->efer)
+		wrmsr(MSR_EFER, b->efer);
+	if (a->cr4 != b->cr4)
+		write_cr4(b->cr4);
+	if (a->cr0 != b->cr0)
+		write_cr0(b->cr0);
+	if (a->gdt_base != b->gdt_base || a->gdt_limit != b->gdt_limit) {
+		d.base = b->gdt_base;
+		d.limit = b->gdt_limit;
+		load_gdt_ptr(&d);
+	}
+	if (a->idt_base != b->idt_base || a->idt_limit != b->idt_limit) {
+		d.base = b->idt_base;
+		d.limit = b->idt_limit;
+		load_idt_ptr(&d);
+	}
+}
 
 static void efi_enter(struct efi_saved *s)
 {
@@ -77,6 +129,7 @@ static void efi_enter(struct efi_saved *s)
 	write_cr3(efi.efi_pgd);
 	if (efi.strict)
 		flush_tlb_all(); /* the kernel's global entries: direct map, RW data */
+	capture_cpu(&s->before, s->sse);
 }
 
 static void efi_leave(const struct efi_saved *s)
@@ -140,6 +193,14 @@ bool efi_fault_hook(struct trap_frame *f, u32 apic_id)
 
 	if (!efi_call_in_progress(apic_id))
 		return false;
+	/* A #DF whose CR2 is in the guard under the call's stack: the
+	 * firmware ran off the stack (the #PF could not push its frame). */
+	if (f->vector == X86_TRAP_DF && efi_stack_floor &&
+	    read_cr2() - (efi_stack_floor - SZ_4K) < SZ_4K) {
+		end_call(f, read_cr2(), "the call ran off its stack", false);
+		fault.stack_overflow = true;
+		return true;
+	}
 	/* Not the firmware's doing: the caller reports them as what they are. */
 	if (f->vector == X86_TRAP_NMI || f->vector == X86_TRAP_DF ||
 	    f->vector == X86_TRAP_MC)
@@ -256,7 +317,19 @@ static void report_fault(void)
 	}
 	if (fault.vector == X86_TRAP_PF)
 		kprintf("efi:   %s: %s\n", efi_pf_access(fault.error), fault.why);
-	describe("rip", fault.rip);
+	if (fault.stack_overflow) {
+		if (!efi.stack_overflows++)
+			efi.stack_overflow_svc = fault.svc;
+		kprintf("efi:   the call ran off the %lu KiB stack vamap gives it: "
+			"cr2 %p is in the guard page under it, so the #PF could not "
+			"be delivered (UEFI 2.10 2.3.4: a runtime service may count "
+			"on 4 KiB)\n", (unsigned long)EFI_CALL_STACK_KIB,
+			(void *)fault.cr2);
+		kprintf("efi:   rip: not known (a #DF saves none, SDM vol. 3A "
+			"6.15)\n");
+	} else {
+		describe("rip", fault.rip);
+	}
 	if (fault.vector == X86_TRAP_PF)
 		describe("cr2", fault.cr2);
 	if (fault.kernel_memory) {
@@ -277,6 +350,75 @@ static void report_fault(void)
 					 : "a firmware fault";
 }
 
+/* The bottom of the stack this call runs on, for the thunk to paint: the
+ * boot stack, which every call in the normal flow uses; 0 (no painting, no
+ * measure) on any other, such as the #DF stack of a report after a fault. */
+static u64 stack_floor(void)
+{
+	u64 rsp;
+
+	__asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
+	return rsp > (u64)boot_stack && rsp <= (u64)boot_stack_top
+		       ? (u64)boot_stack : 0;
+}
+
+static const char *abi_clause(unsigned int bit)
+{
+	if (bit <= EFI_ABI_BAD_XMM0 + EFI_ABI_XMMS - 1)
+		return "UEFI 2.10 2.3.4.2: RBX, RBP, RDI, RSI, R12-R15 and "
+		       "XMM6-XMM15 are nonvolatile, RSP comes back as it went";
+	if (bit == EFI_ABI_BAD_DF)
+		return "UEFI 2.10 2.3.4: the direction flag is clear";
+	if (bit == EFI_ABI_BAD_IF)
+		return "UEFI 2.10 2.3.4: a runtime service is called with "
+		       "interrupts disabled and must not enable them";
+	if (bit == EFI_ABI_BAD_FCW || bit == EFI_ABI_BAD_MXCSR)
+		return "UEFI 2.10 2.3.4.2 (the Microsoft x64 convention): the x87 "
+		       "control word and MXCSR's control bits are nonvolatile";
+	return "UEFI 2.10 2.3.4: a service runs in the processor mode its "
+	       "caller set up and leaves it so";
+}
+
+/*
+ * efi.abi: compare what the firmware returned with against what the thunk
+ * called it with, name every difference as a finding (vamap has already
+ * put its own state back), and keep the deepest stack use.
+ */
+static void check_abi(unsigned int svc, const struct efi_saved *s)
+{
+	struct efi_abi_regs want = efi_abi_pattern;
+	const struct efi_abi_regs *got = efi_abi_out.valid ? &efi_abi_out : &want;
+	unsigned int bit;
+	u64 bad, b, a;
+
+	want.rsp = efi_abi_out.want_rsp;
+	bad = efi_abi_diff(&want, got, &s->before, &s->after, s->sse);
+	if (bad) {
+		if (!efi.abi_bad_calls++)
+			efi.abi_first_svc = svc;
+		efi.abi_bad |= bad;
+	}
+	for (bit = 0; bit < EFI_ABI_NR_BAD; bit++) {
+		if (!(bad & (1ULL << bit)))
+			continue;
+		efi_abi_values(bit, &want, got, &s->before, &s->after, &b, &a);
+		kprintf("efi: finding: %s broke the calling convention: %s was "
+			"0x%lx at the call, 0x%lx at the return; put back (%s)\n",
+			efi_rt_service_name(svc), efi_abi_name(bit),
+			(unsigned long)b, (unsigned long)a, abi_clause(bit));
+	}
+	/* A lent page's #PF ran vamap's handler on this stack too. */
+	if (efi_stack_floor && efi_abi_out.valid && !fault.lent_this_call) {
+		u64 used = efi_stack_used((const u64 *)efi_stack_floor,
+					  want.rsp - 8 - efi_stack_floor);
+
+		if (used > efi.stack_max) {
+			efi.stack_max = used;
+			efi.stack_max_svc = svc;
+		}
+	}
+}
+
 efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 {
 	u64 args[EFI_THUNK_MAX_ARGS] = { 0 };
@@ -294,15 +436,23 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	va_end(ap);
 
 	current_svc = svc;
+	efi.calls++;
 	efi_call_apic_id = this_cpu_apic_id();
 	fault.pending = false;
 	fault.lent_this_call = 0;
 	fault.hung_ms = 0;
+	fault.stack_overflow = false;
+	efi_stack_floor = stack_floor();
+	efi_thunk_sse = (read_cr4() & X86_CR4_OSFXSR) != 0;
 	watchdog_arm(efi_call_apic_id);
 	efi_enter(&saved);
 	st = efi_thunk_call(efi.fn[svc], args, nargs);
+	capture_cpu(&saved.after, saved.sse);
+	repair_cpu(&saved);
 	efi_leave(&saved);
 	watchdog_disarm();
+	check_abi(svc, &saved);
+	efi_stack_floor = 0;
 	if (!fault.pending)
 		return st;
 	report_fault();

@@ -16,6 +16,9 @@
  * in a strict efi_pgd (linker/kernel.ld). Locals on the boot stack are. */
 #define __efi_shared __attribute__((section(".bss.efi_shared")))
 
+/* The boot stack every firmware call runs on (kernel/entry.asm). */
+#define EFI_CALL_STACK_KIB 16
+
 struct efi_state {
 	enum efi_mode mode;
 	bool runtime_enabled;	/* cleared by a firmware fault or a failure */
@@ -45,6 +48,14 @@ struct efi_state {
 	u64 strict_pages;	/* kernel-half pages a strict efi_pgd holds */
 	unsigned int strict_refused; /* calls ended reaching kernel-half
 				      * memory a strict efi_pgd leaves out */
+	unsigned int abi_bad_calls; /* calls that broke the convention */
+	unsigned int abi_first_svc; /* ... the first of them */
+	u64 abi_bad;		/* EFI_ABI_BAD_* bits seen (efi_abi.h) */
+	u64 stack_max;		/* deepest stack use of a call, bytes */
+	unsigned int stack_max_svc;
+	unsigned int stack_overflows; /* calls that ran off the stack */
+	unsigned int stack_overflow_svc;
+	unsigned int calls;	/* firmware calls made */
 };
 
 extern struct efi_state efi;

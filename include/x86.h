@@ -122,6 +122,37 @@ static inline u64 read_rflags(void)
 	return v;
 }
 
+static inline void write_cr0(u64 v)
+{
+	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+/* GDTR / IDTR (SDM vol. 3A, 2.4.1): 10 bytes in long mode. */
+struct desc_ptr {
+	u16 limit;
+	u64 base;
+} __attribute__((packed));
+
+static inline void store_gdt(struct desc_ptr *d)
+{
+	__asm__ volatile("sgdt %0" : "=m"(*d));
+}
+
+static inline void store_idt(struct desc_ptr *d)
+{
+	__asm__ volatile("sidt %0" : "=m"(*d));
+}
+
+static inline void load_gdt_ptr(const struct desc_ptr *d)
+{
+	__asm__ volatile("lgdt %0" : : "m"(*d) : "memory");
+}
+
+static inline void load_idt_ptr(const struct desc_ptr *d)
+{
+	__asm__ volatile("lidt %0" : : "m"(*d) : "memory");
+}
+
 /* Control-register and EFER bits (SDM vol. 3A, 2.5, 2.2.1). */
 #define X86_CR0_PE (1ULL << 0)
 #define X86_CR0_WP (1ULL << 16)

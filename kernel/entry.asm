@@ -28,7 +28,7 @@ default rel
 %define KERNEL_CS 0x08
 %define KERNEL_DS 0x10
 %define TSS_SEL   0x18
-%define BOOT_STACK_SIZE  16384
+%define BOOT_STACK_SIZE  16384	; EFI_CALL_STACK_KIB in include/efi_state.h
 %define IST_STACK_SIZE   8192
 
 extern kmain
@@ -267,6 +267,7 @@ idt:
 section .bss.efi_shared nobits alloc noexec write align=4096
 boot_stack_guard:
 	resb 4096
+global boot_stack, boot_stack_top
 boot_stack:
 	resb BOOT_STACK_SIZE
 boot_stack_top:

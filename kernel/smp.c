@@ -40,11 +40,6 @@
 
 u64 trampoline_pgd;
 
-struct desc_ptr {
-	u16 limit;
-	u64 base;
-} __packed;
-
 static struct ap {
 	volatile u32 online;
 	u32 apic_id;	     /* from the MADT */
@@ -100,7 +95,7 @@ __noreturn void ap_main(u64 index)
 	ap->cr0 = read_cr0();
 	ap->cr4 = read_cr4();
 	ap->efer = rdmsr(MSR_EFER);
-	__asm__ volatile("sgdt %0" : "=m"(g));
+	store_gdt(&g);
 	ap->gdt_base = g.base;
 	__atomic_store_n(&ap->online, 1, __ATOMIC_RELEASE);
 	for (;;) {
