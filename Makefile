@@ -57,7 +57,7 @@ KERNEL_C := kernel/main.c kernel/console.c kernel/traps.c kernel/ktap.c kernel/a
 	kernel/madt.c kernel/cpu_state.c kernel/smp.c kernel/watchdog.c kernel/results.c kernel/fbcon.c kernel/font.c \
 	kernel/cmdline.c kernel/printf.c kernel/lib.c $(wildcard efi/*.c) \
 	$(wildcard mm/*.c)
-STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c \
+STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c boot/drivers.c \
 	boot/results.c kernel/cmdline.c kernel/printf.c kernel/results.c \
 	efi/names.c efi/memdesc.c
 
@@ -70,7 +70,7 @@ TRAMPOLINE_BASE := $(shell sed -n 's/^\#define TRAMPOLINE_BASE \(0x[0-9a-f]*\)$$
 STUB_OBJS := $(STUB_C:%.c=$(BUILD)/stub-obj/%.o)
 DEPS_OK := $(BUILD)/.deps-ok
 
-.PHONY: all run run-usb image sign test host-test boot-test golden bench clean deps \
+.PHONY: all run run-usb image sign test host-test boot-test golden bench clean deps zoo \
 	fuzz fuzz-short
 # Keep intermediate images (the kernel ELF, the .so files, the blob objects).
 .SECONDARY:
@@ -152,8 +152,9 @@ $(BUILD)/vamap.efi: $(BUILD)/kernel.so
 $(BUILD)/vamap-badelf.efi: $(BUILD)/badelf.so
 	$(TO_EFI)
 
-run: $(BUILD)/vamap.efi
-	$(PYTHON) tools/qemu.py run --efi $< --cmdline "$(CMDLINE)" $(QEMU_ARGS)
+run: $(BUILD)/vamap.efi $(ZOO_RUN)
+	$(PYTHON) tools/qemu.py run --efi $< --cmdline "$(CMDLINE)" \
+		$(foreach d,$(ZOO_RUN),--driver $(d)) $(QEMU_ARGS)
 
 # ------------------------------------------------- real hardware: USB, signing
 IMAGE_DEPS := tools/mkimage.sh tools/grub.cfg.in tools/grub-embedded.cfg
@@ -182,6 +183,25 @@ $(BUILD)/snakeoil.key: | $(DEPS_OK)
 $(BUILD)/vamap-snakeoil.efi: $(BUILD)/vamap.efi $(BUILD)/snakeoil.key
 	sbsign --key $(BUILD)/snakeoil.key --cert $(SNAKEOIL).pem --output $@ $<
 
+# ------------------------------------------------------------------ the zoo
+# Runtime drivers that misbehave the way shipping firmware has (tests/zoo/):
+# gnu-efi images, subsystem 12 (EFI runtime driver). make run ZOO="a b"
+# starts build/zoo/a.efi and b.efi before vamap takes the machine.
+ZOO_NAMES := $(filter-out zoo,$(patsubst tests/zoo/%.c,%,$(wildcard tests/zoo/*.c)))
+ZOO_EFIS := $(ZOO_NAMES:%=$(BUILD)/zoo/%.efi)
+ZOO_RUN := $(foreach z,$(ZOO),$(BUILD)/zoo/$(z).efi)
+zoo: $(ZOO_EFIS)
+$(BUILD)/zoo/%.o: tests/zoo/%.c tests/zoo/zoo.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(STUB_CFLAGS) -Itests/zoo -c $< -o $@
+$(BUILD)/zoo/%.so: $(BUILD)/zoo/%.o $(BUILD)/zoo/zoo.o
+	$(LD) $(STUB_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-x86_64.o $^ -o $@ -lefi -lgnuefi
+$(BUILD)/zoo/%.efi: $(BUILD)/zoo/%.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
+		-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc --strip-all \
+		--target efi-rtdrv-x86_64 --subsystem=12 $< $@
+.SECONDARY: $(ZOO_NAMES:%=$(BUILD)/zoo/%.so) $(ZOO_NAMES:%=$(BUILD)/zoo/%.o) $(BUILD)/zoo/zoo.o
+
 # ---------------------------------------------------------------- tests
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -Iinclude \
 	-Iboot -Itests/host -fsanitize=address,undefined \
@@ -202,7 +222,7 @@ host-test: $(HOST_TESTS) $(BUILD)/kernel.elf
 	@mkdir -p $(BUILD)/results
 	@tests/host/run.sh $(BUILD)/results/host.txt $(HOST_TESTS)
 
-BOOT_IMAGES := $(BUILD)/vamap.efi $(BUILD)/vamap-badelf.efi $(BUILD)/nosmp/vamap.efi \
+BOOT_IMAGES := $(BUILD)/vamap.efi $(BUILD)/vamap-badelf.efi $(BUILD)/nosmp/vamap.efi $(ZOO_EFIS) \
 	$(BUILD)/vamap-test.img $(BUILD)/vamap-snakeoil.efi $(BUILD)/host/fbrender
 boot-test: $(BOOT_IMAGES)
 	@mkdir -p $(BUILD)/results

@@ -3,6 +3,7 @@
  * The EFI stub: everything vamap does while boot services still exist.
  *
  *  1. read the command line (LoadOptions, else \vamap\cmdline.txt)
+ *     and start the runtime drivers in \vamap\drivers\ (boot/drivers.c)
  *  2. record ACPI, SMBIOS, the memory attributes table and the framebuffer
  *  3. validate the embedded kernel ELF; a bad one is refused, never run
  *  4. load it 2 MiB-aligned anywhere in RAM
@@ -521,6 +522,8 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 		return EFI_UNSUPPORTED;
 	}
 	stub_results(li, bi);
+	/* Before the tables are read: a driver may publish one (tests/zoo). */
+	stub_load_drivers(image, li, bi);
 	find_config_tables(bi);
 	find_framebuffer(bi);
 	bi->tsc_khz = calibrate_tsc();

@@ -31,6 +31,14 @@ bool efi_type_is_ram(u32 type);
 void stub_results(EFI_LOADED_IMAGE *li, struct boot_info *bi);
 
 /*
+ * Load and start every \vamap\drivers\*.efi on the volume we were loaded
+ * from, in name order, logging each (boot/drivers.c). A driver that fails
+ * to load or start is a line in the log; the boot goes on.
+ */
+void stub_load_drivers(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
+		       struct boot_info *bi);
+
+/*
  * Build init_pg_dir from a memory map: the 1:1 map (2 MiB pages) of every
  * 2 MiB chunk that holds RAM of any kind, and the kernel image at its link
  * address. Allocates its tables with AllocatePages (LoaderData) and fills the

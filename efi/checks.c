@@ -57,6 +57,7 @@ static void check_time(void)
 {
 	struct efi_time t;
 	struct efi_time_caps caps;
+	const char *bad;
 	efi_status_t st;
 
 	if (!usable("efi.get_time", RT_GET_TIME))
@@ -70,13 +71,23 @@ static void check_time(void)
 	kprintf("efi: GetTime %04u-%02u-%02u %02u:%02u:%02u tz %d dst %u\n",
 		t.year, t.month, t.day, t.hour, t.minute, t.second, t.timezone,
 		t.daylight);
-	ktap_result(t.year >= 1998 && t.year <= 2099 && t.month >= 1 &&
-			    t.month <= 12 && t.day >= 1 && t.day <= 31 &&
-			    t.hour < 24 && t.minute < 60 && t.second < 60 &&
-			    t.nanosecond < 1000000000u &&
-			    (t.timezone == EFI_UNSPECIFIED_TIMEZONE ||
-			     (t.timezone >= -1440 && t.timezone <= 1440)),
-		    "efi.get_time", NULL);
+	/* UEFI 2.10, 8.3.1: EFI_TIME's ranges; the first field out of its
+	 * range is named. */
+	bad = t.year < 1998 || t.year > 2099 ? "Year"
+	      : t.month < 1 || t.month > 12 ? "Month"
+	      : t.day < 1 || t.day > 31	   ? "Day"
+	      : t.hour > 23		   ? "Hour"
+	      : t.minute > 59		   ? "Minute"
+	      : t.second > 59		   ? "Second"
+	      : t.nanosecond > 999999999u  ? "Nanosecond"
+	      : t.timezone != EFI_UNSPECIFIED_TIMEZONE &&
+			(t.timezone < -1440 || t.timezone > 1440)
+		      ? "TimeZone" : NULL;
+	if (bad)
+		ktap_result(false, "efi.get_time", "SUCCESS with %s out of its "
+			    "range (UEFI 2.10 8.3.1)", bad);
+	else
+		ktap_result(true, "efi.get_time", NULL);
 }
 
 static void check_wakeup_time(void)
@@ -137,6 +148,15 @@ static void check_global_vars(void)
 		}
 		if (st != EFI_SUCCESS) {
 			status_line(vars[i].check, st, "GetVariable");
+			continue;
+		}
+		/* UEFI 2.10, 8.2.1: on SUCCESS, DataSize is the size of the
+		 * data returned: never more than the buffer held. */
+		if (size > sizeof(buf)) {
+			ktap_result(false, vars[i].check, "SUCCESS with DataSize "
+				    "%lu, more than the %lu-byte buffer it was given "
+				    "(UEFI 2.10 8.2.1)", (unsigned long)size,
+				    (unsigned long)sizeof(buf));
 			continue;
 		}
 		if (i == 0) {
@@ -734,6 +754,9 @@ void efi_checks(void)
 		ktap_skip("efi.pointers", "efi=noruntime");
 	else if (efi.no_runtime_regions)
 		ktap_skip("efi.pointers", "no EFI_MEMORY_RUNTIME descriptor");
+	else if (efi.svam_called && efi.svam_status != EFI_SUCCESS)
+		ktap_skip("efi.pointers", "SetVirtualAddressMap failed: the "
+			  "table was never converted");
 	else if (!efi.pointers_ok)
 		ktap_result(false, "efi.pointers", "%u service pointer%s outside "
 			    "runtime code the attributes table lets run (UEFI 2.10 "

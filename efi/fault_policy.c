@@ -42,6 +42,15 @@ void efi_fault_decide(const struct memmap *m, const struct efi_fault_in *in,
 		return;
 	}
 	d->region = r = memmap_find(m, in->cr2);
+	if (r && mem_region_kernel_owned(r) && (in->error & PF_ERR_PRESENT) &&
+	    in->cr2 < LOW_HALF_END) {
+		/* the 1:1 map of SetVirtualAddressMap: the kernel's RAM is
+		 * there read-only */
+		d->kernel_owned = true;
+		abort_(d, "memory the kernel owns, read-only to the firmware: "
+			  "never written");
+		return;
+	}
 	if (in->error & (PF_ERR_PRESENT | PF_ERR_RSVD)) {
 		abort_(d, "a protection violation: the page is mapped and keeps "
 			  "its protection");
@@ -51,18 +60,18 @@ void efi_fault_decide(const struct memmap *m, const struct efi_fault_in *in,
 		abort_(d, "outside the low half, where nothing is lent");
 		return;
 	}
+	if (r && mem_region_kernel_owned(r)) {
+		d->kernel_owned = true;
+		abort_(d, r->kernel ? "memory the kernel reserved for itself: never lent"
+				    : "usable memory, the frame allocator's: never lent");
+		return;
+	}
 	if (!in->low_half_dropped) {
 		abort_(d, "a page the 1:1 map does not cover");
 		return;
 	}
 	if (!r) {
 		abort_(d, "an address in no memory-map region");
-		return;
-	}
-	if (mem_region_kernel_owned(r)) {
-		d->kernel_owned = true;
-		abort_(d, r->kernel ? "memory the kernel reserved for itself: never lent"
-				    : "usable memory, the frame allocator's: never lent");
 		return;
 	}
 	if (in->lent_this_call >= EFI_LEND_MAX_PER_CALL ||

@@ -142,6 +142,8 @@ static void efi_leave(const struct efi_saved *s)
 		__asm__ volatile("sti");
 }
 
+static void describe(const char *what, u64 a);
+
 /*
  * The firmware touched a page it may be lent (efi_fault.h): map that one
  * page 1:1 in efi_pgd, note the finding, and let the instruction run again.
@@ -163,6 +165,7 @@ static int lend_page(const struct trap_frame *f, u64 cr2,
 		efi_rt_service_name(current_svc), efi_pf_access(f->error),
 		(void *)cr2, efi_memory_type_name(d->region->type), d->region->desc,
 		(unsigned long)(cr2 - d->region->start), (void *)f->rip, d->why);
+	describe("rip", f->rip);
 	return 0;
 }
 
@@ -231,6 +234,19 @@ void efi_watchdog_abort(struct trap_frame *f, u32 apic_id, const char *by,
 	end_call(f, 0, NULL, false);
 }
 
+/* The runtime driver the stub started from \vamap\drivers\ that holds
+ * physical address @pa, or NULL. */
+static const struct boot_driver *driver_at(u64 pa)
+{
+	u32 i;
+
+	for (i = 0; i < efi.ndrivers; i++)
+		if (efi.drivers[i].base && pa - efi.drivers[i].base <
+					       efi.drivers[i].size)
+			return &efi.drivers[i];
+	return NULL;
+}
+
 /*
  * What else is known of a runtime region's byte @off: the memory
  * attributes entry that set its protection, and the PE/COFF image that
@@ -241,6 +257,7 @@ static void describe_in_region(const struct efi_rt_region *r, u64 off)
 	const struct efi_memattr_entry *e = efi_memattr.usable
 		? efi_memattr_lookup(efi_memattr.parsed, r->pa + off) : NULL;
 	const struct mem_region *m = memmap_find(&kmemmap, r->pa);
+	const struct boot_driver *d;
 	struct pe_image im;
 
 	if (e)
@@ -252,9 +269,13 @@ static void describe_in_region(const struct efi_rt_region *r, u64 off)
 	if (!m || !m->ram || r->pa + r->size > m->end ||
 	    !pe_image_find(__va(r->pa), r->size, off, &im))
 		return;
-	kprintf("efi:     in the PE/COFF image at %p (0x%x bytes) +0x%lx: %s\n",
+	d = driver_at(r->pa + im.base);
+	kprintf("efi:     in the PE/COFF image at %p (0x%x bytes) +0x%lx: %s%s%s\n",
 		(void *)(r->va + im.base), im.size, (unsigned long)(off - im.base),
-		im.name[0] ? im.name : "no CodeView name");
+		im.name[0] ? im.name : d ? "" : "no CodeView name",
+		!d ? "" : im.name[0] ? ", driver \\vamap\\drivers\\"
+				   : "driver \\vamap\\drivers\\",
+		d ? d->name : "");
 }
 
 /* "RuntimeData desc 80 +0x1f0" for an address the firmware used. */
@@ -334,8 +355,8 @@ static void report_fault(void)
 		describe("cr2", fault.cr2);
 	if (fault.kernel_memory) {
 		efi.kernel_refused++;
-		kprintf("efi:   the page was not mapped for the firmware: no byte "
-			"of the kernel's memory changed\n");
+		kprintf("efi:   the kernel's page was not lent to the firmware "
+			"(absent or read-only): no byte of it changed\n");
 	} else if (efi.strict && fault.vector == X86_TRAP_PF &&
 		   fault.cr2 >= (1ULL << 47)) {
 		efi.strict_refused++;
@@ -398,6 +419,9 @@ static void check_abi(unsigned int svc, const struct efi_saved *s)
 			efi.abi_first_svc = svc;
 		efi.abi_bad |= bad;
 	}
+	/* Each service's broken register once; the count says how often. */
+	bad &= ~efi.abi_reported[svc];
+	efi.abi_reported[svc] |= bad;
 	for (bit = 0; bit < EFI_ABI_NR_BAD; bit++) {
 		if (!(bad & (1ULL << bit)))
 			continue;

@@ -5,7 +5,8 @@
  *  1. read the system and runtime tables (through the direct map)
  *  2. plan the runtime VAs (efi/va.c) for the mode's window
  *  3. build efi_pgd (efi/pgd.c) and put it on the table list
- *  4. map, in efi_pgd only: the 1:1 map of all RAM (RW NX), runtime and
+ *  4. map, in efi_pgd only: the 1:1 map of all RAM (NX; the firmware's
+ *     RW, the kernel's read-only), runtime and
  *     boot-services code 1:1 RWX (the firmware relocates itself in place
  *     during SVAM and some firmware runs boot-services code then), runtime
  *     MMIO 1:1 UC, and the runtime regions at their new VAs with the
@@ -272,13 +273,21 @@ static int map_everything(void)
 	unsigned int i, applied = 0, n;
 	int ret;
 
-	ret = directmap_build(&kctx, efi.efi_pgd, &kmemmap, 0, MAP_WRITE);
+	/* All RAM 1:1, but the kernel's read-only: a stray write during
+	 * SetVirtualAddressMap faults and is named instead of landing in
+	 * kernel memory; reads (the SVAM map itself, and U-Boot's boot-time
+	 * code reading its own data in what is now Conventional memory)
+	 * change nothing (docs/decisions.md). */
+	ret = 0;
 	for (i = 0; !ret && i < kmemmap.n; i++) {
 		const struct mem_region *m = &kmemmap.r[i];
 
-		if (m->type == EFI_BOOT_SERVICES_CODE)
-			ret = map_efi(m->start, m->start, m->end - m->start,
-				      MAP_WRITE | MAP_EXEC);
+		if (!m->ram)
+			continue;
+		ret = map_efi(m->start, m->start, m->end - m->start,
+			      mem_region_kernel_owned(m) ? 0
+			      : m->type == EFI_BOOT_SERVICES_CODE ? MAP_WRITE | MAP_EXEC
+								  : MAP_WRITE);
 	}
 	for (i = 0; !ret && i < efi.plan.n; i++) {
 		const struct efi_rt_region *r = &efi.plan.r[i];
@@ -506,6 +515,9 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 
 	memset(&efi, 0, sizeof(efi));
 	efi.mode = mode;
+	/* The drivers the stub started, to name them in fault reports. */
+	efi.ndrivers = MIN(bi->ndrivers, (u32)BOOT_DRIVERS_MAX);
+	memcpy(efi.drivers, bi->drivers, sizeof(efi.drivers));
 	kprintf("== efi (efi=%s)\n", efi_mode_name(mode));
 	if (mode == EFI_MODE_NORUNTIME) {
 		efi.disabled_why = "efi=noruntime";

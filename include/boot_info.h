@@ -51,6 +51,18 @@ struct boot_timestamps {
 	u64 after_ebs;
 };
 
+/* A runtime driver the stub loaded from \vamap\drivers\ (boot/drivers.c). */
+#define BOOT_DRIVERS_MAX 8
+#define BOOT_DRIVER_NAME_MAX 32
+struct boot_driver {
+	u64 base;	/* ImageBase (physical), 0 if it did not load */
+	u64 size;	/* ImageSize */
+	u64 status;	/* LoadImage's status if it failed, else StartImage's */
+	u32 code_type;	/* ImageCodeType: EfiRuntimeServicesCode for a driver */
+	u32 reserved;
+	char name[BOOT_DRIVER_NAME_MAX]; /* the file name, ASCII */
+};
+
 struct boot_info {
 	u64 magic;
 	u32 version;
@@ -101,6 +113,10 @@ struct boot_info {
 	 * per entry, two entries per descriptor plus slack. */
 	u64 scratch;	  /* physical */
 	u64 scratch_size; /* bytes */
+	/* Drivers loaded before ExitBootServices, in name order. */
+	u32 ndrivers;
+	u32 drivers_left_out; /* .efi files beyond BOOT_DRIVERS_MAX */
+	struct boot_driver drivers[BOOT_DRIVERS_MAX];
 };
 
 /* Bytes of scratch per entry: a struct mem_region and a struct frange,

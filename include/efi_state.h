@@ -51,11 +51,14 @@ struct efi_state {
 	unsigned int abi_bad_calls; /* calls that broke the convention */
 	unsigned int abi_first_svc; /* ... the first of them */
 	u64 abi_bad;		/* EFI_ABI_BAD_* bits seen (efi_abi.h) */
+	u64 abi_reported[RT_NR_SERVICES]; /* ... already named, per service */
 	u64 stack_max;		/* deepest stack use of a call, bytes */
 	unsigned int stack_max_svc;
 	unsigned int stack_overflows; /* calls that ran off the stack */
 	unsigned int stack_overflow_svc;
 	unsigned int calls;	/* firmware calls made */
+	u32 ndrivers;		/* runtime drivers the stub started */
+	struct boot_driver drivers[BOOT_DRIVERS_MAX];
 };
 
 extern struct efi_state efi;

@@ -25,10 +25,11 @@ UBOOT_ROM = "/usr/lib/u-boot/qemu-x86_64/u-boot.rom"
 FIRMWARES = ("ovmf", "u-boot")
 
 
-def prepare_esp(workdir, efi, cmdline):
+def prepare_esp(workdir, efi, cmdline, drivers=()):
     """A directory QEMU serves as a FAT drive: the removable-media path
-    EFI/BOOT/BOOTX64.EFI, and the command line in vamap/cmdline.txt (the
-    stub reads it when LoadOptions carry none)."""
+    EFI/BOOT/BOOTX64.EFI, the command line in vamap/cmdline.txt (the
+    stub reads it when LoadOptions carry none), and the runtime drivers
+    the stub starts, in vamap/drivers/."""
     esp = os.path.join(workdir, "esp")
     shutil.rmtree(esp, ignore_errors=True)
     os.makedirs(os.path.join(esp, "EFI", "BOOT"))
@@ -36,6 +37,10 @@ def prepare_esp(workdir, efi, cmdline):
     shutil.copy(efi, os.path.join(esp, "EFI", "BOOT", "BOOTX64.EFI"))
     with open(os.path.join(esp, "vamap", "cmdline.txt"), "w") as f:
         f.write(cmdline + "\n")
+    if drivers:
+        os.makedirs(os.path.join(esp, "vamap", "drivers"))
+    for d in drivers:
+        shutil.copy(d, os.path.join(esp, "vamap", "drivers"))
     return esp
 
 
@@ -52,11 +57,11 @@ def prepare_shell_esp(workdir, efi, cmdline):
     return esp
 
 
-def prepare_esp_disk(workdir, efi, cmdline):
+def prepare_esp_disk(workdir, efi, cmdline, drivers=()):
     """A GPT disk with one FAT ESP holding EFI/BOOT/BOOTX64.EFI and
     vamap/cmdline.txt, built without root (QEMU.md): what U-Boot's boot
     flow looks for on a block device."""
-    esp = prepare_esp(workdir, efi, cmdline)
+    esp = prepare_esp(workdir, efi, cmdline, drivers)
     disk = os.path.join(workdir, "esp.img")
     if os.path.exists(disk):
         os.unlink(disk)
@@ -74,16 +79,17 @@ def prepare_esp_disk(workdir, efi, cmdline):
 def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
          cmdline="", cpu=None, extra=(), serial=None, debugcon=None,
          secure_boot=False, fresh_vars=True, fresh_disk=True,
-         firmware="ovmf"):
+         firmware="ovmf", drivers=()):
     """The QEMU command for one boot. boot is "fat" (BOOTX64.EFI on a FAT
     drive), "kernel" (-kernel EFI -append CMDLINE) or "usb" (efi names a
     disk image, attached as a USB stick). firmware "u-boot" boots U-Boot's
     ROM instead of OVMF, with boot "fat" meaning a GPT disk with an ESP on
-    the machine's own disk controller."""
+    the machine's own disk controller. drivers are runtime-driver files
+    put in vamap/drivers/ for the stub to start (boot "fat" only)."""
     os.makedirs(workdir, exist_ok=True)
     if firmware == "u-boot":
         return uboot_argv(efi, workdir, machine, mem, smp, cmdline, cpu,
-                          extra, serial, debugcon)
+                          extra, serial, debugcon, drivers)
     vars_fd = os.path.join(workdir, "OVMF_VARS.fd")
     if fresh_vars or not os.path.exists(vars_fd):
         shutil.copy(OVMF_VARS_SB if secure_boot else OVMF_VARS, vars_fd)
@@ -99,7 +105,7 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
     a = base_argv(machine, mem, smp, cpu, serial, debugcon, firmware_args,
                   workdir)
     if boot == "fat":
-        esp = prepare_esp(workdir, efi, cmdline)
+        esp = prepare_esp(workdir, efi, cmdline, drivers)
         a += ["-drive", f"file=fat:rw:{esp},format=raw,media=disk"]
     elif boot == "kernel":
         a += ["-kernel", efi, "-append", cmdline]
@@ -142,8 +148,8 @@ def base_argv(machine, mem, smp, cpu, serial, debugcon, firmware_args,
 
 
 def uboot_argv(efi, workdir, machine, mem, smp, cmdline, cpu, extra,
-               serial, debugcon):
-    disk = prepare_esp_disk(workdir, efi, cmdline)
+               serial, debugcon, drivers=()):
+    disk = prepare_esp_disk(workdir, efi, cmdline, drivers)
     a = base_argv(machine, mem, smp, cpu, serial, debugcon,
                   ["-bios", UBOOT_ROM], workdir)
     if machine.startswith("q35"):
@@ -192,11 +198,13 @@ def main():
                    help="Secure Boot OVMF with the snakeoil keys enrolled")
     p.add_argument("--firmware", default="ovmf", choices=FIRMWARES,
                    help="ovmf (default) or u-boot (U-Boot's UEFI)")
+    p.add_argument("--driver", action="append", default=[],
+                   help="a runtime driver for the stub to start (repeat)")
     a, extra = p.parse_known_args()
     extra = [x for x in extra if x != "--"]  # the rest goes to QEMU
     cmd = argv(a.efi, a.workdir, a.machine, a.mem, a.smp, a.boot, a.cmdline,
                extra=extra, debugcon=a.debugcon, secure_boot=a.secure_boot,
-               firmware=a.firmware)
+               firmware=a.firmware, drivers=a.driver)
     print("+ " + " ".join(cmd), file=sys.stderr)
     status = subprocess.call(cmd)
     print(f"qemu: exit status {status} ({exit_name(status, a.workdir)})",

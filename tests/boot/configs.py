@@ -27,6 +27,8 @@
   masks    extra (regex, replacement) pairs for what varies in this
            configuration only, each with its reason beside it
   timeout  total seconds (default 180); silence  seconds without output
+  drivers  zoo drivers (tests/zoo/NAME.c, built as build/zoo/NAME.efi)
+           the stub starts from vamap/drivers/ before ExitBootServices
   firmware "ovmf" (default) or "u-boot": U-Boot's UEFI from Debian's
            u-boot-qemu, booting vamap from a GPT disk through its own
            boot flow (tools/qemu.py); its verdicts are in docs/u-boot.md
@@ -37,7 +39,7 @@ DEFAULT = dict(efi="build/vamap.efi", machine="q35", mem="2G", smp=1,
                expect="pass", timeout=180, silence=60, secure_boot=False,
                refused_when=None, masks=(), sequence=(), sequence_expect=(),
                screendump=False,
-               firmware="ovmf")
+               firmware="ovmf", drivers=())
 
 CONFIGS = [
     dict(name="q35-2g"),
@@ -215,6 +217,34 @@ CONFIGS = [
     dict(name="uboot-noruntime", firmware="u-boot", machine="pc",
          cmdline="exit=qemu efi=noruntime"),
     dict(name="uboot-q35-smp2", firmware="u-boot", smp=2),
+    # The zoo (tests/zoo/): runtime drivers with real firmware bugs, started
+    # by the stub from vamap/drivers/ before ExitBootServices. Findings
+    # that leave runtime services on share one boot: stray reads and
+    # writes of boot-services pages and an unconverted function pointer
+    # (each page lent, the instruction resumed), clobbered RSI/R12,
+    # XMM6/XMM15, DF and IF (each named, put back), and garbage output.
+    dict(name="zoo-findings", smp=2, expect="fail",
+         drivers=("bs_read", "bs_write", "fnptr_unconverted", "abi_gpr",
+                  "abi_xmm", "abi_flags", "garbage_out")),
+    # Each of these ends a call or SetVirtualAddressMap: runtime services
+    # go off with the reason, the boot reaches its report.
+    dict(name="zoo-page0-write", smp=2, expect="fail", drivers=("page0_write",)),
+    dict(name="zoo-code-write", smp=2, expect="fail", drivers=("code_write",)),
+    dict(name="zoo-mmio-unmapped", smp=2, expect="fail",
+         drivers=("mmio_unmapped",)),
+    dict(name="zoo-stack-hog", smp=2, expect="fail", drivers=("stack_hog",)),
+    dict(name="zoo-never-returns", smp=2, expect="fail",
+         cmdline="exit=qemu efi.timeout=1000", drivers=("never_returns",)),
+    dict(name="zoo-stale-mapbuf", smp=2, expect="fail",
+         drivers=("stale_mapbuf",)),
+    dict(name="zoo-svam-event-fault", smp=2, expect="fail",
+         drivers=("svam_event_fault",)),
+    dict(name="zoo-svam-fail", smp=2, expect="fail", drivers=("svam_fail",)),
+    # Two service pointers the firmware leaves unusable: one into
+    # boot-services code (never converted), one into a late-loaded driver
+    # the attributes table marks non-executable.
+    dict(name="zoo-pointers", smp=2, expect="fail",
+         drivers=("table_unconverted", "no_memattr")),
 ]
 
 

@@ -237,7 +237,9 @@ def run_qemu(cfg, work, tag="", fresh=True):
                      cpu=cfg["cpu"], extra=cfg["extra"],
                      serial=f"file:{ser}", debugcon=dbg,
                      secure_boot=cfg["secure_boot"], fresh_vars=fresh,
-                     fresh_disk=fresh, firmware=cfg["firmware"])
+                     fresh_disk=fresh, firmware=cfg["firmware"],
+                     drivers=[os.path.join(TOP, "build", "zoo", d + ".efi")
+                              for d in cfg["drivers"]])
     if cfg["screendump"]:
         argv += ["-monitor",
                  f"unix:{os.path.join(work, 'monitor.sock')},server=on,wait=off"]

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Zoo: GetTime uses 64 KiB of stack.
+ *
+ * Seen: variable and capsule drivers with large locals (an authenticated
+ * variable's certificate buffer on the stack); Linux x86 runs runtime
+ * calls on the caller's 16 KiB kernel stack, arm64 on a dedicated 8 KiB one
+ * ("to ensure that the runtime services have 8 KiB of stack space
+ * available as per the EFI spec", arch/arm64/kernel/efi.c). Spec: UEFI
+ * 2.10, 2.3.4 (the caller provides 4 KiB or more of stack).
+ */
+#include "zoo.h"
+
+static EFI_GET_TIME orig;
+
+/* 64 frames of 1 KiB, each touched: a deep call chain, page by page. */
+static __attribute__((noinline)) UINTN deep(UINTN n)
+{
+	volatile UINT8 frame[1024];
+
+	frame[0] = (UINT8)n;
+	frame[1023] = (UINT8)n;
+	return n ? deep(n - 1) + frame[0] : frame[1023];
+}
+
+static EFI_STATUS EFIAPI get_time(EFI_TIME *t, EFI_TIME_CAPABILITIES *c)
+{
+	if (zoo.virtual_mode)
+		(void)deep(64);
+	return orig(t, c);
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+{
+	EFI_STATUS s = zoo_init(image, st, "stack_hog: GetTime uses 64 KiB of "
+				"stack", TRUE);
+
+	if (EFI_ERROR(s))
+		return s;
+	zoo_hook((void **)&st->RuntimeServices->GetTime, (void *)get_time,
+		 (void **)&orig);
+	return EFI_SUCCESS;
+}
