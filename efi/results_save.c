@@ -25,6 +25,14 @@ void efi_save_results(const char *text, u32 len)
 		kprintf("results: runtime services off, report not kept\n");
 		return;
 	}
+	/* A firmware that faulted inside SetVirtualAddressMap is half
+	 * converted: its pointers are neither old nor new. */
+	if (efi.svam_called && efi.svam_status != EFI_SUCCESS) {
+		kprintf("results: SetVirtualAddressMap did not complete (%s): "
+			"the firmware is half converted, report not kept\n",
+			efi_status_name(efi.svam_status));
+		return;
+	}
 	if (!(efi.rt_supported & efi_rt_supported_bit(RT_SET_VARIABLE))) {
 		kprintf("results: the RT properties table declares SetVariable "
 			"unsupported at runtime, report not kept\n");
