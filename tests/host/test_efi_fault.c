@@ -86,6 +86,11 @@ static void test_never_lent(void)
 	CHECK(!d.kernel_owned);
 	d = decide(14, PF_ERR_RSVD, 0x610000);
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
+	/* a write to the kernel's RAM, read-only in SVAM's 1:1 map */
+	d = decide(14, PF_ERR_WRITE | PF_ERR_PRESENT, 0x100018);
+	CHECK_EQ(d.action, EFI_FAULT_ABORT);
+	CHECK(d.kernel_owned);
+	CHECK(strstr(d.why, "read-only to the firmware") != NULL);
 	d = decide(14, 0, 0xffffff0000001000ULL); /* kernel half */
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
 	d = decide(14, 0, 0x7000000); /* in no region */
