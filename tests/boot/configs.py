@@ -136,7 +136,7 @@ CONFIGS = [
     # Which call it lands in, and where, depends on the host's timing.
     dict(name="nmi-during-call", smp=2, cmdline="exit=qemu test=nmi-during-call",
          masks=((r"(test: the AP's NMI )\d+ landed on cpu 0 in \w+ at rip "
-                 r"0x[0-9a-f]{16}", r"\1# landed on cpu 0 in a service"),)),
+                 r"0x[0-9a-f#]{16}", r"\1# landed on cpu 0 in a service"),)),
     # efi.strict: efi_pgd's kernel half is the kernel image alone (data
     # read-only but for the stacks and argument buffers), in every mode.
     # GetTime handed a direct-map pointer faults there and changes nothing;
