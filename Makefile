@@ -142,11 +142,13 @@ $(BUILD)/%.so: $(STUB_OBJS) $(BUILD)/stub-obj/blob-%.o
 	$(LD) $(STUB_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-x86_64.o $^ \
 		-o $@ -lefi -lgnuefi
 
-# PE32+ EFI application (subsystem 10). No COFF symbol table: it would trail
-# the last section, and sbsign warns about data past the sections.
-TO_EFI = $(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
+# gnu-efi .so -> PE32+: $(call TO_PE,TARGET,SUBSYSTEM). No COFF symbol
+# table: it would trail the last section, and sbsign warns about data past
+# the sections. vamap is an application (subsystem 10).
+TO_PE = $(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
 	-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc --strip-all \
-	--target efi-app-x86_64 --subsystem=10 $< $@
+	--target $(1) --subsystem=$(2) $< $@
+TO_EFI = $(call TO_PE,efi-app-x86_64,10)
 $(BUILD)/vamap.efi: $(BUILD)/kernel.so
 	$(TO_EFI)
 $(BUILD)/vamap-badelf.efi: $(BUILD)/badelf.so
@@ -197,9 +199,7 @@ $(BUILD)/zoo/%.o: tests/zoo/%.c tests/zoo/zoo.h | $(DEPS_OK)
 $(BUILD)/zoo/%.so: $(BUILD)/zoo/%.o $(BUILD)/zoo/zoo.o
 	$(LD) $(STUB_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-x86_64.o $^ -o $@ -lefi -lgnuefi
 $(BUILD)/zoo/%.efi: $(BUILD)/zoo/%.so
-	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
-		-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc --strip-all \
-		--target efi-rtdrv-x86_64 --subsystem=12 $< $@
+	$(call TO_PE,efi-rtdrv-x86_64,12)
 .SECONDARY: $(ZOO_NAMES:%=$(BUILD)/zoo/%.so) $(ZOO_NAMES:%=$(BUILD)/zoo/%.o) $(BUILD)/zoo/zoo.o
 
 # ---------------------------------------------------------------- tests

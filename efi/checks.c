@@ -443,7 +443,8 @@ static void check_abi(void)
 {
 	char what[160];
 	size_t n = 0;
-	unsigned int bit;
+	unsigned int bit, svc;
+	u64 bad = 0;
 
 	if (!efi.calls) {
 		ktap_skip("efi.abi", "no firmware call was made");
@@ -457,9 +458,11 @@ static void check_abi(void)
 			    (read_cr4() & X86_CR4_OSFXSR) ? ", XMM6-XMM15" : "");
 		return;
 	}
+	for (svc = 0; svc < RT_NR_SERVICES; svc++)
+		bad |= efi.abi_reported[svc];
 	what[0] = '\0';
 	for (bit = 0; bit < EFI_ABI_NR_BAD && n < sizeof(what); bit++)
-		if (efi.abi_bad & (1ULL << bit))
+		if (bad & (1ULL << bit))
 			n += (size_t)ksnprintf(what + n, sizeof(what) - n, "%s%s",
 					       n ? ", " : "", efi_abi_name(bit));
 	ktap_result(false, "efi.abi", "%u of %u calls broke the calling "

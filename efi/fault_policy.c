@@ -42,13 +42,17 @@ void efi_fault_decide(const struct memmap *m, const struct efi_fault_in *in,
 		return;
 	}
 	d->region = r = memmap_find(m, in->cr2);
-	if (r && mem_region_kernel_owned(r) && (in->error & PF_ERR_PRESENT) &&
-	    in->cr2 < LOW_HALF_END) {
-		/* the 1:1 map of SetVirtualAddressMap: the kernel's RAM is
-		 * there read-only */
+	/* The kernel's memory is never lent: absent after SVAM, read-only
+	 * in SetVirtualAddressMap's 1:1 map (a present page). */
+	if (r && mem_region_kernel_owned(r) && in->cr2 < LOW_HALF_END) {
 		d->kernel_owned = true;
-		abort_(d, "memory the kernel owns, read-only to the firmware: "
-			  "never written");
+		abort_(d, in->error & PF_ERR_PRESENT
+				  ? "memory the kernel owns, read-only to the "
+				    "firmware: never written"
+			  : r->kernel ? "memory the kernel reserved for itself: "
+					"never lent"
+				      : "usable memory, the frame allocator's: "
+					"never lent");
 		return;
 	}
 	if (in->error & (PF_ERR_PRESENT | PF_ERR_RSVD)) {
@@ -58,12 +62,6 @@ void efi_fault_decide(const struct memmap *m, const struct efi_fault_in *in,
 	}
 	if (in->cr2 >= LOW_HALF_END) {
 		abort_(d, "outside the low half, where nothing is lent");
-		return;
-	}
-	if (r && mem_region_kernel_owned(r)) {
-		d->kernel_owned = true;
-		abort_(d, r->kernel ? "memory the kernel reserved for itself: never lent"
-				    : "usable memory, the frame allocator's: never lent");
 		return;
 	}
 	if (!in->low_half_dropped) {

@@ -27,6 +27,7 @@
 #include "efi_memattr.h"
 #include "efi_tables.h"
 #include "pe_image.h"
+#include "printf.h"
 #include "watchdog.h"
 #include "x86.h"
 
@@ -122,6 +123,7 @@ static void efi_enter(struct efi_saved *s)
 	s->rflags = read_rflags();
 	cli();
 	s->sse = read_cr4() & X86_CR4_OSFXSR;
+	efi_thunk_sse = s->sse;
 	__asm__ volatile("fnstcw %0; fldcw %1" : "=m"(s->fcw) : "m"(cw));
 	if (s->sse)
 		__asm__ volatile("stmxcsr %0; ldmxcsr %1" : "=m"(s->mxcsr) : "m"(csr));
@@ -259,6 +261,7 @@ static void describe_in_region(const struct efi_rt_region *r, u64 off)
 	const struct mem_region *m = memmap_find(&kmemmap, r->pa);
 	const struct boot_driver *d;
 	struct pe_image im;
+	char who[128];
 
 	if (e)
 		kprintf("efi:     attributes entry %u (%s%s%s) sets its protection\n",
@@ -269,13 +272,17 @@ static void describe_in_region(const struct efi_rt_region *r, u64 off)
 	if (!m || !m->ram || r->pa + r->size > m->end ||
 	    !pe_image_find(__va(r->pa), r->size, off, &im))
 		return;
+	/* Named by its CodeView entry, by the file the stub started, or both. */
 	d = driver_at(r->pa + im.base);
-	kprintf("efi:     in the PE/COFF image at %p (0x%x bytes) +0x%lx: %s%s%s\n",
+	if (d)
+		ksnprintf(who, sizeof(who), "%s%sdriver \\vamap\\drivers\\%s",
+			  im.name, im.name[0] ? ", " : "", d->name);
+	else
+		ksnprintf(who, sizeof(who), "%s",
+			  im.name[0] ? im.name : "no CodeView name");
+	kprintf("efi:     in the PE/COFF image at %p (0x%x bytes) +0x%lx: %s\n",
 		(void *)(r->va + im.base), im.size, (unsigned long)(off - im.base),
-		im.name[0] ? im.name : d ? "" : "no CodeView name",
-		!d ? "" : im.name[0] ? ", driver \\vamap\\drivers\\"
-				   : "driver \\vamap\\drivers\\",
-		d ? d->name : "");
+		who);
 }
 
 /* "RuntimeData desc 80 +0x1f0" for an address the firmware used. */
@@ -414,11 +421,8 @@ static void check_abi(unsigned int svc, const struct efi_saved *s)
 
 	want.rsp = efi_abi_out.want_rsp;
 	bad = efi_abi_diff(&want, got, &s->before, &s->after, s->sse);
-	if (bad) {
-		if (!efi.abi_bad_calls++)
-			efi.abi_first_svc = svc;
-		efi.abi_bad |= bad;
-	}
+	if (bad && !efi.abi_bad_calls++)
+		efi.abi_first_svc = svc;
 	/* Each service's broken register once; the count says how often. */
 	bad &= ~efi.abi_reported[svc];
 	efi.abi_reported[svc] |= bad;
@@ -467,7 +471,6 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	fault.hung_ms = 0;
 	fault.stack_overflow = false;
 	efi_stack_floor = stack_floor();
-	efi_thunk_sse = (read_cr4() & X86_CR4_OSFXSR) != 0;
 	watchdog_arm(efi_call_apic_id);
 	efi_enter(&saved);
 	st = efi_thunk_call(efi.fn[svc], args, nargs);

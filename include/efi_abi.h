@@ -78,8 +78,9 @@ u64 efi_abi_diff(const struct efi_abi_regs *want, const struct efi_abi_regs *got
 /* "RBX", "XMM7", "RFLAGS.DF", ... for bit @bit. */
 const char *efi_abi_name(unsigned int bit);
 
-/* The value before and after for bit @bit, for the finding line; false when
- * the bit has no single value (GDTR, IDTR print base:limit). */
+/* The values at the call and at the return for bit @bit, for the finding
+ * line: a flag is 0 then 1; GDTR and IDTR give their bases; XMM registers
+ * their low 64 bits. */
 void efi_abi_values(unsigned int bit, const struct efi_abi_regs *want,
 		    const struct efi_abi_regs *got, const struct efi_abi_cpu *b,
 		    const struct efi_abi_cpu *a, u64 *before, u64 *after);

@@ -50,8 +50,8 @@ struct efi_state {
 				      * memory a strict efi_pgd leaves out */
 	unsigned int abi_bad_calls; /* calls that broke the convention */
 	unsigned int abi_first_svc; /* ... the first of them */
-	u64 abi_bad;		/* EFI_ABI_BAD_* bits seen (efi_abi.h) */
-	u64 abi_reported[RT_NR_SERVICES]; /* ... already named, per service */
+	u64 abi_reported[RT_NR_SERVICES]; /* EFI_ABI_BAD_* bits (efi_abi.h)
+					   * named, per service */
 	u64 stack_max;		/* deepest stack use of a call, bytes */
 	unsigned int stack_max_svc;
 	unsigned int stack_overflows; /* calls that ran off the stack */

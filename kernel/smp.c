@@ -85,7 +85,7 @@ __noreturn void ap_main(u64 index)
 	u32 a, b, c, d;
 
 	load_gdt(&ap->gdtr);
-	__asm__ volatile("lidt %0" : : "m"(idt_desc));
+	load_idt_ptr(&idt_desc);
 	wrmsr(MSR_IA32_PAT, PAT_VALUE);
 	write_cr3(swapper_pg_dir);
 	flush_tlb_all(); /* the 1:1 alias's entries are global */

@@ -24,18 +24,15 @@ static EFI_STATUS EFIAPI get_time(EFI_TIME *t, EFI_TIME_CAPABILITIES *c)
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
-	EFI_PHYSICAL_ADDRESS pa;
 	EFI_STATUS s = zoo_init(image, st, "bs_write: GetTime writes a "
 				"boot-services page by its physical address after SVAM",
 				TRUE);
 
 	if (EFI_ERROR(s))
 		return s;
-	s = st->BootServices->AllocatePages(AllocateAnyPages, EfiBootServicesData,
-					    1, &pa);
-	if (EFI_ERROR(s))
-		return s;
-	page = pa;
+	page = zoo_alloc_page(EfiBootServicesData);
+	if (!page)
+		return EFI_OUT_OF_RESOURCES;
 	zoo_hook((void **)&st->RuntimeServices->GetTime, (void *)get_time,
 		 (void **)&orig);
 	return EFI_SUCCESS;

@@ -21,20 +21,19 @@ static const UINT8 code[] = { 0x48, 0xb8, 0x03, 0, 0, 0, 0, 0, 0, 0x80, 0xc3 };
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
-	EFI_PHYSICAL_ADDRESS pa;
+	UINT8 *code_page;
 	UINTN i;
 	EFI_STATUS s = zoo_init(image, st, "table_unconverted: GetWakeupTime "
 				"implemented in boot-services code", TRUE);
 
 	if (EFI_ERROR(s))
 		return s;
-	s = st->BootServices->AllocatePages(AllocateAnyPages, EfiBootServicesCode,
-					    1, &pa);
-	if (EFI_ERROR(s))
-		return s;
+	code_page = (UINT8 *)zoo_alloc_page(EfiBootServicesCode);
+	if (!code_page)
+		return EFI_OUT_OF_RESOURCES;
 	for (i = 0; i < sizeof(code); i++)
-		((UINT8 *)pa)[i] = code[i];
-	zoo_hook((void **)&st->RuntimeServices->GetWakeupTime, (void *)pa,
+		code_page[i] = code[i];
+	zoo_hook((void **)&st->RuntimeServices->GetWakeupTime, code_page,
 		 &unused);
 	return EFI_SUCCESS;
 }

@@ -4,8 +4,8 @@
  * SetVirtualAddressMap, the attributes-table record, the log line.
  */
 #include "zoo.h"
+#include "x86.h"
 
-#define DEBUGCON 0x402
 #define ZOO_MAX_CONVERT 8
 #define ZOO_MAX_SECTIONS 16
 
@@ -48,41 +48,25 @@ static BOOLEAN guid_eq(const EFI_GUID *a, const EFI_GUID *b)
 			return FALSE;
 	return TRUE;
 }
+
 static struct zoo_image my_image;
-
-static inline void outb(UINT16 port, UINT8 v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline UINT8 inb(UINT16 port)
-{
-	UINT8 v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 void zoo_log(const char *s)
 {
-	if (inb(DEBUGCON) != 0xe9)
+	if (!debugcon_present())
 		return;
 	while (*s)
-		outb(DEBUGCON, (UINT8)*s++);
+		outb(DEBUGCON_PORT, (u8)*s++);
 }
 
-void zoo_log_hex(const char *s, UINT64 v)
+UINT64 zoo_alloc_page(EFI_MEMORY_TYPE type)
 {
-	char buf[19];
-	int i;
+	EFI_PHYSICAL_ADDRESS pa;
 
-	zoo_log(s);
-	buf[0] = '0';
-	buf[1] = 'x';
-	for (i = 0; i < 16; i++)
-		buf[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 0xf];
-	buf[18] = '\0';
-	zoo_log(buf);
+	if (EFI_ERROR(zoo.st->BootServices->AllocatePages(AllocateAnyPages, type,
+							  1, &pa)))
+		return 0;
+	return pa;
 }
 
 static void EFIAPI virtual_address_change(EFI_EVENT ev, void *ctx)

@@ -50,6 +50,8 @@ void zoo_on_virtual(void (*fn)(void));
 
 /* One line on QEMU's debugcon (port 0x402), when it answers. */
 void zoo_log(const char *s);
-void zoo_log_hex(const char *s, UINT64 v);
+
+/* One page of @type (boot time only); its physical address, 0 on failure. */
+UINT64 zoo_alloc_page(EFI_MEMORY_TYPE type);
 
 #endif
