@@ -200,14 +200,16 @@ void watchdog_arm(u32 apic_id)
 
 void watchdog_disarm(void)
 {
-	__atomic_store_n(&wd.armed_gen, 0, __ATOMIC_SEQ_CST);
-	if (wd.source == WD_PIT) {
-		ioapic_write(IOAPIC_REDIR(wd.pin), wd.redir_lo);
-		/* A tick already sent can land late: under TCG on a loaded
-		 * host the vCPU may stall for milliseconds (CI saw one land
-		 * after 1 ms and be reported as a stray NMI). */
+	/* The grace for a PIT tick still in flight starts before the call
+	 * stops counting as armed: a tick landing in between (the masking
+	 * write below is an MMIO exit under TCG, a wide window) was
+	 * reported as a stray NMI. It lasts 100 ms: a tick sent just before
+	 * the mask can land late when the host stalls the vCPU. */
+	if (wd.source == WD_PIT)
 		wd.quiet_until = rdtsc() + ms_to_tsc(100);
-	}
+	__atomic_store_n(&wd.armed_gen, 0, __ATOMIC_SEQ_CST);
+	if (wd.source == WD_PIT)
+		ioapic_write(IOAPIC_REDIR(wd.pin), wd.redir_lo);
 }
 
 /* On the watching AP, in its NMI handler (NMIs blocked): watch one call. */
