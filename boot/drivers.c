@@ -37,6 +37,24 @@ static void to_ascii(const CHAR16 *w, char *out, size_t max)
 	out[i] = '\0';
 }
 
+/* Case-insensitive order of two names, ASCII letters folded. Not gnu-efi's
+ * StriCmp: it goes through the firmware's Unicode Collation protocol,
+ * which crashed U-Boot (a triple fault with two drivers to sort). */
+static int name_cmp(const CHAR16 *a, const CHAR16 *b)
+{
+	CHAR16 x, y;
+
+	do {
+		x = *a++;
+		y = *b++;
+		if (x >= L'A' && x <= L'Z')
+			x += L'a' - L'A';
+		if (y >= L'A' && y <= L'Z')
+			y += L'a' - L'A';
+	} while (x && x == y);
+	return (int)x - (int)y;
+}
+
 /* The names in the directory, sorted (FAT gives creation order). */
 static UINTN list_drivers(EFI_FILE_HANDLE dir, CHAR16 names[][64], UINTN max,
 			  u32 *left_out)
@@ -61,7 +79,7 @@ static UINTN list_drivers(EFI_FILE_HANDLE dir, CHAR16 names[][64], UINTN max,
 		StrCpy(names[n++], fi->FileName);
 	}
 	for (i = 1; i < n; i++) /* insertion sort: a handful of names */
-		for (j = i; j > 0 && StriCmp(names[j - 1], names[j]) > 0; j--) {
+		for (j = i; j > 0 && name_cmp(names[j - 1], names[j]) > 0; j--) {
 			StrCpy(tmp, names[j]);
 			StrCpy(names[j], names[j - 1]);
 			StrCpy(names[j - 1], tmp);
