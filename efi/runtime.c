@@ -58,6 +58,7 @@ static struct {
 } fault;
 
 static unsigned int current_svc;
+static bool bare; /* efi_call_bare: the checks' cost measured by their absence */
 static u32 efi_call_apic_id; /* the CPU in the firmware call */
 
 /* On the stack: under efi.strict the kernel's data is read-only while
@@ -131,7 +132,6 @@ static void efi_enter(struct efi_saved *s)
 	write_cr3(efi.efi_pgd);
 	if (efi.strict)
 		flush_tlb_all(); /* the kernel's global entries: direct map, RW data */
-	capture_cpu(&s->before, s->sse);
 }
 
 static void efi_leave(const struct efi_saved *s)
@@ -470,20 +470,33 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	fault.lent_this_call = 0;
 	fault.hung_ms = 0;
 	fault.stack_overflow = false;
-	efi_stack_floor = stack_floor();
+	efi_stack_floor = bare ? 0 : stack_floor();
 	watchdog_arm(efi_call_apic_id);
 	efi_enter(&saved);
+	if (!bare)
+		capture_cpu(&saved.before, saved.sse);
 	st = efi_thunk_call(efi.fn[svc], args, nargs);
-	capture_cpu(&saved.after, saved.sse);
-	repair_cpu(&saved);
+	if (!bare) {
+		capture_cpu(&saved.after, saved.sse);
+		repair_cpu(&saved);
+	}
 	efi_leave(&saved);
 	watchdog_disarm();
-	check_abi(svc, &saved);
+	if (!bare)
+		check_abi(svc, &saved);
 	efi_stack_floor = 0;
 	if (!fault.pending)
 		return st;
 	report_fault();
 	return EFI_ABORTED;
+}
+
+bool efi_call_bare(bool on)
+{
+	if (on && efi.abi_bad_calls)
+		return false; /* nothing would put back what the firmware breaks */
+	bare = on;
+	return true;
 }
 
 const char *efi_call_in_progress(u32 apic_id)

@@ -15,6 +15,9 @@
  *                        kernel half (include/efi_pgd.h)
  *   test=KNOB[,KNOB...]  fault injection for tests, see enum test_knob
  *   verbose              more detail in the log
+ *   bench                after the report, time each read-only runtime
+ *                        service with and without the calling-convention
+ *                        checks (efi/bench.c; `make bench` uses it)
  */
 #ifndef VAMAP_CMDLINE_H
 #define VAMAP_CMDLINE_H
@@ -86,6 +89,7 @@ struct options {
 	u32 efi_timeout_ms;    /* efi.timeout=; 0 turns the watchdog off */
 	bool efi_strict;       /* efi.strict */
 	bool verbose;
+	bool bench;            /* bench */
 	/* Words the parser did not accept, each with why; they are ignored. */
 	unsigned int nr_problems;
 	char problems[CMDLINE_MAX_PROBLEMS][CMDLINE_PROBLEM_LEN];

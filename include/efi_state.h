@@ -96,6 +96,16 @@ void efi_reset(enum efi_reset_type type);
  */
 efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...);
 
+/* For efi/bench.c: make the calls that follow without the
+ * calling-convention checks (no stack painting, no CPU state captured,
+ * compared or put back) when @on, with them again when not. Refuses (false)
+ * once any call has broken the convention: then only the checks keep the
+ * kernel's state. */
+bool efi_call_bare(bool on);
+
+/* Time the read-only runtime services (`bench` on the command line). */
+void efi_bench(void);
+
 /* The service CPU @apic_id is calling now, or NULL. */
 const char *efi_call_in_progress(u32 apic_id);
 

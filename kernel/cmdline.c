@@ -275,6 +275,8 @@ unsigned int cmdline_parse(const char *line, struct options *opt)
 			opt->efi_strict = true;
 		} else if (word_is(w, n, "verbose")) {
 			opt->verbose = true;
+		} else if (word_is(w, n, "bench")) {
+			opt->bench = true;
 		} else {
 			problem(opt, &count, "unknown option", w, n);
 		}
@@ -292,7 +294,8 @@ static bool word_is_ours(const char *w, size_t n)
 	while (klen < n && w[klen] != '=')
 		klen++;
 	if (klen == n)
-		return word_is(w, n, "verbose") || word_is(w, n, "efi.strict");
+		return word_is(w, n, "verbose") || word_is(w, n, "efi.strict") ||
+		       word_is(w, n, "bench");
 	if (word_is(w, klen, "efi.timeout"))
 		return true;
 	for (c = 0; c < ARRAY_SIZE(choices); c++)

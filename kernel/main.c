@@ -510,6 +510,8 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 
 		efi_save_results(text, len);
 	}
+	if (kopt.bench && (have & HAVE_EFI))
+		efi_bench();
 	if (have & HAVE_EFI)
 		efi_release_boot_services();
 	if (kopt.reset != RESET_NONE)

@@ -3,7 +3,9 @@
 """Boot-phase costs under QEMU's -icount shift=0: guest time then follows
 executed instructions (1 ns each), so the figures repeat from run to run and
 from host to host. Prints each phase and the page-table counts the log
-reports, for a few machine sizes."""
+reports, for a few machine sizes; on the first, the cost of each read-only
+runtime service with and without the calling-convention checks (efi/bench.c,
+the `bench` command-line word)."""
 import os
 import re
 import subprocess
@@ -16,6 +18,7 @@ import qemu  # noqa: E402
 from configs import configs  # noqa: E402
 
 BENCH = ["q35-2g", "q35-8g", "q35-1t"]
+CALLS = "q35-2g"  # the one that also times each runtime service
 
 
 def main():
@@ -28,8 +31,9 @@ def main():
         os.makedirs(work, exist_ok=True)
         if os.path.exists(log):
             os.unlink(log)
+        cmdline = "exit=qemu bench" if name == CALLS else "exit=qemu"
         argv = qemu.argv(efi, work, c["machine"], c["mem"], c["smp"], "fat",
-                         "exit=qemu", cpu=c["cpu"],
+                         cmdline, cpu=c["cpu"],
                          extra=list(c["extra"]) + ["-icount", "shift=0"],
                          serial="file:" + os.path.join(work, "serial.log"),
                          debugcon=log)
@@ -51,6 +55,8 @@ def main():
                          line)
             if m:
                 print(f"  {'swapper_pg_dir table pages':<40} {m.group(1):>12}")
+            if line.startswith("bench: "):
+                print("  " + line[len("bench: "):])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `bench` on the command line: the cost of one runtime-service call, for
+ * `make bench` (tools/bench-boot.py runs it under -icount, where the TSC
+ * follows executed instructions, so the numbers repeat).
+ *
+ * Each service that only reads is called
+ * BENCH_CALLS times through efi_call with the calling-convention checks
+ * (stack painted and measured, CPU state captured, compared and put back)
+ * and BENCH_CALLS times without them; the line gives the median and the
+ * maximum of each, in TSC ticks, and the difference of the medians: what
+ * the checks cost a call. Runs after the report, so nothing it does
+ * reaches a verdict. GetNextHighMonotonicCount is left out: each call
+ * raises the platform's persistent high count (UEFI 2.10 8.5.2), a flash
+ * write on OVMF.
+ */
+#include "efi_defs.h"
+#include "efi_state.h"
+#include "kernel.h"
+#include "printf.h"
+#include "x86.h"
+
+#define BENCH_CALLS 33 /* odd: the median is one sample */
+
+static const struct efi_guid global_guid = {
+	0x8be4df61, 0x93ca, 0x11d2, { 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c } };
+
+struct sample {
+	u64 median, max;
+	efi_status_t st;
+};
+
+static void sort(u64 *v, unsigned int n)
+{
+	unsigned int i, j;
+
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			u64 t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
+/* One call of service @svc, with arguments that make it read only. */
+static efi_status_t call_once(enum efi_rt_service svc)
+{
+	struct efi_time t;
+	u8 buf[256];
+	u16 name[64];
+	struct efi_guid g;
+	u64 size = sizeof(buf), a, b, c;
+	u32 attr;
+
+	switch (svc) {
+	case RT_GET_TIME:
+		return efi_call(svc, 2, (u64)&t, (u64)0);
+	case RT_GET_WAKEUP_TIME:
+		return efi_call(svc, 3, (u64)buf, (u64)(buf + 1), (u64)&t);
+	case RT_GET_VARIABLE:
+		return efi_call(svc, 5, (u64)u"BootOrder", (u64)&global_guid,
+				(u64)&attr, (u64)&size, (u64)buf);
+	case RT_GET_NEXT_VARIABLE_NAME:
+		name[0] = 0;
+		memset(&g, 0, sizeof(g));
+		size = sizeof(name);
+		return efi_call(svc, 3, (u64)&size, (u64)name, (u64)&g);
+	case RT_QUERY_VARIABLE_INFO:
+		return efi_call(svc, 4, (u64)(EFI_VARIABLE_NON_VOLATILE |
+					       EFI_VARIABLE_BOOTSERVICE_ACCESS |
+					       EFI_VARIABLE_RUNTIME_ACCESS),
+				(u64)&a, (u64)&b, (u64)&c);
+	default:
+		return EFI_UNSUPPORTED;
+	}
+}
+
+static void measure(enum efi_rt_service svc, struct sample *s)
+{
+	u64 t[BENCH_CALLS];
+	unsigned int i;
+
+	for (i = 0; i < BENCH_CALLS; i++) {
+		u64 t0 = rdtsc();
+
+		s->st = call_once(svc);
+		t[i] = rdtsc() - t0;
+	}
+	sort(t, BENCH_CALLS);
+	s->median = t[BENCH_CALLS / 2];
+	s->max = t[BENCH_CALLS - 1];
+}
+
+void efi_bench(void)
+{
+	static const enum efi_rt_service svcs[] = {
+		RT_GET_TIME, RT_GET_WAKEUP_TIME, RT_GET_VARIABLE,
+		RT_GET_NEXT_VARIABLE_NAME, RT_QUERY_VARIABLE_INFO,
+	};
+	unsigned int i;
+
+	kprintf("== bench: %u calls of each service, TSC ticks (under -icount "
+		"shift=0 one tick is one guest instruction)\n", BENCH_CALLS);
+	if (!efi.runtime_enabled) {
+		kprintf("bench: runtime services off (%s): nothing to time\n",
+			efi.disabled_why ? efi.disabled_why : "efi=noruntime");
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(svcs); i++) {
+		struct sample chk, bare;
+		const char *name = efi_rt_service_name(svcs[i]);
+
+		if (!(efi.rt_supported & efi_rt_supported_bit(svcs[i]))) {
+			kprintf("bench: %-26s unsupported (RT properties table)\n",
+				name);
+			continue;
+		}
+		measure(svcs[i], &chk);
+		if (!efi.runtime_enabled)
+			break; /* it faulted: reported, and nothing more to time */
+		if (!efi_call_bare(true)) {
+			kprintf("bench: %-26s checked median %7lu max %7lu (%s); "
+				"not timed without the checks: a call broke the "
+				"calling convention\n", name,
+				(unsigned long)chk.median, (unsigned long)chk.max,
+				efi_status_name(chk.st));
+			continue;
+		}
+		measure(svcs[i], &bare);
+		efi_call_bare(false);
+		kprintf("bench: %-26s checked median %7lu max %7lu, bare median "
+			"%7lu max %7lu: the checks cost %ld a call (%s)\n", name,
+			(unsigned long)chk.median, (unsigned long)chk.max,
+			(unsigned long)bare.median, (unsigned long)bare.max,
+			(long)(chk.median - bare.median), efi_status_name(chk.st));
+	}
+}
