@@ -5,11 +5,12 @@
  *
  * Seen: DF left set by a backwards memmove (string instructions with
  * STD) that forgets CLD: the kernel's next REP MOVS copies the wrong way;
- * Linux's efi_call wrapper does not clear DF and relies on the firmware.
+ * Linux's __efi_call (efi_stub_64.S) neither clears nor checks DF.
  * Interrupts enabled inside a runtime call: Linux checks for exactly this
  * after every call (efi_call_virt_check_flags in
  * drivers/firmware/efi/runtime-wrappers.c: "IRQ flags corrupted"), and
  * fixes them up. Spec: UEFI 2.10, 2.3.4 (DF clear, interrupts disabled).
+ * Linux's handling: docs/zoo-vs-linux.md.
  */
 #include "zoo.h"
 

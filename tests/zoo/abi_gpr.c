@@ -2,11 +2,12 @@
 /*
  * Zoo: GetNextHighMonotonicCount returns with R12 and RSI changed.
  *
- * Seen: hand-written assembly in SMM/runtime trampolines that forgets a
- * nonvolatile register; the Microsoft ABI's RSI/RDI are nonvolatile where
- * System V's are not, the usual slip in code that mixes the two (Linux
- * calls firmware through a wrapper that saves every register for this
- * reason: arch/x86/platform/efi/efi_stub_64.S). Spec: UEFI 2.10, 2.3.4.2.
+ * Seen: hand-written assembly that forgets a nonvolatile register; the
+ * Microsoft ABI's RSI/RDI are nonvolatile where System V's are not, the
+ * usual slip in code that mixes the two. Linux's __efi_call
+ * (arch/x86/platform/efi/efi_stub_64.S) saves only RBP and relies on the
+ * firmware for the rest. Spec: UEFI 2.10, 2.3.4.2. Linux's handling:
+ * docs/zoo-vs-linux.md.
  */
 #include "zoo.h"
 

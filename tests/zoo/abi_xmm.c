@@ -4,9 +4,10 @@
  *
  * Seen: firmware built with SSE code generation and a hand-written
  * memset/memcpy that uses XMM registers without saving the nonvolatile
- * ones; Linux saves the whole FPU state around every call for this
- * (kernel_fpu_begin in arch_efi_call_virt_setup, asm/efi.h). Spec: UEFI
- * 2.10, 2.3.4.2 (XMM6-XMM15 are nonvolatile).
+ * ones; Linux saves the task's FPU state around every call
+ * (efi_fpu_begin in arch_efi_call_virt_setup, arch/x86/platform/efi/
+ * efi_64.c), which hides the bug. Spec: UEFI 2.10, 2.3.4.2 (XMM6-XMM15 are
+ * nonvolatile). Linux's handling: docs/zoo-vs-linux.md.
  */
 #include "zoo.h"
 

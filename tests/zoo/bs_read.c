@@ -3,14 +3,15 @@
  * Zoo: GetTime reads a boot-services page through its physical address
  * after SetVirtualAddressMap.
  *
- * Seen: Linux keeps boot-services regions mapped 1:1 through SVAM and after
- * it because firmware touches them (efi_reserve_boot_services and
- * efi_free_boot_services in arch/x86/platform/efi/quirks.c: "some firmware
- * implementations refuse to boot if there's insufficient space in the
- * boot services regions"; "Apple and others touch boot services memory
- * after ExitBootServices"). Spec: UEFI 2.10, 7.4 (ExitBootServices: boot
- * services memory becomes available to the OS) and 8.4 (after SVAM the
- * firmware uses only the virtual addresses it was given).
+ * Seen: firmware that keeps using boot-services memory after
+ * ExitBootServices; Linux reserves those regions and keeps them mapped
+ * 1:1 until SVAM has returned for this reason (efi_reserve_boot_services
+ * in arch/x86/platform/efi/quirks.c: "a significant bunch of EFI
+ * implementations continue calling into boot services code
+ * (SetVirtualAddressMap)"), then unmaps them (efi_unmap_pages). Spec: UEFI
+ * 2.10, 7.4 (ExitBootServices: boot services memory becomes available to
+ * the OS) and 8.4 (after SVAM the firmware uses only the virtual addresses
+ * it was given). Linux's handling: docs/zoo-vs-linux.md.
  *
  * The bug: a page allocated as boot-services data at entry, remembered by
  * its physical address, read in every GetTime after SVAM.

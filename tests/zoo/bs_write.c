@@ -3,12 +3,10 @@
  * Zoo: GetTime writes a boot-services page through its physical address
  * after SetVirtualAddressMap.
  *
- * Seen: the reason Linux reserves boot-services regions until after SVAM
- * and maps them 1:1 (efi_reserve_boot_services, quirks.c), and why
- * efi_crash_gracefully_on_page_fault (quirks.c) exists for faults in
- * "EFI_BOOT_SERVICES_CODE/DATA regions". A write is worse than a read: had
- * the OS reused the page, firmware would corrupt it. Spec: UEFI 2.10, 7.4
- * and 8.4.
+ * Seen: as bs_read (efi_reserve_boot_services, quirks.c); a write is
+ * worse than a read: had the OS reused the page, the firmware would
+ * corrupt it. Spec: UEFI 2.10, 7.4 and 8.4. Linux's handling:
+ * docs/zoo-vs-linux.md.
  */
 #include "zoo.h"
 

@@ -4,11 +4,11 @@
  *
  * Seen: self-modifying runtime code and data placed in the code section
  * (a global without const in a section the linker merged into .text);
- * the reason the memory attributes table exists and why Linux maps
- * runtime code read-only only when the table says so (efi_memattr_apply_
- * permissions, drivers/firmware/efi/memattr.c, and the
- * EFI_PROPERTIES_RUNTIME_MEMORY_PROTECTION_NON_EXECUTABLE_PE_DATA check
- * in arch/x86/platform/efi/efi_64.c). Spec: UEFI 2.10, 4.6.4 (RO code).
+ * the reason the memory attributes table exists. Linux maps runtime code
+ * read-only only when the table says so (efi_runtime_update_mappings and
+ * efi_update_mem_attr in arch/x86/platform/efi/efi_64.c); without a
+ * table the write lands. Spec: UEFI 2.10, 4.6.4 (RO code). Linux's
+ * handling: docs/zoo-vs-linux.md.
  */
 #include "zoo.h"
 

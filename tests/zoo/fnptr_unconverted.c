@@ -3,12 +3,14 @@
  * Zoo: GetNextHighMonotonicCount calls through a function pointer it took
  * at entry and never converted.
  *
- * Seen: the classic missing ConvertPointer; Linux's
- * efi_crash_gracefully_on_page_fault (quirks.c) was added after firmware
- * "accessing memory it should not"; esx-boot and FreeBSD efirt map the
- * runtime regions 1:1 as well as at their new address for this reason.
- * Spec: UEFI 2.10, 8.4 (ConvertPointer: every pointer a runtime driver
- * keeps is converted in its EVT_SIGNAL_VIRTUAL_ADDRESS_CHANGE handler).
+ * Seen: the classic missing ConvertPointer; Linux keeps every runtime
+ * region mapped 1:1 as well as at its new address "as a catch-all for
+ * b0rked firmware which doesn't update all internal pointers after
+ * switching to virtual mode" (efi_map_region in
+ * arch/x86/platform/efi/efi_64.c), which hides the bug. Spec: UEFI 2.10,
+ * 8.4 (ConvertPointer: every pointer a runtime driver keeps is converted
+ * in its EVT_SIGNAL_VIRTUAL_ADDRESS_CHANGE handler). Linux's handling:
+ * docs/zoo-vs-linux.md.
  */
 #include "zoo.h"
 

@@ -3,12 +3,12 @@
  * Zoo: success with garbage output. GetTime reports month 13; GetVariable
  * returns SUCCESS with a DataSize larger than the buffer it was given.
  *
- * Seen: RTC drivers returning raw BCD or an unvalidated CMOS value (Linux
- * rejects such a time: efi_get_time's callers check ranges, and
- * rtc-efi.c's convert_from_efi_time returns false for month > 12);
- * variable drivers that report the stored size instead of the copied one.
- * Spec: UEFI 2.10, 8.3.1 (EFI_TIME ranges), 8.2.1 (DataSize on return is
- * the size of the data returned).
+ * Seen: RTC drivers returning raw BCD or an unvalidated CMOS value (Linux's
+ * rtc-efi, built on non-x86 only, rejects such a time in
+ * convert_from_efi_time: month > 12 fails); variable drivers that report
+ * the stored size instead of the copied one. Spec: UEFI 2.10, 8.3.1
+ * (EFI_TIME ranges), 8.2.1 (DataSize on return is the size of the data
+ * returned). Linux's handling: docs/zoo-vs-linux.md.
  */
 #include "zoo.h"
 

@@ -5,11 +5,12 @@
  *
  * Seen: runtime drivers that poke chipset registers (RTC, SPI flash,
  * power management) without an EfiMemoryMappedIO runtime descriptor, so
- * the OS never maps them; Linux maps such regions only if described
- * (efi_map_region for EFI_MEMORY_RUNTIME entries, efi_64.c) and otherwise
- * takes the fault in efi_crash_gracefully_on_page_fault (quirks.c).
+ * the OS never maps them; Linux maps only described regions (efi_map_region
+ * for EFI_MEMORY_RUNTIME entries) and takes the fault in
+ * efi_crash_gracefully_on_page_fault (arch/x86/platform/efi/quirks.c).
  * Spec: UEFI 2.10, 7.2 (EfiMemoryMappedIO "used by system firmware ...
- * at runtime" must be EFI_MEMORY_RUNTIME) and 8.4.
+ * at runtime" must be EFI_MEMORY_RUNTIME) and 8.4. Linux's handling:
+ * docs/zoo-vs-linux.md.
  */
 #include "zoo.h"
 

@@ -4,10 +4,10 @@
  *
  * Seen: an RTC driver polling the update-in-progress bit of a CMOS clock
  * that never clears (or a lock taken at boot time and never released);
- * Linux has no timeout on a runtime call: the CPU is gone (its
- * efi_rts_wq worker only keeps the caller's thread from holding locks,
- * drivers/firmware/efi/runtime-wrappers.c). Spec: UEFI 2.10, 2.3.4.2 (a
- * service returns to its caller).
+ * Linux has no timeout on a runtime call: efi_queue_work waits in
+ * wait_for_completion (drivers/firmware/efi/runtime-wrappers.c). Spec:
+ * UEFI 2.10, 2.3.4.2 (a service returns to its caller). Linux's handling:
+ * docs/zoo-vs-linux.md.
  */
 #include "zoo.h"
 

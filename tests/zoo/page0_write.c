@@ -3,12 +3,13 @@
  * Zoo: QueryVariableInfo writes physical page 0 (a NULL-pointer write) after
  * SetVirtualAddressMap.
  *
- * Seen: Linux keeps the first page reserved and maps low memory for the
- * firmware's sake (efi_reserve_boot_services' comment on "the 0 page"
- * and the trim of low memory in arch/x86/platform/efi/quirks.c,
- * efi_unmap_boot_services skipping the first MiB); Xen and FreeBSD's
- * efirt keep page 0 out of reach so a NULL write faults. Spec: UEFI 2.10,
- * 8.4 (no address outside the virtual map after SVAM).
+ * Seen: firmware that treats the first physical page as its own; Linux
+ * maps page 0 1:1 and writable in its EFI page table for exactly this
+ * ("Certain firmware versions are way too sentimental and still believe
+ * they are exclusive and unquestionable owners of the first physical
+ * page", efi_setup_page_tables in arch/x86/platform/efi/efi_64.c), so the
+ * write goes unnoticed there. Spec: UEFI 2.10, 8.4 (no address outside the
+ * virtual map after SVAM). Linux's handling: docs/zoo-vs-linux.md.
  */
 #include "zoo.h"
 

@@ -4,10 +4,10 @@
  *
  * Seen: variable and capsule drivers with large locals (an authenticated
  * variable's certificate buffer on the stack); Linux x86 runs runtime
- * calls on the caller's 16 KiB kernel stack, arm64 on a dedicated 8 KiB one
- * ("to ensure that the runtime services have 8 KiB of stack space
- * available as per the EFI spec", arch/arm64/kernel/efi.c). Spec: UEFI
- * 2.10, 2.3.4 (the caller provides 4 KiB or more of stack).
+ * calls on the kernel stack of its efi_rts_wq worker
+ * (drivers/firmware/efi/runtime-wrappers.c). Spec: UEFI 2.10, 2.3.4 (the
+ * caller provides 4 KiB or more of stack). Linux's handling:
+ * docs/zoo-vs-linux.md.
  */
 #include "zoo.h"
 

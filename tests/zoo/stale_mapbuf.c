@@ -5,11 +5,14 @@
  *
  * Seen: drivers that keep a caller's buffer pointer past the call (an
  * event at ExitBootServices that "fixes up" the map the OS holds); the
- * OS owns that buffer (LoaderData) from ExitBootServices on. Linux would
- * see its own memory change with no fault at all: it maps its whole RAM
- * in the EFI page table (efi_pgd shares the kernel's direct map,
- * arch/x86/platform/efi/efi_64.c). Spec: UEFI 2.10, 7.4 (after
- * ExitBootServices the OS owns all memory but the runtime regions).
+ * OS owns that buffer (LoaderData) from ExitBootServices on. Through its
+ * physical address the write faults under Linux (efi_pgd's low half maps
+ * only EFI regions, page 0 and the kernel's copy of the map:
+ * efi_setup_page_tables, arch/x86/platform/efi/efi_64.c); through a
+ * direct-map address it would land (efi_sync_low_kernel_mappings shares
+ * the kernel half). Spec: UEFI 2.10, 7.4 (after ExitBootServices the OS
+ * owns all memory but the runtime regions). Linux's handling:
+ * docs/zoo-vs-linux.md.
  */
 #include "zoo.h"
 

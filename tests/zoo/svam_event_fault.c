@@ -5,11 +5,12 @@
  * freed at ExitBootServices and the pointer cleared).
  *
  * Seen: notification handlers that touch state torn down at
- * ExitBootServices; a fault inside SetVirtualAddressMap is fatal to Linux
- * early in boot (efi_enter_virtual_mode, arch/x86/platform/efi/efi.c, runs
- * before efi_crash_gracefully_on_page_fault can help: it only handles
- * faults in runtime calls after SVAM). Spec: UEFI 2.10, 8.4 (the handler
- * converts pointers; it may not use boot services or boot-time memory).
+ * ExitBootServices. Under Linux this very write lands in page 0, which
+ * efi_setup_page_tables maps 1:1 before SVAM; any other fault in SVAM is
+ * an oops early in boot (efi_crash_gracefully_on_page_fault acts only on
+ * calls made from efi_rts_wq). Spec: UEFI 2.10, 8.4 (the handler converts
+ * pointers; it may not use boot services or boot-time memory). Linux's
+ * handling: docs/zoo-vs-linux.md.
  */
 #include "zoo.h"
 

@@ -6,9 +6,10 @@
  * Seen: firmware refusing maps whose virtual addresses it does not expect
  * (descriptors it did not ask to be mapped, or mapped at a different
  * stride); Linux then runs without runtime services ("Unable to switch
- * EFI into virtual mode (status=%lx)!", efi_enter_virtual_mode in
- * arch/x86/platform/efi/efi.c, which clears EFI_RUNTIME_SERVICES). Spec:
- * UEFI 2.10, 8.4 (SetVirtualAddressMap's statuses).
+ * EFI into virtual mode (status=%lx)!" in __efi_enter_virtual_mode,
+ * arch/x86/platform/efi/efi.c; older kernels panic there). Spec: UEFI
+ * 2.10, 8.4 (SetVirtualAddressMap's statuses). Linux's handling:
+ * docs/zoo-vs-linux.md.
  */
 #include "zoo.h"
 

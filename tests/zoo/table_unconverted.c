@@ -6,11 +6,12 @@
  *
  * Seen: drivers built or loaded with the wrong memory type (a runtime
  * service implemented in an EFI_BOOT_SERVICE_DRIVER); the entry survives
- * SVAM as a physical address into memory the OS has reused. Linux would
- * call it blindly (efi.get_wakeup_time is taken from the table as is,
- * drivers/firmware/efi/runtime-wrappers.c). Spec: UEFI 2.10, 8.4 (every
- * pointer in the table is converted) and 7.2 (runtime code lives in
- * EfiRuntimeServicesCode).
+ * SVAM as a physical address into memory the OS has reused. Linux does
+ * not check the table: it calls the entry as it stands
+ * (efi_call_virt_pointer, drivers/firmware/efi/runtime-wrappers.c). Spec:
+ * UEFI 2.10, 8.4 (every pointer in the table is converted) and 7.2
+ * (runtime code lives in EfiRuntimeServicesCode). Linux's handling:
+ * docs/zoo-vs-linux.md.
  */
 #include "zoo.h"
 
