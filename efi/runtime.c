@@ -365,7 +365,10 @@ static void report_fault(void)
 		kprintf("efi:   the kernel's page was not lent to the firmware "
 			"(absent or read-only): no byte of it changed\n");
 	} else if (efi.strict && fault.vector == X86_TRAP_PF &&
-		   fault.cr2 >= (1ULL << 47)) {
+		   fault.cr2 >= (1ULL << 47) &&
+		   !efi_region_by_va(&efi.plan, fault.cr2)) {
+		/* In the kernel half, and not the firmware's own region (a
+		 * write to its RO code is the firmware's fault alone). */
 		efi.strict_refused++;
 		kprintf("efi:   efi.strict kept this kernel memory out of efi_pgd "
 			"(or read-only): no byte of it changed\n");
