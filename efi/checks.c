@@ -7,6 +7,7 @@
  */
 #include "addr.h"
 #include "efi_abi.h"
+#include "efi_conform.h"
 #include "efi_state.h"
 #include "efi_defs.h"
 #include "efi_memattr.h"
@@ -29,25 +30,6 @@ static const struct efi_guid global_guid = {
 static const struct efi_guid vamap_guid = {
 	0x76616d61, 0x7000, 0x4c5e, { 0x9b, 0x1d, 0x52, 0x54, 0x53, 0x56, 0x41, 0x4d } };
 
-/* Runtime services usable for a check, else a SKIP (or a fail) line. */
-static bool usable(const char *name, unsigned int svc)
-{
-	if (efi.mode == EFI_MODE_NORUNTIME) {
-		ktap_skip(name, "efi=noruntime");
-		return false;
-	}
-	if (!efi.runtime_enabled) {
-		ktap_skip(name, "runtime services off: %s", efi.disabled_why);
-		return false;
-	}
-	if (!(efi.rt_supported & efi_rt_supported_bit(svc))) {
-		ktap_skip(name, "%s unsupported (RT properties table)",
-			  efi_rt_service_name(svc));
-		return false;
-	}
-	return true;
-}
-
 static void status_line(const char *name, efi_status_t st, const char *what)
 {
 	ktap_result(false, name, "%s returned %s", what, efi_status_name(st));
@@ -60,7 +42,7 @@ static void check_time(void)
 	const char *bad;
 	efi_status_t st;
 
-	if (!usable("efi.get_time", RT_GET_TIME))
+	if (!efi_usable("efi.get_time", RT_GET_TIME))
 		return;
 	memset(&t, 0, sizeof(t));
 	st = efi_call(RT_GET_TIME, 2, (u64)&t, (u64)&caps);
@@ -73,16 +55,7 @@ static void check_time(void)
 		t.daylight);
 	/* UEFI 2.10, 8.3.1: EFI_TIME's ranges; the first field out of its
 	 * range is named. */
-	bad = t.year < 1998 || t.year > 2099 ? "Year"
-	      : t.month < 1 || t.month > 12 ? "Month"
-	      : t.day < 1 || t.day > 31	   ? "Day"
-	      : t.hour > 23		   ? "Hour"
-	      : t.minute > 59		   ? "Minute"
-	      : t.second > 59		   ? "Second"
-	      : t.nanosecond > 999999999u  ? "Nanosecond"
-	      : t.timezone != EFI_UNSPECIFIED_TIMEZONE &&
-			(t.timezone < -1440 || t.timezone > 1440)
-		      ? "TimeZone" : NULL;
+	bad = efi_time_bad_field(&t);
 	if (bad)
 		ktap_result(false, "efi.get_time", "SUCCESS with %s out of its "
 			    "range (UEFI 2.10 8.3.1)", bad);
@@ -96,7 +69,7 @@ static void check_wakeup_time(void)
 	u8 enabled = 0, pending = 0;
 	efi_status_t st;
 
-	if (!usable("efi.get_wakeup_time", RT_GET_WAKEUP_TIME))
+	if (!efi_usable("efi.get_wakeup_time", RT_GET_WAKEUP_TIME))
 		return;
 	st = efi_call(RT_GET_WAKEUP_TIME, 3, (u64)&enabled, (u64)&pending, (u64)&t);
 	if (st == EFI_UNSUPPORTED)
@@ -133,7 +106,7 @@ static void check_global_vars(void)
 		u32 attr = 0;
 		efi_status_t st;
 
-		if (!usable(vars[i].check, RT_GET_VARIABLE))
+		if (!efi_usable(vars[i].check, RT_GET_VARIABLE))
 			continue;
 		memset(buf, 0, sizeof(buf));
 		st = get_var(vars[i].name, &global_guid, &attr, &size, buf);
@@ -196,7 +169,7 @@ static void check_enumeration(void)
 	unsigned int count = 0, loops, i;
 	efi_status_t st = EFI_SUCCESS;
 
-	if (!usable("efi.get_next_variable_name", RT_GET_NEXT_VARIABLE_NAME))
+	if (!efi_usable("efi.get_next_variable_name", RT_GET_NEXT_VARIABLE_NAME))
 		return;
 	memset(name, 0, sizeof(name));
 	memset(&g, 0, sizeof(g));
@@ -235,7 +208,7 @@ static void check_query_variable_info(void)
 	u64 max = 0, remaining = 0, max_var = 0;
 	efi_status_t st;
 
-	if (!usable("efi.query_variable_info", RT_QUERY_VARIABLE_INFO))
+	if (!efi_usable("efi.query_variable_info", RT_QUERY_VARIABLE_INFO))
 		return;
 	st = efi_call(RT_QUERY_VARIABLE_INFO, 4,
 		      (u64)(EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
@@ -261,7 +234,7 @@ static void check_set_variable(const char *check, const u16 *name, u32 attr)
 	u32 got_attr = 0;
 	efi_status_t st;
 
-	if (!usable(check, RT_SET_VARIABLE))
+	if (!efi_usable(check, RT_SET_VARIABLE))
 		return;
 	st = efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)&vamap_guid, (u64)attr,
 		      (u64)sizeof(value), (u64)value);
@@ -307,7 +280,7 @@ static void check_volatile_refused(void)
 	u32 attr = 0;
 	efi_status_t st, st2;
 
-	if (!usable(check, RT_SET_VARIABLE))
+	if (!efi_usable(check, RT_SET_VARIABLE))
 		return;
 	st = efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)&vamap_guid,
 		      (u64)(EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS),
@@ -648,7 +621,7 @@ static void check_monotonic(void)
 	u32 a = 0, b = 0;
 	efi_status_t s1, s2;
 
-	if (!usable("efi.monotonic_count", RT_GET_NEXT_HIGH_MONO_COUNT))
+	if (!efi_usable("efi.monotonic_count", RT_GET_NEXT_HIGH_MONO_COUNT))
 		return;
 	s1 = efi_call(RT_GET_NEXT_HIGH_MONO_COUNT, 1, (u64)&a);
 	s2 = efi_call(RT_GET_NEXT_HIGH_MONO_COUNT, 1, (u64)&b);
@@ -779,6 +752,7 @@ void efi_checks(void)
 			   EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
 				   EFI_VARIABLE_RUNTIME_ACCESS);
 	check_monotonic();
+	efi_conformance();
 	lowref_test();
 	check_low_half();
 	directmap_test();

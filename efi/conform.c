@@ -1,0 +1,726 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Runtime-service conformance, from UEFI 2.10 chapter 8 (Services -
+ * Runtime Services): for each service what it must return for good and
+ * bad arguments, and that what it reports holds. fwts's uefirttime,
+ * uefirtvariable and uefirtmisc cover the same ground from Linux; here it
+ * runs after vamap's own SetVirtualAddressMap, in efi_pgd. Each assertion
+ * is one KTAP line with a stable label (docs/checks.md lists them, with
+ * the fwts assertion each covers).
+ *
+ * Order matters: the calls with a NULL argument come last, because a
+ * firmware that writes through one faults, and then runtime services are
+ * off for the rest. Everything written is put back: the clock (shifted by
+ * the time the checks took), the wake-up timer, and only variables under
+ * vamap's own GUIDs, each deleted at the end.
+ */
+#include "efi_conform.h"
+#include "efi_state.h"
+#include "kernel.h"
+#include "ktap.h"
+#include "printf.h"
+
+#define EFI_TIME_ADJUST_DAYLIGHT 0x01
+#define EFI_TIME_IN_DAYLIGHT 0x02
+#define EFI_VARIABLE_AUTHENTICATED_WRITE_ACCESS 0x10
+#define EFI_VARIABLE_APPEND_WRITE 0x40
+#define NV_BS_RT (EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS | \
+		  EFI_VARIABLE_RUNTIME_ACCESS)
+#define CLOCK_SLACK 3 /* seconds a read-back may be late by */
+
+/* vamap's vendor GUIDs: the one the other checks use, and a second one for
+ * "one name under two GUIDs". */
+static const struct efi_guid vamap_guid = {
+	0x76616d61, 0x7000, 0x4c5e, { 0x9b, 0x1d, 0x52, 0x54, 0x53, 0x56, 0x41, 0x4d } };
+static const struct efi_guid vamap_guid2 = {
+	0x76616d61, 0x7001, 0x4c5e, { 0x9b, 0x1d, 0x52, 0x54, 0x53, 0x56, 0x41, 0x4d } };
+
+/* ------------------------------------------------------------ the rules */
+
+static bool leap(unsigned int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static unsigned int days_in_month(unsigned int y, unsigned int m)
+{
+	static const u8 days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return m == 2 && leap(y) ? 29 : days[m - 1];
+}
+
+const char *efi_time_bad_field(const struct efi_time *t)
+{
+	if (t->year < 1900 || t->year > 9999)
+		return "Year";
+	if (t->month < 1 || t->month > 12)
+		return "Month";
+	if (t->day < 1 || t->day > days_in_month(t->year, t->month))
+		return "Day";
+	if (t->hour > 23)
+		return "Hour";
+	if (t->minute > 59)
+		return "Minute";
+	if (t->second > 59)
+		return "Second";
+	if (t->nanosecond > 999999999u)
+		return "Nanosecond";
+	if (t->timezone != EFI_UNSPECIFIED_TIMEZONE &&
+	    (t->timezone < -1440 || t->timezone > 1440))
+		return "TimeZone";
+	if (t->daylight & ~(EFI_TIME_ADJUST_DAYLIGHT | EFI_TIME_IN_DAYLIGHT))
+		return "Daylight";
+	return NULL;
+}
+
+/* Leap years in [1, y]. */
+static s64 leaps_to(s64 y)
+{
+	return y / 4 - y / 100 + y / 400;
+}
+
+/* Days from 1900-01-01 to y-m-d (proleptic Gregorian, y >= 1900). */
+static s64 days_since_1900(unsigned int y, unsigned int m, unsigned int d)
+{
+	s64 n = (s64)(y - 1900) * 365 + leaps_to(y - 1) - leaps_to(1899);
+	unsigned int i;
+
+	for (i = 1; i < m; i++)
+		n += days_in_month(y, i);
+	return n + d - 1;
+}
+
+s64 efi_time_seconds(const struct efi_time *t)
+{
+	return days_since_1900(t->year, t->month, t->day) * 86400 +
+	       t->hour * 3600 + t->minute * 60 + t->second;
+}
+
+void efi_time_set_seconds(struct efi_time *t, s64 s)
+{
+	s64 days = s / 86400, rest = s % 86400;
+	unsigned int y = 1900, m = 1;
+
+	while (days >= (leap(y) ? 366 : 365))
+		days -= leap(y++) ? 366 : 365;
+	while (days >= days_in_month(y, m))
+		days -= days_in_month(y, m++);
+	t->year = (u16)y;
+	t->month = (u8)m;
+	t->day = (u8)(days + 1);
+	t->hour = (u8)(rest / 3600);
+	t->minute = (u8)(rest / 60 % 60);
+	t->second = (u8)(rest % 60);
+}
+
+/* ------------------------------------------------------------- helpers */
+
+bool efi_usable(const char *label, unsigned int svc)
+{
+	if (efi.mode == EFI_MODE_NORUNTIME) {
+		ktap_skip(label, "efi=noruntime");
+		return false;
+	}
+	if (!efi.runtime_enabled) {
+		ktap_skip(label, "runtime services off: %s", efi.disabled_why);
+		return false;
+	}
+	if (!(efi.rt_supported & efi_rt_supported_bit(svc))) {
+		ktap_skip(label, "%s unsupported (RT properties table)",
+			  efi_rt_service_name(svc));
+		return false;
+	}
+	return true;
+}
+
+/* @st as UEFI 2.10 @clause requires (@want), or a failure naming both; an
+ * UNSUPPORTED from a service the RT properties table declares supported
+ * says so. */
+static void expect(const char *label, unsigned int svc, efi_status_t st,
+		   efi_status_t want, const char *call, const char *clause)
+{
+	(void)svc;
+	if (st == want) {
+		ktap_result(true, label, NULL);
+		return;
+	}
+	ktap_result(false, label, "%s returned %s, not %s (UEFI 2.10 %s)%s", call,
+		    efi_status_name(st), efi_status_name(want), clause,
+		    st == EFI_UNSUPPORTED && efi.have_rt_properties
+			    ? "; the RT properties table declares it supported"
+			    : "");
+}
+
+static efi_status_t get_time(struct efi_time *t)
+{
+	return efi_call(RT_GET_TIME, 2, (u64)t, (u64)0);
+}
+
+static efi_status_t set_time(const struct efi_time *t)
+{
+	return efi_call(RT_SET_TIME, 1, (u64)t);
+}
+
+static efi_status_t get_var(const u16 *name, const struct efi_guid *g, u32 *attr,
+			    u64 *size, void *buf)
+{
+	return efi_call(RT_GET_VARIABLE, 5, (u64)name, (u64)g, (u64)attr,
+			(u64)size, (u64)buf);
+}
+
+static efi_status_t set_var(const u16 *name, const struct efi_guid *g, u32 attr,
+			    u64 size, const void *data)
+{
+	return efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)g, (u64)attr, size,
+			(u64)data);
+}
+
+/* Does variable @name hold exactly @size bytes of @data, attributes @attr? */
+static bool var_is(const u16 *name, const struct efi_guid *g, const void *data,
+		   u64 size, u32 attr, efi_status_t *st)
+{
+	u8 buf[64];
+	u64 got = sizeof(buf);
+	u32 a = 0;
+
+	*st = get_var(name, g, &a, &got, buf);
+	return *st == EFI_SUCCESS && got == size && a == attr &&
+	       !memcmp(buf, data, size);
+}
+
+static bool var_gone(const u16 *name, const struct efi_guid *g)
+{
+	u8 buf[8];
+	u64 size = sizeof(buf);
+	u32 a;
+
+	return get_var(name, g, &a, &size, buf) == EFI_NOT_FOUND;
+}
+
+/* SKIP lines for @n checks that depend on one that could not run. */
+static void skip_rest(const char *const *labels, unsigned int n, const char *why,
+		      const char *detail)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		ktap_skip(labels[i], "%s%s", why, detail);
+}
+
+/* ----------------------------------------------------------------- time */
+
+/* The clock as it was at @before, plus the seconds since: a read-back of
+ * the clock we set (@set, read as @now) tells how long it ran. */
+static void restore_clock(const struct efi_time *orig, const struct efi_time *set,
+			  const struct efi_time *now)
+{
+	struct efi_time t = *orig;
+
+	efi_time_set_seconds(&t, efi_time_seconds(orig) +
+				       (efi_time_seconds(now) - efi_time_seconds(set)));
+	if (set_time(&t) != EFI_SUCCESS)
+		kprintf("efi: conformance: the clock could not be put back to "
+			"%04u-%02u-%02u %02u:%02u:%02u\n", t.year, t.month, t.day,
+			t.hour, t.minute, t.second);
+}
+
+static void check_set_time(void)
+{
+	struct efi_time orig, set, now;
+	efi_status_t st;
+	s64 d;
+
+	if (!efi_usable("efi.time.set.roundtrip", RT_SET_TIME))
+		return;
+	if (get_time(&orig) != EFI_SUCCESS || efi_time_bad_field(&orig)) {
+		ktap_skip("efi.time.set.roundtrip", "GetTime gave no valid time "
+			  "to start from");
+		return;
+	}
+	/* A year back, same wall time: valid for any valid start. */
+	set = orig;
+	set.year = (u16)(orig.year > 1900 ? orig.year - 1 : orig.year + 1);
+	if (set.month == 2 && set.day == 29)
+		set.day = 28;
+	set.nanosecond = 0;
+	st = set_time(&set);
+	if (st != EFI_SUCCESS) {
+		expect("efi.time.set.roundtrip", RT_SET_TIME, st, EFI_SUCCESS,
+		       "SetTime", "8.3.2");
+		return;
+	}
+	st = get_time(&now);
+	if (st != EFI_SUCCESS) {
+		expect("efi.time.set.roundtrip", RT_GET_TIME, st, EFI_SUCCESS,
+		       "GetTime after SetTime", "8.3.1");
+		restore_clock(&orig, &set, &set);
+		return;
+	}
+	d = efi_time_seconds(&now) - efi_time_seconds(&set);
+	if (d >= 0 && d <= CLOCK_SLACK)
+		ktap_result(true, "efi.time.set.roundtrip", NULL);
+	else
+		ktap_result(false, "efi.time.set.roundtrip", "set %04u-%02u-%02u "
+			    "%02u:%02u:%02u, read back %ld s off (UEFI 2.10 8.3.2)",
+			    set.year, set.month, set.day, set.hour, set.minute,
+			    set.second, (long)d);
+	restore_clock(&orig, &set, &now);
+}
+
+/* SetTime with one field out of range: INVALID_PARAMETER, and the clock
+ * as it was. */
+static void check_set_time_invalid(void)
+{
+	static const struct {
+		const char *label;
+		unsigned int field; /* 0 year 1 month 2 day ... */
+		s32 value;
+	} cases[] = {
+		{ "efi.time.set.invalid_year", 0, 1899 },
+		{ "efi.time.set.invalid_month", 1, 13 },
+		{ "efi.time.set.invalid_day", 2, 32 },
+		{ "efi.time.set.invalid_day_in_month", 3, 30 }, /* 30 February */
+		{ "efi.time.set.invalid_hour", 4, 24 },
+		{ "efi.time.set.invalid_minute", 5, 60 },
+		{ "efi.time.set.invalid_second", 6, 60 },
+		{ "efi.time.set.invalid_nanosecond", 7, 1000000000 },
+		{ "efi.time.set.invalid_timezone", 8, 1441 },
+		{ "efi.time.set.invalid_daylight", 9, 0x04 },
+	};
+	struct efi_time orig, t, now;
+	unsigned int i;
+	efi_status_t st;
+	s64 d;
+
+	if (get_time(&orig) != EFI_SUCCESS || efi_time_bad_field(&orig)) {
+		for (i = 0; i < ARRAY_SIZE(cases); i++)
+			if (efi_usable(cases[i].label, RT_SET_TIME))
+				ktap_skip(cases[i].label, "GetTime gave no valid "
+					  "time to start from");
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (!efi_usable(cases[i].label, RT_SET_TIME))
+			continue;
+		t = orig;
+		switch (cases[i].field) {
+		case 0: t.year = (u16)cases[i].value; break;
+		case 1: t.month = (u8)cases[i].value; break;
+		case 2: t.day = (u8)cases[i].value; break;
+		case 3: t.month = 2; t.day = (u8)cases[i].value; break;
+		case 4: t.hour = (u8)cases[i].value; break;
+		case 5: t.minute = (u8)cases[i].value; break;
+		case 6: t.second = (u8)cases[i].value; break;
+		case 7: t.nanosecond = (u32)cases[i].value; break;
+		case 8: t.timezone = (s16)cases[i].value; break;
+		default: t.daylight = (u8)cases[i].value; break;
+		}
+		st = set_time(&t);
+		if (st == EFI_SUCCESS) {
+			ktap_result(false, cases[i].label, "SetTime accepted %s "
+				    "out of range (UEFI 2.10 8.3.2: INVALID_PARAMETER)",
+				    efi_time_bad_field(&t));
+			if (get_time(&now) == EFI_SUCCESS)
+				restore_clock(&orig, &t, &now);
+			continue;
+		}
+		expect(cases[i].label, RT_SET_TIME, st, EFI_INVALID_PARAMETER,
+		       "SetTime", "8.3.2");
+	}
+	if (!efi_usable("efi.time.set.invalid_unchanged", RT_SET_TIME))
+		return;
+	st = get_time(&now);
+	d = efi_time_seconds(&now) - efi_time_seconds(&orig);
+	if (st == EFI_SUCCESS && d >= 0 && d <= CLOCK_SLACK)
+		ktap_result(true, "efi.time.set.invalid_unchanged", NULL);
+	else
+		ktap_result(false, "efi.time.set.invalid_unchanged", "GetTime %s, "
+			    "the clock moved %ld s over the refused SetTime calls "
+			    "(UEFI 2.10 8.3.2)", efi_status_name(st), (long)d);
+}
+
+static void check_wakeup(void)
+{
+	struct efi_time orig, want, got;
+	u8 enabled = 0, pending = 0, was_enabled;
+	efi_status_t st;
+
+	static const char *const rest[] = {
+		"efi.wakeup.set.invalid_month", "efi.wakeup.set.disable",
+	};
+
+	if (!efi_usable("efi.wakeup.set.roundtrip", RT_SET_WAKEUP_TIME)) {
+		skip_rest(rest, ARRAY_SIZE(rest), "needs efi.wakeup.set.roundtrip",
+			  "");
+		return;
+	}
+	st = efi_call(RT_GET_WAKEUP_TIME, 3, (u64)&enabled, (u64)&pending,
+		      (u64)&orig);
+	if (st != EFI_SUCCESS || get_time(&want) != EFI_SUCCESS) {
+		ktap_skip("efi.wakeup.set.roundtrip", "GetWakeupTime returned %s",
+			  efi_status_name(st));
+		skip_rest(rest, ARRAY_SIZE(rest), "needs efi.wakeup.set.roundtrip",
+			  "");
+		return;
+	}
+	was_enabled = enabled;
+	/* An hour from now, on the hour: nothing fires while vamap runs. */
+	efi_time_set_seconds(&want, efi_time_seconds(&want) + 3600);
+	want.minute = 0;
+	want.second = 0;
+	want.nanosecond = 0;
+	st = efi_call(RT_SET_WAKEUP_TIME, 2, (u64)1, (u64)&want);
+	if (st != EFI_SUCCESS) {
+		expect("efi.wakeup.set.roundtrip", RT_SET_WAKEUP_TIME, st,
+		       EFI_SUCCESS, "SetWakeupTime(TRUE)", "8.3.4");
+		skip_rest(rest, ARRAY_SIZE(rest), "needs efi.wakeup.set.roundtrip",
+			  "");
+		return;
+	}
+	enabled = 0;
+	st = efi_call(RT_GET_WAKEUP_TIME, 3, (u64)&enabled, (u64)&pending,
+		      (u64)&got);
+	if (st == EFI_SUCCESS && enabled == 1 && got.year == want.year &&
+	    got.month == want.month && got.day == want.day &&
+	    got.hour == want.hour && got.minute == want.minute)
+		ktap_result(true, "efi.wakeup.set.roundtrip", NULL);
+	else
+		ktap_result(false, "efi.wakeup.set.roundtrip", "armed for %04u-%02u-%02u %02u:%02u, "
+		    "read back %s enabled %u %04u-%02u-%02u %02u:%02u (UEFI 2.10 "
+		    "8.3.3, 8.3.4)", want.year, want.month, want.day, want.hour,
+		    want.minute, efi_status_name(st), enabled, got.year, got.month,
+		    got.day, got.hour, got.minute);
+	if (efi_usable("efi.wakeup.set.invalid_month", RT_SET_WAKEUP_TIME)) {
+		got = want;
+		got.month = 13;
+		expect("efi.wakeup.set.invalid_month", RT_SET_WAKEUP_TIME,
+		       efi_call(RT_SET_WAKEUP_TIME, 2, (u64)1, (u64)&got),
+		       EFI_INVALID_PARAMETER, "SetWakeupTime(month 13)", "8.3.4");
+	}
+	if (!efi_usable("efi.wakeup.set.disable", RT_SET_WAKEUP_TIME))
+		return;
+	/* Disabled, Time may be NULL (UEFI 2.10 8.3.4). */
+	st = efi_call(RT_SET_WAKEUP_TIME, 2, (u64)0, (u64)0);
+	enabled = 1;
+	if (st == EFI_SUCCESS)
+		st = efi_call(RT_GET_WAKEUP_TIME, 3, (u64)&enabled, (u64)&pending,
+			      (u64)&got);
+	ktap_result(st == EFI_SUCCESS && enabled == 0, "efi.wakeup.set.disable",
+		    "SetWakeupTime(FALSE, NULL) then GetWakeupTime: %s, enabled %u "
+		    "(UEFI 2.10 8.3.4)", efi_status_name(st), enabled);
+	if (was_enabled)
+		efi_call(RT_SET_WAKEUP_TIME, 2, (u64)1, (u64)&orig);
+}
+
+/* ------------------------------------------------------------ variables */
+
+static void check_variables(void)
+{
+	static const u16 name[] = u"VamapConform";
+	static const u16 similar[] = u"VamapConform2";
+	static const u8 a[16] = "vamap conform A";
+	static const u8 b[24] = "vamap conform B, longer";
+	static const u8 tail[4] = "+app";
+	static const char *const rest[] = {
+		"efi.variable.get.too_small", "efi.variable.get.one_short",
+		"efi.variable.get.null_attributes", "efi.variable.set.same_data",
+		"efi.variable.set.new_data", "efi.variable.set.append",
+		"efi.variable.set.two_guids", "efi.variable.set.delete_size0",
+		"efi.variable.set.delete_attr0", "efi.variable.set.rt_without_bs",
+		"efi.variable.set.no_rt_at_runtime",
+		"efi.variable.set.authenticated_write",
+	};
+	u8 buf[64];
+	u64 size;
+	u32 attr;
+	efi_status_t st, st2 = EFI_NOT_FOUND;
+
+	if (!efi_usable("efi.variable.set.create", RT_SET_VARIABLE)) {
+		skip_rest(rest, ARRAY_SIZE(rest), "needs a variable of vamap's: ",
+			  "efi.variable.set.create skipped");
+		goto next_name;
+	}
+	st = set_var(name, &vamap_guid, NV_BS_RT, sizeof(a), a);
+	if (st != EFI_SUCCESS || !var_is(name, &vamap_guid, a, sizeof(a),
+					 NV_BS_RT, &st2)) {
+		ktap_result(false, "efi.variable.set.create", "SetVariable %s, read "
+			    "back %s (UEFI 2.10 8.2.3)", efi_status_name(st),
+			    efi_status_name(st2));
+		skip_rest(rest, ARRAY_SIZE(rest), "needs a variable of vamap's: ",
+			  "efi.variable.set.create failed");
+		set_var(name, &vamap_guid, NV_BS_RT, 0, NULL);
+		goto next_name;
+	}
+	ktap_result(true, "efi.variable.set.create", NULL);
+
+	/* GetVariable, DataSize too small: BUFFER_TOO_SMALL and the size. */
+	size = 0;
+	st = get_var(name, &vamap_guid, &attr, &size, NULL);
+	ktap_result(st == EFI_BUFFER_TOO_SMALL && size == sizeof(a),
+		    "efi.variable.get.too_small", "DataSize 0: %s, DataSize now %lu "
+		    "(want BUFFER_TOO_SMALL, %lu: UEFI 2.10 8.2.1)",
+		    efi_status_name(st), (unsigned long)size, (unsigned long)sizeof(a));
+	size = sizeof(a) - 1;
+	st = get_var(name, &vamap_guid, &attr, &size, buf);
+	ktap_result(st == EFI_BUFFER_TOO_SMALL && size == sizeof(a),
+		    "efi.variable.get.one_short", "DataSize %lu: %s, DataSize now "
+		    "%lu (UEFI 2.10 8.2.1)", (unsigned long)sizeof(a) - 1,
+		    efi_status_name(st), (unsigned long)size);
+	/* Attributes is OPTIONAL. */
+	size = sizeof(buf);
+	st = get_var(name, &vamap_guid, NULL, &size, buf);
+	expect("efi.variable.get.null_attributes", RT_GET_VARIABLE, st,
+	       EFI_SUCCESS, "GetVariable(Attributes NULL)", "8.2.1");
+
+	/* Overwrite with the same data, then with other data. */
+	st = set_var(name, &vamap_guid, NV_BS_RT, sizeof(a), a);
+	ktap_result(st == EFI_SUCCESS && var_is(name, &vamap_guid, a, sizeof(a),
+						NV_BS_RT, &st2),
+		    "efi.variable.set.same_data", "SetVariable %s (UEFI 2.10 8.2.3)",
+		    efi_status_name(st));
+	st = set_var(name, &vamap_guid, NV_BS_RT, sizeof(b), b);
+	ktap_result(st == EFI_SUCCESS && var_is(name, &vamap_guid, b, sizeof(b),
+						NV_BS_RT, &st2),
+		    "efi.variable.set.new_data", "SetVariable %s; read back %s "
+		    "(UEFI 2.10 8.2.3)", efi_status_name(st), efi_status_name(st2));
+
+	/* Append. */
+	if (efi_usable("efi.variable.set.append", RT_SET_VARIABLE)) {
+		u8 want[sizeof(b) + sizeof(tail)];
+
+		memcpy(want, b, sizeof(b));
+		memcpy(want + sizeof(b), tail, sizeof(tail));
+		st = set_var(name, &vamap_guid, NV_BS_RT | EFI_VARIABLE_APPEND_WRITE,
+			     sizeof(tail), tail);
+		ktap_result(st == EFI_SUCCESS && var_is(name, &vamap_guid, want,
+							sizeof(want), NV_BS_RT, &st2),
+			    "efi.variable.set.append", "SetVariable(APPEND_WRITE) "
+			    "%s; read back %s (UEFI 2.10 8.2.3)", efi_status_name(st),
+			    efi_status_name(st2));
+	}
+
+	/* The same name under a second GUID, a similar name: independent. */
+	st = set_var(name, &vamap_guid2, NV_BS_RT, sizeof(a), a);
+	st2 = set_var(similar, &vamap_guid, NV_BS_RT, sizeof(a), a);
+	{
+		efi_status_t r1, r2, r3;
+		bool ok = st == EFI_SUCCESS && st2 == EFI_SUCCESS &&
+			  var_is(name, &vamap_guid2, a, sizeof(a), NV_BS_RT, &r1) &&
+			  var_is(similar, &vamap_guid, a, sizeof(a), NV_BS_RT, &r2);
+		u8 want[sizeof(b) + sizeof(tail)];
+
+		memcpy(want, b, sizeof(b));
+		memcpy(want + sizeof(b), tail, sizeof(tail));
+		ok = ok && var_is(name, &vamap_guid, want, sizeof(want), NV_BS_RT, &r3);
+		ktap_result(ok, "efi.variable.set.two_guids", "VamapConform under "
+			    "a second GUID and VamapConform2 set: %s, %s; each kept "
+			    "its own data (UEFI 2.10 8.2: a variable is its name and "
+			    "GUID)", efi_status_name(st), efi_status_name(st2));
+	}
+
+	/* Deleting: DataSize 0, and Attributes 0. */
+	st = set_var(name, &vamap_guid2, NV_BS_RT, 0, NULL);
+	ktap_result(st == EFI_SUCCESS && var_gone(name, &vamap_guid2),
+		    "efi.variable.set.delete_size0", "SetVariable(DataSize 0) %s "
+		    "(UEFI 2.10 8.2.3)", efi_status_name(st));
+	st = set_var(similar, &vamap_guid, 0, sizeof(a), a);
+	ktap_result(st == EFI_SUCCESS && var_gone(similar, &vamap_guid),
+		    "efi.variable.set.delete_attr0", "SetVariable(Attributes 0) %s "
+		    "(UEFI 2.10 8.2.3)", efi_status_name(st));
+
+	/* Attribute combinations the spec refuses; nothing may be created. */
+	st = set_var(similar, &vamap_guid, EFI_VARIABLE_NON_VOLATILE |
+		     EFI_VARIABLE_RUNTIME_ACCESS, sizeof(a), a);
+	ktap_result(st == EFI_INVALID_PARAMETER && var_gone(similar, &vamap_guid),
+		    "efi.variable.set.rt_without_bs", "NV|RT: %s (UEFI 2.10 8.2.3: "
+		    "runtime access needs boot-service access; INVALID_PARAMETER)",
+		    efi_status_name(st));
+	st = set_var(similar, &vamap_guid, EFI_VARIABLE_NON_VOLATILE |
+		     EFI_VARIABLE_BOOTSERVICE_ACCESS, sizeof(a), a);
+	ktap_result(st == EFI_INVALID_PARAMETER && var_gone(similar, &vamap_guid),
+		    "efi.variable.set.no_rt_at_runtime", "NV|BS after "
+		    "ExitBootServices: %s (UEFI 2.10 8.2.3: only RUNTIME_ACCESS "
+		    "variables can be set; INVALID_PARAMETER)", efi_status_name(st));
+	st = set_var(similar, &vamap_guid, NV_BS_RT |
+		     EFI_VARIABLE_AUTHENTICATED_WRITE_ACCESS, sizeof(a), a);
+	ktap_result(st == EFI_UNSUPPORTED && var_gone(similar, &vamap_guid),
+		    "efi.variable.set.authenticated_write", "AUTHENTICATED_WRITE_ACCESS:"
+		    " %s (UEFI 2.10 8.2.3: deprecated; UNSUPPORTED)",
+		    efi_status_name(st));
+
+	/* Leave nothing behind. */
+	set_var(name, &vamap_guid, NV_BS_RT, 0, NULL);
+	set_var(name, &vamap_guid2, NV_BS_RT, 0, NULL);
+	set_var(similar, &vamap_guid, NV_BS_RT, 0, NULL);
+
+next_name:
+	/* GetNextVariableName: a name buffer too small, a name that is no
+	 * variable. */
+	if (efi_usable("efi.variable.next.too_small", RT_GET_NEXT_VARIABLE_NAME)) {
+		u16 n[1] = { 0 };
+		struct efi_guid g;
+
+		memset(&g, 0, sizeof(g));
+		size = sizeof(n);
+		st = efi_call(RT_GET_NEXT_VARIABLE_NAME, 3, (u64)&size, (u64)n,
+			      (u64)&g);
+		ktap_result(st == EFI_BUFFER_TOO_SMALL && size > sizeof(n),
+			    "efi.variable.next.too_small", "2-byte buffer: %s, "
+			    "VariableNameSize now %lu (UEFI 2.10 8.2.2)",
+			    efi_status_name(st), (unsigned long)size);
+	}
+	if (efi_usable("efi.variable.next.unknown_name", RT_GET_NEXT_VARIABLE_NAME)) {
+		u16 n[32] = u"VamapNoSuchVariable";
+		struct efi_guid g = vamap_guid;
+
+		size = sizeof(n);
+		st = efi_call(RT_GET_NEXT_VARIABLE_NAME, 3, (u64)&size, (u64)n,
+			      (u64)&g);
+		expect("efi.variable.next.unknown_name", RT_GET_NEXT_VARIABLE_NAME,
+		       st, EFI_INVALID_PARAMETER, "GetNextVariableName(a name "
+		       "that is no variable)", "8.2.2");
+	}
+}
+
+/* ------------------------------------------ the RT properties table's word */
+
+/* Each service the table declares unsupported answers UNSUPPORTED
+ * (UEFI 2.10 4.6.2), asked with NULL arguments it must not touch.
+ * ResetSystem is never asked; SetVirtualAddressMap and ConvertPointer
+ * are not runtime calls vamap makes here. */
+static void check_rt_properties(void)
+{
+	static const enum efi_rt_service svcs[] = {
+		RT_GET_TIME, RT_SET_TIME, RT_GET_WAKEUP_TIME, RT_SET_WAKEUP_TIME,
+		RT_GET_VARIABLE, RT_GET_NEXT_VARIABLE_NAME, RT_SET_VARIABLE,
+		RT_GET_NEXT_HIGH_MONO_COUNT, RT_UPDATE_CAPSULE,
+		RT_QUERY_CAPSULE_CAPABILITIES, RT_QUERY_VARIABLE_INFO,
+	};
+	const char *label = "efi.rt_properties.unsupported";
+	unsigned int i, asked = 0, wrong = 0;
+	unsigned int first = RT_NR_SERVICES;
+	efi_status_t first_st = 0;
+
+	if (!efi.have_rt_properties) {
+		ktap_skip(label, "no RT properties table (optional, UEFI 2.10 4.6.2)");
+		return;
+	}
+	if (efi.mode == EFI_MODE_NORUNTIME || !efi.runtime_enabled) {
+		ktap_skip(label, "runtime services off");
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(svcs); i++) {
+		efi_status_t st;
+
+		if ((efi.rt_supported & efi_rt_supported_bit(svcs[i])) ||
+		    !efi.fn[svcs[i]])
+			continue;
+		asked++;
+		st = efi_call(svcs[i], 5, (u64)0, (u64)0, (u64)0, (u64)0, (u64)0);
+		if (st != EFI_UNSUPPORTED && !wrong++) {
+			first = svcs[i];
+			first_st = st;
+		}
+	}
+	if (wrong)
+		ktap_result(false, label, "%u of %u services declared unsupported "
+			    "answered otherwise (first: %s returned %s; UEFI 2.10 "
+			    "4.6.2)", wrong, asked, efi_rt_service_name(first),
+			    efi_status_name(first_st));
+	else
+		ktap_result(true, label, "%u service%s declared unsupported, each "
+			    "answered UNSUPPORTED", asked, asked == 1 ? "" : "s");
+}
+
+/* ------------------------------------------------------ NULL arguments */
+
+static void check_null_arguments(void)
+{
+	struct efi_time t;
+	struct efi_guid g;
+	u8 buf[16];
+	u16 n[8] = { 0 };
+	u64 size;
+	u32 attr;
+	u8 e, p;
+
+	if (efi_usable("efi.time.get.null_time", RT_GET_TIME))
+		expect("efi.time.get.null_time", RT_GET_TIME,
+		       efi_call(RT_GET_TIME, 2, (u64)0, (u64)0),
+		       EFI_INVALID_PARAMETER, "GetTime(NULL)", "8.3.1");
+	if (efi_usable("efi.time.get.null_capabilities", RT_GET_TIME))
+		expect("efi.time.get.null_capabilities", RT_GET_TIME, get_time(&t),
+		       EFI_SUCCESS, "GetTime(Time, NULL)", "8.3.1: Capabilities is "
+		       "OPTIONAL");
+	if (efi_usable("efi.time.set.null", RT_SET_TIME))
+		expect("efi.time.set.null", RT_SET_TIME,
+		       efi_call(RT_SET_TIME, 1, (u64)0), EFI_INVALID_PARAMETER,
+		       "SetTime(NULL)", "8.3.2");
+	if (efi_usable("efi.wakeup.get.null_enabled", RT_GET_WAKEUP_TIME))
+		expect("efi.wakeup.get.null_enabled", RT_GET_WAKEUP_TIME,
+		       efi_call(RT_GET_WAKEUP_TIME, 3, (u64)0, (u64)&p, (u64)&t),
+		       EFI_INVALID_PARAMETER, "GetWakeupTime(Enabled NULL)", "8.3.3");
+	if (efi_usable("efi.wakeup.get.null_pending", RT_GET_WAKEUP_TIME))
+		expect("efi.wakeup.get.null_pending", RT_GET_WAKEUP_TIME,
+		       efi_call(RT_GET_WAKEUP_TIME, 3, (u64)&e, (u64)0, (u64)&t),
+		       EFI_INVALID_PARAMETER, "GetWakeupTime(Pending NULL)", "8.3.3");
+	if (efi_usable("efi.wakeup.get.null_time", RT_GET_WAKEUP_TIME))
+		expect("efi.wakeup.get.null_time", RT_GET_WAKEUP_TIME,
+		       efi_call(RT_GET_WAKEUP_TIME, 3, (u64)&e, (u64)&p, (u64)0),
+		       EFI_INVALID_PARAMETER, "GetWakeupTime(Time NULL)", "8.3.3");
+	if (efi_usable("efi.variable.get.null_name", RT_GET_VARIABLE)) {
+		size = sizeof(buf);
+		expect("efi.variable.get.null_name", RT_GET_VARIABLE,
+		       get_var(NULL, &vamap_guid, &attr, &size, buf),
+		       EFI_INVALID_PARAMETER, "GetVariable(VariableName NULL)", "8.2.1");
+	}
+	if (efi_usable("efi.variable.get.null_guid", RT_GET_VARIABLE)) {
+		size = sizeof(buf);
+		expect("efi.variable.get.null_guid", RT_GET_VARIABLE,
+		       get_var(u"BootOrder", NULL, &attr, &size, buf),
+		       EFI_INVALID_PARAMETER, "GetVariable(VendorGuid NULL)", "8.2.1");
+	}
+	if (efi_usable("efi.variable.get.null_size", RT_GET_VARIABLE))
+		expect("efi.variable.get.null_size", RT_GET_VARIABLE,
+		       get_var(u"BootOrder", &vamap_guid, &attr, NULL, buf),
+		       EFI_INVALID_PARAMETER, "GetVariable(DataSize NULL)", "8.2.1");
+	if (efi_usable("efi.variable.next.null_size", RT_GET_NEXT_VARIABLE_NAME)) {
+		memset(&g, 0, sizeof(g));
+		expect("efi.variable.next.null_size", RT_GET_NEXT_VARIABLE_NAME,
+		       efi_call(RT_GET_NEXT_VARIABLE_NAME, 3, (u64)0, (u64)n, (u64)&g),
+		       EFI_INVALID_PARAMETER, "GetNextVariableName(VariableNameSize "
+		       "NULL)", "8.2.2");
+	}
+	if (efi_usable("efi.variable.next.null_name", RT_GET_NEXT_VARIABLE_NAME)) {
+		size = sizeof(n);
+		expect("efi.variable.next.null_name", RT_GET_NEXT_VARIABLE_NAME,
+		       efi_call(RT_GET_NEXT_VARIABLE_NAME, 3, (u64)&size, (u64)0,
+				(u64)&g),
+		       EFI_INVALID_PARAMETER, "GetNextVariableName(VariableName "
+		       "NULL)", "8.2.2");
+	}
+	if (efi_usable("efi.variable.next.null_guid", RT_GET_NEXT_VARIABLE_NAME)) {
+		size = sizeof(n);
+		n[0] = 0;
+		expect("efi.variable.next.null_guid", RT_GET_NEXT_VARIABLE_NAME,
+		       efi_call(RT_GET_NEXT_VARIABLE_NAME, 3, (u64)&size, (u64)n,
+				(u64)0),
+		       EFI_INVALID_PARAMETER, "GetNextVariableName(VendorGuid NULL)",
+		       "8.2.2");
+	}
+	if (efi_usable("efi.monotonic.null", RT_GET_NEXT_HIGH_MONO_COUNT))
+		expect("efi.monotonic.null", RT_GET_NEXT_HIGH_MONO_COUNT,
+		       efi_call(RT_GET_NEXT_HIGH_MONO_COUNT, 1, (u64)0),
+		       EFI_INVALID_PARAMETER, "GetNextHighMonotonicCount(NULL)",
+		       "8.5.2");
+}
+
+void efi_conformance(void)
+{
+	check_set_time();
+	check_set_time_invalid();
+	check_wakeup();
+	check_variables();
+	check_rt_properties();
+	check_null_arguments();
+}

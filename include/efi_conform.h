@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Runtime-service conformance (efi/conform.c): what UEFI 2.10 chapter 8
+ * says each service returns for good and bad arguments, checked after
+ * vamap's own SetVirtualAddressMap, one KTAP line per assertion. Labels
+ * and what each asserts: docs/checks.md.
+ */
+#ifndef VAMAP_EFI_CONFORM_H
+#define VAMAP_EFI_CONFORM_H
+
+#include "efi_rt.h"
+#include "types.h"
+
+/* The first field of @t outside what UEFI 2.10 8.3.1 allows (Year
+ * 1900-9999, Day within its month, leap years counted, Daylight only
+ * EFI_TIME_ADJUST_DAYLIGHT | EFI_TIME_IN_DAYLIGHT, ...), or NULL. */
+const char *efi_time_bad_field(const struct efi_time *t);
+
+/* Seconds since 1900-01-01 00:00:00 of @t's date and time (time zone and
+ * nanoseconds ignored), and back: @t's date and time fields set from @s,
+ * the rest left as they are. */
+s64 efi_time_seconds(const struct efi_time *t);
+void efi_time_set_seconds(struct efi_time *t, s64 s);
+
+/* Can runtime service @svc be called for check @label? If not, prints the
+ * check's SKIP line with why (efi=noruntime, runtime services off, or the
+ * RT properties table declares the service unsupported). */
+bool efi_usable(const char *label, unsigned int svc);
+
+/* Every conformance check, in order; service by service each is a SKIP
+ * when the service is off or declared unsupported. Writes only variables
+ * under vamap's GUIDs, and puts back the clock and the wake-up timer. */
+void efi_conformance(void);
+
+#endif

@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: MIT
+// sources: efi/conform.c efi/names.c kernel/printf.c
+/*
+ * The runtime-service conformance checks against a simulated firmware: a
+ * clock, a wake-up timer, a variable store and a monotonic counter in C,
+ * behind the same efi_call() the kernel uses. Well behaved, every check
+ * passes and the clock and store end as they began; with one bug switched
+ * on, the check for it (and only it) fails. Plus the EFI_TIME rules.
+ */
+#include <stdarg.h>
+#include "check.h"
+#include "efi_conform.h"
+#include "efi_state.h"
+#include "printf.h"
+
+struct efi_state efi;
+
+/* ------------------------------------------------ the simulated firmware */
+
+enum bug {
+	BUG_NONE,
+	BUG_SETTIME_MONTH13,	 /* SetTime accepts month 13 */
+	BUG_SETTIME_FEB30,	 /* SetTime checks days against 31 only */
+	BUG_SETTIME_IGNORED,	 /* SetTime returns SUCCESS, changes nothing */
+	BUG_GETTIME_NULL,	 /* GetTime(NULL) returns SUCCESS */
+	BUG_WAKEUP_DISARM,	 /* SetWakeupTime(FALSE) leaves it armed */
+	BUG_TOO_SMALL_SIZE,	 /* BUFFER_TOO_SMALL without the size */
+	BUG_APPEND_REPLACES,	 /* APPEND_WRITE overwrites */
+	BUG_ONE_GUID,		 /* variables keyed by name only */
+	BUG_ATTR0_KEEPS,	 /* Attributes 0 does not delete */
+	BUG_RT_WITHOUT_BS,	 /* NV|RT accepted */
+	BUG_AUTH_WRITE,		 /* AUTHENTICATED_WRITE_ACCESS accepted */
+	BUG_NEXT_UNKNOWN,	 /* an unknown name restarts the walk */
+	BUG_MONO_NULL,		 /* GetNextHighMonotonicCount(NULL) SUCCESS */
+	BUG_PROPS_LIE,		 /* declared unsupported, SetTime works */
+};
+
+static enum bug bug;
+static struct efi_time clock_now;
+static u8 wake_on;
+static struct efi_time wake_at;
+static u32 mono = 7;
+
+#define NVARS 16
+static struct var {
+	bool used;
+	u16 name[32];
+	struct efi_guid guid;
+	u32 attr;
+	u8 data[64];
+	u64 size;
+} vars[NVARS];
+
+static bool name_eq(const u16 *a, const u16 *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+static size_t name_bytes(const u16 *n)
+{
+	size_t i = 0;
+
+	while (n[i])
+		i++;
+	return (i + 1) * 2;
+}
+
+static struct var *find(const u16 *name, const struct efi_guid *g)
+{
+	int i;
+
+	for (i = 0; i < NVARS; i++)
+		if (vars[i].used && name_eq(vars[i].name, name) &&
+		    (bug == BUG_ONE_GUID || !memcmp(&vars[i].guid, g, sizeof(*g))))
+			return &vars[i];
+	return NULL;
+}
+
+static efi_status_t fw_set_time(const struct efi_time *t)
+{
+	struct efi_time c;
+
+	if (!t)
+		return EFI_INVALID_PARAMETER;
+	if (bug == BUG_SETTIME_IGNORED)
+		return EFI_SUCCESS;
+	c = *t;
+	if (bug == BUG_SETTIME_MONTH13 && c.month == 13)
+		c.month = 12; /* clamps rather than refusing */
+	else if (bug == BUG_SETTIME_FEB30 && c.month == 2 && c.day <= 31)
+		c.day = 28;
+	if (efi_time_bad_field(&c))
+		return EFI_INVALID_PARAMETER;
+	clock_now = *t;
+	return EFI_SUCCESS;
+}
+
+static efi_status_t fw_get_var(const u16 *name, const struct efi_guid *g,
+			       u32 *attr, u64 *size, void *data)
+{
+	struct var *v;
+
+	if (!name || !g || !size)
+		return EFI_INVALID_PARAMETER;
+	v = find(name, g);
+	if (!v)
+		return EFI_NOT_FOUND;
+	if (*size < v->size) {
+		if (bug != BUG_TOO_SMALL_SIZE)
+			*size = v->size;
+		return EFI_BUFFER_TOO_SMALL;
+	}
+	if (!data)
+		return EFI_INVALID_PARAMETER;
+	memcpy(data, v->data, v->size);
+	*size = v->size;
+	if (attr)
+		*attr = v->attr;
+	return EFI_SUCCESS;
+}
+
+static efi_status_t fw_set_var(const u16 *name, const struct efi_guid *g,
+			       u32 attr, u64 size, const void *data)
+{
+	struct var *v;
+	int i;
+
+	if (!name || !g)
+		return EFI_INVALID_PARAMETER;
+	if ((attr & 0x10) && bug != BUG_AUTH_WRITE)
+		return EFI_UNSUPPORTED;
+	v = find(name, g);
+	if (attr == 0 || size == 0) {
+		if (attr == 0 && bug == BUG_ATTR0_KEEPS)
+			return EFI_SUCCESS;
+		if (v)
+			v->used = false;
+		return v ? EFI_SUCCESS : EFI_NOT_FOUND;
+	}
+	if ((attr & EFI_VARIABLE_RUNTIME_ACCESS) &&
+	    !(attr & EFI_VARIABLE_BOOTSERVICE_ACCESS) && bug != BUG_RT_WITHOUT_BS)
+		return EFI_INVALID_PARAMETER;
+	if (!(attr & EFI_VARIABLE_RUNTIME_ACCESS) ||
+	    !(attr & EFI_VARIABLE_NON_VOLATILE))
+		return EFI_INVALID_PARAMETER; /* after ExitBootServices */
+	if ((attr & 0x40) && v && bug != BUG_APPEND_REPLACES) {
+		memcpy(v->data + v->size, data, size);
+		v->size += size;
+		return EFI_SUCCESS;
+	}
+	if (!v)
+		for (i = 0; i < NVARS && !v; i++)
+			if (!vars[i].used)
+				v = &vars[i];
+	memset(v, 0, sizeof(*v));
+	v->used = true;
+	memcpy(v->name, name, name_bytes(name));
+	v->guid = *g;
+	v->attr = attr & 0x7;
+	memcpy(v->data, data, size);
+	v->size = size;
+	return EFI_SUCCESS;
+}
+
+static efi_status_t fw_next_name(u64 *size, u16 *name, struct efi_guid *g)
+{
+	int i = 0;
+
+	if (!size || !name || !g)
+		return EFI_INVALID_PARAMETER;
+	if (name[0]) {
+		struct var *v = find(name, g);
+
+		if (!v && bug != BUG_NEXT_UNKNOWN)
+			return EFI_INVALID_PARAMETER;
+		i = v ? (int)(v - vars) + 1 : 0;
+	}
+	for (; i < NVARS; i++) {
+		if (!vars[i].used)
+			continue;
+		if (*size < name_bytes(vars[i].name)) {
+			*size = name_bytes(vars[i].name);
+			return EFI_BUFFER_TOO_SMALL;
+		}
+		memcpy(name, vars[i].name, name_bytes(vars[i].name));
+		*g = vars[i].guid;
+		*size = name_bytes(vars[i].name);
+		return EFI_SUCCESS;
+	}
+	return EFI_NOT_FOUND;
+}
+
+efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
+{
+	u64 a[5] = { 0 };
+	unsigned int i;
+	va_list ap;
+
+	va_start(ap, nargs);
+	for (i = 0; i < nargs && i < 5; i++)
+		a[i] = va_arg(ap, u64);
+	va_end(ap);
+	if (!(efi.rt_supported & efi_rt_supported_bit(svc)) &&
+	    !(bug == BUG_PROPS_LIE && svc == RT_SET_TIME))
+		return EFI_UNSUPPORTED;
+	switch (svc) {
+	case RT_GET_TIME:
+		if (!a[0])
+			return bug == BUG_GETTIME_NULL ? EFI_SUCCESS
+						       : EFI_INVALID_PARAMETER;
+		*(struct efi_time *)a[0] = clock_now;
+		return EFI_SUCCESS;
+	case RT_SET_TIME:
+		return fw_set_time((const struct efi_time *)a[0]);
+	case RT_GET_WAKEUP_TIME:
+		if (!a[0] || !a[1] || !a[2])
+			return EFI_INVALID_PARAMETER;
+		*(u8 *)a[0] = wake_on;
+		*(u8 *)a[1] = 0;
+		*(struct efi_time *)a[2] = wake_at;
+		return EFI_SUCCESS;
+	case RT_SET_WAKEUP_TIME:
+		if (a[0] && (!a[1] || efi_time_bad_field((struct efi_time *)a[1])))
+			return EFI_INVALID_PARAMETER;
+		if (!a[0] && bug == BUG_WAKEUP_DISARM)
+			return EFI_SUCCESS;
+		wake_on = (u8)!!a[0];
+		if (a[0])
+			wake_at = *(struct efi_time *)a[1];
+		return EFI_SUCCESS;
+	case RT_GET_VARIABLE:
+		return fw_get_var((u16 *)a[0], (struct efi_guid *)a[1], (u32 *)a[2],
+				  (u64 *)a[3], (void *)a[4]);
+	case RT_SET_VARIABLE:
+		return fw_set_var((u16 *)a[0], (struct efi_guid *)a[1], (u32)a[2],
+				  a[3], (void *)a[4]);
+	case RT_GET_NEXT_VARIABLE_NAME:
+		return fw_next_name((u64 *)a[0], (u16 *)a[1], (struct efi_guid *)a[2]);
+	case RT_GET_NEXT_HIGH_MONO_COUNT:
+		if (!a[0])
+			return bug == BUG_MONO_NULL ? EFI_SUCCESS : EFI_INVALID_PARAMETER;
+		*(u32 *)a[0] = ++mono;
+		return EFI_SUCCESS;
+	default:
+		return EFI_UNSUPPORTED;
+	}
+}
+
+/* ------------------------------------------------- the KTAP side, recorded */
+
+#define NRESULTS 128
+static struct {
+	char label[64];
+	char line[256];
+	int ok; /* 1 ok, 0 not ok, -1 skip */
+} results[NRESULTS];
+static int nresults;
+
+static void record(int ok, const char *label, const char *fmt, va_list ap)
+{
+	if (nresults == NRESULTS)
+		return;
+	snprintf(results[nresults].label, sizeof(results[0].label), "%s", label);
+	results[nresults].line[0] = 0;
+	if (fmt)
+		kvsnprintf(results[nresults].line, sizeof(results[0].line), fmt, ap);
+	results[nresults++].ok = ok;
+}
+
+void ktap_result(bool ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(ok, name, fmt, ap);
+	va_end(ap);
+}
+
+void ktap_skip(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(-1, name, fmt, ap);
+	va_end(ap);
+}
+
+void kprintf(const char *fmt, ...)
+{
+	(void)fmt;
+}
+
+/* ------------------------------------------------------------ the tests */
+
+static const struct efi_time start = { 2026, 11, 22, 13, 45, 30, 0, 0,
+				       EFI_UNSPECIFIED_TIMEZONE, 0, 0 };
+
+static const struct efi_guid boot_guid = { 0x8be4df61, 0x93ca, 0x11d2,
+	{ 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c } };
+
+static void boot(enum bug b, u32 supported)
+{
+	bug = b;
+	memset(&efi, 0, sizeof(efi));
+	efi.mode = EFI_MODE_SLOT;
+	efi.runtime_enabled = true;
+	efi.rt_supported = supported;
+	efi.have_rt_properties = supported != ~0u;
+	for (int i = 0; i < RT_NR_SERVICES; i++)
+		efi.fn[i] = 0x1000 + i; /* a table entry for each */
+	memset(vars, 0, sizeof(vars));
+	fw_set_var(u"BootOrder", &boot_guid, 7, 2, "\0\0");
+	clock_now = start;
+	wake_on = 0;
+	memset(&wake_at, 0, sizeof(wake_at));
+	nresults = 0;
+	efi_conformance();
+}
+
+static int count(int ok)
+{
+	int i, n = 0;
+
+	for (i = 0; i < nresults; i++)
+		n += results[i].ok == ok;
+	return n;
+}
+
+static int verdict(const char *label)
+{
+	int i;
+
+	for (i = 0; i < nresults; i++)
+		if (!strcmp(results[i].label, label))
+			return results[i].ok;
+	return -2; /* not printed at all */
+}
+
+static void show_failures(void)
+{
+	int i;
+
+	for (i = 0; i < nresults; i++)
+		if (results[i].ok == 0)
+			fprintf(stderr, "  not ok %s # %s\n", results[i].label,
+				results[i].line);
+}
+
+static void test_good_firmware_passes_and_is_left_as_found(void)
+{
+	int i;
+
+	boot(BUG_NONE, ~0u);
+	CHECK(nresults >= 40);
+	CHECK_EQ(count(0), 0);
+	CHECK_EQ(count(-1), 1); /* efi.rt_properties.unsupported: no table */
+	if (count(0))
+		show_failures();
+	/* The clock is back where it was (the simulated one does not tick). */
+	CHECK(!memcmp(&clock_now, &start, sizeof(start)));
+	CHECK_EQ(wake_on, 0);
+	for (i = 0; i < NVARS; i++)
+		CHECK(!vars[i].used || name_eq(vars[i].name, u"BootOrder"));
+}
+
+static void test_each_bug_fails_its_check(void)
+{
+	static const struct {
+		enum bug bug;
+		const char *label;
+	} cases[] = {
+		{ BUG_SETTIME_MONTH13, "efi.time.set.invalid_month" },
+		{ BUG_SETTIME_FEB30, "efi.time.set.invalid_day_in_month" },
+		{ BUG_SETTIME_IGNORED, "efi.time.set.roundtrip" },
+		{ BUG_GETTIME_NULL, "efi.time.get.null_time" },
+		{ BUG_WAKEUP_DISARM, "efi.wakeup.set.disable" },
+		{ BUG_TOO_SMALL_SIZE, "efi.variable.get.too_small" },
+		{ BUG_APPEND_REPLACES, "efi.variable.set.append" },
+		{ BUG_ONE_GUID, "efi.variable.set.two_guids" },
+		{ BUG_ATTR0_KEEPS, "efi.variable.set.delete_attr0" },
+		{ BUG_RT_WITHOUT_BS, "efi.variable.set.rt_without_bs" },
+		{ BUG_AUTH_WRITE, "efi.variable.set.authenticated_write" },
+		{ BUG_NEXT_UNKNOWN, "efi.variable.next.unknown_name" },
+		{ BUG_MONO_NULL, "efi.monotonic.null" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		boot(cases[i].bug, ~0u);
+		if (verdict(cases[i].label) != 0)
+			fprintf(stderr, "  bug %u: %s not failed\n", cases[i].bug,
+				cases[i].label);
+		CHECK_EQ(verdict(cases[i].label), 0);
+	}
+	/* The clock is put back even when SetTime took an invalid month. */
+	boot(BUG_SETTIME_MONTH13, ~0u);
+	CHECK_EQ(clock_now.month, start.month);
+}
+
+static void test_rt_properties_table(void)
+{
+	u32 no_time = ~0u & ~(efi_rt_supported_bit(RT_SET_TIME) |
+			       efi_rt_supported_bit(RT_GET_WAKEUP_TIME) |
+			       efi_rt_supported_bit(RT_SET_WAKEUP_TIME));
+
+	boot(BUG_NONE, no_time);
+	CHECK_EQ(verdict("efi.rt_properties.unsupported"), 1);
+	CHECK_EQ(verdict("efi.time.set.roundtrip"), -1);
+	/* Every label appears, as a SKIP where its service is off. */
+	CHECK_EQ(verdict("efi.wakeup.set.disable"), -1);
+	CHECK_EQ(count(0), 0);
+	boot(BUG_PROPS_LIE, no_time);
+	CHECK_EQ(verdict("efi.rt_properties.unsupported"), 0);
+	/* Runtime services off: every check a SKIP, nothing called. */
+	bug = BUG_NONE;
+	memset(&efi, 0, sizeof(efi));
+	efi.rt_supported = ~0u;
+	efi.disabled_why = "a firmware fault";
+	nresults = 0;
+	efi_conformance();
+	CHECK(nresults >= 40);
+	CHECK_EQ(count(-1), nresults);
+}
+
+static void test_time_rules(void)
+{
+	struct efi_time t = start;
+
+	CHECK(!efi_time_bad_field(&t));
+	t.year = 2024, t.month = 2, t.day = 29;
+	CHECK(!efi_time_bad_field(&t));
+	t.year = 2023;
+	CHECK_STR(efi_time_bad_field(&t), "Day");
+	t.year = 1900;
+	CHECK_STR(efi_time_bad_field(&t), "Day");
+	t.year = 2000;
+	CHECK(!efi_time_bad_field(&t));
+	t.year = 1899;
+	CHECK_STR(efi_time_bad_field(&t), "Year");
+	t = start;
+	t.month = 4, t.day = 31;
+	CHECK_STR(efi_time_bad_field(&t), "Day");
+	t = start;
+	t.daylight = 3;
+	CHECK(!efi_time_bad_field(&t));
+	t.daylight = 4;
+	CHECK_STR(efi_time_bad_field(&t), "Daylight");
+	t = start;
+	t.timezone = -1440;
+	CHECK(!efi_time_bad_field(&t));
+	t.timezone = 1441;
+	CHECK_STR(efi_time_bad_field(&t), "TimeZone");
+	t = start;
+	t.year = 10000;
+	CHECK_STR(efi_time_bad_field(&t), "Year");
+}
+
+static void test_seconds_round_trip(void)
+{
+	struct efi_time t = start, u;
+	s64 s;
+
+	t.year = 1900, t.month = 1, t.day = 1, t.hour = 0, t.minute = 0;
+	t.second = 0;
+	CHECK_EQ(efi_time_seconds(&t), 0);
+	t.year = 1901;
+	CHECK_EQ(efi_time_seconds(&t), 365 * 86400);
+	t.year = 2000, t.month = 3; /* 1900..1999: 24 leap years; 2000 leap */
+	CHECK_EQ(efi_time_seconds(&t), (100 * 365 + 24 + 31 + 29) * 86400LL);
+	for (s = 0; s < 8000LL * 365 * 86400; s += 86400 * 97 + 3733) {
+		memset(&u, 0, sizeof(u));
+		efi_time_set_seconds(&u, s);
+		CHECK(!efi_time_bad_field(&u));
+		CHECK_EQ(efi_time_seconds(&u), s);
+	}
+	/* A year back from a leap day's next day, and back again. */
+	t = start;
+	s = efi_time_seconds(&t);
+	efi_time_set_seconds(&t, s + 3600);
+	CHECK_EQ(t.hour, 14);
+	CHECK_EQ(t.day, 22);
+}
+
+int main(void)
+{
+	run_test("EFI_TIME rules (UEFI 2.10 8.3.1)", test_time_rules);
+	run_test("seconds <-> EFI_TIME round trip", test_seconds_round_trip);
+	run_test("a conforming firmware passes and is left as found",
+		 test_good_firmware_passes_and_is_left_as_found);
+	run_test("each simulated firmware bug fails its own check",
+		 test_each_bug_fails_its_check);
+	run_test("the RT properties table: SKIPs, lies caught",
+		 test_rt_properties_table);
+	return check_exit();
+}
