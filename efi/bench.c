@@ -22,8 +22,6 @@
 
 #define BENCH_CALLS 33 /* odd: the median is one sample */
 
-static const struct efi_guid global_guid = {
-	0x8be4df61, 0x93ca, 0x11d2, { 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c } };
 
 struct sample {
 	u64 median, max;
@@ -59,7 +57,7 @@ static efi_status_t call_once(enum efi_rt_service svc)
 	case RT_GET_WAKEUP_TIME:
 		return efi_call(svc, 3, (u64)buf, (u64)(buf + 1), (u64)&t);
 	case RT_GET_VARIABLE:
-		return efi_call(svc, 5, (u64)u"BootOrder", (u64)&global_guid,
+		return efi_call(svc, 5, (u64)u"BootOrder", (u64)&efi_global_guid,
 				(u64)&attr, (u64)&size, (u64)buf);
 	case RT_GET_NEXT_VARIABLE_NAME:
 		name[0] = 0;

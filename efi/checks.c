@@ -24,11 +24,6 @@
 #define VAR_SEEN_MAX 1024 /* variables we can check for repeats */
 #define VAR_LOOP_MAX 4096 /* GetNextVariableName calls before "no end" */
 
-static const struct efi_guid global_guid = {
-	0x8be4df61, 0x93ca, 0x11d2, { 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c } };
-/* vamap's own vendor GUID for the variables it writes. */
-static const struct efi_guid vamap_guid = {
-	0x76616d61, 0x7000, 0x4c5e, { 0x9b, 0x1d, 0x52, 0x54, 0x53, 0x56, 0x41, 0x4d } };
 
 static void status_line(const char *name, efi_status_t st, const char *what)
 {
@@ -109,7 +104,7 @@ static void check_global_vars(void)
 		if (!efi_usable(vars[i].check, RT_GET_VARIABLE))
 			continue;
 		memset(buf, 0, sizeof(buf));
-		st = get_var(vars[i].name, &global_guid, &attr, &size, buf);
+		st = get_var(vars[i].name, &efi_global_guid, &attr, &size, buf);
 		if (st == EFI_NOT_FOUND) {
 			/* Each is defined but none required (UEFI 2.10, 3.3):
 			 * a firmware may have no boot options, no language
@@ -236,28 +231,28 @@ static void check_set_variable(const char *check, const u16 *name, u32 attr)
 
 	if (!efi_usable(check, RT_SET_VARIABLE))
 		return;
-	st = efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)&vamap_guid, (u64)attr,
+	st = efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)&efi_vamap_guid, (u64)attr,
 		      (u64)sizeof(value), (u64)value);
 	if (st != EFI_SUCCESS) {
 		status_line(check, st, "SetVariable (write)");
 		return;
 	}
 	size = sizeof(buf);
-	st = get_var(name, &vamap_guid, &got_attr, &size, buf);
+	st = get_var(name, &efi_vamap_guid, &got_attr, &size, buf);
 	if (st != EFI_SUCCESS || size != sizeof(value) || memcmp(buf, value, size) ||
 	    got_attr != attr) {
 		ktap_result(false, check, "read back: %s, %lu bytes, attributes 0x%x",
 			    efi_status_name(st), (unsigned long)size, got_attr);
 		return;
 	}
-	st = efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)&vamap_guid, (u64)attr,
+	st = efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)&efi_vamap_guid, (u64)attr,
 		      (u64)0, (u64)0);
 	if (st != EFI_SUCCESS) {
 		status_line(check, st, "SetVariable (delete)");
 		return;
 	}
 	size = sizeof(buf);
-	st = get_var(name, &vamap_guid, &got_attr, &size, buf);
+	st = get_var(name, &efi_vamap_guid, &got_attr, &size, buf);
 	ktap_result(st == EFI_NOT_FOUND, check,
 		    st == EFI_NOT_FOUND ? "written, read back, deleted"
 					: "still there after delete");
@@ -282,10 +277,10 @@ static void check_volatile_refused(void)
 
 	if (!efi_usable(check, RT_SET_VARIABLE))
 		return;
-	st = efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)&vamap_guid,
+	st = efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)&efi_vamap_guid,
 		      (u64)(EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS),
 		      (u64)sizeof(value), (u64)value);
-	st2 = get_var(name, &vamap_guid, &attr, &size, buf);
+	st2 = get_var(name, &efi_vamap_guid, &attr, &size, buf);
 	if (st == EFI_SUCCESS)
 		ktap_result(false, check, "a volatile variable was created at "
 			    "runtime (UEFI 2.10, 8.2 forbids it)");

@@ -28,10 +28,7 @@
 		  EFI_VARIABLE_RUNTIME_ACCESS)
 #define CLOCK_SLACK 3 /* seconds a read-back may be late by */
 
-/* vamap's vendor GUIDs: the one the other checks use, and a second one for
- * "one name under two GUIDs". */
-static const struct efi_guid vamap_guid = {
-	0x76616d61, 0x7000, 0x4c5e, { 0x9b, 0x1d, 0x52, 0x54, 0x53, 0x56, 0x41, 0x4d } };
+/* A second vendor GUID of vamap's, for "one name under two GUIDs". */
 static const struct efi_guid vamap_guid2 = {
 	0x76616d61, 0x7001, 0x4c5e, { 0x9b, 0x1d, 0x52, 0x54, 0x53, 0x56, 0x41, 0x4d } };
 
@@ -430,9 +427,26 @@ static void check_variables(void)
 		"efi.variable.set.no_rt_at_runtime",
 		"efi.variable.set.authenticated_write",
 	};
+	static const struct {
+		const char *label, *attrs, *why;
+		u32 attr;
+		efi_status_t want;
+	} refused[] = {
+		{ "efi.variable.set.rt_without_bs", "NV|RT", "runtime access "
+		  "needs boot-service access", EFI_VARIABLE_NON_VOLATILE |
+		  EFI_VARIABLE_RUNTIME_ACCESS, EFI_INVALID_PARAMETER },
+		{ "efi.variable.set.no_rt_at_runtime", "NV|BS after "
+		  "ExitBootServices", "only RUNTIME_ACCESS variables can be set",
+		  EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS,
+		  EFI_INVALID_PARAMETER },
+		{ "efi.variable.set.authenticated_write", "AUTHENTICATED_WRITE_ACCESS",
+		  "deprecated", NV_BS_RT | EFI_VARIABLE_AUTHENTICATED_WRITE_ACCESS,
+		  EFI_UNSUPPORTED },
+	};
 	u8 buf[64];
 	u64 size;
 	u32 attr;
+	unsigned int i;
 	efi_status_t st, st2 = EFI_NOT_FOUND;
 
 	if (!efi_usable("efi.variable.set.create", RT_SET_VARIABLE)) {
@@ -440,46 +454,46 @@ static void check_variables(void)
 			  "efi.variable.set.create skipped");
 		goto next_name;
 	}
-	st = set_var(name, &vamap_guid, NV_BS_RT, sizeof(a), a);
-	if (st != EFI_SUCCESS || !var_is(name, &vamap_guid, a, sizeof(a),
+	st = set_var(name, &efi_vamap_guid, NV_BS_RT, sizeof(a), a);
+	if (st != EFI_SUCCESS || !var_is(name, &efi_vamap_guid, a, sizeof(a),
 					 NV_BS_RT, &st2)) {
 		ktap_result(false, "efi.variable.set.create", "SetVariable %s, read "
 			    "back %s (UEFI 2.10 8.2.3)", efi_status_name(st),
 			    efi_status_name(st2));
 		skip_rest(rest, ARRAY_SIZE(rest), "needs a variable of vamap's: ",
 			  "efi.variable.set.create failed");
-		set_var(name, &vamap_guid, NV_BS_RT, 0, NULL);
+		set_var(name, &efi_vamap_guid, NV_BS_RT, 0, NULL);
 		goto next_name;
 	}
 	ktap_result(true, "efi.variable.set.create", NULL);
 
 	/* GetVariable, DataSize too small: BUFFER_TOO_SMALL and the size. */
 	size = 0;
-	st = get_var(name, &vamap_guid, &attr, &size, NULL);
+	st = get_var(name, &efi_vamap_guid, &attr, &size, NULL);
 	ktap_result(st == EFI_BUFFER_TOO_SMALL && size == sizeof(a),
 		    "efi.variable.get.too_small", "DataSize 0: %s, DataSize now %lu "
 		    "(want BUFFER_TOO_SMALL, %lu: UEFI 2.10 8.2.1)",
 		    efi_status_name(st), (unsigned long)size, (unsigned long)sizeof(a));
 	size = sizeof(a) - 1;
-	st = get_var(name, &vamap_guid, &attr, &size, buf);
+	st = get_var(name, &efi_vamap_guid, &attr, &size, buf);
 	ktap_result(st == EFI_BUFFER_TOO_SMALL && size == sizeof(a),
 		    "efi.variable.get.one_short", "DataSize %lu: %s, DataSize now "
 		    "%lu (UEFI 2.10 8.2.1)", (unsigned long)sizeof(a) - 1,
 		    efi_status_name(st), (unsigned long)size);
 	/* Attributes is OPTIONAL. */
 	size = sizeof(buf);
-	st = get_var(name, &vamap_guid, NULL, &size, buf);
+	st = get_var(name, &efi_vamap_guid, NULL, &size, buf);
 	expect("efi.variable.get.null_attributes", RT_GET_VARIABLE, st,
 	       EFI_SUCCESS, "GetVariable(Attributes NULL)", "8.2.1");
 
 	/* Overwrite with the same data, then with other data. */
-	st = set_var(name, &vamap_guid, NV_BS_RT, sizeof(a), a);
-	ktap_result(st == EFI_SUCCESS && var_is(name, &vamap_guid, a, sizeof(a),
+	st = set_var(name, &efi_vamap_guid, NV_BS_RT, sizeof(a), a);
+	ktap_result(st == EFI_SUCCESS && var_is(name, &efi_vamap_guid, a, sizeof(a),
 						NV_BS_RT, &st2),
 		    "efi.variable.set.same_data", "SetVariable %s (UEFI 2.10 8.2.3)",
 		    efi_status_name(st));
-	st = set_var(name, &vamap_guid, NV_BS_RT, sizeof(b), b);
-	ktap_result(st == EFI_SUCCESS && var_is(name, &vamap_guid, b, sizeof(b),
+	st = set_var(name, &efi_vamap_guid, NV_BS_RT, sizeof(b), b);
+	ktap_result(st == EFI_SUCCESS && var_is(name, &efi_vamap_guid, b, sizeof(b),
 						NV_BS_RT, &st2),
 		    "efi.variable.set.new_data", "SetVariable %s; read back %s "
 		    "(UEFI 2.10 8.2.3)", efi_status_name(st), efi_status_name(st2));
@@ -490,9 +504,9 @@ static void check_variables(void)
 
 		memcpy(want, b, sizeof(b));
 		memcpy(want + sizeof(b), tail, sizeof(tail));
-		st = set_var(name, &vamap_guid, NV_BS_RT | EFI_VARIABLE_APPEND_WRITE,
+		st = set_var(name, &efi_vamap_guid, NV_BS_RT | EFI_VARIABLE_APPEND_WRITE,
 			     sizeof(tail), tail);
-		ktap_result(st == EFI_SUCCESS && var_is(name, &vamap_guid, want,
+		ktap_result(st == EFI_SUCCESS && var_is(name, &efi_vamap_guid, want,
 							sizeof(want), NV_BS_RT, &st2),
 			    "efi.variable.set.append", "SetVariable(APPEND_WRITE) "
 			    "%s; read back %s (UEFI 2.10 8.2.3)", efi_status_name(st),
@@ -501,17 +515,17 @@ static void check_variables(void)
 
 	/* The same name under a second GUID, a similar name: independent. */
 	st = set_var(name, &vamap_guid2, NV_BS_RT, sizeof(a), a);
-	st2 = set_var(similar, &vamap_guid, NV_BS_RT, sizeof(a), a);
+	st2 = set_var(similar, &efi_vamap_guid, NV_BS_RT, sizeof(a), a);
 	{
 		efi_status_t r1, r2, r3;
 		bool ok = st == EFI_SUCCESS && st2 == EFI_SUCCESS &&
 			  var_is(name, &vamap_guid2, a, sizeof(a), NV_BS_RT, &r1) &&
-			  var_is(similar, &vamap_guid, a, sizeof(a), NV_BS_RT, &r2);
+			  var_is(similar, &efi_vamap_guid, a, sizeof(a), NV_BS_RT, &r2);
 		u8 want[sizeof(b) + sizeof(tail)];
 
 		memcpy(want, b, sizeof(b));
 		memcpy(want + sizeof(b), tail, sizeof(tail));
-		ok = ok && var_is(name, &vamap_guid, want, sizeof(want), NV_BS_RT, &r3);
+		ok = ok && var_is(name, &efi_vamap_guid, want, sizeof(want), NV_BS_RT, &r3);
 		ktap_result(ok, "efi.variable.set.two_guids", "VamapConform under "
 			    "a second GUID and VamapConform2 set: %s, %s; each kept "
 			    "its own data (UEFI 2.10 8.2: a variable is its name and "
@@ -523,35 +537,24 @@ static void check_variables(void)
 	ktap_result(st == EFI_SUCCESS && var_gone(name, &vamap_guid2),
 		    "efi.variable.set.delete_size0", "SetVariable(DataSize 0) %s "
 		    "(UEFI 2.10 8.2.3)", efi_status_name(st));
-	st = set_var(similar, &vamap_guid, 0, sizeof(a), a);
-	ktap_result(st == EFI_SUCCESS && var_gone(similar, &vamap_guid),
+	st = set_var(similar, &efi_vamap_guid, 0, sizeof(a), a);
+	ktap_result(st == EFI_SUCCESS && var_gone(similar, &efi_vamap_guid),
 		    "efi.variable.set.delete_attr0", "SetVariable(Attributes 0) %s "
 		    "(UEFI 2.10 8.2.3)", efi_status_name(st));
 
 	/* Attribute combinations the spec refuses; nothing may be created. */
-	st = set_var(similar, &vamap_guid, EFI_VARIABLE_NON_VOLATILE |
-		     EFI_VARIABLE_RUNTIME_ACCESS, sizeof(a), a);
-	ktap_result(st == EFI_INVALID_PARAMETER && var_gone(similar, &vamap_guid),
-		    "efi.variable.set.rt_without_bs", "NV|RT: %s (UEFI 2.10 8.2.3: "
-		    "runtime access needs boot-service access; INVALID_PARAMETER)",
-		    efi_status_name(st));
-	st = set_var(similar, &vamap_guid, EFI_VARIABLE_NON_VOLATILE |
-		     EFI_VARIABLE_BOOTSERVICE_ACCESS, sizeof(a), a);
-	ktap_result(st == EFI_INVALID_PARAMETER && var_gone(similar, &vamap_guid),
-		    "efi.variable.set.no_rt_at_runtime", "NV|BS after "
-		    "ExitBootServices: %s (UEFI 2.10 8.2.3: only RUNTIME_ACCESS "
-		    "variables can be set; INVALID_PARAMETER)", efi_status_name(st));
-	st = set_var(similar, &vamap_guid, NV_BS_RT |
-		     EFI_VARIABLE_AUTHENTICATED_WRITE_ACCESS, sizeof(a), a);
-	ktap_result(st == EFI_UNSUPPORTED && var_gone(similar, &vamap_guid),
-		    "efi.variable.set.authenticated_write", "AUTHENTICATED_WRITE_ACCESS:"
-		    " %s (UEFI 2.10 8.2.3: deprecated; UNSUPPORTED)",
-		    efi_status_name(st));
+	for (i = 0; i < ARRAY_SIZE(refused); i++) {
+		st = set_var(similar, &efi_vamap_guid, refused[i].attr, sizeof(a), a);
+		ktap_result(st == refused[i].want && var_gone(similar, &efi_vamap_guid),
+			    refused[i].label, "%s: %s (UEFI 2.10 8.2.3: %s; %s)",
+			    refused[i].attrs, efi_status_name(st), refused[i].why,
+			    efi_status_name(refused[i].want));
+	}
 
 	/* Leave nothing behind. */
-	set_var(name, &vamap_guid, NV_BS_RT, 0, NULL);
+	set_var(name, &efi_vamap_guid, NV_BS_RT, 0, NULL);
 	set_var(name, &vamap_guid2, NV_BS_RT, 0, NULL);
-	set_var(similar, &vamap_guid, NV_BS_RT, 0, NULL);
+	set_var(similar, &efi_vamap_guid, NV_BS_RT, 0, NULL);
 
 next_name:
 	/* GetNextVariableName: a name buffer too small, a name that is no
@@ -571,7 +574,7 @@ next_name:
 	}
 	if (efi_usable("efi.variable.next.unknown_name", RT_GET_NEXT_VARIABLE_NAME)) {
 		u16 n[32] = u"VamapNoSuchVariable";
-		struct efi_guid g = vamap_guid;
+		struct efi_guid g = efi_vamap_guid;
 
 		size = sizeof(n);
 		st = efi_call(RT_GET_NEXT_VARIABLE_NAME, 3, (u64)&size, (u64)n,
@@ -671,7 +674,7 @@ static void check_null_arguments(void)
 	if (efi_usable("efi.variable.get.null_name", RT_GET_VARIABLE)) {
 		size = sizeof(buf);
 		expect("efi.variable.get.null_name", RT_GET_VARIABLE,
-		       get_var(NULL, &vamap_guid, &attr, &size, buf),
+		       get_var(NULL, &efi_vamap_guid, &attr, &size, buf),
 		       EFI_INVALID_PARAMETER, "GetVariable(VariableName NULL)", "8.2.1");
 	}
 	if (efi_usable("efi.variable.get.null_guid", RT_GET_VARIABLE)) {
@@ -682,7 +685,7 @@ static void check_null_arguments(void)
 	}
 	if (efi_usable("efi.variable.get.null_size", RT_GET_VARIABLE))
 		expect("efi.variable.get.null_size", RT_GET_VARIABLE,
-		       get_var(u"BootOrder", &vamap_guid, &attr, NULL, buf),
+		       get_var(u"BootOrder", &efi_vamap_guid, &attr, NULL, buf),
 		       EFI_INVALID_PARAMETER, "GetVariable(DataSize NULL)", "8.2.1");
 	if (efi_usable("efi.variable.next.null_size", RT_GET_NEXT_VARIABLE_NAME)) {
 		memset(&g, 0, sizeof(g));

@@ -5,7 +5,6 @@
 #include "printf.h"
 #include "results.h"
 
-static const struct efi_guid vamap_guid = VAMAP_VENDOR_GUID_INIT;
 static u8 chunk_buf[sizeof(struct results_chunk) + RESULTS_CHUNK_DATA] __efi_shared;
 
 void efi_save_results(const char *text, u32 len)
@@ -51,7 +50,7 @@ void efi_save_results(const char *text, u32 len)
 
 		memcpy(chunk_buf + sizeof(*h), text + i * RESULTS_CHUNK_DATA, n);
 		results_var_name(name, i);
-		st = efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)&vamap_guid,
+		st = efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)&efi_vamap_guid,
 			      (u64)attr, (u64)(sizeof(*h) + n), (u64)chunk_buf);
 		if (st != EFI_SUCCESS) {
 			kprintf("results: SetVariable VamapResults%u returned %s, "

@@ -115,6 +115,10 @@ u32 efi_rt_supported_bit(unsigned int svc);
 /* EFI_RESET_TYPE */
 enum efi_reset_type { EFI_RESET_COLD, EFI_RESET_WARM, EFI_RESET_SHUTDOWN };
 
+/* EFI_GLOBAL_VARIABLE (UEFI 2.10, 3.3), and vamap's own vendor GUID for
+ * every variable it writes (include/results.h). */
+extern const struct efi_guid efi_global_guid, efi_vamap_guid;
+
 const char *efi_rt_service_name(unsigned int svc);
 const char *efi_status_name(efi_status_t st);
 
