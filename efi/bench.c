@@ -57,8 +57,8 @@ static efi_status_t call_once(enum efi_rt_service svc)
 	case RT_GET_WAKEUP_TIME:
 		return efi_call(svc, 3, (u64)buf, (u64)(buf + 1), (u64)&t);
 	case RT_GET_VARIABLE:
-		return efi_call(svc, 5, (u64)u"BootOrder", (u64)&efi_global_guid,
-				(u64)&attr, (u64)&size, (u64)buf);
+		return efi_get_variable(u"BootOrder", &efi_global_guid, &attr,
+					&size, buf);
 	case RT_GET_NEXT_VARIABLE_NAME:
 		name[0] = 0;
 		memset(&g, 0, sizeof(g));

@@ -76,13 +76,6 @@ static void check_wakeup_time(void)
 		status_line("efi.get_wakeup_time", st, "GetWakeupTime");
 }
 
-static efi_status_t get_var(const u16 *name, const struct efi_guid *g,
-			    u32 *attr, u64 *size, void *buf)
-{
-	return efi_call(RT_GET_VARIABLE, 5, (u64)name, (u64)g, (u64)attr,
-			(u64)size, (u64)buf);
-}
-
 static void check_global_vars(void)
 {
 	static const struct {
@@ -104,7 +97,7 @@ static void check_global_vars(void)
 		if (!efi_usable(vars[i].check, RT_GET_VARIABLE))
 			continue;
 		memset(buf, 0, sizeof(buf));
-		st = get_var(vars[i].name, &efi_global_guid, &attr, &size, buf);
+		st = efi_get_variable(vars[i].name, &efi_global_guid, &attr, &size, buf);
 		if (st == EFI_NOT_FOUND) {
 			/* Each is defined but none required (UEFI 2.10, 3.3):
 			 * a firmware may have no boot options, no language
@@ -231,28 +224,27 @@ static void check_set_variable(const char *check, const u16 *name, u32 attr)
 
 	if (!efi_usable(check, RT_SET_VARIABLE))
 		return;
-	st = efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)&efi_vamap_guid, (u64)attr,
-		      (u64)sizeof(value), (u64)value);
+	st = efi_set_variable(name, &efi_vamap_guid, attr, sizeof(value),
+			      value);
 	if (st != EFI_SUCCESS) {
 		status_line(check, st, "SetVariable (write)");
 		return;
 	}
 	size = sizeof(buf);
-	st = get_var(name, &efi_vamap_guid, &got_attr, &size, buf);
+	st = efi_get_variable(name, &efi_vamap_guid, &got_attr, &size, buf);
 	if (st != EFI_SUCCESS || size != sizeof(value) || memcmp(buf, value, size) ||
 	    got_attr != attr) {
 		ktap_result(false, check, "read back: %s, %lu bytes, attributes 0x%x",
 			    efi_status_name(st), (unsigned long)size, got_attr);
 		return;
 	}
-	st = efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)&efi_vamap_guid, (u64)attr,
-		      (u64)0, (u64)0);
+	st = efi_set_variable(name, &efi_vamap_guid, attr, 0, NULL);
 	if (st != EFI_SUCCESS) {
 		status_line(check, st, "SetVariable (delete)");
 		return;
 	}
 	size = sizeof(buf);
-	st = get_var(name, &efi_vamap_guid, &got_attr, &size, buf);
+	st = efi_get_variable(name, &efi_vamap_guid, &got_attr, &size, buf);
 	ktap_result(st == EFI_NOT_FOUND, check,
 		    st == EFI_NOT_FOUND ? "written, read back, deleted"
 					: "still there after delete");
@@ -277,10 +269,9 @@ static void check_volatile_refused(void)
 
 	if (!efi_usable(check, RT_SET_VARIABLE))
 		return;
-	st = efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)&efi_vamap_guid,
-		      (u64)(EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS),
-		      (u64)sizeof(value), (u64)value);
-	st2 = get_var(name, &efi_vamap_guid, &attr, &size, buf);
+	st = efi_set_variable(name, &efi_vamap_guid, EFI_VARIABLE_BOOTSERVICE_ACCESS |
+			      EFI_VARIABLE_RUNTIME_ACCESS, sizeof(value), value);
+	st2 = efi_get_variable(name, &efi_vamap_guid, &attr, &size, buf);
 	if (st == EFI_SUCCESS)
 		ktap_result(false, check, "a volatile variable was created at "
 			    "runtime (UEFI 2.10, 8.2 forbids it)");

@@ -5,8 +5,7 @@
  * bad arguments, and that what it reports holds. fwts's uefirttime,
  * uefirtvariable and uefirtmisc cover the same ground from Linux; here it
  * runs after vamap's own SetVirtualAddressMap, in efi_pgd. Each assertion
- * is one KTAP line with a stable label (docs/checks.md lists them, with
- * the fwts assertion each covers).
+ * is one KTAP line with a stable label (docs/checks.md lists them).
  *
  * Order matters: the calls with a NULL argument come last, because a
  * firmware that writes through one faults, and then runtime services are
@@ -133,10 +132,9 @@ bool efi_usable(const char *label, unsigned int svc)
 /* @st as UEFI 2.10 @clause requires (@want), or a failure naming both; an
  * UNSUPPORTED from a service the RT properties table declares supported
  * says so. */
-static void expect(const char *label, unsigned int svc, efi_status_t st,
-		   efi_status_t want, const char *call, const char *clause)
+static void expect(const char *label, efi_status_t st, efi_status_t want,
+		   const char *call, const char *clause)
 {
-	(void)svc;
 	if (st == want) {
 		ktap_result(true, label, NULL);
 		return;
@@ -158,20 +156,6 @@ static efi_status_t set_time(const struct efi_time *t)
 	return efi_call(RT_SET_TIME, 1, (u64)t);
 }
 
-static efi_status_t get_var(const u16 *name, const struct efi_guid *g, u32 *attr,
-			    u64 *size, void *buf)
-{
-	return efi_call(RT_GET_VARIABLE, 5, (u64)name, (u64)g, (u64)attr,
-			(u64)size, (u64)buf);
-}
-
-static efi_status_t set_var(const u16 *name, const struct efi_guid *g, u32 attr,
-			    u64 size, const void *data)
-{
-	return efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)g, (u64)attr, size,
-			(u64)data);
-}
-
 /* Does variable @name hold exactly @size bytes of @data, attributes @attr? */
 static bool var_is(const u16 *name, const struct efi_guid *g, const void *data,
 		   u64 size, u32 attr, efi_status_t *st)
@@ -180,7 +164,7 @@ static bool var_is(const u16 *name, const struct efi_guid *g, const void *data,
 	u64 got = sizeof(buf);
 	u32 a = 0;
 
-	*st = get_var(name, g, &a, &got, buf);
+	*st = efi_get_variable(name, g, &a, &got, buf);
 	return *st == EFI_SUCCESS && got == size && a == attr &&
 	       !memcmp(buf, data, size);
 }
@@ -191,17 +175,16 @@ static bool var_gone(const u16 *name, const struct efi_guid *g)
 	u64 size = sizeof(buf);
 	u32 a;
 
-	return get_var(name, g, &a, &size, buf) == EFI_NOT_FOUND;
+	return efi_get_variable(name, g, &a, &size, buf) == EFI_NOT_FOUND;
 }
 
 /* SKIP lines for @n checks that depend on one that could not run. */
-static void skip_rest(const char *const *labels, unsigned int n, const char *why,
-		      const char *detail)
+static void skip_rest(const char *const *labels, unsigned int n, const char *why)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		ktap_skip(labels[i], "%s%s", why, detail);
+		ktap_skip(labels[i], "%s", why);
 }
 
 /* ----------------------------------------------------------------- time */
@@ -242,13 +225,15 @@ static void check_set_time(void)
 	set.nanosecond = 0;
 	st = set_time(&set);
 	if (st != EFI_SUCCESS) {
-		expect("efi.time.set.roundtrip", RT_SET_TIME, st, EFI_SUCCESS,
+		expect("efi.time.set.roundtrip",
+		       st, EFI_SUCCESS,
 		       "SetTime", "8.3.2");
 		return;
 	}
 	st = get_time(&now);
 	if (st != EFI_SUCCESS) {
-		expect("efi.time.set.roundtrip", RT_GET_TIME, st, EFI_SUCCESS,
+		expect("efi.time.set.roundtrip",
+		       st, EFI_SUCCESS,
 		       "GetTime after SetTime", "8.3.1");
 		restore_clock(&orig, &set, &set);
 		return;
@@ -321,7 +306,7 @@ static void check_set_time_invalid(void)
 				restore_clock(&orig, &t, &now);
 			continue;
 		}
-		expect(cases[i].label, RT_SET_TIME, st, EFI_INVALID_PARAMETER,
+		expect(cases[i].label, st, EFI_INVALID_PARAMETER,
 		       "SetTime", "8.3.2");
 	}
 	if (!efi_usable("efi.time.set.invalid_unchanged", RT_SET_TIME))
@@ -347,8 +332,7 @@ static void check_wakeup(void)
 	};
 
 	if (!efi_usable("efi.wakeup.set.roundtrip", RT_SET_WAKEUP_TIME)) {
-		skip_rest(rest, ARRAY_SIZE(rest), "needs efi.wakeup.set.roundtrip",
-			  "");
+		skip_rest(rest, ARRAY_SIZE(rest), "needs efi.wakeup.set.roundtrip");
 		return;
 	}
 	st = efi_call(RT_GET_WAKEUP_TIME, 3, (u64)&enabled, (u64)&pending,
@@ -356,8 +340,7 @@ static void check_wakeup(void)
 	if (st != EFI_SUCCESS || get_time(&want) != EFI_SUCCESS) {
 		ktap_skip("efi.wakeup.set.roundtrip", "GetWakeupTime returned %s",
 			  efi_status_name(st));
-		skip_rest(rest, ARRAY_SIZE(rest), "needs efi.wakeup.set.roundtrip",
-			  "");
+		skip_rest(rest, ARRAY_SIZE(rest), "needs efi.wakeup.set.roundtrip");
 		return;
 	}
 	was_enabled = enabled;
@@ -368,10 +351,10 @@ static void check_wakeup(void)
 	want.nanosecond = 0;
 	st = efi_call(RT_SET_WAKEUP_TIME, 2, (u64)1, (u64)&want);
 	if (st != EFI_SUCCESS) {
-		expect("efi.wakeup.set.roundtrip", RT_SET_WAKEUP_TIME, st,
+		expect("efi.wakeup.set.roundtrip",
+		       st,
 		       EFI_SUCCESS, "SetWakeupTime(TRUE)", "8.3.4");
-		skip_rest(rest, ARRAY_SIZE(rest), "needs efi.wakeup.set.roundtrip",
-			  "");
+		skip_rest(rest, ARRAY_SIZE(rest), "needs efi.wakeup.set.roundtrip");
 		return;
 	}
 	enabled = 0;
@@ -390,7 +373,7 @@ static void check_wakeup(void)
 	if (efi_usable("efi.wakeup.set.invalid_month", RT_SET_WAKEUP_TIME)) {
 		got = want;
 		got.month = 13;
-		expect("efi.wakeup.set.invalid_month", RT_SET_WAKEUP_TIME,
+		expect("efi.wakeup.set.invalid_month",
 		       efi_call(RT_SET_WAKEUP_TIME, 2, (u64)1, (u64)&got),
 		       EFI_INVALID_PARAMETER, "SetWakeupTime(month 13)", "8.3.4");
 	}
@@ -443,56 +426,60 @@ static void check_variables(void)
 		  "deprecated", NV_BS_RT | EFI_VARIABLE_AUTHENTICATED_WRITE_ACCESS,
 		  EFI_UNSUPPORTED },
 	};
-	u8 buf[64];
+	u8 buf[64], appended[sizeof(b) + sizeof(tail)];
 	u64 size;
 	u32 attr;
 	unsigned int i;
 	efi_status_t st, st2 = EFI_NOT_FOUND;
 
+	memcpy(appended, b, sizeof(b));
+	memcpy(appended + sizeof(b), tail, sizeof(tail));
+
 	if (!efi_usable("efi.variable.set.create", RT_SET_VARIABLE)) {
-		skip_rest(rest, ARRAY_SIZE(rest), "needs a variable of vamap's: ",
+		skip_rest(rest, ARRAY_SIZE(rest), "needs a variable of vamap's: "
 			  "efi.variable.set.create skipped");
 		goto next_name;
 	}
-	st = set_var(name, &efi_vamap_guid, NV_BS_RT, sizeof(a), a);
+	st = efi_set_variable(name, &efi_vamap_guid, NV_BS_RT, sizeof(a), a);
 	if (st != EFI_SUCCESS || !var_is(name, &efi_vamap_guid, a, sizeof(a),
 					 NV_BS_RT, &st2)) {
 		ktap_result(false, "efi.variable.set.create", "SetVariable %s, read "
 			    "back %s (UEFI 2.10 8.2.3)", efi_status_name(st),
 			    efi_status_name(st2));
-		skip_rest(rest, ARRAY_SIZE(rest), "needs a variable of vamap's: ",
+		skip_rest(rest, ARRAY_SIZE(rest), "needs a variable of vamap's: "
 			  "efi.variable.set.create failed");
-		set_var(name, &efi_vamap_guid, NV_BS_RT, 0, NULL);
+		efi_set_variable(name, &efi_vamap_guid, NV_BS_RT, 0, NULL);
 		goto next_name;
 	}
 	ktap_result(true, "efi.variable.set.create", NULL);
 
 	/* GetVariable, DataSize too small: BUFFER_TOO_SMALL and the size. */
 	size = 0;
-	st = get_var(name, &efi_vamap_guid, &attr, &size, NULL);
+	st = efi_get_variable(name, &efi_vamap_guid, &attr, &size, NULL);
 	ktap_result(st == EFI_BUFFER_TOO_SMALL && size == sizeof(a),
 		    "efi.variable.get.too_small", "DataSize 0: %s, DataSize now %lu "
 		    "(want BUFFER_TOO_SMALL, %lu: UEFI 2.10 8.2.1)",
 		    efi_status_name(st), (unsigned long)size, (unsigned long)sizeof(a));
 	size = sizeof(a) - 1;
-	st = get_var(name, &efi_vamap_guid, &attr, &size, buf);
+	st = efi_get_variable(name, &efi_vamap_guid, &attr, &size, buf);
 	ktap_result(st == EFI_BUFFER_TOO_SMALL && size == sizeof(a),
 		    "efi.variable.get.one_short", "DataSize %lu: %s, DataSize now "
 		    "%lu (UEFI 2.10 8.2.1)", (unsigned long)sizeof(a) - 1,
 		    efi_status_name(st), (unsigned long)size);
 	/* Attributes is OPTIONAL. */
 	size = sizeof(buf);
-	st = get_var(name, &efi_vamap_guid, NULL, &size, buf);
-	expect("efi.variable.get.null_attributes", RT_GET_VARIABLE, st,
+	st = efi_get_variable(name, &efi_vamap_guid, NULL, &size, buf);
+	expect("efi.variable.get.null_attributes",
+	       st,
 	       EFI_SUCCESS, "GetVariable(Attributes NULL)", "8.2.1");
 
 	/* Overwrite with the same data, then with other data. */
-	st = set_var(name, &efi_vamap_guid, NV_BS_RT, sizeof(a), a);
+	st = efi_set_variable(name, &efi_vamap_guid, NV_BS_RT, sizeof(a), a);
 	ktap_result(st == EFI_SUCCESS && var_is(name, &efi_vamap_guid, a, sizeof(a),
 						NV_BS_RT, &st2),
 		    "efi.variable.set.same_data", "SetVariable %s (UEFI 2.10 8.2.3)",
 		    efi_status_name(st));
-	st = set_var(name, &efi_vamap_guid, NV_BS_RT, sizeof(b), b);
+	st = efi_set_variable(name, &efi_vamap_guid, NV_BS_RT, sizeof(b), b);
 	ktap_result(st == EFI_SUCCESS && var_is(name, &efi_vamap_guid, b, sizeof(b),
 						NV_BS_RT, &st2),
 		    "efi.variable.set.new_data", "SetVariable %s; read back %s "
@@ -500,32 +487,27 @@ static void check_variables(void)
 
 	/* Append. */
 	if (efi_usable("efi.variable.set.append", RT_SET_VARIABLE)) {
-		u8 want[sizeof(b) + sizeof(tail)];
-
-		memcpy(want, b, sizeof(b));
-		memcpy(want + sizeof(b), tail, sizeof(tail));
-		st = set_var(name, &efi_vamap_guid, NV_BS_RT | EFI_VARIABLE_APPEND_WRITE,
+		st = efi_set_variable(name, &efi_vamap_guid, NV_BS_RT | EFI_VARIABLE_APPEND_WRITE,
 			     sizeof(tail), tail);
-		ktap_result(st == EFI_SUCCESS && var_is(name, &efi_vamap_guid, want,
-							sizeof(want), NV_BS_RT, &st2),
+		ktap_result(st == EFI_SUCCESS && var_is(name, &efi_vamap_guid,
+							appended, sizeof(appended),
+							NV_BS_RT, &st2),
 			    "efi.variable.set.append", "SetVariable(APPEND_WRITE) "
 			    "%s; read back %s (UEFI 2.10 8.2.3)", efi_status_name(st),
 			    efi_status_name(st2));
 	}
 
 	/* The same name under a second GUID, a similar name: independent. */
-	st = set_var(name, &vamap_guid2, NV_BS_RT, sizeof(a), a);
-	st2 = set_var(similar, &efi_vamap_guid, NV_BS_RT, sizeof(a), a);
+	st = efi_set_variable(name, &vamap_guid2, NV_BS_RT, sizeof(a), a);
+	st2 = efi_set_variable(similar, &efi_vamap_guid, NV_BS_RT, sizeof(a), a);
 	{
 		efi_status_t r1, r2, r3;
 		bool ok = st == EFI_SUCCESS && st2 == EFI_SUCCESS &&
 			  var_is(name, &vamap_guid2, a, sizeof(a), NV_BS_RT, &r1) &&
 			  var_is(similar, &efi_vamap_guid, a, sizeof(a), NV_BS_RT, &r2);
-		u8 want[sizeof(b) + sizeof(tail)];
 
-		memcpy(want, b, sizeof(b));
-		memcpy(want + sizeof(b), tail, sizeof(tail));
-		ok = ok && var_is(name, &efi_vamap_guid, want, sizeof(want), NV_BS_RT, &r3);
+		ok = ok && var_is(name, &efi_vamap_guid, appended, sizeof(appended),
+				  NV_BS_RT, &r3);
 		ktap_result(ok, "efi.variable.set.two_guids", "VamapConform under "
 			    "a second GUID and VamapConform2 set: %s, %s; each kept "
 			    "its own data (UEFI 2.10 8.2: a variable is its name and "
@@ -533,18 +515,18 @@ static void check_variables(void)
 	}
 
 	/* Deleting: DataSize 0, and Attributes 0. */
-	st = set_var(name, &vamap_guid2, NV_BS_RT, 0, NULL);
+	st = efi_set_variable(name, &vamap_guid2, NV_BS_RT, 0, NULL);
 	ktap_result(st == EFI_SUCCESS && var_gone(name, &vamap_guid2),
 		    "efi.variable.set.delete_size0", "SetVariable(DataSize 0) %s "
 		    "(UEFI 2.10 8.2.3)", efi_status_name(st));
-	st = set_var(similar, &efi_vamap_guid, 0, sizeof(a), a);
+	st = efi_set_variable(similar, &efi_vamap_guid, 0, sizeof(a), a);
 	ktap_result(st == EFI_SUCCESS && var_gone(similar, &efi_vamap_guid),
 		    "efi.variable.set.delete_attr0", "SetVariable(Attributes 0) %s "
 		    "(UEFI 2.10 8.2.3)", efi_status_name(st));
 
 	/* Attribute combinations the spec refuses; nothing may be created. */
 	for (i = 0; i < ARRAY_SIZE(refused); i++) {
-		st = set_var(similar, &efi_vamap_guid, refused[i].attr, sizeof(a), a);
+		st = efi_set_variable(similar, &efi_vamap_guid, refused[i].attr, sizeof(a), a);
 		ktap_result(st == refused[i].want && var_gone(similar, &efi_vamap_guid),
 			    refused[i].label, "%s: %s (UEFI 2.10 8.2.3: %s; %s)",
 			    refused[i].attrs, efi_status_name(st), refused[i].why,
@@ -552,9 +534,9 @@ static void check_variables(void)
 	}
 
 	/* Leave nothing behind. */
-	set_var(name, &efi_vamap_guid, NV_BS_RT, 0, NULL);
-	set_var(name, &vamap_guid2, NV_BS_RT, 0, NULL);
-	set_var(similar, &efi_vamap_guid, NV_BS_RT, 0, NULL);
+	efi_set_variable(name, &efi_vamap_guid, NV_BS_RT, 0, NULL);
+	efi_set_variable(name, &vamap_guid2, NV_BS_RT, 0, NULL);
+	efi_set_variable(similar, &efi_vamap_guid, NV_BS_RT, 0, NULL);
 
 next_name:
 	/* GetNextVariableName: a name buffer too small, a name that is no
@@ -579,7 +561,7 @@ next_name:
 		size = sizeof(n);
 		st = efi_call(RT_GET_NEXT_VARIABLE_NAME, 3, (u64)&size, (u64)n,
 			      (u64)&g);
-		expect("efi.variable.next.unknown_name", RT_GET_NEXT_VARIABLE_NAME,
+		expect("efi.variable.next.unknown_name",
 		       st, EFI_INVALID_PARAMETER, "GetNextVariableName(a name "
 		       "that is no variable)", "8.2.2");
 	}
@@ -648,55 +630,56 @@ static void check_null_arguments(void)
 	u8 e, p;
 
 	if (efi_usable("efi.time.get.null_time", RT_GET_TIME))
-		expect("efi.time.get.null_time", RT_GET_TIME,
+		expect("efi.time.get.null_time",
 		       efi_call(RT_GET_TIME, 2, (u64)0, (u64)0),
 		       EFI_INVALID_PARAMETER, "GetTime(NULL)", "8.3.1");
 	if (efi_usable("efi.time.get.null_capabilities", RT_GET_TIME))
-		expect("efi.time.get.null_capabilities", RT_GET_TIME, get_time(&t),
+		expect("efi.time.get.null_capabilities",
+		       get_time(&t),
 		       EFI_SUCCESS, "GetTime(Time, NULL)", "8.3.1: Capabilities is "
 		       "OPTIONAL");
 	if (efi_usable("efi.time.set.null", RT_SET_TIME))
-		expect("efi.time.set.null", RT_SET_TIME,
+		expect("efi.time.set.null",
 		       efi_call(RT_SET_TIME, 1, (u64)0), EFI_INVALID_PARAMETER,
 		       "SetTime(NULL)", "8.3.2");
 	if (efi_usable("efi.wakeup.get.null_enabled", RT_GET_WAKEUP_TIME))
-		expect("efi.wakeup.get.null_enabled", RT_GET_WAKEUP_TIME,
+		expect("efi.wakeup.get.null_enabled",
 		       efi_call(RT_GET_WAKEUP_TIME, 3, (u64)0, (u64)&p, (u64)&t),
 		       EFI_INVALID_PARAMETER, "GetWakeupTime(Enabled NULL)", "8.3.3");
 	if (efi_usable("efi.wakeup.get.null_pending", RT_GET_WAKEUP_TIME))
-		expect("efi.wakeup.get.null_pending", RT_GET_WAKEUP_TIME,
+		expect("efi.wakeup.get.null_pending",
 		       efi_call(RT_GET_WAKEUP_TIME, 3, (u64)&e, (u64)0, (u64)&t),
 		       EFI_INVALID_PARAMETER, "GetWakeupTime(Pending NULL)", "8.3.3");
 	if (efi_usable("efi.wakeup.get.null_time", RT_GET_WAKEUP_TIME))
-		expect("efi.wakeup.get.null_time", RT_GET_WAKEUP_TIME,
+		expect("efi.wakeup.get.null_time",
 		       efi_call(RT_GET_WAKEUP_TIME, 3, (u64)&e, (u64)&p, (u64)0),
 		       EFI_INVALID_PARAMETER, "GetWakeupTime(Time NULL)", "8.3.3");
 	if (efi_usable("efi.variable.get.null_name", RT_GET_VARIABLE)) {
 		size = sizeof(buf);
-		expect("efi.variable.get.null_name", RT_GET_VARIABLE,
-		       get_var(NULL, &efi_vamap_guid, &attr, &size, buf),
+		expect("efi.variable.get.null_name",
+		       efi_get_variable(NULL, &efi_vamap_guid, &attr, &size, buf),
 		       EFI_INVALID_PARAMETER, "GetVariable(VariableName NULL)", "8.2.1");
 	}
 	if (efi_usable("efi.variable.get.null_guid", RT_GET_VARIABLE)) {
 		size = sizeof(buf);
-		expect("efi.variable.get.null_guid", RT_GET_VARIABLE,
-		       get_var(u"BootOrder", NULL, &attr, &size, buf),
+		expect("efi.variable.get.null_guid",
+		       efi_get_variable(u"BootOrder", NULL, &attr, &size, buf),
 		       EFI_INVALID_PARAMETER, "GetVariable(VendorGuid NULL)", "8.2.1");
 	}
 	if (efi_usable("efi.variable.get.null_size", RT_GET_VARIABLE))
-		expect("efi.variable.get.null_size", RT_GET_VARIABLE,
-		       get_var(u"BootOrder", &efi_vamap_guid, &attr, NULL, buf),
+		expect("efi.variable.get.null_size",
+		       efi_get_variable(u"BootOrder", &efi_vamap_guid, &attr, NULL, buf),
 		       EFI_INVALID_PARAMETER, "GetVariable(DataSize NULL)", "8.2.1");
 	if (efi_usable("efi.variable.next.null_size", RT_GET_NEXT_VARIABLE_NAME)) {
 		memset(&g, 0, sizeof(g));
-		expect("efi.variable.next.null_size", RT_GET_NEXT_VARIABLE_NAME,
+		expect("efi.variable.next.null_size",
 		       efi_call(RT_GET_NEXT_VARIABLE_NAME, 3, (u64)0, (u64)n, (u64)&g),
 		       EFI_INVALID_PARAMETER, "GetNextVariableName(VariableNameSize "
 		       "NULL)", "8.2.2");
 	}
 	if (efi_usable("efi.variable.next.null_name", RT_GET_NEXT_VARIABLE_NAME)) {
 		size = sizeof(n);
-		expect("efi.variable.next.null_name", RT_GET_NEXT_VARIABLE_NAME,
+		expect("efi.variable.next.null_name",
 		       efi_call(RT_GET_NEXT_VARIABLE_NAME, 3, (u64)&size, (u64)0,
 				(u64)&g),
 		       EFI_INVALID_PARAMETER, "GetNextVariableName(VariableName "
@@ -705,14 +688,14 @@ static void check_null_arguments(void)
 	if (efi_usable("efi.variable.next.null_guid", RT_GET_NEXT_VARIABLE_NAME)) {
 		size = sizeof(n);
 		n[0] = 0;
-		expect("efi.variable.next.null_guid", RT_GET_NEXT_VARIABLE_NAME,
+		expect("efi.variable.next.null_guid",
 		       efi_call(RT_GET_NEXT_VARIABLE_NAME, 3, (u64)&size, (u64)n,
 				(u64)0),
 		       EFI_INVALID_PARAMETER, "GetNextVariableName(VendorGuid NULL)",
 		       "8.2.2");
 	}
 	if (efi_usable("efi.monotonic.null", RT_GET_NEXT_HIGH_MONO_COUNT))
-		expect("efi.monotonic.null", RT_GET_NEXT_HIGH_MONO_COUNT,
+		expect("efi.monotonic.null",
 		       efi_call(RT_GET_NEXT_HIGH_MONO_COUNT, 1, (u64)0),
 		       EFI_INVALID_PARAMETER, "GetNextHighMonotonicCount(NULL)",
 		       "8.5.2");

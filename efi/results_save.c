@@ -50,8 +50,8 @@ void efi_save_results(const char *text, u32 len)
 
 		memcpy(chunk_buf + sizeof(*h), text + i * RESULTS_CHUNK_DATA, n);
 		results_var_name(name, i);
-		st = efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)&efi_vamap_guid,
-			      (u64)attr, (u64)(sizeof(*h) + n), (u64)chunk_buf);
+		st = efi_set_variable(name, &efi_vamap_guid, attr, sizeof(*h) + n,
+				      chunk_buf);
 		if (st != EFI_SUCCESS) {
 			kprintf("results: SetVariable VamapResults%u returned %s, "
 				"report not kept\n", i, efi_status_name(st));

@@ -96,6 +96,23 @@ void efi_reset(enum efi_reset_type type);
  */
 efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...);
 
+/* GetVariable and SetVariable (UEFI 2.10, 8.2) through efi_call. */
+static inline efi_status_t efi_get_variable(const u16 *name,
+					    const struct efi_guid *g, u32 *attr,
+					    u64 *size, void *data)
+{
+	return efi_call(RT_GET_VARIABLE, 5, (u64)name, (u64)g, (u64)attr,
+			(u64)size, (u64)data);
+}
+
+static inline efi_status_t efi_set_variable(const u16 *name,
+					    const struct efi_guid *g, u32 attr,
+					    u64 size, const void *data)
+{
+	return efi_call(RT_SET_VARIABLE, 5, (u64)name, (u64)g, (u64)attr, size,
+			(u64)data);
+}
+
 /* For efi/bench.c: make the calls that follow without the
  * calling-convention checks (no stack painting, no CPU state captured,
  * compared or put back) when @on, with them again when not. Refuses (false)
