@@ -55,7 +55,7 @@ STUB_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic \
 KERNEL_C := kernel/main.c kernel/console.c kernel/traps.c kernel/ktap.c kernel/acpi.c \
 	kernel/acpi_tables.c \
 	kernel/madt.c kernel/cpu_state.c kernel/smp.c kernel/watchdog.c kernel/results.c kernel/fbcon.c kernel/font.c \
-	kernel/cmdline.c kernel/printf.c kernel/lib.c $(wildcard efi/*.c) \
+	kernel/cmdline.c kernel/printf.c kernel/lib.c kernel/verdict.c $(wildcard efi/*.c) \
 	$(wildcard mm/*.c)
 STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c boot/drivers.c \
 	boot/results.c kernel/cmdline.c kernel/printf.c kernel/results.c \
@@ -154,9 +154,11 @@ $(BUILD)/vamap.efi: $(BUILD)/kernel.so
 $(BUILD)/vamap-badelf.efi: $(BUILD)/badelf.so
 	$(TO_EFI)
 
+# WAIVERS=FILE puts FILE on the boot volume as \vamap\waivers.txt.
+WAIVERS_ARG = $(if $(WAIVERS),--waivers $(WAIVERS))
 run: $(BUILD)/vamap.efi $(ZOO_RUN)
 	$(PYTHON) tools/qemu.py run --efi $< --cmdline "$(CMDLINE)" \
-		$(foreach d,$(ZOO_RUN),--driver $(d)) $(QEMU_ARGS)
+		$(foreach d,$(ZOO_RUN),--driver $(d)) $(WAIVERS_ARG) $(QEMU_ARGS)
 
 # ------------------------------------------------- real hardware: USB, signing
 IMAGE_DEPS := tools/mkimage.sh tools/grub.cfg.in tools/grub-embedded.cfg
@@ -171,7 +173,8 @@ $(BUILD)/vamap-test.img: $(BUILD)/vamap.efi $(IMAGE_DEPS)
 	tools/mkimage.sh $@ $< 0 exit=qemu
 
 run-usb: $(BUILD)/vamap.img
-	$(PYTHON) tools/qemu.py run --boot usb --efi $< --workdir $(BUILD)/run-usb $(QEMU_ARGS)
+	$(PYTHON) tools/qemu.py run --boot usb --efi $< --workdir $(BUILD)/run-usb \
+		$(WAIVERS_ARG) $(QEMU_ARGS)
 
 # Secure Boot: make sign KEY=db.key CERT=db.crt -> build/vamap-signed.efi
 sign: $(BUILD)/vamap.efi

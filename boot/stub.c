@@ -19,6 +19,7 @@
 #include "exitcode.h"
 #include "layout.h"
 #include "stub.h"
+#include "verdict.h"
 #include "x86.h"
 
 /* The kernel ELF, embedded by boot/kernel_blob.asm. */
@@ -68,46 +69,82 @@ static bool options_to_ascii(const CHAR16 *w, UINTN bytes, char *out,
 	return true;
 }
 
-/* Read \vamap\cmdline.txt from the volume we were loaded from, if any. */
-static bool read_cmdline_file(EFI_LOADED_IMAGE *li, char *out, size_t max,
-			      bool *too_long)
+/* Read file @path from the volume we were loaded from into @out (@max
+ * bytes, NUL-terminated); *@len gets its length. False if it is not
+ * there; *@too_long when it holds more than @max - 1 bytes (never cut
+ * silently: the word that matters could be in the part left out). */
+static bool read_volume_file(EFI_LOADED_IMAGE *li, CHAR16 *path, char *out,
+			     size_t max, UINTN *len, bool *too_long)
 {
 	EFI_FILE_HANDLE root, f;
-	UINTN len = max - 1, i;
 	EFI_STATUS st;
 
+	*len = max - 1;
 	root = LibOpenRoot(li->DeviceHandle);
 	if (!root)
 		return false;
-	st = uefi_call_wrapper(root->Open, 5, root, &f,
-			       L"\\vamap\\cmdline.txt", EFI_FILE_MODE_READ, 0);
+	st = uefi_call_wrapper(root->Open, 5, root, &f, path, EFI_FILE_MODE_READ,
+			       0);
 	if (EFI_ERROR(st)) {
 		uefi_call_wrapper(root->Close, 1, root);
 		return false;
 	}
-	st = uefi_call_wrapper(f->Read, 3, f, &len, out);
-	if (!EFI_ERROR(st) && len == max - 1) {
+	st = uefi_call_wrapper(f->Read, 3, f, len, out);
+	if (!EFI_ERROR(st) && *len == max - 1) {
 		char more;
 		UINTN one = 1;
 
-		/* A full buffer: is there more? Then the file is too long,
-		 * and cutting it could lose the word that matters. */
 		if (!EFI_ERROR(uefi_call_wrapper(f->Read, 3, f, &one, &more)) &&
-		    one) {
-			stub_log("stub: error: \\vamap\\cmdline.txt is longer "
-				 "than %u bytes\n", (unsigned int)(max - 1));
+		    one)
 			*too_long = true;
-		}
 	}
 	uefi_call_wrapper(f->Close, 1, f);
 	uefi_call_wrapper(root->Close, 1, root);
 	if (EFI_ERROR(st))
 		return false;
-	out[len] = '\0';
+	out[*len] = '\0';
+	return true;
+}
+
+/* \vamap\cmdline.txt, folded to one line of text. */
+static bool read_cmdline_file(EFI_LOADED_IMAGE *li, char *out, size_t max,
+			      bool *too_long)
+{
+	UINTN len, i;
+
+	if (!read_volume_file(li, L"\\vamap\\cmdline.txt", out, max, &len,
+			      too_long))
+		return false;
+	if (*too_long)
+		stub_log("stub: error: \\vamap\\cmdline.txt is longer than %u "
+			 "bytes\n", (unsigned int)(max - 1));
 	for (i = 0; i < len; i++) /* one line of text: fold the rest */
 		if ((u8)out[i] < 0x20 || (u8)out[i] > 0x7e)
 			out[i] = ' ';
 	return true;
+}
+
+/* \vamap\waivers.txt, for the kernel to parse (include/verdict.h). It
+ * stays in the stub's image, which the kernel copies before it hands
+ * LoaderData memory to its allocator. */
+static void read_waivers(EFI_LOADED_IMAGE *li, struct boot_info *bi)
+{
+	static char text[WAIVERS_MAX_TEXT];
+	bool too_long = false;
+	UINTN len;
+
+	if (!read_volume_file(li, L"\\vamap\\waivers.txt", text, sizeof(text),
+			      &len, &too_long))
+		return;
+	if (too_long) {
+		stub_log("stub: \\vamap\\waivers.txt is longer than %u bytes: "
+			 "no waiver applied\n", (unsigned int)sizeof(text) - 1);
+		bi->waivers_state = BOOT_WAIVERS_TOO_LONG;
+		return;
+	}
+	bi->waivers = (u64)(uintptr_t)text;
+	bi->waivers_size = (u32)len;
+	bi->waivers_state = BOOT_WAIVERS_READ;
 }
 
 /*
@@ -507,6 +544,7 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 	bi->stub_size = li->ImageSize;
 	if (!read_cmdline(li, bi))
 		return EFI_INVALID_PARAMETER;
+	read_waivers(li, bi);
 	stub_log("stub: vamap EFI stub, command line \"%s\"\n", bi->cmdline);
 
 	/* Firmware on a CPU with 5-level paging may hand over with CR4.LA57

@@ -51,6 +51,12 @@ struct boot_timestamps {
 	u64 after_ebs;
 };
 
+enum boot_waivers_state {
+	BOOT_WAIVERS_NONE = 0,	   /* no \vamap\waivers.txt */
+	BOOT_WAIVERS_READ = 1,
+	BOOT_WAIVERS_TOO_LONG = 2, /* over WAIVERS_MAX_TEXT - 1 bytes: none */
+};
+
 /* A runtime driver the stub loaded from \vamap\drivers\ (boot/drivers.c). */
 #define BOOT_DRIVERS_MAX 8
 #define BOOT_DRIVER_NAME_MAX 32
@@ -117,6 +123,12 @@ struct boot_info {
 	u32 ndrivers;
 	u32 drivers_left_out; /* .efi files beyond BOOT_DRIVERS_MAX */
 	struct boot_driver drivers[BOOT_DRIVERS_MAX];
+	/* \vamap\waivers.txt (include/verdict.h) in the stub's image:
+	 * physical address and length; waivers_state is enum
+	 * boot_waivers_state. */
+	u64 waivers;
+	u32 waivers_size;
+	u32 waivers_state;
 };
 
 /* Bytes of scratch per entry: a struct mem_region and a struct frange,

@@ -1,15 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Check results in KTAP form (Documentation/dev-tools/ktap.rst in Linux):
- * "ok N name", "not ok N name # reason", "ok N name # SKIP reason". The
- * plan line comes last because the number of checks depends on the run.
+ * Check results in KTAP form (Documentation/dev-tools/ktap.rst in Linux),
+ * each with its severity (include/verdict.h) after the "#":
+ *   "ok N name # [high]", "not ok N name # [high] reason",
+ *   "ok N name # SKIP [high] reason",
+ *   "not ok N name # TODO waived: why [high] reason" (a waived failure).
+ * The plan line comes last because the number of checks depends on the
+ * run; the summary line counts passed, failed, skipped and waived.
  */
 #ifndef VAMAP_KTAP_H
 #define VAMAP_KTAP_H
 
 #include "types.h"
 
+struct waivers;
+
 void ktap_begin(void);
+/* The waivers to apply from now on (include/verdict.h); NULL for none. */
+void ktap_set_waivers(struct waivers *w);
 /* A line for the saved report only (not printed): who ran, how. */
 void ktap_report_header(const char *fmt, ...) __printf(1, 2);
 /* The report so far: every KTAP line printed, after the header lines. */

@@ -8,8 +8,10 @@
 #include "ktap.h"
 #include "printf.h"
 #include "results.h"
+#include "verdict.h"
 
-static unsigned int nr, nr_failed, nr_skipped;
+static unsigned int nr, nr_failed, nr_skipped, nr_waived;
+static struct waivers *waivers;
 static bool begun;
 static char report[RESULTS_MAX_TEXT];
 static u32 report_len;
@@ -85,17 +87,24 @@ void ktap_end_early(const char *why, const char *tail, u32 len)
 	ktap_end();
 }
 
+void ktap_set_waivers(struct waivers *w)
+{
+	waivers = w;
+}
+
+/* "STATUS N NAME # [TAG ][SEVERITY] NOTE": the directive (SKIP, TODO)
+ * first, where KTAP parsers look for it, then the severity. */
 static void result(const char *status, const char *name, const char *tag,
 		   const char *fmt, va_list ap)
 {
 	char line[512];
 	int n;
 
-	n = ksnprintf(line, sizeof(line), "%s %u %s", status, ++nr, name);
-	if (tag || fmt)
-		n += ksnprintf(line + n, sizeof(line) - (size_t)n, " #");
+	n = ksnprintf(line, sizeof(line), "%s %u %s #", status, ++nr, name);
 	if (tag)
 		n += ksnprintf(line + n, sizeof(line) - (size_t)n, " %s", tag);
+	n += ksnprintf(line + n, sizeof(line) - (size_t)n, " [%s]",
+		       severity_name(severity_of(name, NULL)));
 	if (fmt) {
 		n += ksnprintf(line + n, sizeof(line) - (size_t)n, " ");
 		n += kvsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
@@ -109,13 +118,21 @@ static void result(const char *status, const char *name, const char *tag,
 
 void ktap_result(bool ok, const char *name, const char *fmt, ...)
 {
+	struct waiver *w = !ok && waivers ? waivers_find(waivers, name) : NULL;
+	char tag[WAIVER_REASON_MAX + 16];
 	va_list ap;
 
+	if (w)
+		ksnprintf(tag, sizeof(tag), "TODO waived: %s", w->reason);
 	va_start(ap, fmt);
-	result(ok ? "ok" : "not ok", name, NULL, fmt, ap);
+	result(ok ? "ok" : "not ok", name, w ? tag : NULL, fmt, ap);
 	va_end(ap);
-	if (!ok)
+	if (w) {
+		w->used++;
+		nr_waived++;
+	} else if (!ok) {
 		nr_failed++;
+	}
 }
 
 void ktap_skip(const char *name, const char *fmt, ...)
@@ -134,9 +151,10 @@ bool ktap_end(void)
 
 	ksnprintf(line, sizeof(line), "1..%u\n", nr);
 	emit(line);
-	ksnprintf(line, sizeof(line), "vamap: %s (%u passed, %u failed, %u skipped)\n",
-		  nr_failed ? "FAIL" : "PASS", nr - nr_failed - nr_skipped,
-		  nr_failed, nr_skipped);
+	ksnprintf(line, sizeof(line), "vamap: %s (%u passed, %u failed, %u "
+		  "skipped, %u waived)\n", nr_failed ? "FAIL" : "PASS",
+		  nr - nr_failed - nr_skipped - nr_waived, nr_failed, nr_skipped,
+		  nr_waived);
 	emit(line);
 	return nr_failed == 0;
 }

@@ -18,6 +18,7 @@
 #include "mm.h"
 #include "smp.h"
 #include "traps.h"
+#include "verdict.h"
 #include "watchdog.h"
 #include "x86.h"
 
@@ -72,6 +73,53 @@ static void print_addr(const char *what, u64 pa)
 		kprintf("%-24s none\n", what);
 }
 
+static struct waivers kwaivers;
+
+/* Parse \vamap\waivers.txt while it is still where the stub left it (on
+ * init_pg_dir, RAM is 1:1), before LoaderData memory goes to the frame
+ * allocator. */
+static void load_waivers(const struct boot_info *bi)
+{
+	if (bi->waivers_state != BOOT_WAIVERS_READ || !bi->waivers ||
+	    bi->waivers_size >= WAIVERS_MAX_TEXT)
+		return;
+	waivers_parse((const char *)bi->waivers, bi->waivers_size, &kwaivers);
+	ktap_set_waivers(&kwaivers);
+}
+
+static void print_waivers(const struct boot_info *bi)
+{
+	unsigned int i;
+
+	if (bi->waivers_state == BOOT_WAIVERS_TOO_LONG)
+		kprintf("%-24s \\vamap\\waivers.txt is longer than %u bytes: "
+			"no waiver applied\n", "waivers:", WAIVERS_MAX_TEXT - 1);
+	if (bi->waivers_state != BOOT_WAIVERS_READ)
+		return;
+	kprintf("%-24s %u from \\vamap\\waivers.txt\n", "waivers:", kwaivers.n);
+	for (i = 0; i < kwaivers.n; i++)
+		kprintf("%-24s %s%s: %s\n", "waivers:", kwaivers.w[i].label,
+			kwaivers.w[i].prefix ? "*" : "", kwaivers.w[i].reason);
+	for (i = 0; i < MIN(kwaivers.nr_problems, WAIVERS_MAX_PROBLEMS); i++)
+		kprintf("%-24s %s, ignored\n", "waivers:", kwaivers.problems[i]);
+	if (kwaivers.nr_problems > WAIVERS_MAX_PROBLEMS)
+		kprintf("%-24s %u more problems\n", "waivers:",
+			kwaivers.nr_problems - WAIVERS_MAX_PROBLEMS);
+}
+
+/* A waiver that waived nothing is stale: the check passed, or the label
+ * is not one vamap has. */
+static void print_unused_waivers(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < kwaivers.n; i++)
+		if (!kwaivers.w[i].used)
+			kprintf("waivers: %s%s (line %u) waived nothing: no such "
+				"check failed\n", kwaivers.w[i].label,
+				kwaivers.w[i].prefix ? "*" : "", kwaivers.w[i].line);
+}
+
 static void print_boot_info(const struct boot_info *bi)
 {
 	const struct boot_framebuffer *fb = &bi->fb;
@@ -90,6 +138,7 @@ static void print_boot_info(const struct boot_info *bi)
 			bi->cmdline_ignored);
 	for (i = 0; i < kopt.nr_problems; i++)
 		kprintf("%-24s %s, ignored\n", "cmdline:", kopt.problems[i]);
+	print_waivers(bi);
 	print_addr("system table:", bi->system_table);
 	print_addr("ACPI RSDP:", bi->acpi_rsdp);
 	print_addr("SMBIOS:", bi->smbios);
@@ -439,6 +488,7 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 		kernel_exit(VAMAP_EXIT_FAULT);
 	}
 	memcpy(&kbi, bi, sizeof(kbi));
+	load_waivers(&kbi);
 	kbi.cmdline[sizeof(kbi.cmdline) - 1] = '\0';
 	kbi.cmdline_ignored[sizeof(kbi.cmdline_ignored) - 1] = '\0';
 	bi = &kbi;
@@ -501,6 +551,7 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 	print_phases(bi, t_end);
 	kernel_fault_hook = NULL; /* from here the normal path keeps the report */
 	ok = ktap_end();
+	print_unused_waivers();
 	if (kbi.results_pending) {
 		kprintf("results: an earlier report still waits in its variables "
 			"(the stub could not write it); this run's is not kept\n");

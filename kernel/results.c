@@ -174,11 +174,32 @@ static bool starts(const char *s, u32 n, const char *p)
 	return true;
 }
 
-/* "ok 12 name # note" / "not ok 3 name # SKIP why": one check. */
+/* "[critical]" ... "[low]" at @s: the length of the tag, or 0. */
+static u32 severity_tag(const char *s, u32 n)
+{
+	static const struct {
+		const char *tag;
+		u32 len;
+	} tags[] = { { "[critical]", 10 }, { "[high]", 6 }, { "[medium]", 8 },
+		     { "[low]", 5 } };
+	unsigned int k;
+
+	for (k = 0; k < ARRAY_SIZE(tags); k++)
+		if (starts(s, n, tags[k].tag))
+			return tags[k].len;
+	return 0;
+}
+
+/*
+ * One check (include/ktap.h): "ok 12 name # [high] note",
+ * "ok 3 name # SKIP [low] why", "not ok 4 name # TODO waived: why [high]
+ * note". Lines of format 1 (no severity) still parse, severity "".
+ */
 static void put_check(struct out *o, const char *s, u32 n, bool *first)
 {
 	bool ok = starts(s, n, "ok ");
-	u32 i = ok ? 3 : 7, num = 0, name, name_end, note = n;
+	u32 i = ok ? 3 : 7, num = 0, name, name_end, note = n, sev = n,
+	    sev_len = 0, waiver = n, waiver_len = 0;
 	const char *status = ok ? "ok" : "not ok";
 
 	while (i < n && s[i] >= '0' && s[i] <= '9')
@@ -194,6 +215,25 @@ static void put_check(struct out *o, const char *s, u32 n, bool *first)
 		if (starts(s + note, n - note, "SKIP")) {
 			status = "skip";
 			note += 4;
+		} else if (starts(s + note, n - note, "TODO waived: ")) {
+			status = "waived";
+			note += 13;
+			waiver = note;
+			/* the reason runs to the severity tag */
+			while (note < n && !(s[note - 1] == ' ' &&
+					     severity_tag(s + note, n - note)))
+				note++;
+			waiver_len = note - waiver;
+			while (waiver_len && s[waiver + waiver_len - 1] == ' ')
+				waiver_len--;
+		}
+		while (note < n && s[note] == ' ')
+			note++;
+		sev_len = severity_tag(s + note, n - note);
+		if (sev_len) {
+			sev = note + 1;
+			note += sev_len;
+			sev_len -= 2;
 			while (note < n && s[note] == ' ')
 				note++;
 		}
@@ -206,22 +246,29 @@ static void put_check(struct out *o, const char *s, u32 n, bool *first)
 	put_string(o, s + name, name_end - name);
 	puts_raw(o, ", \"status\": \"");
 	puts_raw(o, status);
-	puts_raw(o, "\", \"note\": ");
+	puts_raw(o, "\", \"severity\": ");
+	put_string(o, s + sev, sev_len);
+	if (waiver < n) {
+		puts_raw(o, ", \"waiver\": ");
+		put_string(o, s + waiver, waiver_len);
+	}
+	puts_raw(o, ", \"note\": ");
 	put_string(o, s + note, note < n ? n - note : 0);
 	put(o, '}');
 }
 
-/* "vamap: PASS (5 passed, 1 failed, 0 skipped)" */
+/* "vamap: PASS (5 passed, 1 failed, 0 skipped, 0 waived)" */
 static void put_summary(struct out *o, const char *s, u32 n)
 {
-	static const char *const keys[] = { "passed", "failed", "skipped" };
+	static const char *const keys[] = { "passed", "failed", "skipped",
+					    "waived" };
 	u32 i = MIN(7u, n), k;
 
 	puts_raw(o, "  \"summary\": {\"result\": ");
 	put_string(o, s + i, MIN(4u, n - i)); /* PASS or FAIL, if it is there */
 	while (i < n && s[i] != '(')
 		i++;
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < ARRAY_SIZE(keys); k++) {
 		u32 v = 0;
 
 		while (i < n && (s[i] < '0' || s[i] > '9'))
@@ -244,7 +291,7 @@ int results_to_json(const char *text, u32 len, char *buf, u32 max)
 
 	if (!max)
 		return -ENOSPC;
-	puts_raw(&o, "{\n  \"format\": \"vamap-results/1\",\n  \"header\": [");
+	puts_raw(&o, "{\n  \"format\": \"vamap-results/2\",\n  \"header\": [");
 	while (i < len) {
 		u32 e = i;
 

@@ -25,11 +25,12 @@ UBOOT_ROM = "/usr/lib/u-boot/qemu-x86_64/u-boot.rom"
 FIRMWARES = ("ovmf", "u-boot")
 
 
-def prepare_esp(workdir, efi, cmdline, drivers=()):
+def prepare_esp(workdir, efi, cmdline, drivers=(), waivers=None):
     """A directory QEMU serves as a FAT drive: the removable-media path
     EFI/BOOT/BOOTX64.EFI, the command line in vamap/cmdline.txt (the
-    stub reads it when LoadOptions carry none), and the runtime drivers
-    the stub starts, in vamap/drivers/."""
+    stub reads it when LoadOptions carry none), the runtime drivers
+    the stub starts, in vamap/drivers/, and the waivers file (a path) as
+    vamap/waivers.txt."""
     esp = os.path.join(workdir, "esp")
     shutil.rmtree(esp, ignore_errors=True)
     os.makedirs(os.path.join(esp, "EFI", "BOOT"))
@@ -41,6 +42,8 @@ def prepare_esp(workdir, efi, cmdline, drivers=()):
         os.makedirs(os.path.join(esp, "vamap", "drivers"))
     for d in drivers:
         shutil.copy(d, os.path.join(esp, "vamap", "drivers"))
+    if waivers:
+        shutil.copy(waivers, os.path.join(esp, "vamap", "waivers.txt"))
     return esp
 
 
@@ -57,11 +60,11 @@ def prepare_shell_esp(workdir, efi, cmdline):
     return esp
 
 
-def prepare_esp_disk(workdir, efi, cmdline, drivers=()):
+def prepare_esp_disk(workdir, efi, cmdline, drivers=(), waivers=None):
     """A GPT disk with one FAT ESP holding EFI/BOOT/BOOTX64.EFI and
     vamap/cmdline.txt, built without root (QEMU.md): what U-Boot's boot
     flow looks for on a block device."""
-    esp = prepare_esp(workdir, efi, cmdline, drivers)
+    esp = prepare_esp(workdir, efi, cmdline, drivers, waivers)
     disk = os.path.join(workdir, "esp.img")
     if os.path.exists(disk):
         os.unlink(disk)
@@ -79,17 +82,19 @@ def prepare_esp_disk(workdir, efi, cmdline, drivers=()):
 def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
          cmdline="", cpu=None, extra=(), serial=None, debugcon=None,
          secure_boot=False, fresh_vars=True, fresh_disk=True,
-         firmware="ovmf", drivers=()):
+         firmware="ovmf", drivers=(), waivers=None):
     """The QEMU command for one boot. boot is "fat" (BOOTX64.EFI on a FAT
     drive), "kernel" (-kernel EFI -append CMDLINE) or "usb" (efi names a
     disk image, attached as a USB stick). firmware "u-boot" boots U-Boot's
     ROM instead of OVMF, with boot "fat" meaning a GPT disk with an ESP on
     the machine's own disk controller. drivers are runtime-driver files
-    put in vamap/drivers/ for the stub to start (boot "fat" only)."""
+    put in vamap/drivers/ for the stub to start (boot "fat" only).
+    waivers is a file to put on the boot volume as vamap/waivers.txt
+    (include/verdict.h)."""
     os.makedirs(workdir, exist_ok=True)
     if firmware == "u-boot":
         return uboot_argv(efi, workdir, machine, mem, smp, cmdline, cpu,
-                          extra, serial, debugcon, drivers)
+                          extra, serial, debugcon, drivers, waivers)
     vars_fd = os.path.join(workdir, "OVMF_VARS.fd")
     if fresh_vars or not os.path.exists(vars_fd):
         shutil.copy(OVMF_VARS_SB if secure_boot else OVMF_VARS, vars_fd)
@@ -105,7 +110,7 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
     a = base_argv(machine, mem, smp, cpu, serial, debugcon, firmware_args,
                   workdir)
     if boot == "fat":
-        esp = prepare_esp(workdir, efi, cmdline, drivers)
+        esp = prepare_esp(workdir, efi, cmdline, drivers, waivers)
         a += ["-drive", f"file=fat:rw:{esp},format=raw,media=disk"]
     elif boot == "kernel":
         a += ["-kernel", efi, "-append", cmdline]
@@ -119,6 +124,12 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
         disk = os.path.join(workdir, "stick.img")
         if fresh_disk or not os.path.exists(disk):
             shutil.copy(efi, disk)
+        if waivers:  # on the stick's ESP, where the stub looks
+            img = disk + "@@1M"
+            subprocess.run(["mmd", "-D", "s", "-i", img, "::/vamap"],
+                           stderr=subprocess.DEVNULL)
+            subprocess.run(["mcopy", "-o", "-i", img, waivers,
+                            "::/vamap/waivers.txt"], check=True)
         a += ["-device", "qemu-xhci", "-drive",
               f"if=none,id=stick,format=raw,file={disk}",
               "-device", "usb-storage,drive=stick"]
@@ -148,8 +159,8 @@ def base_argv(machine, mem, smp, cpu, serial, debugcon, firmware_args,
 
 
 def uboot_argv(efi, workdir, machine, mem, smp, cmdline, cpu, extra,
-               serial, debugcon, drivers=()):
-    disk = prepare_esp_disk(workdir, efi, cmdline, drivers)
+               serial, debugcon, drivers=(), waivers=None):
+    disk = prepare_esp_disk(workdir, efi, cmdline, drivers, waivers)
     a = base_argv(machine, mem, smp, cpu, serial, debugcon,
                   ["-bios", UBOOT_ROM], workdir)
     if machine.startswith("q35"):
@@ -200,11 +211,13 @@ def main():
                    help="ovmf (default) or u-boot (U-Boot's UEFI)")
     p.add_argument("--driver", action="append", default=[],
                    help="a runtime driver for the stub to start (repeat)")
+    p.add_argument("--waivers", help="a waivers file, put on the boot "
+                   "volume as vamap/waivers.txt (include/verdict.h)")
     a, extra = p.parse_known_args()
     extra = [x for x in extra if x != "--"]  # the rest goes to QEMU
     cmd = argv(a.efi, a.workdir, a.machine, a.mem, a.smp, a.boot, a.cmdline,
                extra=extra, debugcon=a.debugcon, secure_boot=a.secure_boot,
-               firmware=a.firmware, drivers=a.driver)
+               firmware=a.firmware, drivers=a.driver, waivers=a.waivers)
     print("+ " + " ".join(cmd), file=sys.stderr)
     status = subprocess.call(cmd)
     print(f"qemu: exit status {status} ({exit_name(status, a.workdir)})",

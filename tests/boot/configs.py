@@ -29,6 +29,7 @@
   timeout  total seconds (default 180); silence  seconds without output
   drivers  zoo drivers (tests/zoo/NAME.c, built as build/zoo/NAME.efi)
            the stub starts from vamap/drivers/ before ExitBootServices
+  waivers  text for vamap/waivers.txt on the boot volume (include/verdict.h)
   firmware "ovmf" (default) or "u-boot": U-Boot's UEFI from Debian's
            u-boot-qemu, booting vamap from a GPT disk through its own
            boot flow (tools/qemu.py); its verdicts are in docs/u-boot.md
@@ -39,7 +40,7 @@ DEFAULT = dict(efi="build/vamap.efi", machine="q35", mem="2G", smp=1,
                expect="pass", timeout=180, silence=60, secure_boot=False,
                refused_when=None, masks=(), sequence=(), sequence_expect=(),
                screendump=False,
-               firmware="ovmf", drivers=())
+               firmware="ovmf", drivers=(), waivers=None)
 
 CONFIGS = [
     dict(name="q35-2g"),
@@ -110,6 +111,16 @@ CONFIGS = [
     # GetTime in memory the attributes table marks XP (a late-loaded
     # runtime driver under EDK2): efi.pointers names the entry.
     dict(name="memattr-xp", cmdline="exit=qemu test=memattr-xp", expect="fail"),
+    # The same failure waived (\vamap\waivers.txt): "# TODO waived:",
+    # the run passes; a prefix waiver, a stale one and bad lines are named.
+    dict(name="waivers", cmdline="exit=qemu test=memattr-xp", expect="pass",
+         waivers="# known firmware bugs, each with its ticket\n"
+                 "efi.pointers   GetTime in XP memory [FW-1234], fixed in 2.1\n"
+                 "efi.setup*\tthe same bug, seen by setup\n"
+                 "efi.svam  stale: this check passes\n"
+                 "efi.get_time\n"
+                 "bad!label why\n"
+                 "efi.wx\xe9 not ASCII\n"),
     # ResetSystem(shutdown) at the end: QEMU powers off (status 0 under
     # -no-reboot) right after the log's ResetSystem line, and its reset log
     # has no "Triple fault" (tools/qemu.py, exit_name) ...

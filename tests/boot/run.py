@@ -88,6 +88,16 @@ def read_log(path):
         return ""
 
 
+def waivers_file(cfg, work):
+    """The configuration's waivers text as a file for the boot volume."""
+    if cfg["waivers"] is None:
+        return None
+    path = os.path.join(work, "waivers.txt")
+    with open(path, "w") as f:
+        f.write(cfg["waivers"])
+    return path
+
+
 def boot(cfg, workroot):
     """Run one configuration: (status, masked log, detail, seconds)."""
     work = os.path.join(workroot, cfg["name"])
@@ -239,7 +249,8 @@ def run_qemu(cfg, work, tag="", fresh=True):
                      secure_boot=cfg["secure_boot"], fresh_vars=fresh,
                      fresh_disk=fresh, firmware=cfg["firmware"],
                      drivers=[os.path.join(TOP, "build", "zoo", d + ".efi")
-                              for d in cfg["drivers"]])
+                              for d in cfg["drivers"]],
+                     waivers=waivers_file(cfg, work))
     if cfg["screendump"]:
         argv += ["-monitor",
                  f"unix:{os.path.join(work, 'monitor.sock')},server=on,wait=off"]

@@ -94,24 +94,38 @@ static void test_json(void)
 	static const char text[] =
 		"vamap 0.1, command line \"exit=qemu \\ x\"\n"
 		"KTAP version 1\n"
-		"ok 1 boot.info\n"
-		"not ok 2 efi.svam # returned \"ABORTED\"\n"
-		"ok 3 efi.get_time # SKIP runtime services off\n"
-		"1..3\n"
-		"vamap: FAIL (1 passed, 1 failed, 1 skipped)\n";
-	char out[2048];
+		"ok 1 boot.info # [low]\n"
+		"not ok 2 efi.svam # [critical] returned \"ABORTED\"\n"
+		"ok 3 efi.get_time # SKIP [high] runtime services off\n"
+		"not ok 4 efi.pointers # TODO waived: known bug (FW-1) [critical] "
+		"4 pointers\n"
+		"not ok 5 efi.wx # TODO waived: odd [low] reason [high] two tags\n"
+		"ok 6 old.format # note without a severity\n"
+		"1..6\n"
+		"vamap: FAIL (1 passed, 1 failed, 1 skipped, 2 waived)\n";
+	char out[4096];
 	int n;
 
 	n = results_to_json(text, sizeof(text) - 1, out, sizeof(out));
 	CHECK(n > 0);
+	CHECK(strstr(out, "\"format\": \"vamap-results/2\""));
 	CHECK(strstr(out, "\"header\": [\"vamap 0.1, command line \\\"exit=qemu \\\\ x\\\"\"]"));
 	CHECK(strstr(out, "\"summary\": {\"result\": \"FAIL\", \"passed\": 1, "
-			  "\"failed\": 1, \"skipped\": 1}"));
-	CHECK(strstr(out, "{\"n\": 1, \"name\": \"boot.info\", \"status\": \"ok\", \"note\": \"\"}"));
+			  "\"failed\": 1, \"skipped\": 1, \"waived\": 2}"));
+	CHECK(strstr(out, "{\"n\": 1, \"name\": \"boot.info\", \"status\": \"ok\", "
+			  "\"severity\": \"low\", \"note\": \"\"}"));
 	CHECK(strstr(out, "{\"n\": 2, \"name\": \"efi.svam\", \"status\": \"not ok\", "
+			  "\"severity\": \"critical\", "
 			  "\"note\": \"returned \\\"ABORTED\\\"\"}"));
 	CHECK(strstr(out, "{\"n\": 3, \"name\": \"efi.get_time\", \"status\": \"skip\", "
-			  "\"note\": \"runtime services off\"}"));
+			  "\"severity\": \"high\", \"note\": \"runtime services off\"}"));
+	CHECK(strstr(out, "{\"n\": 4, \"name\": \"efi.pointers\", \"status\": "
+			  "\"waived\", \"severity\": \"critical\", \"waiver\": "
+			  "\"known bug (FW-1)\", \"note\": \"4 pointers\"}"));
+	/* the first tag after a space ends the reason */
+	CHECK(strstr(out, "\"waiver\": \"odd\", \"note\": \"reason [high] two tags\"}"));
+	CHECK(strstr(out, "{\"n\": 6, \"name\": \"old.format\", \"status\": \"ok\", "
+			  "\"severity\": \"\", \"note\": \"note without a severity\"}"));
 	CHECK_EQ((size_t)n, strlen(out));
 	CHECK_EQ(results_to_json(text, sizeof(text) - 1, out, 100), -ENOSPC);
 	/* control characters are escaped, not copied */
