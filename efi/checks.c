@@ -696,6 +696,79 @@ void efi_dump_pgd(void)
 		ptdump(&kctx, efi.efi_pgd, EFI_LINUX_BASE, EFI_LINUX_TOP, mm_markers);
 }
 
+/*
+ * svam=: what each map the firmware was handed before vamap's own came
+ * back with (efi/setup.c), against UEFI 2.10 8.4.1's statuses. Only the
+ * probes asked for print.
+ */
+static void check_svam_probes(void)
+{
+	static const struct {
+		const char *label;
+		efi_status_t want; /* EFI_ABORTED: any refusal will do */
+		const char *rule;
+	} probes[SVAM_NR_PROBES] = {
+		{ "efi.svam.probe.bad_version", EFI_INVALID_PARAMETER,
+		  "INVALID_PARAMETER: DescriptorVersion is invalid" },
+		{ "efi.svam.probe.bad_size", EFI_INVALID_PARAMETER,
+		  "INVALID_PARAMETER: DescriptorSize is invalid" },
+		{ "efi.svam.probe.unknown", EFI_NOT_FOUND,
+		  "NOT_FOUND: a virtual address supplied for an address not "
+		  "in the memory map" },
+		{ "efi.svam.probe.missing", EFI_NO_MAPPING,
+		  "NO_MAPPING: no virtual address supplied for a range that "
+		  "requires one" },
+		{ "efi.svam.probe.misaligned", EFI_ABORTED,
+		  "a refusal: VirtualStart must be 4 KiB aligned (7.2)" },
+		{ "efi.svam.probe.shuffled", EFI_SUCCESS,
+		  "SUCCESS: nothing orders the map's descriptors" },
+	};
+	unsigned int k;
+
+	for (k = 0; k < SVAM_NR_PROBES; k++) {
+		const char *label = probes[k].label;
+		efi_status_t st = efi.probe[k].status;
+
+		if (!(kopt.svam_probes & (1u << k)))
+			continue;
+		if (efi.mode == EFI_MODE_NORUNTIME || efi.mode == EFI_MODE_NOVAMAP) {
+			ktap_skip(label, "efi=%s: no SetVirtualAddressMap",
+				  efi_mode_name(efi.mode));
+		} else if (probes[k].want == EFI_SUCCESS) {
+			/* shuffled is vamap's own map: efi.svam's verdict,
+			 * and every check after it, is this one's */
+			if (!efi.svam_called || efi.probe_accepted)
+				ktap_skip(label, "vamap's own map was never passed");
+			else
+				ktap_result(efi.svam_status == EFI_SUCCESS, label,
+					    "%s; UEFI 2.10 8.4.1 wants %s",
+					    efi_status_name(efi.svam_status),
+					    probes[k].rule);
+		} else if (!efi.probe[k].run) {
+			ktap_skip(label, efi.probe_accepted
+					 ? "the firmware accepted an earlier probe"
+					 : "runtime services are off: %s",
+				  efi.disabled_why);
+		} else if (probes[k].want == EFI_ABORTED
+				   ? st != EFI_SUCCESS && st != EFI_ABORTED
+				   : st == probes[k].want) {
+			ktap_result(true, label, "%s refused with %s", efi.probe[k].what,
+				    efi_status_name(st));
+		} else if (st == EFI_SUCCESS) {
+			ktap_result(false, label, "%s accepted (SUCCESS); UEFI 2.10 "
+				    "8.4.1 wants %s; runtime services off",
+				    efi.probe[k].what, probes[k].rule);
+		} else if (st == EFI_ABORTED) {
+			ktap_result(false, label, "%s: the call was ended: %s",
+				    efi.probe[k].what, efi.disabled_why);
+		} else {
+			ktap_result(false, label, "%s refused with %s; UEFI 2.10 "
+				    "8.4.1 wants %s", efi.probe[k].what,
+				    efi_status_name(st), probes[k].rule);
+		}
+	}
+}
+
 void efi_checks(void)
 {
 	check_pgd();
@@ -706,12 +779,16 @@ void efi_checks(void)
 		ktap_skip("efi.svam", "efi=noruntime");
 	} else if (efi.mode == EFI_MODE_NOVAMAP) {
 		ktap_skip("efi.svam", "efi=novamap");
+	} else if (efi.probe_accepted) {
+		ktap_skip("efi.svam", "the firmware accepted an svam= probe's map, "
+			  "so vamap's own was never passed");
 	} else {
 		ktap_result(efi.svam_called && efi.svam_status == EFI_SUCCESS,
 			    "efi.svam", efi.svam_called ? "%s" : "not called: %s",
 			    efi.svam_called ? efi_status_name(efi.svam_status)
 					    : efi.disabled_why);
 	}
+	check_svam_probes();
 	if (efi.mode == EFI_MODE_NORUNTIME)
 		ktap_skip("efi.pointers", "efi=noruntime");
 	else if (efi.no_runtime_regions)
@@ -719,6 +796,9 @@ void efi_checks(void)
 	else if (efi.svam_called && efi.svam_status != EFI_SUCCESS)
 		ktap_skip("efi.pointers", "SetVirtualAddressMap failed: the "
 			  "table was never converted");
+	else if (efi.probe_accepted)
+		ktap_skip("efi.pointers", "the firmware converted its table with "
+			  "an svam= probe's map");
 	else if (!efi.pointers_ok)
 		ktap_result(false, "efi.pointers", "%u service pointer%s outside "
 			    "runtime code the attributes table lets run (UEFI 2.10 "

@@ -629,6 +629,45 @@ static void check_rt_properties(void)
 			    "answered UNSUPPORTED", asked, asked == 1 ? "" : "s");
 }
 
+/* -------------------------------------------- SetVirtualAddressMap again */
+
+/*
+ * UEFI 2.10 8.4.1: SetVirtualAddressMap returns EFI_UNSUPPORTED when "the
+ * EFI firmware is already in virtual address mapped mode". A firmware
+ * that takes a second map converts its pointers again, from addresses
+ * that are no longer physical.
+ */
+static void check_svam_second(void)
+{
+	const char *label = "efi.svam.second", *how;
+	efi_status_t st;
+
+	if (efi.mode == EFI_MODE_NORUNTIME || efi.mode == EFI_MODE_NOVAMAP) {
+		ktap_skip(label, "efi=%s: no first SetVirtualAddressMap",
+			  efi_mode_name(efi.mode));
+		return;
+	}
+	if (!efi.runtime_enabled) {
+		ktap_skip(label, "runtime services off: %s", efi.disabled_why);
+		return;
+	}
+	st = efi_svam_again(&how);
+	if (st == EFI_UNSUPPORTED) {
+		ktap_result(true, label, "UNSUPPORTED, called %s", how);
+	} else if (st == EFI_SUCCESS) {
+		efi.runtime_enabled = false;
+		efi.disabled_why = "SetVirtualAddressMap took a second map";
+		kprintf("efi: runtime services off: %s\n", efi.disabled_why);
+		ktap_result(false, label, "SUCCESS, called %s: the firmware took a "
+			    "second map (UEFI 2.10 8.4.1 wants UNSUPPORTED once in "
+			    "virtual mode); runtime services off", how);
+	} else {
+		ktap_result(false, label, "%s, called %s; UEFI 2.10 8.4.1 wants "
+			    "UNSUPPORTED once in virtual mode", efi_status_name(st),
+			    how);
+	}
+}
+
 /* ------------------------------------------------------ NULL arguments */
 
 static void check_null_arguments(void)
@@ -720,5 +759,6 @@ void efi_conformance(void)
 	check_wakeup();
 	check_variables();
 	check_rt_properties();
+	check_svam_second();
 	check_null_arguments();
 }

@@ -29,6 +29,7 @@
 #include "efi_tables.h"
 #include "kernel.h"
 #include "mm.h"
+#include "printf.h"
 #include "ptdump.h"
 #include "x86.h"
 
@@ -310,29 +311,172 @@ static int map_everything(void)
 	return ret;
 }
 
-/* Step 5. */
-static void call_svam(void)
+/* Where the @i-th descriptor of a shuffled map comes from: the ends
+ * first, alternately (0, n-1, 1, n-2, ...), neither ascending nor
+ * descending from three regions on. */
+static unsigned int shuffled(unsigned int i, unsigned int n)
 {
-	unsigned int i;
-	u64 size = (u64)efi.plan.n * raw_desc_size;
+	return i % 2 ? n - 1 - i / 2 : i / 2;
+}
 
-	if (size > sizeof(svam_map)) {
-		disable("runtime map larger than the SVAM buffer");
-		return;
-	}
-	for (i = 0; i < efi.plan.n; i++) {
-		struct efi_memory_desc *d = (void *)(svam_map + i * raw_desc_size);
-		const struct efi_rt_region *r =
-			&efi.plan.r[efi.plan.svam_reverse ? efi.plan.n - 1 - i : i];
+/* The SVAM map in svam_map: the plan's regions with their firmware
+ * descriptors and new VAs, in SVAM order (shuffled for svam=shuffled),
+ * region @skip (-1: none) left out. Returns its size in bytes, 0 if it
+ * does not fit. */
+static u64 fill_svam_map(bool shuffle, int skip)
+{
+	unsigned int i, k = 0, n = efi.plan.n;
 
+	if ((u64)(n + 1) * raw_desc_size > sizeof(svam_map))
+		return 0; /* one to spare: svam=unknown adds one */
+	for (i = 0; i < n; i++) {
+		unsigned int j = shuffle ? shuffled(i, n)
+				 : efi.plan.svam_reverse ? n - 1 - i : i;
+		const struct efi_rt_region *r = &efi.plan.r[j];
+		struct efi_memory_desc *d;
+
+		if ((int)j == skip)
+			continue;
+		d = (void *)(svam_map + k++ * raw_desc_size);
 		memcpy(d, raw_map + r->desc * raw_desc_size, raw_desc_size);
 		d->num_pages = r->size >> EFI_PAGE_SHIFT; /* merged: efi=linux */
 		d->virt_start = r->va;
 	}
+	return (u64)k * raw_desc_size;
+}
+
+/* svam=missing leaves out the last RuntimeServicesData region, else the
+ * last region (U-Boot refuses any map without exactly one
+ * RuntimeServicesCode descriptor, for a reason of its own; a data region
+ * tests the rule itself). */
+static int region_to_leave_out(void)
+{
+	int i;
+
+	for (i = (int)efi.plan.n - 1; i >= 0; i--)
+		if (!efi.plan.r[i].boot_services &&
+		    efi.plan.r[i].type == EFI_RUNTIME_SERVICES_DATA)
+			return i;
+	return (int)efi.plan.n - 1;
+}
+
+/*
+ * svam=: before vamap's own SetVirtualAddressMap, maps the firmware must
+ * refuse (UEFI 2.10 8.4.1), one call each, in enum svam_probe's order.
+ * A refused map must leave the firmware where it was, so the next probe
+ * and then vamap's own map still get their answers. Returns false when
+ * the firmware took one: it is then in a virtual mode vamap did not mean,
+ * and runtime services go off.
+ */
+static bool run_svam_probes(void)
+{
+	static const char *const names[SVAM_NR_PROBES] = {
+		"bad-version", "bad-size", "unknown", "missing", "misaligned",
+		"shuffled"
+	};
+	unsigned int k;
+
+	for (k = 0; k + 1 < SVAM_NR_PROBES; k++) { /* shuffled: call_svam */
+		u64 size = fill_svam_map(false, -1), dsize = raw_desc_size;
+		u32 dver = raw_desc_version;
+		struct efi_memory_desc *d = (void *)svam_map;
+		char *what = efi.probe[k].what;
+		size_t max = sizeof(efi.probe[k].what);
+		int skip;
+
+		if (!(kopt.svam_probes & (1u << k)) || !efi.runtime_enabled)
+			continue;
+		if (!size) {
+			ksnprintf(what, max, "the map does not fit vamap's buffer");
+			efi.probe[k].status = EFI_BUFFER_TOO_SMALL;
+			efi.probe[k].run = true;
+			continue;
+		}
+		switch (1u << k) {
+		case SVAM_PROBE_BAD_VERSION:
+			dver = raw_desc_version + 1;
+			ksnprintf(what, max, "DescriptorVersion %u (the map's is %u)",
+				  dver, raw_desc_version);
+			break;
+		case SVAM_PROBE_BAD_SIZE:
+			dsize = sizeof(struct efi_memory_desc) - 8;
+			ksnprintf(what, max, "DescriptorSize %lu, under "
+				  "EFI_MEMORY_DESCRIPTOR's 40 bytes",
+				  (unsigned long)dsize);
+			break;
+		case SVAM_PROBE_UNKNOWN: {
+			struct efi_memory_desc *x = (void *)(svam_map + size);
+			u64 top = kmemmap.n ? kmemmap.r[kmemmap.n - 1].end : 0;
+
+			/* a copy of the first descriptor, moved past the end
+			 * of the memory map */
+			memcpy(x, svam_map, raw_desc_size);
+			x->phys_start = ALIGN_UP(top, SZ_1G) + SZ_1G;
+			x->num_pages = 1;
+			x->virt_start = efi.plan.lowest_va - 0x10000;
+			size += raw_desc_size;
+			ksnprintf(what, max, "one more descriptor, physical "
+				  "0x%016lx, in no memory-map range",
+				  (unsigned long)x->phys_start);
+			break;
+		}
+		case SVAM_PROBE_MISSING:
+			skip = region_to_leave_out();
+			size = fill_svam_map(false, skip);
+			ksnprintf(what, max, "desc %u (%s 0x%016lx, %lu KiB) left out",
+				  efi.plan.r[skip].desc,
+				  efi_memory_type_name(efi.plan.r[skip].type),
+				  (unsigned long)efi.plan.r[skip].pa,
+				  (unsigned long)(efi.plan.r[skip].size >> 10));
+			break;
+		case SVAM_PROBE_MISALIGNED:
+			d->virt_start += 0x800; /* 2 KiB */
+			ksnprintf(what, max, "VirtualStart 0x%016lx for desc %u, "
+				  "not 4 KiB aligned", (unsigned long)d->virt_start,
+				  efi.plan.r[efi.plan.svam_reverse ? efi.plan.n - 1
+								   : 0].desc);
+			break;
+		}
+		kprintf("efi: svam=%s: SetVirtualAddressMap(%lu bytes, desc_size "
+			"%lu, version %u) with %s\n", names[k], (unsigned long)size,
+			(unsigned long)dsize, dver, what);
+		efi.probe[k].run = true;
+		efi.probe[k].status = efi_call(RT_SET_VIRTUAL_ADDRESS_MAP, 4, size,
+					       dsize, (u64)dver,
+					       __pa_symbol(svam_map));
+		kprintf("efi: svam=%s: returned %s\n", names[k],
+			efi_status_name(efi.probe[k].status));
+		if (efi.probe[k].status == EFI_SUCCESS) {
+			efi.probe_accepted = k + 1;
+			efi.svam_called = true;
+			efi.svam_status = EFI_SUCCESS;
+			disable("SetVirtualAddressMap accepted a map it must refuse "
+				"(svam= probe): the firmware now runs in a virtual "
+				"mode vamap did not mean");
+			return false;
+		}
+		if (!efi.runtime_enabled)
+			return false; /* the call faulted or hung */
+	}
+	return true;
+}
+
+/* Step 5. */
+static void call_svam(void)
+{
+	u64 size = fill_svam_map(kopt.svam_probes & SVAM_PROBE_SHUFFLED, -1);
+
+	if (!size) {
+		disable("runtime map larger than the SVAM buffer");
+		return;
+	}
 	kprintf("efi: SetVirtualAddressMap(%lu bytes, desc_size %lu, version %u, "
-		"map at physical 0x%016lx)\n", (unsigned long)size,
+		"map at physical 0x%016lx%s)\n", (unsigned long)size,
 		(unsigned long)raw_desc_size, raw_desc_version,
-		(unsigned long)__pa_symbol(svam_map));
+		(unsigned long)__pa_symbol(svam_map),
+		(kopt.svam_probes & SVAM_PROBE_SHUFFLED) ? ", svam=shuffled: "
+							     "out of order"
+							   : "");
 	efi.svam_called = true;
 	efi.svam_status = efi_call(RT_SET_VIRTUAL_ADDRESS_MAP, 4, size,
 				   raw_desc_size, (u64)raw_desc_version,
@@ -344,9 +488,64 @@ static void call_svam(void)
 		disable("SetVirtualAddressMap failed");
 }
 
+/* The plan region whose physical range holds @pa, or NULL. */
+static const struct efi_rt_region *region_by_pa(u64 pa)
+{
+	unsigned int i;
+
+	for (i = 0; i < efi.plan.n; i++)
+		if (pa - efi.plan.r[i].pa < efi.plan.r[i].size)
+			return &efi.plan.r[i];
+	return NULL;
+}
+
+efi_status_t efi_svam_again(const char **how)
+{
+	u64 fn = efi.svam_fn_after;
+	bool one_to_one = false;
+	efi_status_t st;
+	unsigned int i;
+
+	if (efi_region_by_va(&efi.plan, fn)) {
+		*how = "at its new address";
+	} else if (region_by_pa(fn)) {
+		/* Physical, as EDK2 and U-Boot leave it: called as the first
+		 * time, with the runtime regions 1:1 for the call alone. */
+		*how = "at its physical address, the runtime regions mapped 1:1 "
+		       "for the call";
+		one_to_one = true;
+		for (i = 0; i < efi.plan.n; i++)
+			if (map_efi(efi.plan.r[i].pa, efi.plan.r[i].pa,
+				    efi.plan.r[i].size, default_flags(&efi.plan.r[i])))
+				break;
+		if (i < efi.plan.n) {
+			*how = "no table pages to map the runtime regions 1:1";
+			pt_free_range(&kctx, efi.efi_pgd, 0, PGD_KERNEL_FIRST - 1);
+			return EFI_OUT_OF_RESOURCES;
+		}
+	} else {
+		*how = "its pointer lies in no runtime region";
+		return EFI_NOT_FOUND;
+	}
+	efi.fn[RT_SET_VIRTUAL_ADDRESS_MAP] = fn;
+	st = efi_call(RT_SET_VIRTUAL_ADDRESS_MAP, 4,
+		      fill_svam_map(kopt.svam_probes & SVAM_PROBE_SHUFFLED, -1),
+		      raw_desc_size, (u64)raw_desc_version, __pa_symbol(svam_map));
+	efi.fn[RT_SET_VIRTUAL_ADDRESS_MAP] = 0;
+	if (one_to_one)
+		pt_free_range(&kctx, efi.efi_pgd, 0, PGD_KERNEL_FIRST - 1);
+	return st;
+}
+
 /* Step 6: the table at its new address, every pointer in runtime code. */
 static void check_pointers(void)
 {
+	static const char *const physical_only[2] = {
+		"8.4.1: SetVirtualAddressMap is called with the physical "
+		"mappings, once",
+		"8.4.2: ConvertPointer is called during SetVirtualAddressMap, "
+		"by the image being relocated",
+	};
 	const struct efi_system_table *st = phys(efi.system_table, sizeof(*st));
 	const struct efi_rt_region *r = efi_region_by_va(&efi.plan, st->runtime_services);
 	const struct efi_runtime_services *rt;
@@ -368,20 +567,36 @@ static void check_pointers(void)
 		const struct efi_rt_region *c = efi_region_by_va(&efi.plan, rt->fn[i]);
 
 		efi.fn[i] = rt->fn[i];
-		/* Callable only during SVAM (UEFI 2.10, 8.4), so firmware may
-		 * leave them unconverted: EDK2's RuntimeDxe converts "all the
-		 * Runtime Services except ConvertPointer() and
-		 * SetVirtualAddressMap()". Never called again here. */
+		/* Callable only in physical mode (UEFI 2.10, 8.4.1: SVAM is
+		 * called with the physical mappings, ConvertPointer only from
+		 * SVAM's notifications), so firmware may leave them
+		 * unconverted: EDK2's RuntimeDxe converts "all the Runtime
+		 * Services except ConvertPointer() and SetVirtualAddressMap()"
+		 * and U-Boot points them at physical stand-ins. Information,
+		 * not a finding; efi.svam.second calls SVAM once more. */
 		if (i == RT_SET_VIRTUAL_ADDRESS_MAP || i == RT_CONVERT_POINTER) {
-			/* Under efi=novamap vamap never calls them either, and
-			 * firmware may keep them in boot-services memory
-			 * (U-Boot does): nothing to check. */
-			if (!c || !is_code(c->type))
-				kprintf("efi: %s at %p, outside runtime code (%s, "
-					"not checked)\n", efi_rt_service_name(i),
+			const struct efi_rt_region *p = region_by_pa(rt->fn[i]);
+
+			if (i == RT_SET_VIRTUAL_ADDRESS_MAP)
+				efi.svam_fn_after = rt->fn[i];
+			if (c && is_code(c->type))
+				efi.fn[i] = 0; /* converted: nothing to say */
+			else if (!efi.svam_called)
+				kprintf("efi: %s at %p: never called under "
+					"efi=novamap\n", efi_rt_service_name(i),
+					(void *)rt->fn[i]);
+			else if (p)
+				kprintf("efi: %s left at its physical address %p "
+					"(%s desc %u): information, not a finding "
+					"(UEFI 2.10 %s)\n", efi_rt_service_name(i),
 					(void *)rt->fn[i],
-					efi.svam_called ? "SVAM-only"
-							: "never called under efi=novamap");
+					efi_memory_type_name(p->type), p->desc,
+					physical_only[i == RT_CONVERT_POINTER]);
+			else
+				kprintf("efi: %s at %p, in no runtime region: "
+					"information (UEFI 2.10 %s)\n",
+					efi_rt_service_name(i), (void *)rt->fn[i],
+					physical_only[i == RT_CONVERT_POINTER]);
 			efi.fn[i] = 0;
 			continue;
 		}
@@ -587,7 +802,8 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 		(unsigned long)efi.efi_pgd, member.private_slot);
 
 	if (mode != EFI_MODE_NOVAMAP) {
-		call_svam();
+		if (run_svam_probes())
+			call_svam();
 		if (efi.runtime_enabled)
 			check_pointers();
 	} else {

@@ -13,6 +13,9 @@
  *                        (default CMDLINE_EFI_TIMEOUT_MS)
  *   efi.strict           efi_pgd holds only what a call needs of the
  *                        kernel half (include/efi_pgd.h)
+ *   svam=PROBE[,PROBE...]  before its own SetVirtualAddressMap, hand the
+ *                        firmware maps it must refuse (enum svam_probe;
+ *                        efi/setup.c, docs/checks.md)
  *   test=KNOB[,KNOB...]  fault injection for tests, see enum test_knob
  *   verbose              more detail in the log
  *   bench                after the report, time each read-only runtime
@@ -53,6 +56,17 @@ enum test_knob {
 	TEST_TRIPLE_FAULT = 1u << 19, /* kernel: fault with no IDT */
 };
 
+/* svam= probes, one bit each, run in this order (efi/setup.c). */
+enum svam_probe {
+	SVAM_PROBE_BAD_VERSION = 1u << 0, /* DescriptorVersion + 1 */
+	SVAM_PROBE_BAD_SIZE = 1u << 1,	  /* DescriptorSize below the struct */
+	SVAM_PROBE_UNKNOWN = 1u << 2,	  /* a range not in the memory map */
+	SVAM_PROBE_MISSING = 1u << 3,	  /* one runtime descriptor left out */
+	SVAM_PROBE_MISALIGNED = 1u << 4,  /* a VirtualStart off by 2 KiB */
+	SVAM_PROBE_SHUFFLED = 1u << 5,	  /* vamap's own map, out of order */
+};
+#define SVAM_NR_PROBES 6
+
 /* Generous: under TCG on a loaded host, OVMF's SetVariable (emulated flash
  * writes) has been measured past 300 ms. */
 #define CMDLINE_EFI_TIMEOUT_MS 5000
@@ -86,6 +100,7 @@ struct options {
 	unsigned int reset;    /* enum reset_request */
 	unsigned int results;  /* enum results_mode */
 	u32 test;
+	u32 svam_probes;       /* enum svam_probe */
 	u32 efi_timeout_ms;    /* efi.timeout=; 0 turns the watchdog off */
 	bool efi_strict;       /* efi.strict */
 	bool verbose;

@@ -16,7 +16,9 @@ typedef u64 efi_status_t;
 #define EFI_UNSUPPORTED (EFI_ERROR_BIT | 3)
 #define EFI_BUFFER_TOO_SMALL (EFI_ERROR_BIT | 5)
 #define EFI_DEVICE_ERROR (EFI_ERROR_BIT | 7)
+#define EFI_OUT_OF_RESOURCES (EFI_ERROR_BIT | 9)
 #define EFI_NOT_FOUND (EFI_ERROR_BIT | 14)
+#define EFI_NO_MAPPING (EFI_ERROR_BIT | 17)
 #define EFI_ABORTED (EFI_ERROR_BIT | 21)
 
 struct efi_guid {

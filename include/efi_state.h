@@ -7,6 +7,7 @@
 #define VAMAP_EFI_STATE_H
 
 #include "boot_info.h"
+#include "cmdline.h"
 #include "efi_pgd.h"
 #include "efi_rt.h"
 #include "efi_va.h"
@@ -32,6 +33,16 @@ struct efi_state {
 	bool have_rt_properties;
 	efi_status_t svam_status;
 	bool svam_called;
+	/* svam= probes (efi/setup.c): each asked one's status and what it
+	 * broke; a probe the firmware accepted ends the run of probes, and
+	 * vamap's own map is never passed. */
+	struct {
+		bool run;
+		efi_status_t status;
+		char what[112];
+	} probe[SVAM_NR_PROBES];
+	unsigned int probe_accepted; /* 1 + the accepted probe's index, or 0 */
+	u64 svam_fn_after;	/* SetVirtualAddressMap as SVAM left it */
 	bool pointers_ok;
 	unsigned int pointers_bad; /* service pointers efi.pointers refused */
 	bool no_runtime_regions; /* the map has no EFI_MEMORY_RUNTIME descriptor */
@@ -73,6 +84,11 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode);
  * (efi_fault.h) and never meets a kernel allocation; main.c calls this
  * after the checks and the saved report. */
 void efi_release_boot_services(void);
+
+/* SetVirtualAddressMap once more, with the map vamap passed (efi.svam.second,
+ * efi/conform.c): through the pointer SVAM left, with the runtime regions
+ * mapped 1:1 for the call if it is a physical address. *@how says which. */
+efi_status_t efi_svam_again(const char **how);
 
 /* The dump of efi_pgd's own part and the runtime checks, each a KTAP line
  * (efi/checks.c). */

@@ -6,10 +6,21 @@
  */
 #include "cmdline.h"
 
-static const struct {
+struct knob {
 	const char *name;
 	u32 bit;
-} test_knobs[] = {
+};
+
+static const struct knob svam_probes[] = {
+	{ "bad-version", SVAM_PROBE_BAD_VERSION },
+	{ "bad-size", SVAM_PROBE_BAD_SIZE },
+	{ "unknown", SVAM_PROBE_UNKNOWN },
+	{ "missing", SVAM_PROBE_MISSING },
+	{ "misaligned", SVAM_PROBE_MISALIGNED },
+	{ "shuffled", SVAM_PROBE_SHUFFLED },
+};
+
+static const struct knob test_knobs[] = {
 	{ "stale-mapkey", TEST_STALE_MAPKEY },
 	{ "pagefault", TEST_PAGE_FAULT },
 	{ "gpfault", TEST_GP_FAULT },
@@ -147,8 +158,8 @@ static void problem(struct options *opt, unsigned int *count, const char *what,
 }
 
 /* Parse a comma-separated knob list into @bits; false on an unknown name. */
-static bool parse_knobs(const char *v, size_t n, u32 *bits, const char **bad,
-			size_t *badn)
+static bool parse_knobs(const struct knob *knobs, size_t nknobs, const char *v,
+			size_t n, u32 *bits, const char **bad, size_t *badn)
 {
 	while (n) {
 		size_t len = 0, i;
@@ -156,9 +167,9 @@ static bool parse_knobs(const char *v, size_t n, u32 *bits, const char **bad,
 
 		while (len < n && v[len] != ',')
 			len++;
-		for (i = 0; i < ARRAY_SIZE(test_knobs); i++) {
-			if (len && word_is(v, len, test_knobs[i].name)) {
-				*bits |= test_knobs[i].bit;
+		for (i = 0; i < nknobs; i++) {
+			if (len && word_is(v, len, knobs[i].name)) {
+				*bits |= knobs[i].bit;
 				found = true;
 			}
 		}
@@ -262,10 +273,21 @@ unsigned int cmdline_parse(const char *line, struct options *opt)
 			size_t badn = 0;
 			u32 bits = 0;
 
-			if (vlen && parse_knobs(val, vlen, &bits, &bad, &badn))
+			if (vlen && parse_knobs(test_knobs, ARRAY_SIZE(test_knobs),
+						val, vlen, &bits, &bad, &badn))
 				opt->test |= bits;
 			else
 				problem(opt, &count, "unknown test knob in", w, n);
+		} else if (word_is(w, klen, "svam") && klen < n) {
+			const char *bad = NULL;
+			size_t badn = 0;
+			u32 bits = 0;
+
+			if (vlen && parse_knobs(svam_probes, ARRAY_SIZE(svam_probes),
+						val, vlen, &bits, &bad, &badn))
+				opt->svam_probes |= bits;
+			else
+				problem(opt, &count, "unknown svam probe in", w, n);
 		} else if (word_is(w, klen, "efi.timeout") && klen < n) {
 			if (!parse_uint(val, vlen, CMDLINE_EFI_TIMEOUT_MAX,
 					&opt->efi_timeout_ms))
@@ -301,7 +323,7 @@ static bool word_is_ours(const char *w, size_t n)
 	for (c = 0; c < ARRAY_SIZE(choices); c++)
 		if (word_is(w, klen, choices[c].key))
 			return true;
-	return word_is(w, klen, "test");
+	return word_is(w, klen, "test") || word_is(w, klen, "svam");
 }
 
 bool cmdline_is_ours(const char *line)

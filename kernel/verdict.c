@@ -46,6 +46,7 @@ static const struct {
 	{ "efi.svam", SEV_CRITICAL },
 	{ "efi.svam.second", SEV_HIGH },
 	{ "efi.svam.probe", SEV_MEDIUM },   /* maps an OS never passes */
+	{ "efi.svam.probe.misaligned", SEV_LOW }, /* no status named for it */
 	/* Wrong statuses for a caller's mistakes. */
 	{ "efi.time.", SEV_MEDIUM },
 	{ "efi.time.set.roundtrip", SEV_HIGH },

@@ -111,6 +111,17 @@ CONFIGS = [
     # GetTime in memory the attributes table marks XP (a late-loaded
     # runtime driver under EDK2): efi.pointers names the entry.
     dict(name="memattr-xp", cmdline="exit=qemu test=memattr-xp", expect="fail"),
+    # svam= probes (docs/checks.md): maps SetVirtualAddressMap must refuse,
+    # before vamap's own. Refused with the spec's status, then vamap's own
+    # map, passed out of order, succeeds: PASS.
+    dict(name="svam-refused", smp=2,
+         cmdline="exit=qemu svam=bad-version,bad-size,shuffled"),
+    # Accepted (EDK2 checks only the descriptor version and size): the
+    # probe fails, runtime services go off, the boot reaches its report.
+    dict(name="svam-missing", cmdline="exit=qemu svam=missing", expect="fail"),
+    dict(name="svam-unknown", cmdline="exit=qemu svam=unknown", expect="fail"),
+    dict(name="svam-misaligned", cmdline="exit=qemu svam=misaligned",
+         expect="fail"),
     # The same failure waived (\vamap\waivers.txt): "# TODO waived:",
     # the run passes; a prefix waiver, a stale one and bad lines are named.
     dict(name="waivers", cmdline="exit=qemu test=memattr-xp", expect="pass",
@@ -161,6 +172,10 @@ CONFIGS = [
     dict(name="directmap", cmdline="exit=qemu test=efi-directmap"),
     dict(name="uboot-strict", firmware="u-boot", machine="pc",
          cmdline="exit=qemu efi.strict efi=linux"),
+    # U-Boot refuses the bad version and size too; it takes the missing,
+    # unknown and misaligned maps as EDK2 does (docs/u-boot.md, by hand).
+    dict(name="uboot-svam-refused", firmware="u-boot", smp=2,
+         cmdline="exit=qemu svam=bad-version,bad-size,shuffled"),
     # Through GRUB (chainloader with arguments) from a USB stick on xHCI.
     dict(name="usb-grub", boot="usb", efi="build/vamap-test.img"),
     # The log on the GOP framebuffer, checked against the host rendering.

@@ -34,6 +34,12 @@ static void test_options(void)
 	CHECK_STR(o.problems[1], "bad value for reset: 'reset='");
 	CHECK_STR(o.problems[2], "bad value for results: 'results=maybe'");
 	CHECK_EQ(o.reset, RESET_NONE);
+	CHECK_EQ(cmdline_parse("svam=bad-version,shuffled svam=missing", &o), 0);
+	CHECK_EQ(o.svam_probes, SVAM_PROBE_BAD_VERSION | SVAM_PROBE_SHUFFLED |
+					SVAM_PROBE_MISSING);
+	CHECK_EQ(cmdline_parse("svam=bogus svam= svam=missing,", &o), 3);
+	CHECK_EQ(o.svam_probes, 0);
+	CHECK(cmdline_is_ours("svam=unknown"));
 	CHECK_EQ(cmdline_parse("  test=pagefault,stale-mapkey\ttest=gpfault ", &o), 0);
 	CHECK_EQ(o.test, TEST_PAGE_FAULT | TEST_STALE_MAPKEY | TEST_GP_FAULT);
 }

@@ -33,6 +33,7 @@ enum bug {
 	BUG_NEXT_UNKNOWN,	 /* an unknown name restarts the walk */
 	BUG_MONO_NULL,		 /* GetNextHighMonotonicCount(NULL) SUCCESS */
 	BUG_PROPS_LIE,		 /* declared unsupported, SetTime works */
+	BUG_SVAM_TWICE,		 /* a second SetVirtualAddressMap SUCCESS */
 };
 
 static enum bug bug;
@@ -266,6 +267,18 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	}
 }
 
+/* SetVirtualAddressMap once more (efi/setup.c in the kernel). */
+efi_status_t efi_svam_again(const char **how)
+{
+	*how = "at its physical address";
+	return bug == BUG_SVAM_TWICE ? EFI_SUCCESS : EFI_UNSUPPORTED;
+}
+
+const char *efi_mode_name(enum efi_mode mode)
+{
+	return mode == EFI_MODE_SLOT ? "slot" : "other";
+}
+
 /* ------------------------------------------------- the KTAP side, recorded */
 
 #define NRESULTS 128
@@ -416,6 +429,7 @@ static void test_each_bug_fails_its_check(void)
 		{ BUG_AUTH_WRITE, "efi.variable.set.authenticated_write" },
 		{ BUG_NEXT_UNKNOWN, "efi.variable.next.unknown_name" },
 		{ BUG_MONO_NULL, "efi.monotonic.null" },
+		{ BUG_SVAM_TWICE, "efi.svam.second" },
 	};
 	unsigned int i;
 
@@ -426,6 +440,11 @@ static void test_each_bug_fails_its_check(void)
 				cases[i].label);
 		CHECK_EQ(verdict(cases[i].label), 0);
 	}
+	/* A second map taken: runtime services off, the NULL checks after
+	 * it are SKIPs. */
+	boot(BUG_SVAM_TWICE, ~0u);
+	CHECK(!efi.runtime_enabled);
+	CHECK_EQ(verdict("efi.monotonic.null"), -1);
 	/* The clock is put back even when SetTime took an invalid month. */
 	boot(BUG_SETTIME_MONTH13, ~0u);
 	CHECK_EQ(clock_now.month, start.month);
