@@ -149,46 +149,98 @@ static u64 fingerprint(const u16 *name, const struct efi_guid *g)
 	return h;
 }
 
+/* The @n-th name of the walk as ASCII, for a failure line. */
+static void name_ascii(const u16 *name, char *out, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < max && name[i]; i++)
+		out[i] = name[i] < 0x7f && name[i] >= 0x20 ? (char)name[i] : '?';
+	out[i] = '\0';
+}
+
+/*
+ * GetNextVariableName from the start to NOT_FOUND: no name twice, an end
+ * (efi.get_next_variable_name); and every name it gives is a variable
+ * GetVariable can read now (efi.variable.next.walk, UEFI 2.10 8.2.2: at
+ * runtime the walk returns the variables with RUNTIME_ACCESS, which are
+ * exactly those GetVariable may return).
+ */
 static void check_enumeration(void)
 {
 	static u16 name[VAR_NAME_MAX] __efi_shared;
 	static u64 seen[VAR_SEEN_MAX];
 	struct efi_guid g;
-	unsigned int count = 0, loops, i;
-	efi_status_t st = EFI_SUCCESS;
+	unsigned int count = 0, loops, i, unreadable = 0;
+	efi_status_t st = EFI_SUCCESS, first_st = EFI_SUCCESS;
+	char first[40] = "";
+	bool repeat = false;
 
-	if (!efi_usable("efi.get_next_variable_name", RT_GET_NEXT_VARIABLE_NAME))
+	if (!efi_usable("efi.get_next_variable_name", RT_GET_NEXT_VARIABLE_NAME)) {
+		efi_usable("efi.variable.next.walk", RT_GET_NEXT_VARIABLE_NAME);
 		return;
+	}
 	memset(name, 0, sizeof(name));
 	memset(&g, 0, sizeof(g));
 	for (loops = 0; loops < VAR_LOOP_MAX; loops++) {
-		u64 size = sizeof(name), fp;
+		u64 size = sizeof(name), fp, dsize = 0;
+		u32 attr;
+		efi_status_t rst;
 
 		st = efi_call(RT_GET_NEXT_VARIABLE_NAME, 3, (u64)&size, (u64)name,
 			      (u64)&g);
 		if (st != EFI_SUCCESS)
 			break;
 		fp = fingerprint(name, &g);
-		for (i = 0; i < MIN(count, VAR_SEEN_MAX); i++) {
-			if (seen[i] == fp) {
-				ktap_result(false, "efi.get_next_variable_name",
-					    "variable %u repeats an earlier one", count);
-				return;
-			}
-		}
+		for (i = 0; i < MIN(count, VAR_SEEN_MAX); i++)
+			if (seen[i] == fp)
+				repeat = true;
+		if (repeat)
+			break;
 		if (count < VAR_SEEN_MAX)
 			seen[count] = fp;
 		count++;
+		if (kopt.test & TEST_WALK_UNREADABLE)
+			g.a ^= 1; /* the wrong GUID: NOT_FOUND */
+		rst = efi_get_variable(name, &g, &attr, &dsize, NULL);
+		if (kopt.test & TEST_WALK_UNREADABLE)
+			g.a ^= 1;
+		if (rst != EFI_BUFFER_TOO_SMALL && rst != EFI_SUCCESS &&
+		    !unreadable++) {
+			name_ascii(name, first, sizeof(first));
+			first_st = rst;
+		}
+		if (!efi.runtime_enabled)
+			break;
 	}
 	kprintf("efi: GetNextVariableName: %u variables, ended with %s\n", count,
 		efi_status_name(st));
-	if (loops == VAR_LOOP_MAX)
+	if (repeat)
+		ktap_result(false, "efi.get_next_variable_name",
+			    "variable %u repeats an earlier one", count);
+	else if (loops == VAR_LOOP_MAX)
 		ktap_result(false, "efi.get_next_variable_name",
 			    "no end after %u variables", count);
 	else if (st != EFI_NOT_FOUND)
 		status_line("efi.get_next_variable_name", st, "GetNextVariableName");
 	else
 		ktap_result(count > 0, "efi.get_next_variable_name", NULL);
+	if (!efi.runtime_enabled)
+		ktap_skip("efi.variable.next.walk", "runtime services off: %s",
+			  efi.disabled_why);
+	else if (!count)
+		ktap_skip("efi.variable.next.walk", "the walk gave no name");
+	else if (!(efi.rt_supported & efi_rt_supported_bit(RT_GET_VARIABLE)))
+		ktap_skip("efi.variable.next.walk", "GetVariable declared "
+			  "unsupported (RT properties table)");
+	else if (unreadable)
+		ktap_result(false, "efi.variable.next.walk", "%u of %u names "
+			    "GetVariable cannot read (first: \"%s\", %s; UEFI 2.10 "
+			    "8.2.2)", unreadable, count, first,
+			    efi_status_name(first_st));
+	else
+		ktap_result(true, "efi.variable.next.walk", "all %u names read "
+			    "back", count);
 }
 
 static void check_query_variable_info(void)

@@ -54,6 +54,8 @@ enum test_knob {
 	TEST_NMI_DURING_CALL = 1u << 17, /* smp: an NMI to the BSP in a call */
 	TEST_EFI_DIRECTMAP = 1u << 18, /* efi: hand GetTime a direct-map pointer */
 	TEST_TRIPLE_FAULT = 1u << 19, /* kernel: fault with no IDT */
+	TEST_WALK_UNREADABLE = 1u << 20, /* efi: read the walk's names under
+					  * a GUID one bit off */
 };
 
 /* svam= probes, one bit each, run in this order (efi/setup.c). */

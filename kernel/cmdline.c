@@ -41,6 +41,7 @@ static const struct knob test_knobs[] = {
 	{ "nmi-during-call", TEST_NMI_DURING_CALL },
 	{ "efi-directmap", TEST_EFI_DIRECTMAP },
 	{ "triple-fault", TEST_TRIPLE_FAULT },
+	{ "walk-unreadable", TEST_WALK_UNREADABLE },
 };
 
 static const char *const exit_modes[] = {

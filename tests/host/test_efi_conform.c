@@ -34,6 +34,11 @@ enum bug {
 	BUG_MONO_NULL,		 /* GetNextHighMonotonicCount(NULL) SUCCESS */
 	BUG_PROPS_LIE,		 /* declared unsupported, SetTime works */
 	BUG_SVAM_TWICE,		 /* a second SetVirtualAddressMap SUCCESS */
+	BUG_BOTH_AUTH,		 /* both authentication bits accepted */
+	BUG_WAKEUP_NULL,	 /* SetWakeupTime(TRUE, NULL) SUCCESS */
+	BUG_QVI_STATIC,		 /* QueryVariableInfo never counts a write */
+	BUG_CAPSULE_COUNT0,	 /* UpdateCapsule(CapsuleCount 0) SUCCESS */
+	BUG_WAKEUP_NANO,	 /* SetWakeupTime ignores Nanosecond */
 };
 
 static enum bug bug;
@@ -147,6 +152,8 @@ static efi_status_t fw_set_var(const u16 *name, const struct efi_guid *g,
 		return EFI_INVALID_PARAMETER;
 	if ((attr & 0x10) && bug != BUG_AUTH_WRITE)
 		return EFI_UNSUPPORTED;
+	if ((attr & 0x20) && (attr & 0x80) && bug != BUG_BOTH_AUTH)
+		return EFI_INVALID_PARAMETER;
 	v = find(name, g);
 	if (attr == 0 || size == 0) {
 		if (attr == 0 && bug == BUG_ATTR0_KEEPS)
@@ -238,6 +245,11 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 		copy_time((struct efi_time *)a[2], &wake_at);
 		return EFI_SUCCESS;
 	case RT_SET_WAKEUP_TIME:
+		if (a[0] && !a[1] && bug == BUG_WAKEUP_NULL)
+			return EFI_SUCCESS;
+		if (a[0] && a[1] && bug == BUG_WAKEUP_NANO &&
+		    ((struct efi_time *)a[1])->nanosecond > 999999999u)
+			return EFI_SUCCESS;
 		if (a[0] && (!a[1] || efi_time_bad_field((struct efi_time *)a[1])))
 			return EFI_INVALID_PARAMETER;
 		if (a[1] && (((struct efi_time *)a[1])->pad1 ||
@@ -257,6 +269,29 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 				  a[3], (void *)a[4]);
 	case RT_GET_NEXT_VARIABLE_NAME:
 		return fw_next_name((u64 *)a[0], (u16 *)a[1], (struct efi_guid *)a[2]);
+	case RT_QUERY_VARIABLE_INFO: {
+		u64 used = 0;
+
+		if ((a[0] & EFI_VARIABLE_RUNTIME_ACCESS) &&
+		    !(a[0] & EFI_VARIABLE_BOOTSERVICE_ACCESS))
+			return EFI_INVALID_PARAMETER;
+		for (i = 0; i < NVARS && bug != BUG_QVI_STATIC; i++)
+			used += vars[i].used ? 64 + vars[i].size : 0;
+		*(u64 *)a[1] = 65536;
+		*(u64 *)a[2] = 65536 - used;
+		*(u64 *)a[3] = 1024;
+		return EFI_SUCCESS;
+	}
+	case RT_QUERY_CAPSULE_CAPABILITIES: {
+		const u32 *h = *(const u32 *const *)a[0];
+
+		if ((h[5] & 0x20000) && !(h[5] & 0x10000))
+			return EFI_INVALID_PARAMETER;
+		return EFI_UNSUPPORTED; /* no capsule of that GUID */
+	}
+	case RT_UPDATE_CAPSULE:
+		return a[1] ? EFI_UNSUPPORTED : bug == BUG_CAPSULE_COUNT0
+							? EFI_SUCCESS : EFI_INVALID_PARAMETER;
 	case RT_GET_NEXT_HIGH_MONO_COUNT:
 		if (!a[0])
 			return bug == BUG_MONO_NULL ? EFI_SUCCESS : EFI_INVALID_PARAMETER;
@@ -430,6 +465,11 @@ static void test_each_bug_fails_its_check(void)
 		{ BUG_NEXT_UNKNOWN, "efi.variable.next.unknown_name" },
 		{ BUG_MONO_NULL, "efi.monotonic.null" },
 		{ BUG_SVAM_TWICE, "efi.svam.second" },
+		{ BUG_BOTH_AUTH, "efi.variable.set.both_auth" },
+		{ BUG_WAKEUP_NULL, "efi.wakeup.set.null_time" },
+		{ BUG_QVI_STATIC, "efi.variable.query.consistent" },
+		{ BUG_CAPSULE_COUNT0, "efi.capsule.update.count0" },
+		{ BUG_WAKEUP_NANO, "efi.wakeup.set.invalid_nanosecond" },
 	};
 	unsigned int i;
 
