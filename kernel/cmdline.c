@@ -158,10 +158,29 @@ static void problem(struct options *opt, unsigned int *count, const char *what,
 	(*count)++;
 }
 
-/* Parse a comma-separated knob list into @bits; false on an unknown name. */
+/* key=KNOB[,KNOB...] options: each list ORs its bits into the u32 at
+ * @field; lists add up over several words. */
+static const struct {
+	const char *key;
+	const struct knob *knobs;
+	size_t count;
+	size_t field;
+	const char *bad; /* the problem's wording */
+} knob_lists[] = {
+	{ "test", test_knobs, ARRAY_SIZE(test_knobs),
+	  __builtin_offsetof(struct options, test), "unknown test knob in" },
+	{ "svam", svam_probes, ARRAY_SIZE(svam_probes),
+	  __builtin_offsetof(struct options, svam_probes),
+	  "unknown svam probe in" },
+};
+
+/* Parse a comma-separated knob list into @bits; false on an unknown or
+ * empty name. */
 static bool parse_knobs(const struct knob *knobs, size_t nknobs, const char *v,
-			size_t n, u32 *bits, const char **bad, size_t *badn)
+			size_t n, u32 *bits)
 {
+	if (!n)
+		return false;
 	while (n) {
 		size_t len = 0, i;
 		bool found = false;
@@ -174,24 +193,29 @@ static bool parse_knobs(const struct knob *knobs, size_t nknobs, const char *v,
 				found = true;
 			}
 		}
-		if (!found) {
-			*bad = v;
-			*badn = len;
+		if (!found)
 			return false;
-		}
 		v += len;
 		n -= len;
 		if (n) { /* skip the comma */
 			v++;
 			n--;
-			if (!n) { /* trailing comma: an empty knob name */
-				*bad = v;
-				*badn = 0;
+			if (!n) /* trailing comma: an empty knob name */
 				return false;
-			}
 		}
 	}
 	return true;
+}
+
+/* Index in knob_lists of the key [w, w+n), or -1. */
+static int knob_list(const char *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(knob_lists); i++)
+		if (word_is(w, n, knob_lists[i].key))
+			return (int)i;
+	return -1;
 }
 
 /* Index of the value [v, v+n) in @table (entries may be NULL), or -1. */
@@ -246,6 +270,7 @@ unsigned int cmdline_parse(const char *line, struct options *opt)
 		size_t n = 0, klen = 0, c;
 		const char *val;
 		size_t vlen;
+		int l;
 
 		while (is_blank(*w))
 			w++;
@@ -269,26 +294,14 @@ unsigned int cmdline_parse(const char *line, struct options *opt)
 					(unsigned int)i;
 			else
 				problem(opt, &count, choices[c].bad, w, n);
-		} else if (word_is(w, klen, "test") && klen < n) {
-			const char *bad = NULL;
-			size_t badn = 0;
+		} else if ((l = knob_list(w, klen)) >= 0 && klen < n) {
 			u32 bits = 0;
 
-			if (vlen && parse_knobs(test_knobs, ARRAY_SIZE(test_knobs),
-						val, vlen, &bits, &bad, &badn))
-				opt->test |= bits;
+			if (parse_knobs(knob_lists[l].knobs, knob_lists[l].count,
+					val, vlen, &bits))
+				*(u32 *)((u8 *)opt + knob_lists[l].field) |= bits;
 			else
-				problem(opt, &count, "unknown test knob in", w, n);
-		} else if (word_is(w, klen, "svam") && klen < n) {
-			const char *bad = NULL;
-			size_t badn = 0;
-			u32 bits = 0;
-
-			if (vlen && parse_knobs(svam_probes, ARRAY_SIZE(svam_probes),
-						val, vlen, &bits, &bad, &badn))
-				opt->svam_probes |= bits;
-			else
-				problem(opt, &count, "unknown svam probe in", w, n);
+				problem(opt, &count, knob_lists[l].bad, w, n);
 		} else if (word_is(w, klen, "efi.timeout") && klen < n) {
 			if (!parse_uint(val, vlen, CMDLINE_EFI_TIMEOUT_MAX,
 					&opt->efi_timeout_ms))
@@ -324,7 +337,7 @@ static bool word_is_ours(const char *w, size_t n)
 	for (c = 0; c < ARRAY_SIZE(choices); c++)
 		if (word_is(w, klen, choices[c].key))
 			return true;
-	return word_is(w, klen, "test") || word_is(w, klen, "svam");
+	return knob_list(w, klen) >= 0;
 }
 
 bool cmdline_is_ours(const char *line)
