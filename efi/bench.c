@@ -65,10 +65,10 @@ static efi_status_t call_once(enum efi_rt_service svc)
 		size = sizeof(name);
 		return efi_call(svc, 3, (u64)&size, (u64)name, (u64)&g);
 	case RT_QUERY_VARIABLE_INFO:
-		return efi_call(svc, 4, (u64)(EFI_VARIABLE_NON_VOLATILE |
+		return efi_query_variable_info(EFI_VARIABLE_NON_VOLATILE |
 					       EFI_VARIABLE_BOOTSERVICE_ACCESS |
-					       EFI_VARIABLE_RUNTIME_ACCESS),
-				(u64)&a, (u64)&b, (u64)&c);
+					       EFI_VARIABLE_RUNTIME_ACCESS,
+					       &a, &b, &c);
 	default:
 		return EFI_UNSUPPORTED;
 	}

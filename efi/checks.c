@@ -250,10 +250,10 @@ static void check_query_variable_info(void)
 
 	if (!efi_usable("efi.query_variable_info", RT_QUERY_VARIABLE_INFO))
 		return;
-	st = efi_call(RT_QUERY_VARIABLE_INFO, 4,
-		      (u64)(EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
-			    EFI_VARIABLE_RUNTIME_ACCESS),
-		      (u64)&max, (u64)&remaining, (u64)&max_var);
+	st = efi_query_variable_info(EFI_VARIABLE_NON_VOLATILE |
+					     EFI_VARIABLE_BOOTSERVICE_ACCESS |
+					     EFI_VARIABLE_RUNTIME_ACCESS,
+				     &max, &remaining, &max_var);
 	if (st != EFI_SUCCESS) {
 		status_line("efi.query_variable_info", st, "QueryVariableInfo");
 		return;

@@ -447,8 +447,8 @@ struct query {
 static efi_status_t query_info(u32 attr, struct query *q)
 {
 	memset(q, 0, sizeof(*q));
-	return efi_call(RT_QUERY_VARIABLE_INFO, 4, (u64)attr, (u64)&q->max_storage,
-			(u64)&q->remaining, (u64)&q->max_size);
+	return efi_query_variable_info(attr, &q->max_storage, &q->remaining,
+				       &q->max_size);
 }
 
 /* QueryVariableInfo for each attribute class a runtime caller may ask

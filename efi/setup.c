@@ -268,6 +268,19 @@ static void log_regions(void)
 	}
 }
 
+/* The runtime regions at VA = PA with their default flags, as
+ * SetVirtualAddressMap runs (step 4, and efi_svam_again). */
+static int map_runtime_1to1(void)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < efi.plan.n; i++)
+		ret = map_efi(efi.plan.r[i].pa, efi.plan.r[i].pa, efi.plan.r[i].size,
+			      default_flags(&efi.plan.r[i]));
+	return ret;
+}
+
 /* Step 4: everything efi_pgd maps before SVAM. */
 static int map_everything(void)
 {
@@ -290,11 +303,8 @@ static int map_everything(void)
 			      : m->type == EFI_BOOT_SERVICES_CODE ? MAP_WRITE | MAP_EXEC
 								  : MAP_WRITE);
 	}
-	for (i = 0; !ret && i < efi.plan.n; i++) {
-		const struct efi_rt_region *r = &efi.plan.r[i];
-
-		ret = map_efi(r->pa, r->pa, r->size, default_flags(r));
-	}
+	if (!ret)
+		ret = map_runtime_1to1();
 	if (efi.mode == EFI_MODE_SLOT || efi.mode == EFI_MODE_LINUX) {
 		for (i = 0; !ret && i < efi.plan.n; i++) {
 			ret = map_final(&efi.plan.r[i], efi.plan.r[i].va, &n);
@@ -311,13 +321,21 @@ static int map_everything(void)
 	return ret;
 }
 
-/* Where the @i-th descriptor of a shuffled map comes from: the ends
- * first, alternately (0, n-1, 1, n-2, ...), neither ascending nor
- * descending from three regions on. */
-static unsigned int shuffled(unsigned int i, unsigned int n)
+/* The plan region the @i-th descriptor of the SVAM map comes from: plan
+ * order, or reversed (efi=linux), or for svam=shuffled the ends first,
+ * alternately (0, n-1, 1, n-2, ...), neither ascending nor descending
+ * from three regions on. */
+static unsigned int svam_order(unsigned int i, bool shuffle)
 {
-	return i % 2 ? n - 1 - i / 2 : i / 2;
+	unsigned int n = efi.plan.n;
+
+	if (shuffle)
+		return i % 2 ? n - 1 - i / 2 : i / 2;
+	return efi.plan.svam_reverse ? n - 1 - i : i;
 }
+
+/* Bytes of vamap's own map in svam_map, once call_svam has built it. */
+static u64 svam_map_size;
 
 /* The SVAM map in svam_map: the plan's regions with their firmware
  * descriptors and new VAs, in SVAM order (shuffled for svam=shuffled),
@@ -330,8 +348,7 @@ static u64 fill_svam_map(bool shuffle, int skip)
 	if ((u64)(n + 1) * raw_desc_size > sizeof(svam_map))
 		return 0; /* one to spare: svam=unknown adds one */
 	for (i = 0; i < n; i++) {
-		unsigned int j = shuffle ? shuffled(i, n)
-				 : efi.plan.svam_reverse ? n - 1 - i : i;
+		unsigned int j = svam_order(i, shuffle);
 		const struct efi_rt_region *r = &efi.plan.r[j];
 		struct efi_memory_desc *d;
 
@@ -370,14 +387,11 @@ static int region_to_leave_out(void)
  */
 static bool run_svam_probes(void)
 {
-	static const char *const names[SVAM_NR_PROBES] = {
-		"bad-version", "bad-size", "unknown", "missing", "misaligned",
-		"shuffled"
-	};
 	unsigned int k;
 
 	for (k = 0; k + 1 < SVAM_NR_PROBES; k++) { /* shuffled: call_svam */
-		u64 size = fill_svam_map(false, -1), dsize = raw_desc_size;
+		const char *name = cmdline_svam_probe_name(1u << k);
+		u64 size, dsize = raw_desc_size;
 		u32 dver = raw_desc_version;
 		struct efi_memory_desc *d = (void *)svam_map;
 		char *what = efi.probe[k].what;
@@ -386,6 +400,7 @@ static bool run_svam_probes(void)
 
 		if (!(kopt.svam_probes & (1u << k)) || !efi.runtime_enabled)
 			continue;
+		size = fill_svam_map(false, -1);
 		if (!size) {
 			ksnprintf(what, max, "the map does not fit vamap's buffer");
 			efi.probe[k].status = EFI_BUFFER_TOO_SMALL;
@@ -433,18 +448,17 @@ static bool run_svam_probes(void)
 			d->virt_start += 0x800; /* 2 KiB */
 			ksnprintf(what, max, "VirtualStart 0x%016lx for desc %u, "
 				  "not 4 KiB aligned", (unsigned long)d->virt_start,
-				  efi.plan.r[efi.plan.svam_reverse ? efi.plan.n - 1
-								   : 0].desc);
+				  efi.plan.r[svam_order(0, false)].desc);
 			break;
 		}
 		kprintf("efi: svam=%s: SetVirtualAddressMap(%lu bytes, desc_size "
-			"%lu, version %u) with %s\n", names[k], (unsigned long)size,
+			"%lu, version %u) with %s\n", name, (unsigned long)size,
 			(unsigned long)dsize, dver, what);
 		efi.probe[k].run = true;
 		efi.probe[k].status = efi_call(RT_SET_VIRTUAL_ADDRESS_MAP, 4, size,
 					       dsize, (u64)dver,
 					       __pa_symbol(svam_map));
-		kprintf("efi: svam=%s: returned %s\n", names[k],
+		kprintf("efi: svam=%s: returned %s\n", name,
 			efi_status_name(efi.probe[k].status));
 		if (efi.probe[k].status == EFI_SUCCESS) {
 			efi.probe_accepted = k + 1;
@@ -470,6 +484,7 @@ static void call_svam(void)
 		disable("runtime map larger than the SVAM buffer");
 		return;
 	}
+	svam_map_size = size;
 	kprintf("efi: SetVirtualAddressMap(%lu bytes, desc_size %lu, version %u, "
 		"map at physical 0x%016lx%s)\n", (unsigned long)size,
 		(unsigned long)raw_desc_size, raw_desc_version,
@@ -504,7 +519,6 @@ efi_status_t efi_svam_again(const char **how)
 	u64 fn = efi.svam_fn_after;
 	bool one_to_one = false;
 	efi_status_t st;
-	unsigned int i;
 
 	if (efi_region_by_va(&efi.plan, fn)) {
 		*how = "at its new address";
@@ -514,11 +528,7 @@ efi_status_t efi_svam_again(const char **how)
 		*how = "at its physical address, the runtime regions mapped 1:1 "
 		       "for the call";
 		one_to_one = true;
-		for (i = 0; i < efi.plan.n; i++)
-			if (map_efi(efi.plan.r[i].pa, efi.plan.r[i].pa,
-				    efi.plan.r[i].size, default_flags(&efi.plan.r[i])))
-				break;
-		if (i < efi.plan.n) {
+		if (map_runtime_1to1()) {
 			*how = "no table pages to map the runtime regions 1:1";
 			pt_free_range(&kctx, efi.efi_pgd, 0, PGD_KERNEL_FIRST - 1);
 			return EFI_OUT_OF_RESOURCES;
@@ -528,9 +538,9 @@ efi_status_t efi_svam_again(const char **how)
 		return EFI_NOT_FOUND;
 	}
 	efi.fn[RT_SET_VIRTUAL_ADDRESS_MAP] = fn;
-	st = efi_call(RT_SET_VIRTUAL_ADDRESS_MAP, 4,
-		      fill_svam_map(kopt.svam_probes & SVAM_PROBE_SHUFFLED, -1),
-		      raw_desc_size, (u64)raw_desc_version, __pa_symbol(svam_map));
+	/* svam_map still holds the map that succeeded */
+	st = efi_call(RT_SET_VIRTUAL_ADDRESS_MAP, 4, svam_map_size, raw_desc_size,
+		      (u64)raw_desc_version, __pa_symbol(svam_map));
 	efi.fn[RT_SET_VIRTUAL_ADDRESS_MAP] = 0;
 	if (one_to_one)
 		pt_free_range(&kctx, efi.efi_pgd, 0, PGD_KERNEL_FIRST - 1);
@@ -579,9 +589,10 @@ static void check_pointers(void)
 
 			if (i == RT_SET_VIRTUAL_ADDRESS_MAP)
 				efi.svam_fn_after = rt->fn[i];
+			efi.fn[i] = 0;
 			if (c && is_code(c->type))
-				efi.fn[i] = 0; /* converted: nothing to say */
-			else if (!efi.svam_called)
+				continue; /* converted: nothing to say */
+			if (!efi.svam_called)
 				kprintf("efi: %s at %p: never called under "
 					"efi=novamap\n", efi_rt_service_name(i),
 					(void *)rt->fn[i]);
@@ -597,7 +608,6 @@ static void check_pointers(void)
 					"information (UEFI 2.10 %s)\n",
 					efi_rt_service_name(i), (void *)rt->fn[i],
 					physical_only[i == RT_CONVERT_POINTER]);
-			efi.fn[i] = 0;
 			continue;
 		}
 		if (!c || !is_code(c->type)) {

@@ -69,6 +69,9 @@ enum svam_probe {
 };
 #define SVAM_NR_PROBES 6
 
+/* The svam= word for one enum svam_probe bit ("bad-version", ...). */
+const char *cmdline_svam_probe_name(u32 bit);
+
 /* Generous: under TCG on a loaded host, OVMF's SetVariable (emulated flash
  * writes) has been measured past 300 ms. */
 #define CMDLINE_EFI_TIMEOUT_MS 5000

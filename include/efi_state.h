@@ -129,6 +129,13 @@ static inline efi_status_t efi_set_variable(const u16 *name,
 			(u64)data);
 }
 
+static inline efi_status_t efi_query_variable_info(u32 attr, u64 *max_storage,
+						   u64 *remaining, u64 *max_size)
+{
+	return efi_call(RT_QUERY_VARIABLE_INFO, 4, (u64)attr, (u64)max_storage,
+			(u64)remaining, (u64)max_size);
+}
+
 /* For efi/bench.c: make the calls that follow without the
  * calling-convention checks (no stack painting, no CPU state captured,
  * compared or put back) when @on, with them again when not. Refuses (false)

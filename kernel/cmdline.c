@@ -207,6 +207,16 @@ static bool parse_knobs(const struct knob *knobs, size_t nknobs, const char *v,
 	return true;
 }
 
+const char *cmdline_svam_probe_name(u32 bit)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(svam_probes); i++)
+		if (svam_probes[i].bit == bit)
+			return svam_probes[i].name;
+	return "?";
+}
+
 /* Index in knob_lists of the key [w, w+n), or -1. */
 static int knob_list(const char *w, size_t n)
 {
