@@ -44,4 +44,24 @@ u64 acpi_rsdp_len(const void *first20);
 int acpi_root_parse(const void *p, u64 len, bool xsdt, u64 *tables,
 		    unsigned int max, const char **why);
 
+/* The ACPI power-management timer as the FADT describes it (ACPI 6.5,
+ * 4.8.3.3 and 5.2.9): a free-running 3.579545 MHz counter in I/O space. */
+#define ACPI_PM_TIMER_HZ 3579545u
+
+struct acpi_pm_timer {
+	u16 port;  /* I/O port of the 32-bit counter register */
+	u32 mask;  /* 0xffffff, or 0xffffffff with TMR_VAL_EXT */
+};
+
+/*
+ * Find the PM timer in the FADT @p (@len readable bytes): signature
+ * "FACP", length and checksum; X_PM_TMR_BLK when the table is long
+ * enough to hold it and it names an I/O-space register, else PM_TMR_BLK
+ * with PM_TMR_LEN 4. Returns 0, or -ENOENT with @why when the FADT names
+ * none (a hardware-reduced platform has none; a register in memory space
+ * is not used), or -EINVAL with @why when the table is malformed.
+ */
+int acpi_fadt_pm_timer(const void *p, u64 len, struct acpi_pm_timer *out,
+		       const char **why);
+
 #endif

@@ -100,3 +100,65 @@ int acpi_root_parse(const void *p, u64 len, bool xsdt, u64 *tables,
 	}
 	return (int)n;
 }
+
+/* FADT offsets (ACPI 6.5, Table 5.9). */
+#define FADT_PM_TMR_BLK 76
+#define FADT_PM_TMR_LEN 91
+#define FADT_FLAGS 112
+#define FADT_X_PM_TMR_BLK 208
+#define FADT_TMR_VAL_EXT (1u << 8)
+#define FADT_HW_REDUCED_ACPI (1u << 20)
+#define GAS_SYSTEM_IO 1
+
+int acpi_fadt_pm_timer(const void *p, u64 len, struct acpi_pm_timer *out,
+		       const char **why)
+{
+	const u8 *b = p;
+	u32 tlen, flags = 0;
+	u64 port = 0;
+
+	*why = NULL;
+	if (!p || len < ACPI_SDT_HEADER_LEN)
+		*why = "FADT shorter than its header";
+	else if (!sig_is(b, "FACP", 4))
+		*why = "FADT signature wrong";
+	if (*why)
+		return -EINVAL;
+	tlen = rd32(b + 4);
+	if (tlen > len || tlen < FADT_PM_TMR_LEN + 1)
+		*why = "FADT length wrong";
+	else if (sum(b, tlen))
+		*why = "FADT checksum wrong";
+	if (*why)
+		return -EINVAL;
+	if (tlen >= FADT_FLAGS + 4)
+		flags = rd32(b + FADT_FLAGS);
+	if (flags & FADT_HW_REDUCED_ACPI) {
+		*why = "hardware-reduced ACPI: no PM timer";
+		return -ENOENT;
+	}
+	if (tlen >= FADT_X_PM_TMR_BLK + 12 && rd64(b + FADT_X_PM_TMR_BLK + 4)) {
+		if (b[FADT_X_PM_TMR_BLK] != GAS_SYSTEM_IO) {
+			*why = "X_PM_TMR_BLK is not in I/O space";
+			return -ENOENT;
+		}
+		port = rd64(b + FADT_X_PM_TMR_BLK + 4);
+	} else if (rd32(b + FADT_PM_TMR_BLK)) {
+		if (b[FADT_PM_TMR_LEN] != 4) {
+			*why = "PM_TMR_LEN is not 4";
+			return -EINVAL;
+		}
+		port = rd32(b + FADT_PM_TMR_BLK);
+	}
+	if (!port) {
+		*why = "the FADT names no PM timer";
+		return -ENOENT;
+	}
+	if (port > 0xfffc) {
+		*why = "PM timer port beyond the I/O space";
+		return -EINVAL;
+	}
+	out->port = (u16)port;
+	out->mask = flags & FADT_TMR_VAL_EXT ? 0xffffffffu : 0xffffffu;
+	return 0;
+}

@@ -162,8 +162,84 @@ static void test_root_malformed(void)
 	CHECK_EQ(acpi_root_parse(root, len, false, t, 8, &why), 0);
 }
 
+static u8 fadt[276];
+
+/* An FADT of @len bytes (244 for ACPI 2.0+, 116 for ACPI 1.0) with the
+ * PM timer at @port in PM_TMR_BLK and, when @xport, in X_PM_TMR_BLK. */
+static void make_fadt(u32 len, u32 port, u64 xport, u32 flags)
+{
+	memset(fadt, 0, sizeof(fadt));
+	memcpy(fadt, "FACP", 4);
+	put32(fadt + 4, len);
+	put32(fadt + 76, port);
+	fadt[91] = port ? 4 : 0;
+	if (len >= 116)
+		put32(fadt + 112, flags);
+	if (len >= 220 && xport) {
+		fadt[208] = 1; /* SystemIO */
+		fadt[209] = 32;
+		put64(fadt + 212, xport);
+	}
+	fix_sum(fadt, len, 9);
+}
+
+static void test_fadt_pm_timer(void)
+{
+	struct acpi_pm_timer t;
+	const char *why;
+
+	/* OVMF on q35: both blocks, 24-bit counter */
+	make_fadt(244, 0x608, 0x608, 0);
+	CHECK_EQ(acpi_fadt_pm_timer(fadt, 244, &t, &why), 0);
+	CHECK_EQ(t.port, 0x608);
+	CHECK_EQ(t.mask, 0xffffff);
+	/* X_PM_TMR_BLK wins; TMR_VAL_EXT makes it 32 bits */
+	make_fadt(244, 0x408, 0xb008, 1u << 8);
+	CHECK_EQ(acpi_fadt_pm_timer(fadt, 244, &t, &why), 0);
+	CHECK_EQ(t.port, 0xb008);
+	CHECK_EQ(t.mask, 0xffffffffu);
+	/* an ACPI 1.0 FADT: PM_TMR_BLK alone */
+	make_fadt(116, 0xb008, 0, 0);
+	CHECK_EQ(acpi_fadt_pm_timer(fadt, 116, &t, &why), 0);
+	CHECK_EQ(t.port, 0xb008);
+	/* none, hardware-reduced, in memory space */
+	make_fadt(244, 0, 0, 0);
+	CHECK_EQ(acpi_fadt_pm_timer(fadt, 244, &t, &why), -ENOENT);
+	CHECK_STR(why, "the FADT names no PM timer");
+	make_fadt(244, 0x608, 0x608, 1u << 20);
+	CHECK_EQ(acpi_fadt_pm_timer(fadt, 244, &t, &why), -ENOENT);
+	CHECK_STR(why, "hardware-reduced ACPI: no PM timer");
+	make_fadt(244, 0, 0xfed00000, 0);
+	fadt[208] = 0;
+	fix_sum(fadt, 244, 9);
+	CHECK_EQ(acpi_fadt_pm_timer(fadt, 244, &t, &why), -ENOENT);
+	CHECK_STR(why, "X_PM_TMR_BLK is not in I/O space");
+	/* malformed: checksum, length, PM_TMR_LEN, port, signature */
+	make_fadt(244, 0x608, 0x608, 0);
+	fadt[100] ^= 1;
+	CHECK_EQ(acpi_fadt_pm_timer(fadt, 244, &t, &why), -EINVAL);
+	CHECK_STR(why, "FADT checksum wrong");
+	make_fadt(244, 0x608, 0x608, 0);
+	CHECK_EQ(acpi_fadt_pm_timer(fadt, 200, &t, &why), -EINVAL);
+	CHECK_STR(why, "FADT length wrong");
+	make_fadt(116, 0x608, 0, 0);
+	fadt[91] = 2;
+	fix_sum(fadt, 116, 9);
+	CHECK_EQ(acpi_fadt_pm_timer(fadt, 116, &t, &why), -EINVAL);
+	CHECK_STR(why, "PM_TMR_LEN is not 4");
+	make_fadt(244, 0, 0x10000, 0);
+	CHECK_EQ(acpi_fadt_pm_timer(fadt, 244, &t, &why), -EINVAL);
+	CHECK_STR(why, "PM timer port beyond the I/O space");
+	make_fadt(244, 0x608, 0x608, 0);
+	fadt[0] = 'X';
+	CHECK_EQ(acpi_fadt_pm_timer(fadt, 244, &t, &why), -EINVAL);
+	CHECK_STR(why, "FADT signature wrong");
+	CHECK_EQ(acpi_fadt_pm_timer(fadt, 20, &t, &why), -EINVAL);
+}
+
 int main(void)
 {
+	RUN(test_fadt_pm_timer);
 	RUN(test_acpi10_rsdt);
 	RUN(test_acpi20_xsdt);
 	RUN(test_rsdp_malformed);
