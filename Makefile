@@ -58,7 +58,8 @@ KERNEL_C := kernel/main.c kernel/console.c kernel/traps.c kernel/ktap.c kernel/a
 	kernel/cmdline.c kernel/printf.c kernel/lib.c kernel/verdict.c $(wildcard efi/*.c) \
 	$(wildcard mm/*.c)
 STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c boot/drivers.c \
-	boot/results.c kernel/cmdline.c kernel/printf.c kernel/results.c \
+	boot/results.c kernel/acpi_tables.c kernel/cmdline.c kernel/printf.c \
+	kernel/results.c \
 	efi/names.c efi/memdesc.c
 
 KERNEL_ASM := kernel/entry.asm efi/thunk.asm

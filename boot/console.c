@@ -42,8 +42,8 @@ static void conout_write(const char *s)
 		w[n++] = (CHAR16)(u8)*s++;
 		if (n >= ARRAY_SIZE(w) - 2 || !*s) {
 			w[n] = 0;
-			uefi_call_wrapper(ST->ConOut->OutputString, 2,
-					  ST->ConOut, w);
+			fw_call(ST->ConOut->OutputString, 2,
+				ST->ConOut, w);
 			n = 0;
 		}
 	}

@@ -66,7 +66,7 @@ static UINTN list_drivers(EFI_FILE_HANDLE dir, CHAR16 names[][64], UINTN max,
 
 	for (;;) {
 		size = sizeof(buf);
-		if (EFI_ERROR(uefi_call_wrapper(dir->Read, 3, dir, &size, buf)) ||
+		if (EFI_ERROR(fw_call(dir->Read, 3, dir, &size, buf)) ||
 		    !size)
 			break;
 		if ((fi->Attribute & EFI_FILE_DIRECTORY) ||
@@ -101,8 +101,8 @@ static void load_one(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 	void *data;
 
 	to_ascii(name, d->name, sizeof(d->name));
-	st = uefi_call_wrapper(dir->Open, 5, dir, &f, (CHAR16 *)name,
-			       EFI_FILE_MODE_READ, 0);
+	st = fw_call(dir->Open, 5, dir, &f, (CHAR16 *)name,
+		     EFI_FILE_MODE_READ, 0);
 	if (EFI_ERROR(st)) {
 		d->status = st;
 		stub_log("stub: driver %s: cannot open it: %s\n", d->name,
@@ -110,9 +110,9 @@ static void load_one(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 		return;
 	}
 	data = AllocatePool(size);
-	st = data ? uefi_call_wrapper(f->Read, 3, f, &size, data)
+	st = data ? fw_call(f->Read, 3, f, &size, data)
 		  : EFI_OUT_OF_RESOURCES;
-	uefi_call_wrapper(f->Close, 1, f);
+	fw_call(f->Close, 1, f);
 	if (!EFI_ERROR(st) && size == DRIVER_MAX_BYTES)
 		st = EFI_BAD_BUFFER_SIZE;
 	if (EFI_ERROR(st)) {
@@ -126,8 +126,8 @@ static void load_one(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 	StrCpy(path, DRIVERS_DIR L"\\");
 	StrCat(path, name);
 	dp = FileDevicePath(li->DeviceHandle, path);
-	st = uefi_call_wrapper(BS->LoadImage, 6, FALSE, image, dp, data, size,
-			       &h);
+	st = fw_call(BS->LoadImage, 6, FALSE, image, dp, data, size,
+		     &h);
 	FreePool(data);
 	if (dp)
 		FreePool(dp);
@@ -137,8 +137,8 @@ static void load_one(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 			 efi_status_name(st));
 		return;
 	}
-	if (!EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, h,
-					 &LoadedImageProtocol, (void **)&dli))) {
+	if (!EFI_ERROR(fw_call(BS->HandleProtocol, 3, h,
+			       &LoadedImageProtocol, (void **)&dli))) {
 		d->base = (u64)(uintptr_t)dli->ImageBase;
 		d->size = dli->ImageSize;
 		d->code_type = dli->ImageCodeType;
@@ -148,7 +148,7 @@ static void load_one(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 		 d->code_type == EfiRuntimeServicesCode ? "runtime code"
 		 : d->code_type == EfiBootServicesCode	? "boot-services code"
 							: "loader code");
-	st = uefi_call_wrapper(BS->StartImage, 3, h, NULL, NULL);
+	st = fw_call(BS->StartImage, 3, h, NULL, NULL);
 	d->status = st;
 	stub_log("stub: driver %s: started: %s\n", d->name, efi_status_name(st));
 }
@@ -163,9 +163,9 @@ void stub_load_drivers(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 	root = LibOpenRoot(li->DeviceHandle);
 	if (!root)
 		return;
-	if (EFI_ERROR(uefi_call_wrapper(root->Open, 5, root, &dir, DRIVERS_DIR,
-					EFI_FILE_MODE_READ, 0))) {
-		uefi_call_wrapper(root->Close, 1, root);
+	if (EFI_ERROR(fw_call(root->Open, 5, root, &dir, DRIVERS_DIR,
+			      EFI_FILE_MODE_READ, 0))) {
+		fw_call(root->Close, 1, root);
 		return; /* no drivers: the usual case */
 	}
 	n = list_drivers(dir, names, BOOT_DRIVERS_MAX, &bi->drivers_left_out);
@@ -175,6 +175,6 @@ void stub_load_drivers(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 	for (i = 0; i < n; i++)
 		load_one(image, li, dir, names[i], &bi->drivers[i]);
 	bi->ndrivers = (u32)n;
-	uefi_call_wrapper(dir->Close, 1, dir);
-	uefi_call_wrapper(root->Close, 1, root);
+	fw_call(dir->Close, 1, dir);
+	fw_call(root->Close, 1, root);
 }

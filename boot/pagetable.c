@@ -30,12 +30,14 @@ struct pool {
 
 static u64 *pool_page(struct pool *p)
 {
+	unsigned int i;
 	u64 *page;
 
 	if (p->used == p->cap)
 		return NULL;
 	page = (u64 *)(uintptr_t)(p->base + (u64)p->used++ * 4096);
-	ZeroMem(page, 4096);
+	for (i = 0; i < 512; i++)
+		page[i] = 0;
 	return page;
 }
 
@@ -109,8 +111,8 @@ EFI_STATUS stub_build_init_pg_dir(const void *map, UINTN map_size,
 		pool.cap += (u32)(((end - 1) >> 30) - (start >> 30) + 1);
 		end_max = MAX(end_max, end);
 	}
-	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
-			       EfiLoaderData, (UINTN)pool.cap, &base);
+	st = fw_call(BS->AllocatePages, 4, AllocateAnyPages,
+		     EfiLoaderData, (UINTN)pool.cap, &base);
 	if (EFI_ERROR(st))
 		return st;
 	pool.base = base;
@@ -135,14 +137,14 @@ EFI_STATUS stub_build_init_pg_dir(const void *map, UINTN map_size,
 	}
 	/* Give back what the bound over-estimated. */
 	if (pool.used < pool.cap)
-		uefi_call_wrapper(BS->FreePages, 2, base + (u64)pool.used * 4096,
-				  (UINTN)(pool.cap - pool.used));
+		fw_call(BS->FreePages, 2, base + (u64)pool.used * 4096,
+			(UINTN)(pool.cap - pool.used));
 	bi->init_pg_dir = base;
 	bi->init_pg_pages = pool.used;
 	bi->identity_map_end = end_max;
 	return EFI_SUCCESS;
 
 out_free:
-	uefi_call_wrapper(BS->FreePages, 2, base, (UINTN)pool.cap);
+	fw_call(BS->FreePages, 2, base, (UINTN)pool.cap);
 	return st;
 }

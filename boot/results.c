@@ -18,8 +18,8 @@ static EFI_STATUS read_chunk(unsigned int i, UINTN *size)
 
 	results_var_name(name, i);
 	*size = sizeof(chunk);
-	return uefi_call_wrapper(RT->GetVariable, 5, name, &vamap_guid, &attr,
-				 size, chunk);
+	return fw_call(RT->GetVariable, 5, name, &vamap_guid, &attr,
+		       size, chunk);
 }
 
 static void delete_chunks(unsigned int count)
@@ -29,11 +29,11 @@ static void delete_chunks(unsigned int count)
 
 	for (i = 0; i < count; i++) {
 		results_var_name(name, i);
-		uefi_call_wrapper(RT->SetVariable, 5, name, &vamap_guid,
-				  EFI_VARIABLE_NON_VOLATILE |
-					  EFI_VARIABLE_BOOTSERVICE_ACCESS |
-					  EFI_VARIABLE_RUNTIME_ACCESS,
-				  0, NULL);
+		fw_call(RT->SetVariable, 5, name, &vamap_guid,
+			EFI_VARIABLE_NON_VOLATILE |
+				EFI_VARIABLE_BOOTSERVICE_ACCESS |
+				EFI_VARIABLE_RUNTIME_ACCESS,
+			0, NULL);
 	}
 }
 
@@ -42,10 +42,10 @@ static EFI_FILE_HANDLE open_dir(EFI_FILE_HANDLE parent, CHAR16 *name)
 {
 	EFI_FILE_HANDLE d;
 
-	if (EFI_ERROR(uefi_call_wrapper(parent->Open, 5, parent, &d, name,
-					EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE |
-						EFI_FILE_MODE_CREATE,
-					EFI_FILE_DIRECTORY)))
+	if (EFI_ERROR(fw_call(parent->Open, 5, parent, &d, name,
+			      EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE |
+				      EFI_FILE_MODE_CREATE,
+			      EFI_FILE_DIRECTORY)))
 		return NULL;
 	return d;
 }
@@ -67,26 +67,26 @@ static EFI_STATUS write_file(EFI_FILE_HANDLE dir, const char *name,
 	UINTN n = len;
 
 	ascii_to_wide(wname, name);
-	st = uefi_call_wrapper(dir->Open, 5, dir, &f, wname,
-			       EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, 0);
+	st = fw_call(dir->Open, 5, dir, &f, wname,
+		     EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, 0);
 	if (!EFI_ERROR(st))
-		uefi_call_wrapper(f->Delete, 1, f); /* closes it too */
-	st = uefi_call_wrapper(dir->Open, 5, dir, &f, wname,
-			       EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE |
-				       EFI_FILE_MODE_CREATE, 0);
+		fw_call(f->Delete, 1, f); /* closes it too */
+	st = fw_call(dir->Open, 5, dir, &f, wname,
+		     EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE |
+			     EFI_FILE_MODE_CREATE, 0);
 	if (EFI_ERROR(st))
 		return st;
-	st = uefi_call_wrapper(f->Write, 3, f, &n, (void *)data);
+	st = fw_call(f->Write, 3, f, &n, (void *)data);
 	if (!EFI_ERROR(st) && n != len)
 		st = EFI_VOLUME_FULL;
 	if (!EFI_ERROR(st))
-		st = uefi_call_wrapper(f->Flush, 1, f);
-	uefi_call_wrapper(f->Close, 1, f);
+		st = fw_call(f->Flush, 1, f);
+	fw_call(f->Close, 1, f);
 	if (EFI_ERROR(st)) /* no half-written report left behind */
-		if (!EFI_ERROR(uefi_call_wrapper(dir->Open, 5, dir, &f, wname,
-						 EFI_FILE_MODE_READ |
-							 EFI_FILE_MODE_WRITE, 0)))
-			uefi_call_wrapper(f->Delete, 1, f);
+		if (!EFI_ERROR(fw_call(dir->Open, 5, dir, &f, wname,
+				       EFI_FILE_MODE_READ |
+					       EFI_FILE_MODE_WRITE, 0)))
+			fw_call(f->Delete, 1, f);
 	return st;
 }
 
@@ -94,7 +94,7 @@ static void stamp(char *out, size_t max)
 {
 	EFI_TIME t;
 
-	if (EFI_ERROR(uefi_call_wrapper(RT->GetTime, 2, &t, NULL))) {
+	if (EFI_ERROR(fw_call(RT->GetTime, 2, &t, NULL))) {
 		ksnprintf(out, max, "unknown-time");
 		return;
 	}
@@ -135,11 +135,11 @@ static EFI_STATUS write_report(EFI_LOADED_IMAGE *li, const char *text, u32 len,
 	}
 out:
 	if (dir)
-		uefi_call_wrapper(dir->Close, 1, dir);
+		fw_call(dir->Close, 1, dir);
 	if (vamap)
-		uefi_call_wrapper(vamap->Close, 1, vamap);
+		fw_call(vamap->Close, 1, vamap);
 	if (root)
-		uefi_call_wrapper(root->Close, 1, root);
+		fw_call(root->Close, 1, root);
 	FreePool(json);
 	return st;
 }
@@ -192,6 +192,8 @@ void stub_results(EFI_LOADED_IMAGE *li, struct boot_info *bi)
 		stub_log("stub: results: the report's CRC does not match; ignored\n");
 		goto out;
 	}
+	bi->mono_prev_known = results_monotonic_high(text, first.total,
+						     &bi->mono_prev_high);
 	stamp(base, sizeof(base));
 	st = write_report(li, text, first.total, base);
 	if (EFI_ERROR(st)) {

@@ -14,6 +14,7 @@
  * After the first ExitBootServices call nothing here calls a boot service
  * (UEFI 2.10, 7.4): only GetMemoryMap, for a retry.
  */
+#include "acpi_tables.h"
 #include "cmdline.h"
 #include "elf_check.h"
 #include "exitcode.h"
@@ -43,6 +44,7 @@ static EFI_GUID smbios3_guid = SMBIOS3_TABLE_GUID;
 static EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
 
 static struct options opt;
+u64 stub_fw_ticks;
 
 /*
  * LoadOptions → ASCII. Returns false when the options are not text: a boot
@@ -83,23 +85,23 @@ static bool read_volume_file(EFI_LOADED_IMAGE *li, CHAR16 *path, char *out,
 	root = LibOpenRoot(li->DeviceHandle);
 	if (!root)
 		return false;
-	st = uefi_call_wrapper(root->Open, 5, root, &f, path, EFI_FILE_MODE_READ,
-			       0);
+	st = fw_call(root->Open, 5, root, &f, path, EFI_FILE_MODE_READ,
+		     0);
 	if (EFI_ERROR(st)) {
-		uefi_call_wrapper(root->Close, 1, root);
+		fw_call(root->Close, 1, root);
 		return false;
 	}
-	st = uefi_call_wrapper(f->Read, 3, f, len, out);
+	st = fw_call(f->Read, 3, f, len, out);
 	if (!EFI_ERROR(st) && *len == max - 1) {
 		char more;
 		UINTN one = 1;
 
-		if (!EFI_ERROR(uefi_call_wrapper(f->Read, 3, f, &one, &more)) &&
+		if (!EFI_ERROR(fw_call(f->Read, 3, f, &one, &more)) &&
 		    one)
 			*too_long = true;
 	}
-	uefi_call_wrapper(f->Close, 1, f);
-	uefi_call_wrapper(root->Close, 1, root);
+	fw_call(f->Close, 1, f);
+	fw_call(root->Close, 1, root);
 	if (EFI_ERROR(st))
 		return false;
 	out[*len] = '\0';
@@ -255,15 +257,150 @@ static void find_framebuffer(struct boot_info *bi)
 	fb->stride = info->PixelsPerScanLine;
 }
 
-/* TSC ticks per millisecond, measured over a 10 ms BS->Stall. */
-static u64 calibrate_tsc(void)
+/*
+ * The TSC frequency, cheapest exact way first (the kernel's phase lines,
+ * its watchdog and `make bench` rest on it):
+ *  - CPUID 0x15 with all three values: the crystal's Hz times EBX / EAX
+ *    (SDM vol. 3B, 18.7.3);
+ *  - CPUID 0x15's ratio with 0x16's base frequency, which is then the
+ *    crystal times the ratio (as Linux's native_calibrate_tsc falls back);
+ *  - counting TSC ticks across PM_TIMER_WINDOW ticks of the ACPI PM timer
+ *    (0.5 ms; one timer tick of error is 0.06%);
+ *  - counting across a 10 ms BS->Stall, the firmware's own timer.
+ * Returns kHz, 0 if all failed; @bi says which.
+ */
+#define PM_TIMER_WINDOW 1790 /* ticks: 0.5 ms at 3.579545 MHz */
+#define ACPI_MAX_TABLES_STUB 64
+
+static u64 tsc_khz_from_cpuid(struct boot_info *bi)
+{
+	u32 max, den, num, crystal, d, base_mhz = 0;
+
+	cpuid(0, 0, &max, &d, &d, &d);
+	if (max < 0x15)
+		return 0;
+	cpuid(0x15, 0, &den, &num, &crystal, &d);
+	if (!den || !num)
+		return 0;
+	if (crystal) {
+		bi->tsc_source = BOOT_TSC_CPUID_15;
+		return (u64)crystal * num / den / 1000;
+	}
+	if (max >= 0x16)
+		cpuid(0x16, 0, &base_mhz, &d, &d, &d);
+	if (!base_mhz)
+		return 0;
+	bi->tsc_source = BOOT_TSC_CPUID_16;
+	return (u64)base_mhz * 1000;
+}
+
+/* The FADT's PM timer, read through the identity map boot services keep;
+ * NULL or why there is none. */
+static const char *find_pm_timer(const struct boot_info *bi,
+				 struct acpi_pm_timer *t)
+{
+	struct acpi_root root;
+	const struct acpi_sdt { char sig[4]; u32 len; } *h;
+	u64 tables[ACPI_MAX_TABLES_STUB];
+	const char *why;
+	int n, i;
+
+	if (!bi->acpi_rsdp)
+		return "no ACPI tables";
+	if (acpi_rsdp_parse((const void *)(uintptr_t)bi->acpi_rsdp,
+			    acpi_rsdp_len((const void *)(uintptr_t)bi->acpi_rsdp),
+			    &root, &why))
+		return why;
+	h = (const void *)(uintptr_t)root.root;
+	n = acpi_root_parse(h, h->len, root.xsdt, tables, ACPI_MAX_TABLES_STUB,
+			    &why);
+	if (n < 0)
+		return why;
+	for (i = 0; i < n && i < ACPI_MAX_TABLES_STUB; i++) {
+		h = (const void *)(uintptr_t)tables[i];
+		if (h && !CompareMem(h->sig, "FACP", 4))
+			return acpi_fadt_pm_timer(h, h->len, t, &why) ? why : NULL;
+	}
+	return "no FADT";
+}
+
+/*
+ * Does the PM timer the FADT names count? Fills bi->pm_timer_*; the
+ * kernel's acpi.pm_timer check reports it. Tried whatever CPUID says, so
+ * the verdict does not depend on the CPU model. The timer ticks every
+ * 279 ns and a port read takes longer, so 1000 equal reads mean it does
+ * not count.
+ */
+static bool probe_pm_timer(struct boot_info *bi, struct acpi_pm_timer *t)
+{
+	const char *why = find_pm_timer(bi, t);
+	unsigned int i;
+	u32 v;
+
+	if (why) {
+		bi->pm_timer_state = BOOT_PM_TIMER_NONE;
+		for (i = 0; why[i] && i < sizeof(bi->pm_timer_why) - 1; i++)
+			bi->pm_timer_why[i] = why[i];
+		return false;
+	}
+	bi->pm_timer_port = t->port;
+	bi->pm_timer_mask = t->mask;
+	bi->pm_timer_value = v = inl(t->port) & t->mask;
+	for (i = 0; i < 1000; i++)
+		if ((inl(t->port) & t->mask) != v) {
+			bi->pm_timer_state = BOOT_PM_TIMER_COUNTS;
+			return true;
+		}
+	bi->pm_timer_state = BOOT_PM_TIMER_STUCK;
+	return false;
+}
+
+static u64 tsc_khz_from_pm_timer(struct boot_info *bi,
+				 const struct acpi_pm_timer *t)
+{
+	u32 p0, p, ticks;
+	u64 t0, t1, spins = 0;
+
+	/* Start on a tick edge. */
+	p0 = inl(t->port) & t->mask;
+	while ((p = inl(t->port) & t->mask) == p0)
+		if (++spins > 1000)
+			return 0;
+	t0 = rdtsc();
+	do {
+		ticks = (inl(t->port) - p) & t->mask;
+		if (++spins > 100000000)
+			return 0;
+	} while (ticks < PM_TIMER_WINDOW);
+	t1 = rdtsc();
+	bi->tsc_source = BOOT_TSC_PM_TIMER;
+	return (t1 - t0) * ACPI_PM_TIMER_HZ / ((u64)ticks * 1000);
+}
+
+static u64 tsc_khz_from_stall(struct boot_info *bi)
 {
 	u64 t0 = rdtsc(), t1;
 
-	if (EFI_ERROR(uefi_call_wrapper(BS->Stall, 1, 10000)))
+	if (EFI_ERROR(fw_call(BS->Stall, 1, 10000)))
 		return 0;
 	t1 = rdtsc();
+	bi->tsc_source = BOOT_TSC_STALL;
 	return (t1 - t0) / 10;
+}
+
+static u64 calibrate_tsc(struct boot_info *bi)
+{
+	struct acpi_pm_timer t;
+	bool pm = probe_pm_timer(bi, &t);
+	u64 khz = tsc_khz_from_cpuid(bi);
+
+	if (!khz && pm)
+		khz = tsc_khz_from_pm_timer(bi, &t);
+	if (!khz)
+		khz = tsc_khz_from_stall(bi);
+	if (!khz)
+		bi->tsc_source = BOOT_TSC_NONE;
+	return khz;
 }
 
 static bool cpu_has_1g_pages(void)
@@ -285,7 +422,9 @@ static EFI_STATUS load_kernel(struct boot_info *bi)
 	struct elf_image img;
 	EFI_PHYSICAL_ADDRESS base, aligned;
 	const char *why;
-	u64 span, pages, head, i;
+	u64 span, pages, head, i, n;
+	const void *src;
+	void *dst;
 	EFI_STATUS st;
 	int bad;
 
@@ -304,22 +443,31 @@ static EFI_STATUS load_kernel(struct boot_info *bi)
 	 * pages; allocate 2 MiB more to align, then return the slop. */
 	span = ALIGN_UP(img.vend - KERNEL_VIRT_BASE, SZ_2M);
 	pages = (span + SZ_2M) >> 12;
-	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
-			       EfiLoaderData, (UINTN)pages, &base);
+	st = fw_call(BS->AllocatePages, 4, AllocateAnyPages,
+		     EfiLoaderData, (UINTN)pages, &base);
 	if (EFI_ERROR(st)) {
 		stub_log("stub: error: no memory for the kernel (%lu KiB): %lx\n",
 			 (unsigned long)(span >> 10), (unsigned long)st);
 		return st;
 	}
 	aligned = ALIGN_UP(base, SZ_2M);
+	dst = (void *)(uintptr_t)aligned;
+	n = ALIGN_UP(img.vend - KERNEL_VIRT_BASE, SZ_4K) / 8;
 	head = (aligned - base) >> 12;
 	if (head)
-		uefi_call_wrapper(BS->FreePages, 2, base, (UINTN)head);
+		fw_call(BS->FreePages, 2, base, (UINTN)head);
 	if (pages - head - (span >> 12))
-		uefi_call_wrapper(BS->FreePages, 2, aligned + span,
-				  (UINTN)(pages - head - (span >> 12)));
+		fw_call(BS->FreePages, 2, aligned + span,
+			(UINTN)(pages - head - (span >> 12)));
 
-	ZeroMem((void *)(uintptr_t)aligned, span);
+	/* The image's pages, not the whole 2 MiB span (nothing uses its
+	 * tail), with string instructions, not gnu-efi's byte loops: zeroing
+	 * the span a byte at a time was half of the stub's time
+	 * (`make bench`). */
+	__asm__ volatile("rep stosq"
+			 : "+D"(dst), "+c"(n)
+			 : "a"(0UL)
+			 : "memory");
 	for (i = 0; i < eh->e_phnum; i++) {
 		const struct elf64_phdr *ph =
 			(const void *)(kernel_blob_start + eh->e_phoff +
@@ -327,8 +475,13 @@ static EFI_STATUS load_kernel(struct boot_info *bi)
 
 		if (ph->p_type != PT_LOAD)
 			continue;
-		CopyMem((void *)(uintptr_t)(aligned + ph->p_vaddr - KERNEL_VIRT_BASE),
-			(void *)(kernel_blob_start + ph->p_offset), ph->p_filesz);
+		dst = (void *)(uintptr_t)(aligned + ph->p_vaddr - KERNEL_VIRT_BASE);
+		src = kernel_blob_start + ph->p_offset;
+		n = ph->p_filesz;
+		__asm__ volatile("rep movsb"
+				 : "+D"(dst), "+S"(src), "+c"(n)
+				 :
+				 : "memory");
 	}
 	bi->kernel_phys = aligned;
 	bi->kernel_virt = KERNEL_VIRT_BASE;
@@ -368,15 +521,15 @@ static void fragment_map(void)
 	void *map;
 	u64 best = 0, best_pages = 0, got = 0;
 
-	uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &dsize, &dver);
+	fw_call(BS->GetMemoryMap, 5, &size, NULL, &key, &dsize, &dver);
 	if (!map_shape_ok(size, dsize, "fragment-map"))
 		return;
 	size += 8 * dsize;
 	map = AllocatePool(size);
 	if (!map)
 		return;
-	if (EFI_ERROR(uefi_call_wrapper(BS->GetMemoryMap, 5, &size, map, &key,
-					&dsize, &dver))) {
+	if (EFI_ERROR(fw_call(BS->GetMemoryMap, 5, &size, map, &key,
+			      &dsize, &dver))) {
 		FreePool(map);
 		return;
 	}
@@ -395,9 +548,9 @@ static void fragment_map(void)
 	for (i = 0; i < FRAGMENT_PAGES && 2 * i + 1 < best_pages; i++) {
 		EFI_PHYSICAL_ADDRESS a = best + 2 * i * 4096;
 
-		if (!EFI_ERROR(uefi_call_wrapper(BS->AllocatePages, 4,
-						 AllocateAddress, EfiLoaderData,
-						 1, &a)))
+		if (!EFI_ERROR(fw_call(BS->AllocatePages, 4,
+				       AllocateAddress, EfiLoaderData,
+				       1, &a)))
 			got++;
 	}
 	stub_log("stub: test: fragment-map: %lu single pages allocated, every "
@@ -417,8 +570,8 @@ static EFI_STATUS alloc_scratch(UINTN ndesc, struct boot_info *bi)
 	EFI_PHYSICAL_ADDRESS base;
 	EFI_STATUS st;
 
-	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
-			       EfiLoaderData, (UINTN)(bytes >> 12), &base);
+	st = fw_call(BS->AllocatePages, 4, AllocateAnyPages,
+		     EfiLoaderData, (UINTN)(bytes >> 12), &base);
 	if (EFI_ERROR(st)) {
 		stub_log("stub: error: no memory for the kernel's memory-map copy "
 			 "(%lu KiB): %lx\n", (unsigned long)(bytes >> 10),
@@ -444,8 +597,8 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct boot_info *bi)
 	EFI_STATUS st;
 	u32 attempt;
 
-	st = uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &dsize,
-			       &dver);
+	st = fw_call(BS->GetMemoryMap, 5, &size, NULL, &key, &dsize,
+		     &dver);
 	if (st != EFI_BUFFER_TOO_SMALL) {
 		stub_log("stub: error: GetMemoryMap size query: %lx\n",
 			 (unsigned long)st);
@@ -454,8 +607,8 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct boot_info *bi)
 	if (!map_shape_ok(size, dsize, "size query"))
 		return EFI_DEVICE_ERROR;
 	bufsize = ALIGN_UP(size + MAP_SLACK_DESCS * dsize, 4096);
-	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
-			       EfiLoaderData, bufsize >> 12, &buf);
+	st = fw_call(BS->AllocatePages, 4, AllocateAnyPages,
+		     EfiLoaderData, bufsize >> 12, &buf);
 	if (EFI_ERROR(st)) {
 		stub_log("stub: error: no memory for the memory map: %lx\n",
 			 (unsigned long)st);
@@ -464,8 +617,8 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct boot_info *bi)
 
 	for (attempt = 1; attempt <= EBS_MAX_ATTEMPTS; attempt++) {
 		size = bufsize;
-		st = uefi_call_wrapper(BS->GetMemoryMap, 5, &size,
-				       (void *)(uintptr_t)buf, &key, &dsize, &dver);
+		st = fw_call(BS->GetMemoryMap, 5, &size,
+			     (void *)(uintptr_t)buf, &key, &dsize, &dver);
 		if (EFI_ERROR(st)) {
 			stub_log("stub: error: GetMemoryMap (attempt %u): %lx\n",
 				     attempt, (unsigned long)st);
@@ -476,12 +629,13 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct boot_info *bi)
 		if (attempt == 1 && (opt.test & TEST_STALE_MAPKEY)) {
 			/* A real change to the map, so the key we hold is
 			 * really stale: not a faked status. */
-			uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
-					  EfiLoaderData, 1, &junk);
+			fw_call(BS->AllocatePages, 4, AllocateAnyPages,
+				EfiLoaderData, 1, &junk);
 		}
 		bi->ts.before_ebs = rdtsc();
+		bi->stub_ts.firmware = stub_fw_ticks;
 		stub_console_boot_services_gone();
-		st = uefi_call_wrapper(BS->ExitBootServices, 2, image, key);
+		st = fw_call(BS->ExitBootServices, 2, image, key);
 		if (!EFI_ERROR(st))
 			break;
 		if (st != EFI_INVALID_PARAMETER) {
@@ -518,8 +672,8 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 	void *map;
 	EFI_STATUS st;
 
-	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
-			       EfiLoaderData, 1, &bi_phys);
+	st = fw_call(BS->AllocatePages, 4, AllocateAnyPages,
+		     EfiLoaderData, 1, &bi_phys);
 	if (EFI_ERROR(st)) {
 		stub_log("stub: error: no memory for boot_info: %lx\n",
 			 (unsigned long)st);
@@ -532,9 +686,12 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 	bi->size = sizeof(*bi);
 	bi->ts.stub_entry = t_entry;
 	bi->system_table = (u64)(uintptr_t)ST;
+	/* Before anything else raises it: efi.monotonic.reset compares its
+	 * high word with the run before's (UEFI 2.10 7.5.2). */
+	bi->mono_status = fw_call(BS->GetNextMonotonicCount, 1, &bi->mono_count);
 
-	st = uefi_call_wrapper(BS->HandleProtocol, 3, image,
-			       &LoadedImageProtocol, (void **)&li);
+	st = fw_call(BS->HandleProtocol, 3, image,
+		     &LoadedImageProtocol, (void **)&li);
 	if (EFI_ERROR(st)) {
 		stub_log("stub: error: no LoadedImage protocol: %lx\n",
 			 (unsigned long)st);
@@ -560,11 +717,15 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 		return EFI_UNSUPPORTED;
 	}
 	stub_results(li, bi);
+	bi->stub_ts.inputs = rdtsc();
 	/* Before the tables are read: a driver may publish one (tests/zoo). */
 	stub_load_drivers(image, li, bi);
+	bi->stub_ts.drivers = rdtsc();
 	find_config_tables(bi);
 	find_framebuffer(bi);
-	bi->tsc_khz = calibrate_tsc();
+	bi->stub_ts.calib_start = rdtsc();
+	bi->tsc_khz = calibrate_tsc(bi);
+	bi->stub_ts.calib_end = rdtsc();
 	bi->cpu_has_1g_pages = cpu_has_1g_pages();
 
 	st = load_kernel(bi);
@@ -576,7 +737,7 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 
 	/* A first look at the map to find where RAM is. Its key does not
 	 * matter; RAM ranges do not change before ExitBootServices. */
-	uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &dsize, &dver);
+	fw_call(BS->GetMemoryMap, 5, &size, NULL, &key, &dsize, &dver);
 	if (!map_shape_ok(size, dsize, "first look"))
 		return EFI_DEVICE_ERROR;
 	st = alloc_scratch(size / dsize, bi);
@@ -587,8 +748,8 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 	if (!map)
 		return EFI_OUT_OF_RESOURCES;
 	size = mapbuf_size;
-	st = uefi_call_wrapper(BS->GetMemoryMap, 5, &size, map, &key, &dsize,
-			       &dver);
+	st = fw_call(BS->GetMemoryMap, 5, &size, map, &key, &dsize,
+		     &dver);
 	if (!EFI_ERROR(st))
 		st = stub_build_init_pg_dir(map, size, dsize, bi->kernel_phys,
 					    ALIGN_UP(bi->kernel_size, SZ_2M), bi);
@@ -598,6 +759,7 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 			 (unsigned long)st);
 		return st;
 	}
+	bi->stub_ts.kernel_ready = rdtsc();
 	stub_log("stub: kernel loaded at %p, entry %p; exiting boot services\n",
 		 (void *)(uintptr_t)bi->kernel_phys,
 		 (void *)(uintptr_t)bi->kernel_entry);

@@ -8,6 +8,23 @@
 #include "boot_info.h"
 #include "printf.h"
 #include "types.h"
+#include "x86.h"
+
+/*
+ * Every firmware call the stub makes goes through fw_call, which adds the
+ * TSC ticks spent inside the firmware to stub_fw_ticks: `make bench` splits
+ * the stub's time into the firmware's and vamap's own with it. (A timer
+ * interrupt the firmware takes while vamap's own code runs still counts
+ * as vamap's.)
+ */
+extern u64 stub_fw_ticks;
+#define fw_call(...)                                                        \
+	({                                                                  \
+		u64 fw_t0_ = rdtsc();                                       \
+		EFI_STATUS fw_st_ = uefi_call_wrapper(__VA_ARGS__);         \
+		stub_fw_ticks += rdtsc() - fw_t0_;                          \
+		fw_st_;                                                     \
+	})
 
 /*
  * Log a line on ConOut and, when QEMU's debugcon answers, on it too. After

@@ -672,6 +672,7 @@ static void check_monotonic(void)
 			    "GetNextHighMonotonicCount");
 		return;
 	}
+	efi_note_monotonic_high(b);
 	ktap_result(b > a, "efi.monotonic_count", "%u then %u", a, b);
 }
 
@@ -870,7 +871,13 @@ void efi_checks(void)
 			   EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
 				   EFI_VARIABLE_RUNTIME_ACCESS);
 	check_monotonic();
+	efi_check_monotonic_reset(efi.boot_mono_status, efi.boot_mono_count,
+				  efi.prev_mono_known, efi.prev_mono_high);
+	efi.t_conform_start = rdtsc();
 	efi_conformance();
+	efi.t_conform_end = rdtsc();
+	if (kopt.stress)
+		efi_stress();
 	lowref_test();
 	check_low_half();
 	directmap_test();
@@ -879,6 +886,9 @@ void efi_checks(void)
 	check_watchdog();
 	check_abi();
 	check_stack();
+	/* For the next boot's efi.monotonic.reset (results.h). */
+	if (efi.mono_seen)
+		ktap_diag("monotonic high count: %u", efi.mono_high);
 }
 
 void efi_reset(enum efi_reset_type type)

@@ -969,6 +969,40 @@ static void check_null_arguments(void)
 		       "8.5.2");
 }
 
+void efi_note_monotonic_high(u32 high)
+{
+	if (!efi.mono_seen || high > efi.mono_high)
+		efi.mono_high = high;
+	efi.mono_seen = true;
+}
+
+void efi_check_monotonic_reset(efi_status_t st, u64 count, bool have_prev,
+			       u32 prev_high)
+{
+	static const char *const label = "efi.monotonic.reset";
+	u32 high = (u32)(count >> 32);
+
+	if (st != EFI_SUCCESS) {
+		ktap_result(false, label, "GetNextMonotonicCount at boot returned "
+			    "%s (UEFI 2.10 7.5.2)", efi_status_name(st));
+		return;
+	}
+	efi_note_monotonic_high(high);
+	if (!have_prev) {
+		ktap_skip(label, "no earlier run's report on this machine holds "
+			  "a monotonic count (boot vamap twice, keeping the "
+			  "variable store)");
+		return;
+	}
+	if (high > prev_high)
+		ktap_result(true, label, "high word %u at this boot, %u seen by the "
+			    "run before", high, prev_high);
+	else
+		ktap_result(false, label, "high word %u at this boot, yet the run "
+			    "before saw %u: it did not go up across the reset "
+			    "(UEFI 2.10 7.5.2)", high, prev_high);
+}
+
 void efi_conformance(void)
 {
 	check_set_time();

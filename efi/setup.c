@@ -493,6 +493,7 @@ static void call_svam(void)
 							     "out of order"
 							   : "");
 	efi.svam_called = true;
+	efi.t_svam_call = rdtsc();
 	efi.svam_status = efi_call(RT_SET_VIRTUAL_ADDRESS_MAP, 4, size,
 				   raw_desc_size, (u64)raw_desc_version,
 				   __pa_symbol(svam_map));

@@ -51,6 +51,30 @@ struct boot_timestamps {
 	u64 after_ebs;
 };
 
+/* How the stub found the TSC frequency (boot/stub.c, calibrate_tsc). */
+enum boot_tsc_source {
+	BOOT_TSC_NONE = 0,	/* every way failed: tsc_khz is 0 */
+	BOOT_TSC_CPUID_15 = 1,	/* CPUID 0x15: crystal Hz x EBX / EAX */
+	BOOT_TSC_CPUID_16 = 2,	/* CPUID 0x15's ratio, 0x16's base MHz */
+	BOOT_TSC_PM_TIMER = 3,	/* counted against the ACPI PM timer */
+	BOOT_TSC_STALL = 4,	/* counted over BS->Stall(10 ms) */
+};
+
+enum boot_pm_timer_state {
+	BOOT_PM_TIMER_NONE = 0,	  /* none named, or no FADT: pm_timer_why */
+	BOOT_PM_TIMER_COUNTS = 1,
+	BOOT_PM_TIMER_STUCK = 2,  /* 1000 reads, one value */
+};
+
+struct boot_stub_timestamps {
+	u64 inputs;	  /* command line, waivers, last report read */
+	u64 drivers;	  /* \vamap\drivers\ started */
+	u64 calib_start;  /* TSC calibration */
+	u64 calib_end;
+	u64 kernel_ready; /* kernel loaded, init_pg_dir built */
+	u64 firmware;	  /* ticks inside firmware calls up to before_ebs */
+};
+
 enum boot_waivers_state {
 	BOOT_WAIVERS_NONE = 0,	   /* no \vamap\waivers.txt */
 	BOOT_WAIVERS_READ = 1,
@@ -99,7 +123,7 @@ struct boot_info {
 	u32 cpu_has_1g_pages;	/* CPUID.80000001h:EDX[26] seen by the stub */
 	u64 identity_map_end;	/* init_pg_dir maps [0, this) 1:1 where RAM */
 
-	u64 tsc_khz; /* calibrated against BS->Stall, 0 if that failed */
+	u64 tsc_khz; /* 0 if no way to find it worked; see tsc_source */
 	struct boot_timestamps ts;
 	struct boot_framebuffer fb;
 
@@ -129,6 +153,24 @@ struct boot_info {
 	u64 waivers;
 	u32 waivers_size;
 	u32 waivers_state;
+	/* Where tsc_khz came from (enum boot_tsc_source). */
+	u32 tsc_source;
+	/* The FADT's PM timer (enum boot_pm_timer_state): its port, width
+	 * mask, the first value read, or why there is none. */
+	u32 pm_timer_state;
+	u32 pm_timer_port;
+	u32 pm_timer_mask;
+	u32 pm_timer_value;
+	char pm_timer_why[48];
+	/* The stub's own phases between stub_entry and ts.before_ebs (TSC),
+	 * for the phase lines and `make bench`. */
+	struct boot_stub_timestamps stub_ts;
+	/* BS->GetNextMonotonicCount at stub entry, and the highest high
+	 * count the run before saw, from its report (mono_prev_known). */
+	u64 mono_count;
+	u64 mono_status;
+	u32 mono_prev_known;
+	u32 mono_prev_high;
 };
 
 /* Bytes of scratch per entry: a struct mem_region and a struct frange,

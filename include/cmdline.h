@@ -110,6 +110,7 @@ struct options {
 	bool efi_strict;       /* efi.strict */
 	bool verbose;
 	bool bench;            /* bench */
+	bool stress;           /* stress: efi/stress.c's loops */
 	/* Words the parser did not accept, each with why; they are ignored. */
 	unsigned int nr_problems;
 	char problems[CMDLINE_MAX_PROBLEMS][CMDLINE_PROBLEM_LEN];

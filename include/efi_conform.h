@@ -32,4 +32,20 @@ bool efi_usable(const char *label, unsigned int svc);
  * under vamap's GUIDs, and puts back the clock and the wake-up timer. */
 void efi_conformance(void);
 
+/* `stress`: each service called many times in a row (efi/stress.c). */
+void efi_stress(void);
+
+/* A high monotonic count this run saw; the highest goes into the report
+ * (efi_monotonic_report) for the next boot's efi.monotonic.reset. */
+void efi_note_monotonic_high(u32 high);
+
+/*
+ * efi.monotonic.reset: the high 32 bits of the count the stub read at this
+ * boot (GetNextMonotonicCount, status @st) must exceed the highest the
+ * run before saw (@prev_high, from its report, when @have_prev): the high
+ * word is non-volatile and goes up on every reset (UEFI 2.10 7.5.2).
+ */
+void efi_check_monotonic_reset(efi_status_t st, u64 count, bool have_prev,
+			       u32 prev_high);
+
 #endif

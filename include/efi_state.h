@@ -51,6 +51,16 @@ struct efi_state {
 	u64 forced_rwx_pages;
 	struct efi_va_plan plan;
 	u64 t_efi_pgd_built, t_svam_returned; /* TSC, for the phase table */
+	u64 t_svam_call;		     /* the SetVirtualAddressMap call */
+	u64 tsc_khz;			     /* from boot_info, for calls/s */
+	/* From boot_info, for efi.monotonic.reset (efi_conform.h). */
+	u64 boot_mono_count, boot_mono_status;
+	bool prev_mono_known;
+	u32 prev_mono_high;
+	/* The highest high monotonic count this run saw (efi_conform.h). */
+	bool mono_seen;
+	u32 mono_high;
+	u64 t_conform_start, t_conform_end;  /* efi_conformance() */
 	bool low_half_dropped;	/* the 1:1 map left efi_pgd after SVAM */
 	u64 lent_pages;		/* firmware pages lent after stray accesses */
 	unsigned int kernel_refused; /* calls ended: they reached kernel memory */

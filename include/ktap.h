@@ -27,6 +27,9 @@ void ktap_result(bool ok, const char *name, const char *fmt, ...)
 	__printf(3, 4);
 void ktap_skip(const char *name, const char *fmt, ...) __printf(2, 3);
 /* Print the plan and the summary line; true if nothing failed. */
+/* A KTAP diagnostic line, "# " and @fmt, printed and kept for the report
+ * (which the next boot's stub reads: include/results.h). */
+void ktap_diag(const char *fmt, ...) __printf(1, 2);
 bool ktap_end(void);
 
 /* A fault or panic ends the run: the report gets "# the run ended early:

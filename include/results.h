@@ -76,6 +76,15 @@ int results_chunk_check(const void *data, u64 size, u16 index,
  * results_json_max(@len) bytes is always enough.
  */
 u64 results_json_max(u32 len);
+
+/*
+ * The KTAP diagnostic a run writes with the highest high monotonic count
+ * it saw ("# monotonic high count: N", efi/checks.c), found in report
+ * @text: true with *@high when a well-formed one is there (the last, if
+ * more than one). The next boot's stub hands it to efi.monotonic.reset.
+ */
+#define RESULTS_MONOTONIC_KEY "# monotonic high count: "
+bool results_monotonic_high(const char *text, u32 len, u32 *high);
 int results_to_json(const char *text, u32 len, char *out, u32 max);
 
 #endif

@@ -323,6 +323,8 @@ unsigned int cmdline_parse(const char *line, struct options *opt)
 			opt->verbose = true;
 		} else if (word_is(w, n, "bench")) {
 			opt->bench = true;
+		} else if (word_is(w, n, "stress")) {
+			opt->stress = true;
 		} else {
 			problem(opt, &count, "unknown option", w, n);
 		}
@@ -341,7 +343,7 @@ static bool word_is_ours(const char *w, size_t n)
 		klen++;
 	if (klen == n)
 		return word_is(w, n, "verbose") || word_is(w, n, "efi.strict") ||
-		       word_is(w, n, "bench");
+		       word_is(w, n, "bench") || word_is(w, n, "stress");
 	if (word_is(w, klen, "efi.timeout"))
 		return true;
 	for (c = 0; c < ARRAY_SIZE(choices); c++)

@@ -145,6 +145,23 @@ void ktap_skip(const char *name, const char *fmt, ...)
 	nr_skipped++;
 }
 
+void ktap_diag(const char *fmt, ...)
+{
+	char line[160];
+	va_list ap;
+	size_t n;
+
+	line[0] = '#';
+	line[1] = ' ';
+	va_start(ap, fmt);
+	kvsnprintf(line + 2, sizeof(line) - 3, fmt, ap);
+	va_end(ap);
+	n = strlen(line);
+	line[n] = '\n';
+	line[n + 1] = '\0';
+	emit(line);
+}
+
 bool ktap_end(void)
 {
 	char line[128];

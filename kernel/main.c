@@ -402,6 +402,32 @@ static void check_idt(void)
 		    trap_expected_seen(NULL, NULL) ? NULL : "int3 not delivered");
 }
 
+/*
+ * The PM timer the FADT names must count: it is a free-running 3.579545 MHz
+ * counter (ACPI 6.5, 4.8.3.3), and an OS that calibrates or keeps time
+ * with it gets nothing from a register that never moves. The stub read it
+ * (boot/stub.c, probe_pm_timer).
+ */
+static void check_pm_timer(const struct boot_info *bi)
+{
+	switch (bi->pm_timer_state) {
+	case BOOT_PM_TIMER_COUNTS:
+		ktap_result(true, "acpi.pm_timer", "port 0x%x, %u-bit",
+			    bi->pm_timer_port,
+			    bi->pm_timer_mask == 0xffffff ? 24 : 32);
+		break;
+	case BOOT_PM_TIMER_STUCK:
+		ktap_result(false, "acpi.pm_timer", "the FADT's PM timer at port "
+			    "0x%x read 0x%x 1000 times: it does not count "
+			    "(ACPI 6.5 4.8.3.3)", bi->pm_timer_port,
+			    bi->pm_timer_value);
+		break;
+	default:
+		ktap_skip("acpi.pm_timer", "%s", bi->pm_timer_why[0] ?
+			  bi->pm_timer_why : "not probed");
+	}
+}
+
 static u64 us(const struct boot_info *bi, u64 from, u64 to)
 {
 	return bi->tsc_khz ? (to - from) * 1000 / bi->tsc_khz : 0;
@@ -416,10 +442,62 @@ static void print_phase(const struct boot_info *bi, const char *name,
 		(unsigned long)(t % 1000));
 }
 
+static const char *tsc_source(const struct boot_info *bi)
+{
+	switch (bi->tsc_source) {
+	case BOOT_TSC_CPUID_15:
+		return "CPUID 0x15";
+	case BOOT_TSC_CPUID_16:
+		return "CPUID 0x15 and 0x16";
+	case BOOT_TSC_PM_TIMER:
+		return "the ACPI PM timer";
+	case BOOT_TSC_STALL:
+		return "a 10 ms BS->Stall";
+	default:
+		return "nothing: every way failed";
+	}
+}
+
+/*
+ * Stub entry to SetVirtualAddressMap returned, split into the firmware's
+ * time (every boot service the stub called, ExitBootServices, the SVAM
+ * call) and vamap's own (the rest, TSC calibration included).
+ */
+static void print_split(const struct boot_info *bi)
+{
+	u64 total = efi.t_svam_returned - bi->ts.stub_entry;
+	u64 fw = bi->stub_ts.firmware + (bi->ts.after_ebs - bi->ts.before_ebs);
+	u64 t, f, v;
+
+	if (efi.t_svam_call) /* none with efi=novamap */
+		fw += efi.t_svam_returned - efi.t_svam_call;
+	t = us(bi, 0, total);
+	f = us(bi, 0, fw);
+	v = t > f ? t - f : 0;
+	kprintf("phase: stub entry -> SVAM returned %lu.%03lu ms: firmware "
+		"%lu.%03lu ms, vamap %lu.%03lu ms\n", (unsigned long)(t / 1000),
+		(unsigned long)(t % 1000), (unsigned long)(f / 1000),
+		(unsigned long)(f % 1000), (unsigned long)(v / 1000),
+		(unsigned long)(v % 1000));
+}
+
 static void print_phases(const struct boot_info *bi, u64 t_end)
 {
-	kprintf("== boot phases (TSC %lu kHz)\n", (unsigned long)bi->tsc_khz);
+	const struct boot_stub_timestamps *s = &bi->stub_ts;
+
+	kprintf("== boot phases (TSC %lu kHz from %s)\n",
+		(unsigned long)bi->tsc_khz, tsc_source(bi));
 	print_phase(bi, "stub entry -> ExitBootServices", bi->ts.stub_entry,
+		    bi->ts.before_ebs);
+	print_phase(bi, "  command line, waivers, last report",
+		    bi->ts.stub_entry, s->inputs);
+	print_phase(bi, "  drivers from \\vamap\\drivers", s->inputs,
+		    s->drivers);
+	print_phase(bi, "  tables, framebuffer", s->drivers, s->calib_start);
+	print_phase(bi, "  TSC calibration", s->calib_start, s->calib_end);
+	print_phase(bi, "  kernel loaded, init_pg_dir built", s->calib_end,
+		    s->kernel_ready);
+	print_phase(bi, "  memory map for ExitBootServices", s->kernel_ready,
 		    bi->ts.before_ebs);
 	print_phase(bi, "ExitBootServices", bi->ts.before_ebs, bi->ts.after_ebs);
 	print_phase(bi, "ExitBootServices -> kernel entry", bi->ts.after_ebs,
@@ -433,6 +511,10 @@ static void print_phases(const struct boot_info *bi, u64 t_end)
 			    efi.t_efi_pgd_built, efi.t_svam_returned);
 		print_phase(bi, "SVAM returned -> checks done",
 			    efi.t_svam_returned, t_end);
+		if (efi.t_conform_end)
+			print_phase(bi, "  conformance matrix (efi/conform.c)",
+				    efi.t_conform_start, efi.t_conform_end);
+		print_split(bi);
 	} else if (t_swapper_live) {
 		print_phase(bi, "kernel entry -> swapper_pg_dir live",
 			    t_kernel_entry, t_swapper_live);
@@ -533,9 +615,16 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 		    "boot.exit_boot_services", "%u attempt%s", bi->ebs_attempts,
 		    bi->ebs_attempts == 1 ? "" : "s");
 	check_idt();
+	check_pm_timer(bi);
 	mm_checks();
-	if (have & HAVE_EFI)
+	if (have & HAVE_EFI) {
+		efi.tsc_khz = bi->tsc_khz;
+		efi.boot_mono_count = bi->mono_count;
+		efi.boot_mono_status = bi->mono_status;
+		efi.prev_mono_known = bi->mono_prev_known;
+		efi.prev_mono_high = bi->mono_prev_high;
 		efi_checks();
+	}
 	else
 		ktap_result(false, "efi.setup", "refused: no direct map");
 	if (have & HAVE_SMP)

@@ -328,3 +328,32 @@ int results_to_json(const char *text, u32 len, char *buf, u32 max)
 	buf[o.len] = '\0';
 	return (int)o.len;
 }
+
+bool results_monotonic_high(const char *text, u32 len, u32 *high)
+{
+	static const char key[] = RESULTS_MONOTONIC_KEY;
+	const u32 klen = sizeof(key) - 1;
+	bool found = false;
+	u32 i = 0;
+
+	while (i < len) {
+		u32 e = i, j;
+		u64 v = 0;
+
+		while (e < len && text[e] != '\n')
+			e++;
+		if (e - i > klen && starts(text + i, e - i, key)) {
+			for (j = i + klen; j < e && text[j] >= '0' && text[j] <= '9'; j++) {
+				v = v * 10 + (u64)(text[j] - '0');
+				if (v > 0xffffffffu)
+					break;
+			}
+			if (j == e && v <= 0xffffffffu) {
+				*high = (u32)v;
+				found = true;
+			}
+		}
+		i = e + 1;
+	}
+	return found;
+}

@@ -25,6 +25,7 @@ static const struct {
 	const char *prefix;
 	enum severity sev;
 } severities[] = {
+	{ "acpi.pm_timer", SEV_MEDIUM },    /* OSes fall back to other clocks */
 	{ "boot.", SEV_HIGH },
 	{ "boot.complete", SEV_CRITICAL },  /* the run ended early */
 	{ "boot.idt", SEV_CRITICAL },
@@ -57,7 +58,8 @@ static const struct {
 	{ "efi.variable.query.", SEV_MEDIUM },
 	{ "efi.variable.stress.", SEV_LOW },
 	{ "efi.variable.set.", SEV_HIGH },
-	{ "efi.monotonic", SEV_MEDIUM },    /* efi.monotonic_count, .null */
+	{ "efi.monotonic", SEV_MEDIUM },
+	{ "efi.monotonic.stress", SEV_LOW },    /* efi.monotonic_count, .null */
 	{ "efi.capsule.", SEV_MEDIUM },
 	/* The wake-up timer: almost no OS sets it. */
 	{ "efi.wakeup.", SEV_LOW },

@@ -3,7 +3,10 @@
 """Boot-phase costs under QEMU's -icount shift=0: guest time then follows
 executed instructions (1 ns each), so the figures repeat from run to run and
 from host to host. Prints each phase and the page-table counts the log
-reports, for a few machine sizes; on the first, the cost of each read-only
+reports, for a few machine sizes, with the stub's own phases, the
+conformance matrix (efi/conform.c) and the split of stub entry to
+SetVirtualAddressMap returned into the firmware's time and vamap's; on the
+first, the cost of each read-only
 runtime service with and without the calling-convention checks (efi/bench.c,
 the `bench` command-line word)."""
 import os
@@ -51,6 +54,8 @@ def main():
             m = re.match(r"phase: (.*?)\s+([\d.]+ ms)$", line)
             if m:
                 print(f"  {m.group(1):<40} {m.group(2):>12}")
+            elif line.startswith("phase: "):
+                print("  " + line[len("phase: "):])
             m = re.match(r"mm: swapper_pg_dir live at \S+ (\d+) table pages",
                          line)
             if m:

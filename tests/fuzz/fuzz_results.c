@@ -11,12 +11,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static char json[8192];
 	const char *why;
 	struct results_chunk first;
+	u32 high;
 	int n;
 
 	if (!results_chunk_check(data, size, 0, NULL, &why) && size >= sizeof(first)) {
 		memcpy(&first, data, sizeof(first));
 		results_chunk_check(data, size, 1, &first, &why);
 	}
+	if (results_monotonic_high((const char *)data, (u32)size, &high))
+		FUZZ_ASSERT(size > strlen(RESULTS_MONOTONIC_KEY));
 	n = results_to_json((const char *)data, (u32)size, json, sizeof(json));
 	FUZZ_ASSERT(n == -ENOSPC || (n >= 0 && (size_t)n < sizeof(json) &&
 				     strlen(json) == (size_t)n));

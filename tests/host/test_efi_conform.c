@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// sources: efi/conform.c efi/names.c kernel/printf.c
+// sources: efi/conform.c efi/stress.c efi/names.c kernel/printf.c
 /*
  * The runtime-service conformance checks against a simulated firmware: a
  * clock, a wake-up timer, a variable store and a monotonic counter in C,
@@ -39,7 +39,15 @@ enum bug {
 	BUG_QVI_STATIC,		 /* QueryVariableInfo never counts a write */
 	BUG_CAPSULE_COUNT0,	 /* UpdateCapsule(CapsuleCount 0) SUCCESS */
 	BUG_WAKEUP_NANO,	 /* SetWakeupTime ignores Nanosecond */
+	/* Under `stress` (efi/stress.c): */
+	BUG_STRESS_GET,		 /* the 500th GetVariable fails */
+	BUG_STRESS_NEXT,	 /* the 700th GetNextVariableName fails */
+	BUG_STRESS_SET,		 /* the 100th SetVariable: out of space */
+	BUG_STRESS_QUERY,	 /* the store's size changes after 300 */
+	BUG_STRESS_MONO,	 /* the count skips one after 20 calls */
 };
+
+static unsigned int calls[RT_NR_SERVICES];
 
 static enum bug bug;
 static struct efi_time clock_now;
@@ -228,6 +236,13 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	if (!(efi.rt_supported & efi_rt_supported_bit(svc)) &&
 	    !(bug == BUG_PROPS_LIE && svc == RT_SET_TIME))
 		return EFI_UNSUPPORTED;
+	calls[svc]++;
+	if ((bug == BUG_STRESS_GET && svc == RT_GET_VARIABLE && calls[svc] == 500) ||
+	    (bug == BUG_STRESS_NEXT && svc == RT_GET_NEXT_VARIABLE_NAME &&
+	     calls[svc] == 700))
+		return EFI_DEVICE_ERROR;
+	if (bug == BUG_STRESS_SET && svc == RT_SET_VARIABLE && calls[svc] == 100)
+		return EFI_OUT_OF_RESOURCES;
 	switch (svc) {
 	case RT_GET_TIME:
 		if (!a[0])
@@ -277,7 +292,8 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 			return EFI_INVALID_PARAMETER;
 		for (i = 0; i < NVARS && bug != BUG_QVI_STATIC; i++)
 			used += vars[i].used ? 64 + vars[i].size : 0;
-		*(u64 *)a[1] = 65536;
+		*(u64 *)a[1] = bug == BUG_STRESS_QUERY && calls[svc] > 300 ? 32768
+									   : 65536;
 		*(u64 *)a[2] = 65536 - used;
 		*(u64 *)a[3] = 1024;
 		return EFI_SUCCESS;
@@ -296,6 +312,8 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 		if (!a[0])
 			return bug == BUG_MONO_NULL ? EFI_SUCCESS : EFI_INVALID_PARAMETER;
 		*(u32 *)a[0] = ++mono;
+		if (bug == BUG_STRESS_MONO && calls[svc] == 20)
+			*(u32 *)a[0] = ++mono;
 		return EFI_SUCCESS;
 	default:
 		return EFI_UNSUPPORTED;
@@ -392,8 +410,17 @@ static void boot(enum bug b, u32 supported)
 	memset(&wake_at, 0, sizeof(wake_at));
 	nresults = 0;
 	dirty_pads = 0;
+	memset(calls, 0, sizeof(calls));
 	dirty_stack();
 	efi_conformance();
+}
+
+static void boot_stress(enum bug b)
+{
+	boot(b, ~0u);
+	nresults = 0;
+	memset(calls, 0, sizeof(calls));
+	efi_stress();
 }
 
 static int count(int ok)
@@ -488,6 +515,68 @@ static void test_each_bug_fails_its_check(void)
 	/* The clock is put back even when SetTime took an invalid month. */
 	boot(BUG_SETTIME_MONTH13, ~0u);
 	CHECK_EQ(clock_now.month, start.month);
+}
+
+static void test_stress(void)
+{
+	static const struct {
+		enum bug bug;
+		const char *label;
+	} cases[] = {
+		{ BUG_STRESS_GET, "efi.variable.stress.get" },
+		{ BUG_STRESS_NEXT, "efi.variable.stress.next" },
+		{ BUG_STRESS_SET, "efi.variable.stress.set" },
+		{ BUG_STRESS_QUERY, "efi.variable.stress.query" },
+		{ BUG_STRESS_MONO, "efi.monotonic.stress" },
+	};
+	unsigned int i;
+	int v;
+
+	boot_stress(BUG_NONE);
+	CHECK_EQ(nresults, 5);
+	CHECK_EQ(count(1), 5);
+	if (count(0))
+		show_failures();
+	CHECK_EQ(calls[RT_GET_VARIABLE], 1000);
+	CHECK_EQ(calls[RT_QUERY_VARIABLE_INFO], 1000);
+	CHECK_EQ(calls[RT_SET_VARIABLE], 2 + 265); /* set-up and delete too */
+	for (v = 0; v < NVARS; v++) /* every VamapStress* deleted */
+		CHECK(!vars[v].used || name_eq(vars[v].name, u"BootOrder"));
+	CHECK(efi.mono_seen);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		boot_stress(cases[i].bug);
+		if (verdict(cases[i].label) != 0)
+			fprintf(stderr, "  bug %u: %s not failed\n", cases[i].bug,
+				cases[i].label);
+		CHECK_EQ(verdict(cases[i].label), 0);
+		CHECK_EQ(count(0), 1);
+		for (v = 0; v < NVARS; v++)
+			CHECK(!vars[v].used || name_eq(vars[v].name, u"BootOrder"));
+	}
+}
+
+static void test_monotonic_reset(void)
+{
+	boot(BUG_NONE, ~0u);
+	nresults = 0;
+	efi_check_monotonic_reset(EFI_SUCCESS, 0x0000000500000000ull, true, 4);
+	CHECK_EQ(verdict("efi.monotonic.reset"), 1);
+	nresults = 0;
+	efi_check_monotonic_reset(EFI_SUCCESS, 0x0000000500000000ull, true, 5);
+	CHECK_EQ(verdict("efi.monotonic.reset"), 0);
+	nresults = 0; /* U-Boot: the high word is always 0 */
+	efi_check_monotonic_reset(EFI_SUCCESS, 0x11, true, 0);
+	CHECK_EQ(verdict("efi.monotonic.reset"), 0);
+	nresults = 0;
+	efi_check_monotonic_reset(EFI_SUCCESS, 0x0000000500000000ull, false, 0);
+	CHECK_EQ(verdict("efi.monotonic.reset"), -1);
+	nresults = 0;
+	efi_check_monotonic_reset(EFI_DEVICE_ERROR, 0, true, 0);
+	CHECK_EQ(verdict("efi.monotonic.reset"), 0);
+	/* the boot's count is the floor of what the report keeps */
+	boot(BUG_NONE, ~0u);
+	efi_check_monotonic_reset(EFI_SUCCESS, 0x0000000900000000ull, false, 0);
+	CHECK_EQ(efi.mono_high, 9);
 }
 
 static void test_rt_properties_table(void)
@@ -587,6 +676,9 @@ int main(void)
 		 test_good_firmware_passes_and_is_left_as_found);
 	run_test("each simulated firmware bug fails its own check",
 		 test_each_bug_fails_its_check);
+	run_test("stress loops: pass, each failing on its bug, store left clean",
+		 test_stress);
+	run_test("monotonic high word across a reset", test_monotonic_reset);
 	run_test("the RT properties table: SKIPs, lies caught",
 		 test_rt_properties_table);
 	return check_exit();

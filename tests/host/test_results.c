@@ -161,8 +161,39 @@ static void test_json_bound(void)
 	}
 }
 
+static void test_monotonic_high(void)
+{
+	static const char good[] = "vamap 0.1, command line \"\"\nKTAP version 1\n"
+				   "ok 1 efi.monotonic_count # 2 then 3\n"
+				   "# monotonic high count: 4294967295\n"
+				   "vamap: PASS\n";
+	static const char *const bad[] = {
+		"# monotonic high count: \n",		/* no digits */
+		"# monotonic high count: 12x\n",	/* not only digits */
+		"# monotonic high count: 4294967296\n", /* over 32 bits */
+		"# monotonic high count: 99999999999999999999999\n",
+		"ok 1 x # monotonic high count: 5\n",	/* not at a line start */
+		"# monotonic high count: 7",		/* cut: still a line */
+	};
+	unsigned int i;
+	u32 high = 0;
+
+	CHECK(results_monotonic_high(good, sizeof(good) - 1, &high));
+	CHECK_EQ(high, 0xffffffffu);
+	for (i = 0; i < 5; i++)
+		CHECK(!results_monotonic_high(bad[i], (u32)strlen(bad[i]), &high));
+	CHECK(results_monotonic_high(bad[5], (u32)strlen(bad[5]), &high));
+	CHECK_EQ(high, 7);
+	/* the last one wins; a report without one has none */
+	CHECK(results_monotonic_high("# monotonic high count: 1\n"
+				     "# monotonic high count: 2\n", 52, &high));
+	CHECK_EQ(high, 2);
+	CHECK(!results_monotonic_high("KTAP version 1\n", 15, &high));
+}
+
 int main(void)
 {
+	RUN(test_monotonic_high);
 	RUN(test_crc);
 	RUN(test_chunks);
 	RUN(test_json);
