@@ -9,7 +9,13 @@ LD      ?= ld
 OBJCOPY ?= objcopy
 NASM    ?= nasm
 PYTHON  ?= python3
-CMDLINE ?= exit=qemu
+# make run: vamap's command line is "exit=qemu $(CMDLINE)" (a later word
+# wins: CMDLINE=exit=halt stays in QEMU). TIMEOUT stops QEMU (seconds).
+# FIRMWARE: ovmf, ovmf-secboot, u-boot, or the path of a code image, with
+# FIRMWARE_VARS its variable store. KEEP=1: run-usb reuses stick and store.
+CMDLINE ?=
+TIMEOUT ?= 600
+FIRMWARE ?= ovmf
 JOBS    ?= 2
 # The debug build checks every address conversion (include/addr.h); the tests
 # use it. A release build: make DEBUG=0 BUILD=build-release.
@@ -71,7 +77,7 @@ TRAMPOLINE_BASE := $(shell sed -n 's/^\#define TRAMPOLINE_BASE \(0x[0-9a-f]*\)$$
 STUB_OBJS := $(STUB_C:%.c=$(BUILD)/stub-obj/%.o)
 DEPS_OK := $(BUILD)/.deps-ok
 
-.PHONY: all run run-usb image sign test host-test boot-test golden bench clean deps zoo \
+.PHONY: all run run-usb image sign test host-test boot-test golden bench clean deps zoo help \
 	fuzz fuzz-short
 # Keep intermediate images (the kernel ELF, the .so files, the blob objects).
 .SECONDARY:
@@ -157,9 +163,12 @@ $(BUILD)/vamap-badelf.efi: $(BUILD)/badelf.so
 
 # WAIVERS=FILE puts FILE on the boot volume as \vamap\waivers.txt.
 WAIVERS_ARG = $(if $(WAIVERS),--waivers $(WAIVERS))
+RUN_ARGS = --timeout $(TIMEOUT) --firmware $(FIRMWARE) \
+	$(if $(FIRMWARE_VARS),--firmware-vars $(FIRMWARE_VARS)) $(WAIVERS_ARG)
 run: $(BUILD)/vamap.efi $(ZOO_RUN)
-	$(PYTHON) tools/qemu.py run --efi $< --cmdline "$(CMDLINE)" \
-		$(foreach d,$(ZOO_RUN),--driver $(d)) $(WAIVERS_ARG) $(QEMU_ARGS)
+	$(PYTHON) tools/qemu.py run --efi $< --cmdline "exit=qemu $(CMDLINE)" \
+		--workdir $(BUILD)/run --debugcon $(BUILD)/run/vamap.log \
+		$(foreach d,$(ZOO_RUN),--driver $(d)) $(RUN_ARGS) $(QEMU_ARGS)
 
 # ------------------------------------------------- real hardware: USB, signing
 IMAGE_DEPS := tools/mkimage.sh tools/grub.cfg.in tools/grub-embedded.cfg
@@ -175,7 +184,8 @@ $(BUILD)/vamap-test.img: $(BUILD)/vamap.efi $(IMAGE_DEPS)
 
 run-usb: $(BUILD)/vamap.img
 	$(PYTHON) tools/qemu.py run --boot usb --efi $< --workdir $(BUILD)/run-usb \
-		$(WAIVERS_ARG) $(QEMU_ARGS)
+		--debugcon $(BUILD)/run-usb/vamap.log $(if $(KEEP),--keep) \
+		$(RUN_ARGS) $(QEMU_ARGS)
 
 # Secure Boot: make sign KEY=db.key CERT=db.crt -> build/vamap-signed.efi
 sign: $(BUILD)/vamap.efi
@@ -222,9 +232,10 @@ $(BUILD)/host/%: tests/host/%.c $$(call host_sources,tests/host/%.c) tests/host/
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -o $@ $< $(call host_sources,$<)
 
-host-test: $(HOST_TESTS) $(BUILD)/kernel.elf
+host-test: $(HOST_TESTS) $(BUILD)/kernel.elf $(BUILD)/vamap.efi
 	@mkdir -p $(BUILD)/results
-	@tests/host/run.sh $(BUILD)/results/host.txt $(HOST_TESTS)
+	@tests/host/run.sh $(BUILD)/results/host.txt $(HOST_TESTS) \
+		tests/host/test_qemu_run.py
 
 BOOT_IMAGES := $(BUILD)/vamap.efi $(BUILD)/vamap-badelf.efi $(BUILD)/nosmp/vamap.efi $(ZOO_EFIS) \
 	$(BUILD)/vamap-test.img $(BUILD)/vamap-snakeoil.efi $(BUILD)/host/fbrender
@@ -282,5 +293,30 @@ golden: $(BOOT_IMAGES)
 
 clean:
 	rm -rf $(BUILD)
+
+help:
+	@echo 'targets:'
+	@echo '  make              build build/vamap.efi'
+	@echo '  make run          boot it in QEMU (serial here; Ctrl-A x quits; log in build/run/vamap.log)'
+	@echo '  make run-usb      boot the USB-stick image (GRUB menu) in QEMU'
+	@echo '  make image        build/vamap.img, the stick to dd onto real hardware'
+	@echo '  make sign         KEY= CERT=: build/vamap-signed.efi for Secure Boot'
+	@echo '  make test         every test: host, fuzz-short, boot (what CI runs)'
+	@echo '  make host-test | fuzz-short | boot-test    one stage (BOOT_ARGS="NAME..." picks boots)'
+	@echo '  make golden       accept new golden logs (BOOT_ARGS= picks configurations)'
+	@echo '  make bench        benchmarks: table counts, boot phases under -icount, call costs, fuzz exec/s'
+	@echo '  make fuzz         long libFuzzer runs (FUZZ_SECONDS=)'
+	@echo '  make zoo          the misbehaving runtime drivers (tests/zoo)'
+	@echo '  make clean        remove $(BUILD)'
+	@echo 'variables:'
+	@echo '  CMDLINE=words     appended to exit=qemu for make run (README, Command line)'
+	@echo '  FIRMWARE=ovmf|ovmf-secboot|u-boot|PATH  FIRMWARE_VARS=PATH  the firmware make run boots'
+	@echo '  TIMEOUT=600       seconds before make run stops QEMU'
+	@echo '  KEEP=1            make run-usb reuses the stick and the variable store'
+	@echo '  WAIVERS=FILE      \vamap\waivers.txt on the boot volume'
+	@echo '  ZOO="a b"         zoo drivers for make run to start first'
+	@echo '  QEMU_ARGS=...     more QEMU flags'
+	@echo '  DEBUG=0|1 SMP=0|1 BUILD=dir  build type and folder'
+	@echo '  JOBS=N            parallel boots for the boot tests'
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -22,7 +22,24 @@ QEMU = "qemu-system-x86_64"
 # keeps no variable store and boots EFI/BOOT/BOOTX64.EFI from a GPT disk
 # through its own distro boot flow.
 UBOOT_ROM = "/usr/lib/u-boot/qemu-x86_64/u-boot.rom"
-FIRMWARES = ("ovmf", "u-boot")
+FIRMWARES = ("ovmf", "ovmf-secboot", "u-boot")
+
+
+def firmware_files(firmware, vars_file=None):
+    """What a --firmware name means: (kind, code image, variable store
+    template, Secure Boot). A preset ("ovmf", "ovmf-secboot", "u-boot") or
+    the path of an OVMF-style code image, whose store is vars_file or, by
+    default, Debian's OVMF_VARS_4M.fd."""
+    if firmware == "u-boot":
+        return "u-boot", UBOOT_ROM, None, False
+    if firmware == "ovmf-secboot":
+        return "ovmf", OVMF_CODE_SB, vars_file or OVMF_VARS_SB, True
+    if firmware == "ovmf":
+        return "ovmf", OVMF_CODE, vars_file or OVMF_VARS, False
+    if not os.path.isfile(firmware):
+        raise ValueError(f"firmware {firmware!r}: not a preset "
+                         f"({', '.join(FIRMWARES)}) and no such file")
+    return "ovmf", firmware, vars_file or OVMF_VARS, False
 
 
 def prepare_esp(workdir, efi, cmdline, drivers=(), waivers=None):
@@ -82,7 +99,7 @@ def prepare_esp_disk(workdir, efi, cmdline, drivers=(), waivers=None):
 def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
          cmdline="", cpu=None, extra=(), serial=None, debugcon=None,
          secure_boot=False, fresh_vars=True, fresh_disk=True,
-         firmware="ovmf", drivers=(), waivers=None):
+         firmware="ovmf", drivers=(), waivers=None, firmware_vars=None):
     """The QEMU command for one boot. boot is "fat" (BOOTX64.EFI on a FAT
     drive), "kernel" (-kernel EFI -append CMDLINE) or "usb" (efi names a
     disk image, attached as a USB stick). firmware "u-boot" boots U-Boot's
@@ -90,15 +107,19 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
     the machine's own disk controller. drivers are runtime-driver files
     put in vamap/drivers/ for the stub to start (boot "fat" only).
     waivers is a file to put on the boot volume as vamap/waivers.txt
-    (include/verdict.h)."""
+    (include/verdict.h). firmware may also be "ovmf-secboot" or the path
+    of a code image (firmware_files), with firmware_vars its store."""
     os.makedirs(workdir, exist_ok=True)
-    if firmware == "u-boot":
+    if secure_boot and firmware == "ovmf":
+        firmware = "ovmf-secboot"
+    kind, code, vars_template, secure_boot = firmware_files(firmware,
+                                                           firmware_vars)
+    if kind == "u-boot":
         return uboot_argv(efi, workdir, machine, mem, smp, cmdline, cpu,
                           extra, serial, debugcon, drivers, waivers)
     vars_fd = os.path.join(workdir, "OVMF_VARS.fd")
     if fresh_vars or not os.path.exists(vars_fd):
-        shutil.copy(OVMF_VARS_SB if secure_boot else OVMF_VARS, vars_fd)
-    code = OVMF_CODE_SB if secure_boot else OVMF_CODE
+        shutil.copy(vars_template, vars_fd)
     if secure_boot:
         machine += ",smm=on"
     firmware_args = [
@@ -193,6 +214,28 @@ def exit_name(status, workdir=None):
     return EXIT_NAMES.get(status, f"status-{status}")
 
 
+def judge(status, workdir, log, timed_out):
+    """How `make run` ends: (exit status, what happened). Non-zero for a
+    FAIL whatever the end, a fault, a stub error, a triple fault, a boot
+    that ended before its summary, and a timeout."""
+    try:
+        text = open(log, errors="replace").read() if log else ""
+    except OSError:
+        text = ""
+    summary = [l for l in text.splitlines() if l.startswith("vamap: ")
+               and l[7:11] in ("PASS", "FAIL")]
+    end = "timeout" if timed_out else exit_name(status, workdir)
+    if summary and summary[-1].startswith("vamap: FAIL"):
+        return 1, f"{end}, vamap said FAIL"
+    if timed_out:
+        return 3, end
+    if summary and end in ("pass", "shutdown-or-reset"):
+        return 0, f"{end}, vamap said PASS"
+    if not summary and end not in ("pass", "fail"):
+        return 1, f"{end}, before vamap's summary"
+    return (0 if end == "pass" else 1), end
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("mode", choices=["run"])
@@ -204,25 +247,56 @@ def main():
     p.add_argument("--boot", default="fat",
                    choices=["fat", "kernel", "usb", "shell"])
     p.add_argument("--workdir", default="build/run")
-    p.add_argument("--debugcon", help="also log the debug port to this file")
+    p.add_argument("--debugcon", help="the clean log (QEMU's debug port) to "
+                   "this file; default WORKDIR/vamap.log")
     p.add_argument("--secure-boot", action="store_true",
                    help="Secure Boot OVMF with the snakeoil keys enrolled")
-    p.add_argument("--firmware", default="ovmf", choices=FIRMWARES,
-                   help="ovmf (default) or u-boot (U-Boot's UEFI)")
+    p.add_argument("--firmware", default="ovmf",
+                   help="ovmf (default), ovmf-secboot, u-boot, or the path "
+                   "of an OVMF-style code image")
+    p.add_argument("--firmware-vars", help="the variable store to copy for "
+                   "a --firmware path (default Debian's OVMF_VARS_4M.fd)")
+    p.add_argument("--keep", action="store_true", help="reuse the variable "
+                   "store and the stick of the last run in WORKDIR")
+    p.add_argument("--timeout", type=float, default=0, help="stop QEMU "
+                   "after this many seconds (0: never)")
     p.add_argument("--driver", action="append", default=[],
                    help="a runtime driver for the stub to start (repeat)")
     p.add_argument("--waivers", help="a waivers file, put on the boot "
                    "volume as vamap/waivers.txt (include/verdict.h)")
     a, extra = p.parse_known_args()
     extra = [x for x in extra if x != "--"]  # the rest goes to QEMU
-    cmd = argv(a.efi, a.workdir, a.machine, a.mem, a.smp, a.boot, a.cmdline,
-               extra=extra, debugcon=a.debugcon, secure_boot=a.secure_boot,
-               firmware=a.firmware, drivers=a.driver, waivers=a.waivers)
+    log = a.debugcon or os.path.join(a.workdir, "vamap.log")
+    os.makedirs(os.path.dirname(os.path.abspath(log)), exist_ok=True)
+    if os.path.exists(log):
+        os.unlink(log)
+    try:
+        cmd = argv(a.efi, a.workdir, a.machine, a.mem, a.smp, a.boot,
+                   a.cmdline, extra=extra, debugcon=log,
+                   secure_boot=a.secure_boot, firmware=a.firmware,
+                   firmware_vars=a.firmware_vars, drivers=a.driver,
+                   waivers=a.waivers, fresh_vars=not a.keep,
+                   fresh_disk=not a.keep)
+    except ValueError as e:
+        sys.exit(f"qemu.py: {e}")
     print("+ " + " ".join(cmd), file=sys.stderr)
-    status = subprocess.call(cmd)
-    print(f"qemu: exit status {status} ({exit_name(status, a.workdir)})",
-          file=sys.stderr)
-    sys.exit(0 if status in (0, 33) else 1)
+    print("qemu: the serial console follows; Ctrl-A x quits QEMU"
+          + (f", and it is stopped after {a.timeout:g} s" if a.timeout else "")
+          + f". The clean log goes to {log}.", file=sys.stderr)
+    proc = subprocess.Popen(cmd)
+    timed_out = False
+    try:
+        status = proc.wait(timeout=a.timeout or None)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        proc.kill()
+        status = proc.wait()
+    except KeyboardInterrupt:
+        proc.kill()
+        status = proc.wait()
+    code, what = judge(status, a.workdir, log, timed_out)
+    print(f"qemu: exit status {status} ({what}); log: {log}", file=sys.stderr)
+    sys.exit(code)
 
 
 if __name__ == "__main__":
