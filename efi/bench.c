@@ -65,10 +65,7 @@ static efi_status_t call_once(enum efi_rt_service svc)
 		size = sizeof(name);
 		return efi_call(svc, 3, (u64)&size, (u64)name, (u64)&g);
 	case RT_QUERY_VARIABLE_INFO:
-		return efi_query_variable_info(EFI_VARIABLE_NON_VOLATILE |
-					       EFI_VARIABLE_BOOTSERVICE_ACCESS |
-					       EFI_VARIABLE_RUNTIME_ACCESS,
-					       &a, &b, &c);
+		return efi_query_variable_info(NV_BS_RT, &a, &b, &c);
 	default:
 		return EFI_UNSUPPORTED;
 	}

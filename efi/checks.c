@@ -250,10 +250,7 @@ static void check_query_variable_info(void)
 
 	if (!efi_usable("efi.query_variable_info", RT_QUERY_VARIABLE_INFO))
 		return;
-	st = efi_query_variable_info(EFI_VARIABLE_NON_VOLATILE |
-					     EFI_VARIABLE_BOOTSERVICE_ACCESS |
-					     EFI_VARIABLE_RUNTIME_ACCESS,
-				     &max, &remaining, &max_var);
+	st = efi_query_variable_info(NV_BS_RT, &max, &remaining, &max_var);
 	if (st != EFI_SUCCESS) {
 		status_line("efi.query_variable_info", st, "QueryVariableInfo");
 		return;
@@ -822,7 +819,7 @@ static void check_svam_probes(void)
 	}
 }
 
-void efi_checks(void)
+void efi_checks(const struct boot_info *bi)
 {
 	check_pgd();
 	check_memattr();
@@ -868,11 +865,10 @@ void efi_checks(void)
 	check_query_variable_info();
 	check_volatile_refused();
 	check_set_variable("efi.set_variable.nonvolatile", u"VamapNonVolatile",
-			   EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
-				   EFI_VARIABLE_RUNTIME_ACCESS);
+			   NV_BS_RT);
 	check_monotonic();
-	efi_check_monotonic_reset(efi.boot_mono_status, efi.boot_mono_count,
-				  efi.prev_mono_known, efi.prev_mono_high);
+	efi_check_monotonic_reset(bi->mono_status, bi->mono_count,
+				  bi->mono_prev_known, bi->mono_prev_high);
 	efi.t_conform_start = rdtsc();
 	efi_conformance();
 	efi.t_conform_end = rdtsc();

@@ -25,8 +25,6 @@
 #define EFI_VARIABLE_TIME_BASED_AUTH 0x20 /* ..._AUTHENTICATED_WRITE_ACCESS */
 #define EFI_VARIABLE_APPEND_WRITE 0x40
 #define EFI_VARIABLE_ENHANCED_AUTH 0x80 /* ..._AUTHENTICATED_ACCESS */
-#define NV_BS_RT (EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS | \
-		  EFI_VARIABLE_RUNTIME_ACCESS)
 #define CLOCK_SLACK 3 /* seconds a read-back may be late by */
 
 /* A second vendor GUID of vamap's, for "one name under two GUIDs". */

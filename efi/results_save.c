@@ -9,8 +9,7 @@ static u8 chunk_buf[sizeof(struct results_chunk) + RESULTS_CHUNK_DATA] __efi_sha
 
 void efi_save_results(const char *text, u32 len)
 {
-	const u32 attr = EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
-			 EFI_VARIABLE_RUNTIME_ACCESS;
+	const u32 attr = NV_BS_RT;
 	struct results_chunk *h = (void *)chunk_buf;
 	u16 name[16];
 	unsigned int i;

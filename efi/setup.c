@@ -741,6 +741,7 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 
 	memset(&efi, 0, sizeof(efi));
 	efi.mode = mode;
+	efi.tsc_khz = bi->tsc_khz;
 	/* The drivers the stub started, to name them in fault reports. */
 	efi.ndrivers = MIN(bi->ndrivers, (u32)BOOT_DRIVERS_MAX);
 	memcpy(efi.drivers, bi->drivers, sizeof(efi.drivers));

@@ -15,8 +15,6 @@
 #include "ktap.h"
 #include "x86.h"
 
-#define NV_BS_RT (EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS | \
-		  EFI_VARIABLE_RUNTIME_ACCESS)
 
 /* The counts the issue and fwts's defaults name. */
 #define STRESS_GET 1000

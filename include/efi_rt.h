@@ -99,6 +99,10 @@ struct efi_time_caps {
 #define EFI_VARIABLE_NON_VOLATILE 0x1
 #define EFI_VARIABLE_BOOTSERVICE_ACCESS 0x2
 #define EFI_VARIABLE_RUNTIME_ACCESS 0x4
+/* The attributes of every variable vamap writes: non-volatile, seen at
+ * runtime (and so, UEFI 2.10 8.2.3, at boot time too). */
+#define NV_BS_RT (EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS | \
+		  EFI_VARIABLE_RUNTIME_ACCESS)
 
 /* UEFI 2.10, 4.6.2: EFI_RT_PROPERTIES_TABLE. */
 struct efi_rt_properties {

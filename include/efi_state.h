@@ -53,10 +53,6 @@ struct efi_state {
 	u64 t_efi_pgd_built, t_svam_returned; /* TSC, for the phase table */
 	u64 t_svam_call;		     /* the SetVirtualAddressMap call */
 	u64 tsc_khz;			     /* from boot_info, for calls/s */
-	/* From boot_info, for efi.monotonic.reset (efi_conform.h). */
-	u64 boot_mono_count, boot_mono_status;
-	bool prev_mono_known;
-	u32 prev_mono_high;
 	/* The highest high monotonic count this run saw (efi_conform.h). */
 	bool mono_seen;
 	u32 mono_high;
@@ -103,7 +99,7 @@ efi_status_t efi_svam_again(const char **how);
 /* The dump of efi_pgd's own part and the runtime checks, each a KTAP line
  * (efi/checks.c). */
 void efi_dump_pgd(void);
-void efi_checks(void);
+void efi_checks(const struct boot_info *bi);
 
 /* Keep @text (the report) in non-volatile variables for the stub to write
  * to the boot volume on the next boot (include/results.h). Logs what it

@@ -617,14 +617,8 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 	check_idt();
 	check_pm_timer(bi);
 	mm_checks();
-	if (have & HAVE_EFI) {
-		efi.tsc_khz = bi->tsc_khz;
-		efi.boot_mono_count = bi->mono_count;
-		efi.boot_mono_status = bi->mono_status;
-		efi.prev_mono_known = bi->mono_prev_known;
-		efi.prev_mono_high = bi->mono_prev_high;
-		efi_checks();
-	}
+	if (have & HAVE_EFI)
+		efi_checks(bi);
 	else
 		ktap_result(false, "efi.setup", "refused: no direct map");
 	if (have & HAVE_SMP)

@@ -58,8 +58,8 @@ static const struct {
 	{ "efi.variable.query.", SEV_MEDIUM },
 	{ "efi.variable.stress.", SEV_LOW },
 	{ "efi.variable.set.", SEV_HIGH },
-	{ "efi.monotonic", SEV_MEDIUM },
-	{ "efi.monotonic.stress", SEV_LOW },    /* efi.monotonic_count, .null */
+	{ "efi.monotonic", SEV_MEDIUM },    /* efi.monotonic_count, .null */
+	{ "efi.monotonic.stress", SEV_LOW },
 	{ "efi.capsule.", SEV_MEDIUM },
 	/* The wake-up timer: almost no OS sets it. */
 	{ "efi.wakeup.", SEV_LOW },
