@@ -15,6 +15,9 @@ PYTHON  ?= python3
 # FIRMWARE_VARS its variable store. KEEP=1: run-usb reuses stick and store.
 CMDLINE ?=
 TIMEOUT ?= 600
+# make check: seconds before one of its boots is stopped; MACHINE=pc|q35.
+CHECK_TIMEOUT ?= 300
+MACHINE ?=
 FIRMWARE ?= ovmf
 JOBS    ?= 2
 # The debug build checks every address conversion (include/addr.h); the tests
@@ -77,7 +80,7 @@ TRAMPOLINE_BASE := $(shell sed -n 's/^\#define TRAMPOLINE_BASE \(0x[0-9a-f]*\)$$
 STUB_OBJS := $(STUB_C:%.c=$(BUILD)/stub-obj/%.o)
 DEPS_OK := $(BUILD)/.deps-ok
 
-.PHONY: all run run-usb image sign test host-test boot-test golden bench clean deps zoo help \
+.PHONY: all check run run-usb image sign test host-test boot-test golden bench clean deps zoo help \
 	fuzz fuzz-short
 # Keep intermediate images (the kernel ELF, the .so files, the blob objects).
 .SECONDARY:
@@ -165,6 +168,15 @@ $(BUILD)/vamap-badelf.efi: $(BUILD)/badelf.so
 WAIVERS_ARG = $(if $(WAIVERS),--waivers $(WAIVERS))
 RUN_ARGS = --timeout $(TIMEOUT) --firmware $(FIRMWARE) \
 	$(if $(FIRMWARE_VARS),--firmware-vars $(FIRMWARE_VARS)) $(WAIVERS_ARG)
+# make check: your firmware judged by vamap's verdicts in every efi= mode
+# with 2 CPUs, plus the two-boot results flow (tools/check.py); writes
+# $(BUILD)/check/results.json and junit.xml, non-zero on any unwaived FAIL.
+check: $(BUILD)/vamap.efi
+	$(PYTHON) tools/check.py --efi $< --workdir $(BUILD)/check \
+		--firmware $(FIRMWARE) $(if $(FIRMWARE_VARS),--firmware-vars $(FIRMWARE_VARS)) \
+		$(WAIVERS_ARG) --timeout $(CHECK_TIMEOUT) \
+		$(if $(CMDLINE),--cmdline "$(CMDLINE)") $(if $(MACHINE),--machine $(MACHINE))
+
 run: $(BUILD)/vamap.efi $(ZOO_RUN)
 	$(PYTHON) tools/qemu.py run --efi $< --cmdline "exit=qemu $(CMDLINE)" \
 		--workdir $(BUILD)/run --debugcon $(BUILD)/run/vamap.log \
@@ -235,7 +247,7 @@ $(BUILD)/host/%: tests/host/%.c $$(call host_sources,tests/host/%.c) tests/host/
 host-test: $(HOST_TESTS) $(BUILD)/kernel.elf $(BUILD)/vamap.efi
 	@mkdir -p $(BUILD)/results
 	@tests/host/run.sh $(BUILD)/results/host.txt $(HOST_TESTS) \
-		tests/host/test_qemu_run.py
+		tests/host/test_qemu_run.py tests/host/test_check.py
 
 BOOT_IMAGES := $(BUILD)/vamap.efi $(BUILD)/vamap-badelf.efi $(BUILD)/nosmp/vamap.efi $(ZOO_EFIS) \
 	$(BUILD)/vamap-test.img $(BUILD)/vamap-snakeoil.efi $(BUILD)/host/fbrender
@@ -299,6 +311,8 @@ help:
 	@echo '  make              build build/vamap.efi'
 	@echo '  make run          boot it in QEMU (serial here; Ctrl-A x quits; log in build/run/vamap.log)'
 	@echo '  make run-usb      boot the USB-stick image (GRUB menu) in QEMU'
+	@echo '  make check        judge FIRMWARE= by the verdicts: every efi= mode, 2 CPUs, two-boot results flow;'
+	@echo '                    table, build/check/results.json and junit.xml; non-zero on an unwaived FAIL'
 	@echo '  make image        build/vamap.img, the stick to dd onto real hardware'
 	@echo '  make sign         KEY= CERT=: build/vamap-signed.efi for Secure Boot'
 	@echo '  make test         every test: host, fuzz-short, boot (what CI runs)'
@@ -309,9 +323,10 @@ help:
 	@echo '  make zoo          the misbehaving runtime drivers (tests/zoo)'
 	@echo '  make clean        remove $(BUILD)'
 	@echo 'variables:'
-	@echo '  CMDLINE=words     appended to exit=qemu for make run (README, Command line)'
-	@echo '  FIRMWARE=ovmf|ovmf-secboot|u-boot|PATH  FIRMWARE_VARS=PATH  the firmware make run boots'
+	@echo '  CMDLINE=words     appended to exit=qemu for make run and make check (README, Command line)'
+	@echo '  FIRMWARE=ovmf|ovmf-secboot|u-boot|PATH  FIRMWARE_VARS=PATH  the firmware make run, run-usb and check boot'
 	@echo '  TIMEOUT=600       seconds before make run stops QEMU'
+	@echo '  CHECK_TIMEOUT=300 seconds before make check stops one boot; MACHINE=q35|pc for make check'
 	@echo '  KEEP=1            make run-usb reuses the stick and the variable store'
 	@echo '  WAIVERS=FILE      \vamap\waivers.txt on the boot volume'
 	@echo '  ZOO="a b"         zoo drivers for make run to start first'

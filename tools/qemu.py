@@ -39,7 +39,20 @@ def firmware_files(firmware, vars_file=None):
     if not os.path.isfile(firmware):
         raise ValueError(f"firmware {firmware!r}: not a preset "
                          f"({', '.join(FIRMWARES)}) and no such file")
-    return "ovmf", firmware, vars_file or OVMF_VARS, False
+    return "ovmf", firmware, vars_file or vars_for(firmware), False
+
+
+def vars_for(code):
+    """The variable store that goes with an OVMF-style code image: its
+    sibling with CODE replaced by VARS (OVMF_CODE.fd -> OVMF_VARS.fd, the
+    2 MiB build's 128 KiB store; a store of the wrong size does not boot),
+    else Debian's OVMF_VARS_4M.fd."""
+    d, name = os.path.split(code)
+    if "CODE" in name:
+        sibling = os.path.join(d, name.replace("CODE", "VARS"))
+        if os.path.isfile(sibling):
+            return sibling
+    return OVMF_VARS
 
 
 def prepare_esp(workdir, efi, cmdline, drivers=(), waivers=None):
@@ -116,7 +129,8 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
                                                            firmware_vars)
     if kind == "u-boot":
         return uboot_argv(efi, workdir, machine, mem, smp, cmdline, cpu,
-                          extra, serial, debugcon, drivers, waivers)
+                          extra, serial, debugcon, drivers, waivers,
+                          fresh_disk)
     vars_fd = os.path.join(workdir, "OVMF_VARS.fd")
     if fresh_vars or not os.path.exists(vars_fd):
         shutil.copy(vars_template, vars_fd)
@@ -133,6 +147,14 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
     if boot == "fat":
         esp = prepare_esp(workdir, efi, cmdline, drivers, waivers)
         a += ["-drive", f"file=fat:rw:{esp},format=raw,media=disk"]
+    elif boot == "disk":
+        # A GPT disk image with one ESP, on virtio: writable like a real
+        # disk (the stub writes the last run's report there), and reused
+        # with the variable store when fresh_disk is false.
+        disk = os.path.join(workdir, "esp.img")
+        if fresh_disk or not os.path.exists(disk):
+            prepare_esp_disk(workdir, efi, cmdline, drivers, waivers)
+        a += ["-drive", f"if=virtio,format=raw,file={disk}"]
     elif boot == "kernel":
         a += ["-kernel", efi, "-append", cmdline]
     elif boot == "shell":
@@ -180,8 +202,10 @@ def base_argv(machine, mem, smp, cpu, serial, debugcon, firmware_args,
 
 
 def uboot_argv(efi, workdir, machine, mem, smp, cmdline, cpu, extra,
-               serial, debugcon, drivers=(), waivers=None):
-    disk = prepare_esp_disk(workdir, efi, cmdline, drivers, waivers)
+               serial, debugcon, drivers=(), waivers=None, fresh_disk=True):
+    disk = os.path.join(workdir, "esp.img")
+    if fresh_disk or not os.path.exists(disk):
+        prepare_esp_disk(workdir, efi, cmdline, drivers, waivers)
     a = base_argv(machine, mem, smp, cpu, serial, debugcon,
                   ["-bios", UBOOT_ROM], workdir)
     if machine.startswith("q35"):
@@ -245,7 +269,7 @@ def main():
     p.add_argument("--mem", default="2G")
     p.add_argument("--smp", default=1)
     p.add_argument("--boot", default="fat",
-                   choices=["fat", "kernel", "usb", "shell"])
+                   choices=["fat", "disk", "kernel", "usb", "shell"])
     p.add_argument("--workdir", default="build/run")
     p.add_argument("--debugcon", help="the clean log (QEMU's debug port) to "
                    "this file; default WORKDIR/vamap.log")

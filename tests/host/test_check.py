@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""make check (tools/check.py) and the report reader it shares with
+tools/vamap-report (tools/vamapreport.py): the judgement on synthetic
+boots (every path to FAIL, waivers, the JUnit file, the exit status),
+then two real runs side by side: `make check` on a firmware build the
+golden logs never saw (/usr/share/OVMF/OVMF_CODE.fd, the 2 MiB OVMF, with
+its 128 KiB store), which must pass with a JUnit file, and U-Boot, whose
+documented verdict (docs/u-boot.md: acpi.pm_timer fails on q35) must come
+out, waived by a waivers file. Prints "ok - " / "not ok - " lines for
+tests/host/run.sh."""
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from contextlib import redirect_stdout
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(TOP, "tools"))
+import check as chk  # noqa: E402
+import vamapreport  # noqa: E402
+
+failed = 0
+
+
+def check(ok, name, detail=""):
+    global failed
+    print(("ok - " if ok else "not ok - ") + name
+          + ("" if ok or not detail else f": {detail}"))
+    failed += not ok
+
+
+def test_ktap_lines():
+    c = vamapreport.check_line("ok 5 boot.idt # [critical]")
+    check(c["status"] == "ok" and c["severity"] == "critical" and not c["note"],
+          "ktap: a passing check")
+    c = vamapreport.check_line("not ok 18 efi.pointers # [critical] 4 bad")
+    check(c["status"] == "not ok" and c["note"] == "4 bad", "ktap: a failure")
+    c = vamapreport.check_line("ok 31 efi.x # SKIP [high] not here")
+    check(c["status"] == "skip" and c["note"] == "not here", "ktap: a SKIP")
+    c = vamapreport.check_line("not ok 18 efi.pointers # TODO waived: FW-1 "
+                               "in XP memory [critical] 4 bad")
+    check(c["status"] == "waived" and c["waiver"] == "FW-1 in XP memory"
+          and c["note"] == "4 bad", "ktap: a waived failure")
+    c = vamapreport.check_line("ok 3 old.format # SKIP no severity")
+    check(c["status"] == "skip" and c["note"] == "no severity",
+          "ktap: format 1 (no severity)")
+    check(vamapreport.check_line("okay 3 x") is None, "ktap: not a check line")
+
+
+def test_golden_logs():
+    r = vamapreport.load(os.path.join(TOP, "tests", "golden", "q35-smp2.log"))
+    n = int([l for l in open(os.path.join(TOP, "tests", "golden",
+                                          "q35-smp2.log"))
+             if l.startswith("1..")][0][3:])
+    check(len(r["checks"]) == n and r["summary"]["result"] == "PASS",
+          "report: every check of a golden log, and its summary",
+          f"{len(r['checks'])} of {n}")
+    r = vamapreport.load(os.path.join(TOP, "tests", "golden", "efi-lowref.log"))
+    bad = vamapreport.failed(r)
+    check(len(bad) == 2 and r["summary"]["result"] == "FAIL",
+          "report: the failures of a FAIL log", str([c["name"] for c in bad]))
+    r = vamapreport.load(os.path.join(TOP, "tests", "golden", "efi-fault.log"))
+    wake = [c for c in vamapreport.failed(r)
+            if c["name"] == "efi.get_wakeup_time"]
+    check(wake and any("firmware fault in GetWakeupTime" in d
+                       for d in wake[0]["details"]),
+          "report: a failed check carries the lines the run printed before it",
+          str(wake[0]["details"] if wake else None))
+
+
+def fake_report(name, checks, result="PASS", end="pass"):
+    r = vamapreport.parse("KTAP version 1\n" + "\n".join(checks) + "\n"
+                          + (f"vamap: {result} (1 passed, 0 failed, 0 "
+                             f"skipped, 0 waived)\n" if result else ""))
+    r.update(name=name, cmdline="exit=qemu", end=end, log="/dev/null",
+             seconds=1.0)
+    return r
+
+
+def test_judge():
+    ok = fake_report("slot", ["ok 1 a # [low]"])
+    check(chk.judge_boot(ok)[0] == "ok", "check.boot: pass with a summary")
+    early = fake_report("slot", ["ok 1 a # [low]"], result=None, end="fault")
+    st, note = chk.judge_boot(early)
+    check(st == "not ok" and "fault" in note,
+          "check.boot: a boot that ended before its summary fails", note)
+    late = fake_report("slot", ["ok 1 a # [low]"], end="triple-fault")
+    check(chk.judge_boot(late)[0] == "not ok",
+          "check.boot: a triple fault after the summary fails")
+    timeout = fake_report("slot", [], result=None, end="timeout")
+    check(chk.judge_boot(timeout)[0] == "not ok", "check.boot: a timeout fails")
+    w = [("check.boot", "known hang"), ("efi.time.*", "no RTC")]
+    check(chk.waiver_for(w, "check.boot") == "known hang"
+          and chk.waiver_for(w, "efi.time.set.x") == "no RTC"
+          and chk.waiver_for(w, "efi.timex") is None,
+          "waivers: exact labels and prefixes")
+    c = chk.host_check("check.boot", "not ok", "x", w)
+    check(c["status"] == "waived" and c["waiver"] == "known hang",
+          "waivers: a host check's failure is waived")
+
+
+def test_main_synthetic():
+    """check.main with the boots replaced: exit status, table, JSON and
+    JUnit for a failure, a skip and a waiver."""
+    boots = {
+        "slot": ["ok 1 boot.idt # [critical]",
+                 "not ok 2 efi.get_time # [high] month 13",
+                 "ok 3 efi.svam # SKIP [critical] novamap"],
+        "linux": ["ok 1 boot.idt # [critical]",
+                  "not ok 2 efi.get_time # TODO waived: FW-9 [high] month 13"],
+    }
+    real_boot = chk.boot
+
+    def fake(a, name, cmdline, fresh=True):
+        if name == chk.REBOOT:
+            return fake_report(name, boots["slot"], result="FAIL", end="fail")
+        return fake_report(name, boots[name], result="FAIL", end="fail")
+
+    with tempfile.TemporaryDirectory() as d:
+        chk.boot = fake
+        argv = sys.argv
+        sys.argv = ["check.py", "--modes", "slot,linux", "--workdir", d]
+        out = io.StringIO()
+        try:
+            with redirect_stdout(out):
+                status = chk.main()
+        finally:
+            chk.boot, sys.argv = real_boot, argv
+        text = out.getvalue()
+        check(status == 1, "main: an unwaived failure exits 1", str(status))
+        check("FAIL slot: efi.get_time [high] month 13" in text
+              and "FAIL linux" not in text.replace("FAIL linux:", "")
+              and "efi.get_time" in text.split("\n")[1:][2],
+              "main: the table and the failures printed", text[:300])
+        j = json.load(open(os.path.join(d, "results.json")))
+        check(j["result"] == "FAIL" and [b["name"] for b in j["boots"]]
+              == ["slot", "linux", "slot-2"], "main: results.json",
+              str(j.get("result")))
+        x = ET.parse(os.path.join(d, "junit.xml")).getroot()
+        slot = x.find("testsuite[@name='slot']")
+        check(slot is not None and slot.get("failures") == "1"
+              and slot.get("skipped") == "1"
+              and slot.find("testcase[@name='efi.get_time']/failure")
+              is not None, "main: JUnit failure and skipped in their suite")
+        linux = x.find("testsuite[@name='linux']")
+        check(linux is not None and linux.get("failures") == "0" and
+              "waived: FW-9" in linux.find(
+                  "testcase[@name='efi.get_time']/skipped").get("message"),
+              "main: a waived failure is a JUnit skip, not a failure")
+        flow = x.find("testsuite[@name='slot-2']/testcase"
+                      "[@name='check.results.flow']")
+        check(flow is not None and flow.find("skipped") is not None,
+              "main: the results flow is a SKIP when no report was kept")
+    with tempfile.TemporaryDirectory() as d:
+        sys.argv = ["check.py", "--firmware", "/nonexistent", "--workdir", d]
+        err = io.StringIO()
+        try:
+            from contextlib import redirect_stderr
+            with redirect_stderr(err):
+                status = chk.main()
+        finally:
+            sys.argv = argv
+        check(status == 2 and "no such file" in err.getvalue(),
+              "main: an unknown firmware is a usage error", err.getvalue())
+
+
+def junit_of(path):
+    try:
+        return ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        return None
+
+
+def test_real_runs():
+    """The OVMF build the golden logs never saw, and U-Boot, side by side."""
+    work = tempfile.mkdtemp(prefix="vamap-check-")
+    waivers = os.path.join(work, "waivers.txt")
+    with open(waivers, "w") as f:
+        f.write("acpi.pm_timer U-Boot on q35 names port 0x8 (docs/u-boot.md)\n")
+    ovmf = subprocess.Popen(
+        ["make", "--no-print-directory", "-s", "check",
+         "FIRMWARE=/usr/share/OVMF/OVMF_CODE.fd", "CHECK_TIMEOUT=150"],
+        cwd=TOP, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    uboot = subprocess.Popen(
+        [sys.executable, os.path.join(TOP, "tools", "check.py"),
+         "--firmware", "u-boot", "--modes", "slot", "--jobs", "1",
+         "--workdir", os.path.join(work, "u-boot"), "--waivers", waivers,
+         "--timeout", "150"],
+        cwd=TOP, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out, _ = ovmf.communicate(timeout=400)
+    x = junit_of(os.path.join(TOP, "build", "check", "junit.xml"))
+    check(ovmf.returncode == 0 and x is not None and len(x) == 6
+          and x.get("failures") == "0" and int(x.get("tests")) > 500,
+          "make check FIRMWARE=/usr/share/OVMF/OVMF_CODE.fd passes with a "
+          "JUnit file of 6 boots", out[-1500:])
+    j = json.load(open(os.path.join(TOP, "build", "check", "results.json")))
+    flow = [c for b in j["boots"] for c in b["checks"]
+            if c["name"] == "check.results.flow"]
+    reset = [c for b in j["boots"] if b["name"] == "slot-2"
+             for c in b["checks"] if c["name"] == "efi.monotonic.reset"]
+    check(flow and flow[0]["status"] == "ok" and reset
+          and reset[0]["status"] == "ok",
+          "make check: the second boot wrote the first one's report and saw "
+          "the monotonic count go up", str(flow) + str(reset))
+    out, _ = uboot.communicate(timeout=400)
+    x = junit_of(os.path.join(work, "u-boot", "junit.xml"))
+    waived = [t.get("name") for t in x.iter("testcase")
+              if t.find("skipped") is not None
+              and t.find("skipped").get("message", "").startswith("waived")] \
+        if x is not None else []
+    check(uboot.returncode == 0 and waived == ["acpi.pm_timer"] * 2,
+          "check on U-Boot: its documented verdict (acpi.pm_timer on q35), "
+          "waived, and nothing else fails", out[-1500:])
+    check("check.results.flow" in out and "skip" in
+          [l for l in out.splitlines() if l.startswith("check.results.flow")][0],
+          "check on U-Boot: the results flow is a SKIP (no report kept)")
+
+
+test_ktap_lines()
+test_golden_logs()
+test_judge()
+test_main_synthetic()
+test_real_runs()
+sys.exit(1 if failed else 0)

@@ -1,0 +1,327 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""make check: judge a firmware by vamap's own verdicts.
+
+Boots vamap on FIRMWARE in each efi= mode with 2 CPUs, then once more in
+efi=slot on the first boot's variable store and disk (the two-boot results
+flow of real hardware: the second boot's stub writes the first run's
+report to the disk). Judges by the KTAP verdicts, not by golden logs, so
+any build of any firmware can be checked; a waivers file goes onto the
+boot volume as \\vamap\\waivers.txt and also waives the checks this tool
+makes itself (check.boot.*, check.results.flow). Prints a table (check x
+boot), writes build/check/results.json and build/check/junit.xml, and
+exits 1 on any unwaived failure, 2 on a usage error.
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(TOP, "tools"))
+import qemu  # noqa: E402
+import vamapreport  # noqa: E402
+
+MODES = ("slot", "linux", "1to1", "novamap", "noruntime")
+# The second boot of the results flow, on the first one's store and disk.
+REBOOT = "slot-2"
+# The checks this tool makes about a boot (not vamap's own).
+BOOT_LABEL = "check.boot"
+FLOW_LABEL = "check.results.flow"
+
+
+def read(path):
+    try:
+        return open(path, errors="replace").read()
+    except OSError:
+        return ""
+
+
+def load_waivers(path):
+    """LABEL REASON lines, LABEL* a prefix (include/verdict.h's rules, for
+    the checks this tool makes)."""
+    out = []
+    for line in read(path).splitlines() if path else []:
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        label, _, reason = line.partition(" ")
+        out.append((label, reason.strip()))
+    return out
+
+
+def waiver_for(waivers, label):
+    for w, reason in waivers:
+        if w == label or (w.endswith("*") and label.startswith(w[:-1])):
+            return reason
+    return None
+
+
+def boot(a, name, cmdline, fresh=True):
+    """One boot in WORKDIR/MODE; returns a dict with the parsed report."""
+    mode_dir = name.split("-")[0] if name == REBOOT else name
+    work = os.path.join(a.workdir, mode_dir)
+    tag = "-2" if name == REBOOT else ""
+    log = os.path.join(work, f"vamap{tag}.log")
+    serial = os.path.join(work, f"serial{tag}.log")
+    os.makedirs(work, exist_ok=True)
+    for f in (log, serial):
+        if os.path.exists(f):
+            os.unlink(f)
+    argv = qemu.argv(a.efi, work, a.machine, a.mem, a.smp, "disk", cmdline,
+                     serial=f"file:{serial}", debugcon=log,
+                     firmware=a.firmware, firmware_vars=a.firmware_vars,
+                     waivers=a.waivers, fresh_vars=fresh, fresh_disk=fresh)
+    with open(os.path.join(work, f"qemu{tag}.cmd"), "w") as f:
+        f.write(" ".join(argv) + "\n")
+    start = time.monotonic()
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    timed_out = False
+    try:
+        status = p.wait(timeout=a.timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        status = p.wait()
+        timed_out = True
+    end = "timeout" if timed_out else qemu.exit_name(status, work)
+    r = vamapreport.parse(read(log))
+    r.update(name=name, cmdline=cmdline, end=end, log=log,
+             seconds=round(time.monotonic() - start, 1))
+    return r
+
+
+def judge_boot(r):
+    """check.boot: the run reached its summary and QEMU ended the way the
+    summary says (pass or fail, not a fault, a timeout or a triple fault)."""
+    if not r["summary"]:
+        return "not ok", f"no summary: the boot ended with {r['end']}"
+    if r["end"] not in ("pass", "fail"):
+        return "not ok", f"QEMU ended with {r['end']} after the summary"
+    return "ok", f"{r['end']} in {r['seconds']} s"
+
+
+def results_files(work):
+    """The reports the stub wrote to the disk's \\vamap\\results."""
+    img = os.path.join(work, "esp.img") + "@@1M"
+    ls = subprocess.run(["mdir", "-b", "-i", img, "::/vamap/results"],
+                        capture_output=True, text=True)
+    names = sorted(f for f in ls.stdout.split() if f.lower().endswith(".txt"))
+    out = []
+    for n in names:
+        got = {}
+        for ext in (".txt", ".json"):
+            t = subprocess.run(["mtype", "-i", img, n[:-4] + ext],
+                               capture_output=True, text=True)
+            got[ext] = t.stdout if t.returncode == 0 else None
+        out.append((n.split("/")[-1][:-4], got))
+    return out
+
+
+def judge_flow(a, first, second):
+    """check.results.flow: the second boot's stub wrote the first run's
+    report, TXT and JSON, with the first run's verdicts."""
+    log1 = read(first["log"])
+    kept = re.search(r"^results: (report kept in .*)$", log1, re.M)
+    if not kept:
+        why = re.search(r"^results: (.*)$", log1, re.M)
+        return "skip", ("the first boot kept no report: "
+                        + (why.group(1) if why else "no results line"))
+    files = results_files(os.path.join(a.workdir, "slot"))
+    if len(files) != 1:
+        return "not ok", (f"expected one report on the disk after the second "
+                          f"boot, found {len(files)}")
+    stamp, got = files[0]
+    dest = os.path.join(a.workdir, "results")
+    os.makedirs(dest, exist_ok=True)
+    for ext, text in got.items():
+        if text is not None:
+            with open(os.path.join(dest, stamp + ext), "w") as f:
+                f.write(text)
+    if got[".txt"] is None or got[".json"] is None:
+        return "not ok", f"{stamp}: the .txt or the .json is missing"
+    txt = vamapreport.parse(got[".txt"])
+    try:
+        js = vamapreport.parse_json(got[".json"])
+    except ValueError as e:
+        return "not ok", f"{stamp}.json does not parse: {e}"
+    want = [(c["name"], c["status"]) for c in first["checks"]
+            if not c["name"].startswith("check.")]
+    for what, rep in (("txt", txt), ("json", js)):
+        have = [(c["name"], c["status"]) for c in rep["checks"]]
+        if have != want:
+            return "not ok", (f"{stamp}.{what} holds {len(have)} verdicts, not "
+                              f"the first boot's {len(want)}")
+    return "ok", f"results/{stamp}.txt and .json hold the first boot's verdicts"
+
+
+def host_check(name, status, note, waivers, severity="critical"):
+    c = {"n": 0, "name": name, "status": status, "severity": severity,
+         "note": note, "waiver": "", "details": []}
+    if status == "not ok":
+        w = waiver_for(waivers, name)
+        if w is not None:
+            c.update(status="waived", waiver=w)
+    return c
+
+
+CELL = {"ok": "ok", "not ok": "FAIL", "skip": "skip", "waived": "waived"}
+
+
+def table(boots):
+    """Check x boot, every label in first-seen order."""
+    labels = []
+    for r in boots:
+        for c in r["checks"]:
+            if c["name"] not in labels:
+                labels.append(c["name"])
+    cols = [r["name"] for r in boots]
+    width = max([len(x) for x in labels] + [5])
+    lines = ["check".ljust(width) + "  " + "  ".join(c.ljust(9) for c in cols)]
+    for label in labels:
+        cells = []
+        for r in boots:
+            c = next((c for c in r["checks"] if c["name"] == label), None)
+            cells.append((CELL[c["status"]] if c else "-").ljust(9))
+        lines.append(label.ljust(width) + "  " + "  ".join(cells))
+    return "\n".join(l.rstrip() for l in lines)
+
+
+def junit(boots, path, firmware):
+    suites = ET.Element("testsuites", name=f"vamap check ({firmware})")
+    totals = {"tests": 0, "failures": 0, "skipped": 0}
+    for r in boots:
+        s = ET.SubElement(suites, "testsuite", name=r["name"],
+                          hostname=firmware)
+        counts = {"tests": 0, "failures": 0, "skipped": 0}
+        for c in r["checks"]:
+            t = ET.SubElement(s, "testcase", classname=f"vamap.{r['name']}",
+                              name=c["name"])
+            counts["tests"] += 1
+            text = c["note"]
+            if c["details"]:
+                text += "\n" + "\n".join(c["details"])
+            if c["status"] == "not ok":
+                counts["failures"] += 1
+                f = ET.SubElement(t, "failure", type=c["severity"] or "fail",
+                                  message=c["note"])
+                f.text = text
+            elif c["status"] == "skip":
+                counts["skipped"] += 1
+                ET.SubElement(t, "skipped", message=c["note"])
+            elif c["status"] == "waived":
+                counts["skipped"] += 1
+                ET.SubElement(t, "skipped",
+                              message=f"waived: {c['waiver']}: {c['note']}")
+        s.set("time", str(r["seconds"]))
+        for k, v in counts.items():
+            s.set(k, str(v))
+            totals[k] += v
+        ET.SubElement(s, "system-out").text = f"log: {r['log']}"
+    for k, v in totals.items():
+        suites.set(k, str(v))
+    ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--firmware", default="ovmf",
+                   help="ovmf, ovmf-secboot, u-boot, or a code image's path")
+    p.add_argument("--firmware-vars", help="its variable store (default: "
+                   "the code image's VARS sibling, else OVMF_VARS_4M.fd)")
+    p.add_argument("--efi", default=os.path.join(TOP, "build", "vamap.efi"))
+    p.add_argument("--waivers", help="LABEL REASON per line")
+    p.add_argument("--workdir", default=os.path.join(TOP, "build", "check"))
+    p.add_argument("--machine", default="q35")
+    p.add_argument("--mem", default="2G")
+    p.add_argument("--smp", type=int, default=2)
+    p.add_argument("--modes", default=",".join(MODES),
+                   help="efi= modes, comma-separated (default: all)")
+    p.add_argument("--cmdline", default="", help="more words for every boot")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    p.add_argument("--timeout", type=float, default=300,
+                   help="seconds before one boot is stopped")
+    a = p.parse_args()
+    try:
+        qemu.firmware_files(a.firmware, a.firmware_vars)
+    except ValueError as e:
+        print(f"check: {e}", file=sys.stderr)
+        return 2
+    modes = [m for m in a.modes.split(",") if m]
+    bad = [m for m in modes if m not in MODES]
+    if bad or not modes:
+        print(f"check: unknown mode {bad}; modes are {', '.join(MODES)}",
+              file=sys.stderr)
+        return 2
+    waivers = load_waivers(a.waivers)
+    shutil.rmtree(a.workdir, ignore_errors=True)
+    os.makedirs(a.workdir)
+    words = lambda m: f"exit=qemu efi={m} {a.cmdline}".strip()
+    print(f"check: vamap on {a.firmware}, {a.machine}, {a.smp} CPUs: "
+          f"{', '.join('efi=' + m for m in modes)}"
+          + (f", then efi=slot again on the first store and disk"
+             if "slot" in modes else ""), flush=True)
+
+    def flow():  # slot, then slot again: the two-boot results flow
+        first = boot(a, "slot", words("slot"))
+        return [first, boot(a, REBOOT, words("slot"), fresh=False)]
+
+    with concurrent.futures.ThreadPoolExecutor(max(1, a.jobs)) as pool:
+        futs = []
+        if "slot" in modes:
+            futs.append(pool.submit(flow))
+        for m in modes:
+            if m != "slot":
+                futs.append(pool.submit(lambda m=m: [boot(a, m, words(m))]))
+        results = [r for f in futs for r in f.result()]
+    order = {n: i for i, n in enumerate(list(modes) + [REBOOT])}
+    boots = sorted(results, key=lambda r: order[r["name"]])
+
+    for r in boots:
+        st, note = judge_boot(r)
+        r["checks"].append(host_check(BOOT_LABEL, st, note, waivers))
+    if "slot" in modes:
+        st, note = judge_flow(a, boots[0], boots[-1])
+        boots[-1]["checks"].append(host_check(FLOW_LABEL, st, note, waivers,
+                                              severity="high"))
+
+    print(table(boots))
+    failures = [(r["name"], c) for r in boots for c in r["checks"]
+                if c["status"] == "not ok"]
+    waived = sum(c["status"] == "waived" for r in boots for c in r["checks"])
+    for name, c in failures:
+        print(f"FAIL {name}: {c['name']} [{c['severity']}] {c['note']}")
+        for d in c["details"]:
+            print(f"     {d}")
+    junit_path = os.path.join(a.workdir, "junit.xml")
+    json_path = os.path.join(a.workdir, "results.json")
+    junit(boots, junit_path, a.firmware)
+    machine = next((r["machine"] for r in boots if r["machine"]), {})
+    with open(json_path, "w") as f:
+        json.dump({
+            "format": "vamap-check/1",
+            "firmware": a.firmware,
+            "code": qemu.firmware_files(a.firmware, a.firmware_vars)[1],
+            "qemu": {"machine": a.machine, "mem": a.mem, "smp": a.smp},
+            "machine": machine,
+            "result": "FAIL" if failures else "PASS",
+            "boots": [{k: r[k] for k in ("name", "cmdline", "end", "seconds",
+                                         "summary", "log", "checks")}
+                      for r in boots],
+        }, f, indent=1)
+    print(f"check: {'FAIL' if failures else 'PASS'}: {len(boots)} boots, "
+          f"{len(failures)} unwaived failures, {waived} waived; "
+          f"{os.path.relpath(json_path)}, {os.path.relpath(junit_path)}; "
+          f"logs in {os.path.relpath(a.workdir)}/")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+# SPDX-License-Identifier: MIT
+"""Read vamap's reports: a log (the debug console or serial), a saved
+report's TXT, or its JSON (docs/results-format.md), into one shape.
+
+    report = load(path)   # or parse(text)
+    report["checks"]      # [{"n", "name", "status", "severity", "note",
+                          #   "waiver", "details"}], in KTAP order
+    report["summary"]     # {"result", "passed", "failed", "skipped", "waived"}
+    report["machine"]     # {"firmware": ..., "smbios.product": ...}
+    report["regions"]     # the runtime regions with their VAs (logs only)
+
+status is "ok", "not ok", "skip" or "waived", as in the JSON format.
+Standard library only: tools/check.py and tools/vamap-report use it.
+"""
+import json
+import re
+
+KTAP_CHECK = re.compile(r"^(not ok|ok) (\d+) (\S+)(?: # (.*))?$")
+DIRECTIVE = re.compile(r"^(?:(SKIP) |TODO waived: ([^\[\]]*?) )?"
+                       r"\[(critical|high|medium|low)\](?: (.*))?$")
+SUMMARY = re.compile(r"^vamap: (PASS|FAIL) \((\d+) passed, (\d+) failed, "
+                     r"(\d+) skipped(?:, (\d+) waived)?\)")
+# "machine: KEY  VALUE" lines (the log's == machine section, the report's
+# header); see docs/results-format.md.
+MACHINE = re.compile(r"^machine: +([a-z0-9_.]+): +(.*)$")
+# "efi: runtime mem012 RuntimeCode 0x...-0x... -> 0x... RO|XP ..." lines.
+REGION = re.compile(r"^efi: +(?:runtime +)?(mem\d+) +(\w+) +"
+                    r"(0x[0-9a-f#]+)-(0x[0-9a-f#]+) +-> +(0x[0-9a-f#]+)"
+                    r"(?: +(.*))?$")
+
+
+def check_line(line):
+    """One KTAP result line as a check dict, or None."""
+    m = KTAP_CHECK.match(line)
+    if not m:
+        return None
+    status, n, name, rest = m.group(1), int(m.group(2)), m.group(3), m.group(4)
+    c = {"n": n, "name": name, "status": status, "severity": "", "note": "",
+         "waiver": "", "details": []}
+    d = DIRECTIVE.match(rest or "")
+    if d:
+        if d.group(1):
+            c["status"] = "skip"
+        elif d.group(2) is not None:
+            c["status"] = "waived"
+            c["waiver"] = d.group(2)
+        c["severity"] = d.group(3)
+        c["note"] = d.group(4) or ""
+    elif rest:
+        if rest.startswith("SKIP"):
+            c["status"] = "skip"
+            rest = rest[4:].strip()
+        c["note"] = rest
+    return c
+
+
+def parse(text):
+    """A log or a saved TXT report (they share the KTAP lines)."""
+    r = {"kind": "log", "header": [], "machine": {}, "checks": [],
+         "summary": {}, "cmdline": "", "regions": [], "layout": [],
+         "mode": "", "end": ""}
+    in_ktap = False
+    pending = []  # lines since the last check: a failed check's details
+    for line in text.splitlines():
+        if line.startswith("vamap ") and ", command line " in line:
+            r["kind"] = "txt"
+            r["header"].append(line)
+            r["cmdline"] = line.split('command line "', 1)[1].rstrip('"')
+        m = MACHINE.match(line)
+        if m:
+            r["machine"][m.group(1)] = m.group(2)
+            continue
+        if line.startswith("cmdline:") and not r["cmdline"]:
+            q = re.search(r'"(.*)"', line)
+            r["cmdline"] = q.group(1) if q else ""
+        if line.startswith("== efi (efi="):
+            r["mode"] = line[len("== efi (efi="):].rstrip(")")
+        m = REGION.match(line)
+        if m:
+            r["regions"].append({"desc": m.group(1), "type": m.group(2),
+                                 "start": m.group(3), "end": m.group(4),
+                                 "va": m.group(5), "attrs": m.group(6) or ""})
+        if line.startswith("layout: "):
+            r["layout"].append(line[len("layout: "):])
+        if line == "KTAP version 1":
+            in_ktap = True
+            pending = []
+            continue
+        c = check_line(line) if in_ktap else None
+        if c:
+            if c["status"] in ("not ok", "waived"):
+                c["details"] = [p[2:] if p.startswith("# ") else p
+                                for p in pending]
+            pending = []
+            r["checks"].append(c)
+            continue
+        s = SUMMARY.match(line)
+        if s:
+            r["summary"] = {"result": s.group(1), "passed": int(s.group(2)),
+                            "failed": int(s.group(3)),
+                            "skipped": int(s.group(4)),
+                            "waived": int(s.group(5) or 0)}
+            continue
+        if in_ktap and line and not re.match(r"^1\.\.\d+$", line):
+            pending.append(line)
+            pending = pending[-12:]
+    return r
+
+
+def parse_json(text):
+    j = json.loads(text)
+    r = {"kind": "json", "header": j.get("header", []),
+         "machine": j.get("machine", {}), "checks": [],
+         "summary": j.get("summary", {}), "cmdline": "", "regions": [],
+         "layout": [], "mode": "", "end": "", "format": j.get("format", "")}
+    for h in r["header"]:
+        if 'command line "' in h:
+            r["cmdline"] = h.split('command line "', 1)[1].rstrip('"')
+    for c in j.get("checks", []):
+        r["checks"].append({"n": c.get("n", 0), "name": c.get("name", ""),
+                            "status": c.get("status", ""),
+                            "severity": c.get("severity", ""),
+                            "note": c.get("note", ""),
+                            "waiver": c.get("waiver", ""),
+                            "details": c.get("details", [])})
+    return r
+
+
+def load(path):
+    text = open(path, errors="replace").read()
+    if text.lstrip().startswith("{"):
+        return parse_json(text)
+    return parse(text)
+
+
+def failed(report):
+    """The checks that fail the run (waived ones do not)."""
+    return [c for c in report["checks"] if c["status"] == "not ok"]
