@@ -41,7 +41,7 @@ REPRO := -ffile-prefix-map=$(CURDIR)=.
 
 # Kernel: freestanding, no red zone (interrupts push on the stack), no SIMD
 # (we never save that state), -2 GiB code model.
-KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(REPRO) -Iinclude -DVAMAP_DEBUG=$(DEBUG) \
+KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(REPRO) -Iinclude -I$(BUILD)/gen -DVAMAP_DEBUG=$(DEBUG) \
 	-DCONFIG_SMP=$(SMP) \
 	-ffreestanding -fno-builtin -fno-pic -fno-pie -mcmodel=kernel \
 	-mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-80387 \
@@ -64,10 +64,11 @@ STUB_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic \
 KERNEL_C := kernel/main.c kernel/console.c kernel/traps.c kernel/ktap.c kernel/acpi.c \
 	kernel/acpi_tables.c \
 	kernel/madt.c kernel/cpu_state.c kernel/smp.c kernel/watchdog.c kernel/results.c kernel/fbcon.c kernel/font.c \
-	kernel/cmdline.c kernel/printf.c kernel/lib.c kernel/verdict.c $(wildcard efi/*.c) \
+	kernel/cmdline.c kernel/printf.c kernel/lib.c kernel/verdict.c kernel/machine.c \
+	$(wildcard efi/*.c) \
 	$(wildcard mm/*.c)
 STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c boot/drivers.c \
-	boot/results.c kernel/acpi_tables.c kernel/cmdline.c kernel/printf.c \
+	boot/results.c boot/machine.c boot/smbios.c kernel/acpi_tables.c kernel/cmdline.c kernel/printf.c \
 	kernel/results.c \
 	efi/names.c efi/memdesc.c
 
@@ -80,7 +81,7 @@ TRAMPOLINE_BASE := $(shell sed -n 's/^\#define TRAMPOLINE_BASE \(0x[0-9a-f]*\)$$
 STUB_OBJS := $(STUB_C:%.c=$(BUILD)/stub-obj/%.o)
 DEPS_OK := $(BUILD)/.deps-ok
 
-.PHONY: all check run run-usb image sign test host-test boot-test golden bench clean deps zoo help \
+.PHONY: all check report results run run-usb image sign test host-test boot-test golden bench clean deps zoo help \
 	fuzz fuzz-short
 # Keep intermediate images (the kernel ELF, the .so files, the blob objects).
 .SECONDARY:
@@ -93,7 +94,27 @@ $(DEPS_OK): tools/install-deps.sh
 	@touch $@
 deps: $(DEPS_OK)
 
-$(BUILD)/kernel-obj/%.o: %.c | $(DEPS_OK)
+# What the build is, for the log's "machine: vamap.*" lines; and the
+# knobs that change every object: each file is rewritten only when its
+# text changes, so a build with another DEBUG= or SMP= rebuilds, and a
+# new commit recompiles only kernel/machine.c.
+# "REV (clean)" or "REV (dirty)": one length either way, so a report's
+# size (which some golden logs hold) does not depend on uncommitted edits.
+GIT_REV := $(shell r=$$(git -C $(CURDIR) rev-parse --short=12 HEAD 2>/dev/null) && \
+	{ git -C $(CURDIR) diff --quiet HEAD 2>/dev/null && echo "$$r (clean)" || \
+	  echo "$$r (dirty)"; } || echo "unknown (not a git checkout)")
+BUILD_TYPE := $(if $(filter 0,$(DEBUG)),release,debug) build, $(if $(filter 0,$(SMP)),no SMP (SMP=0),SMP)
+define write_if_changed
+	@mkdir -p $(@D)
+	@printf '$(2)' >$@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+endef
+$(BUILD)/gen/vamap_build.h: FORCE
+	$(call write_if_changed,$@,#define VAMAP_GIT "$(GIT_REV)"\n#define VAMAP_BUILD_TYPE "$(BUILD_TYPE)"\n)
+$(BUILD)/gen/config: FORCE
+	$(call write_if_changed,$@,DEBUG=$(DEBUG) SMP=$(SMP)\n)
+
+$(BUILD)/kernel-obj/%.o: %.c $(BUILD)/gen/config | $(DEPS_OK) $(BUILD)/gen/vamap_build.h
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
@@ -196,8 +217,27 @@ $(BUILD)/vamap-test.img: $(BUILD)/vamap.efi $(IMAGE_DEPS)
 
 run-usb: $(BUILD)/vamap.img
 	$(PYTHON) tools/qemu.py run --boot usb --efi $< --workdir $(BUILD)/run-usb \
-		--debugcon $(BUILD)/run-usb/vamap.log $(if $(KEEP),--keep) \
+		--debugcon $(BUILD)/run-usb/vamap.log $(if $(KEEP),--keep) --end-at-halt \
 		$(RUN_ARGS) $(QEMU_ARGS)
+
+# The stick's \vamap\results\ (what the second boot of make run-usb
+# KEEP=1 wrote, or a real stick's image: STICK=) copied to
+# $(BUILD)/results-stick/ and each report printed.
+STICK ?= $(BUILD)/run-usb/stick.img
+results:
+	@test -f $(STICK) || { echo "results: no stick image $(STICK) (make run-usb KEEP=1 twice, or STICK=image)"; exit 2; }
+	@rm -rf $(BUILD)/results-stick && mkdir -p $(BUILD)/results-stick
+	@if mdir -b -i $(STICK)@@1M ::/vamap/results >/dev/null 2>&1; then \
+		mcopy -n -i $(STICK)@@1M '::/vamap/results/*' $(BUILD)/results-stick/; fi
+	@set -- $(BUILD)/results-stick/*.txt; [ -f "$$1" ] || { echo "results: no report on $(STICK) yet: boot it once more (make run-usb KEEP=1)"; exit 1; }; \
+	 for f in "$$@"; do $(PYTHON) tools/vamap-report print "$$f"; done; \
+	 echo "results: copied to $(BUILD)/results-stick/"
+
+# The last run's log as a page: verdicts, machine, the address layout.
+REPORT ?= $(BUILD)/run/vamap.log
+report:
+	@$(PYTHON) tools/vamap-report print $(REPORT)
+	@$(PYTHON) tools/vamap-report html $(REPORT) -o $(basename $(REPORT)).html
 
 # Secure Boot: make sign KEY=db.key CERT=db.crt -> build/vamap-signed.efi
 sign: $(BUILD)/vamap.efi
@@ -247,7 +287,8 @@ $(BUILD)/host/%: tests/host/%.c $$(call host_sources,tests/host/%.c) tests/host/
 host-test: $(HOST_TESTS) $(BUILD)/kernel.elf $(BUILD)/vamap.efi
 	@mkdir -p $(BUILD)/results
 	@tests/host/run.sh $(BUILD)/results/host.txt $(HOST_TESTS) \
-		tests/host/test_qemu_run.py tests/host/test_check.py
+		tests/host/test_qemu_run.py tests/host/test_report.py \
+		tests/host/test_check.py
 
 BOOT_IMAGES := $(BUILD)/vamap.efi $(BUILD)/vamap-badelf.efi $(BUILD)/nosmp/vamap.efi $(ZOO_EFIS) \
 	$(BUILD)/vamap-test.img $(BUILD)/vamap-snakeoil.efi $(BUILD)/host/fbrender
@@ -313,6 +354,8 @@ help:
 	@echo '  make run-usb      boot the USB-stick image (GRUB menu) in QEMU'
 	@echo '  make check        judge FIRMWARE= by the verdicts: every efi= mode, 2 CPUs, two-boot results flow;'
 	@echo '                    table, build/check/results.json and junit.xml; non-zero on an unwaived FAIL'
+	@echo '  make report       print build/run/vamap.log (REPORT=FILE: any log, .txt or .json) and render it as HTML'
+	@echo '  make results      copy \vamap\results\ off the run-usb stick (STICK=image) and print each report'
 	@echo '  make image        build/vamap.img, the stick to dd onto real hardware'
 	@echo '  make sign         KEY= CERT=: build/vamap-signed.efi for Secure Boot'
 	@echo '  make test         every test: host, fuzz-short, boot (what CI runs)'

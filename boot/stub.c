@@ -722,6 +722,7 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 	stub_load_drivers(image, li, bi);
 	bi->stub_ts.drivers = rdtsc();
 	find_config_tables(bi);
+	stub_read_machine(bi);
 	find_framebuffer(bi);
 	bi->stub_ts.calib_start = rdtsc();
 	bi->tsc_khz = calibrate_tsc(bi);

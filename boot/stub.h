@@ -47,6 +47,10 @@ bool efi_type_is_ram(u32 type);
  * the volume we were loaded from (boot/results.c). */
 void stub_results(EFI_LOADED_IMAGE *li, struct boot_info *bi);
 
+/* Name the machine in boot_info.machine: system table, SMBIOS types 0
+ * and 1, Secure Boot (boot/machine.c). Call after find_config_tables. */
+void stub_read_machine(struct boot_info *bi);
+
 /*
  * Load and start every \vamap\drivers\*.efi on the volume we were loaded
  * from, in name order, logging each (boot/drivers.c). A driver that fails

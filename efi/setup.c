@@ -247,9 +247,10 @@ static bool read_tables(const struct boot_info *bi)
 	return true;
 }
 
-/* verbose: one line per region (its type's default permissions, before
+/* One line per runtime region (its type's default permissions, before
  * any memory attributes entry), in the spirit of Linux's efi=debug, to
- * compare with /sys/firmware/efi/runtime-map. */
+ * compare with /sys/firmware/efi/runtime-map; with verbose also the
+ * boot-services regions efi=linux maps. tools/vamap-report draws them. */
 static void log_regions(void)
 {
 	unsigned int i;
@@ -259,6 +260,8 @@ static void log_regions(void)
 		char attr[96];
 		u32 f = default_flags(r);
 
+		if (!kopt.verbose && !(r->attr & EFI_MEMORY_RUNTIME))
+			continue;
 		efi_attr_string(r->attr, attr, sizeof(attr));
 		kprintf("efi: map: %-12s 0x%016lx-0x%016lx -> 0x%016lx %s%s [%s] "
 			"desc %u\n", efi_memory_type_name(r->type),
@@ -808,8 +811,7 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 		return;
 	}
 	efi.t_efi_pgd_built = rdtsc();
-	if (kopt.verbose)
-		log_regions();
+	log_regions();
 	kprintf("efi: efi_pgd at 0x%016lx, private slot %d\n",
 		(unsigned long)efi.efi_pgd, member.private_slot);
 

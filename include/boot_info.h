@@ -93,6 +93,35 @@ struct boot_driver {
 	char name[BOOT_DRIVER_NAME_MAX]; /* the file name, ASCII */
 };
 
+/* Secure Boot as the stub read it (boot_machine.secure_boot). */
+enum boot_secure_boot {
+	BOOT_SB_UNKNOWN = 0,	/* SecureBoot could not be read */
+	BOOT_SB_OFF = 1,	/* SecureBoot = 0 */
+	BOOT_SB_ON = 2,		/* SecureBoot = 1 */
+	BOOT_SB_ABSENT = 3,	/* no SecureBoot variable (UEFI 2.10 3.3) */
+};
+
+/* The machine, named in the log and the report (docs/results-format.md):
+ * from the system table, SMBIOS types 0 and 1, the SecureBoot and
+ * SetupMode variables. Strings are printable ASCII, NUL-terminated, ""
+ * where the firmware gave none; smbios_why says why there are none. */
+#define BOOT_NAME_MAX 64
+struct boot_machine {
+	char fw_vendor[BOOT_NAME_MAX];	/* EFI_SYSTEM_TABLE.FirmwareVendor */
+	u32 fw_revision;		/* EFI_SYSTEM_TABLE.FirmwareRevision */
+	u32 uefi_revision;		/* EFI_SYSTEM_TABLE.Hdr.Revision */
+	u32 smbios_version;		/* major << 8 | minor, 0 if none */
+	u32 smbios_v3;			/* read through the 3.x entry point */
+	char smbios_why[BOOT_NAME_MAX];
+	char bios_vendor[BOOT_NAME_MAX];
+	char bios_version[BOOT_NAME_MAX];
+	char bios_date[BOOT_NAME_MAX];
+	char sys_manufacturer[BOOT_NAME_MAX];
+	char sys_product[BOOT_NAME_MAX];
+	u32 secure_boot;		/* enum boot_secure_boot */
+	u32 setup_mode;			/* SetupMode = 1 */
+};
+
 struct boot_info {
 	u64 magic;
 	u32 version;
@@ -171,6 +200,7 @@ struct boot_info {
 	u64 mono_status;
 	u32 mono_prev_known;
 	u32 mono_prev_high;
+	struct boot_machine machine;
 };
 
 /* Bytes of scratch per entry: a struct mem_region and a struct frange,

@@ -34,6 +34,10 @@ extern void (*kernel_fault_hook)(void);
  * start of a line. */
 #define CONSOLE_TAIL 2048
 u32 console_tail(char *out, u32 max);
+/* Bytes written so far, and what was written since such a mark (the
+ * lines a failed check's report carries, kernel/ktap.c). */
+u64 console_mark(void);
+u32 console_since(u64 mark, char *out, u32 max);
 
 /* A broken invariant, never bad input: prints the message and the
  * caller's address, then kernel_exit(VAMAP_EXIT_FAULT). */

@@ -76,14 +76,18 @@ void console_attach_fb(struct fbcon *c)
 static char tail[CONSOLE_TAIL];
 static u64 tail_written;
 
-u32 console_tail(char *out, u32 max)
+/* The bytes written since @mark (a console_mark() value), at most @max
+ * and at most the last CONSOLE_TAIL; whole lines only where the window
+ * had to start later than @mark. */
+u32 console_since(u64 mark, char *out, u32 max)
 {
-	u64 n = MIN(MIN(tail_written, (u64)CONSOLE_TAIL), (u64)max);
+	u64 n = MIN(MIN(tail_written - MIN(mark, tail_written),
+			(u64)CONSOLE_TAIL), (u64)max);
 	u64 i, start = tail_written - n;
 
-	/* Where older output was overwritten, the window may begin mid-line
-	 * (the byte before it is gone): begin after its first newline. */
-	if (start) {
+	/* Where the window begins after @mark, it may begin mid-line (the
+	 * byte before it is gone): begin after its first newline. */
+	if (start > mark) {
 		while (n && tail[start % CONSOLE_TAIL] != '\n') {
 			start++;
 			n--;
@@ -96,6 +100,16 @@ u32 console_tail(char *out, u32 max)
 	for (i = 0; i < n; i++)
 		out[i] = tail[(start + i) % CONSOLE_TAIL];
 	return (u32)n;
+}
+
+u32 console_tail(char *out, u32 max)
+{
+	return console_since(0, out, max);
+}
+
+u64 console_mark(void)
+{
+	return tail_written;
 }
 
 static void console_write(const char *s, size_t n)

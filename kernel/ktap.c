@@ -15,6 +15,13 @@ static struct waivers *waivers;
 static bool begun;
 static char report[RESULTS_MAX_TEXT];
 static u32 report_len;
+/* The console position after the last KTAP line: what a failed check
+ * printed before its verdict starts there. */
+static u64 last_mark;
+
+/* A failed check's detail lines in the report (docs/results-format.md). */
+#define DETAIL_LINES 12
+#define DETAIL_LINE_MAX 200
 
 /* Keep @n bytes of @line for the report, if they fit. */
 static void keep(const char *line, u32 n)
@@ -30,6 +37,7 @@ static void emit(const char *line)
 {
 	kprintf("%s", line);
 	keep(line, (u32)strlen(line));
+	last_mark = console_mark();
 }
 
 const char *ktap_report(u32 *len)
@@ -83,6 +91,7 @@ void ktap_end_early(const char *why, const char *tail, u32 len)
 		keep(line, n + 3); /* kept, not printed again */
 		i = e + 1;
 	}
+	last_mark = console_mark(); /* those lines are its details already */
 	ktap_result(false, "boot.complete", "the run ended early: %s", why);
 	ktap_end();
 }
@@ -116,6 +125,44 @@ static void result(const char *status, const char *name, const char *tag,
 	emit(line);
 }
 
+/*
+ * The lines the console printed since the last KTAP line, which for a
+ * failed check are the finding lines that led to it, kept in the report
+ * (not printed again) as KTAP diagnostics right before its verdict: the
+ * last DETAIL_LINES of them, each cut at DETAIL_LINE_MAX bytes.
+ */
+static void keep_details(void)
+{
+	static char text[CONSOLE_TAIL];
+	char line[DETAIL_LINE_MAX + 4];
+	u32 len = console_since(last_mark, text, sizeof(text));
+	u32 i, lines = 0, skip;
+
+	for (i = 0; i < len; i++)
+		lines += text[i] == '\n';
+	skip = lines > DETAIL_LINES ? lines - DETAIL_LINES : 0;
+	i = 0;
+	while (i < len) {
+		u32 e = i, n;
+
+		while (e < len && text[e] != '\n')
+			e++;
+		if (e == len) /* an unfinished line is not a finding yet */
+			break;
+		if (skip) {
+			skip--;
+		} else if (e > i) {
+			n = MIN(e - i, (u32)DETAIL_LINE_MAX);
+			line[0] = '#';
+			line[1] = ' ';
+			memcpy(line + 2, text + i, n);
+			line[n + 2] = '\n';
+			keep(line, n + 3);
+		}
+		i = e + 1;
+	}
+}
+
 void ktap_result(bool ok, const char *name, const char *fmt, ...)
 {
 	struct waiver *w = !ok && waivers ? waivers_find(waivers, name) : NULL;
@@ -124,6 +171,8 @@ void ktap_result(bool ok, const char *name, const char *fmt, ...)
 
 	if (w)
 		ksnprintf(tag, sizeof(tag), "TODO waived: %s", w->reason);
+	if (!ok)
+		keep_details();
 	va_start(ap, fmt);
 	result(ok ? "ok" : "not ok", name, w ? tag : NULL, fmt, ap);
 	va_end(ap);

@@ -15,6 +15,7 @@
 #include "kernel.h"
 #include "ktap.h"
 #include "layout.h"
+#include "machine.h"
 #include "mm.h"
 #include "smp.h"
 #include "traps.h"
@@ -22,7 +23,6 @@
 #include "watchdog.h"
 #include "x86.h"
 
-#define VAMAP_VERSION "0.1"
 
 /* Where test=pagefault reads: inside the EFI slot, which no kernel table
  * ever maps (layout.h). */
@@ -527,6 +527,18 @@ static void print_phases(const struct boot_info *bi, u64 t_end)
 
 __noreturn void kmain(u64 bi_phys, u64 entry_tsc);
 
+/* The stub wrote them, but a string that runs off its field must not. */
+static void terminate_machine_strings(struct boot_machine *m)
+{
+	char *s[] = { m->fw_vendor, m->smbios_why, m->bios_vendor,
+		      m->bios_version, m->bios_date, m->sys_manufacturer,
+		      m->sys_product };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(s); i++)
+		s[i][BOOT_NAME_MAX - 1] = '\0';
+}
+
 /*
  * kernel_exit(VAMAP_EXIT_FAULT) runs this once: a run that an exception or
  * a panic ended still leaves its report — the KTAP lines so far and the
@@ -543,8 +555,7 @@ static void save_report_after_fault(void)
 		return;
 	len = console_tail(tail, sizeof(tail));
 	if (!ktap_begun())
-		ktap_report_header("vamap %s, command line \"%s\"\n",
-				   VAMAP_VERSION, kbi.cmdline);
+		machine_report_header(kbi.cmdline);
 	ktap_end_early("an exception or a panic", tail, len);
 	text = ktap_report(&len);
 	efi_save_results(text, len);
@@ -573,6 +584,7 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 	load_waivers(&kbi);
 	kbi.cmdline[sizeof(kbi.cmdline) - 1] = '\0';
 	kbi.cmdline_ignored[sizeof(kbi.cmdline_ignored) - 1] = '\0';
+	terminate_machine_strings(&kbi.machine);
 	bi = &kbi;
 	kernel_tsc_khz = bi->tsc_khz;
 	mm_adopt_init_pg_dir(bi);
@@ -583,6 +595,7 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 		kbi.memmap_desc_size = 32;
 	}
 	print_boot_info(bi);
+	machine_describe(bi);
 	if (memmap_walkable(bi, &why))
 		print_memmap(bi);
 	else
@@ -598,8 +611,7 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 	inject_faults();
 
 	kprintf("== checks\n");
-	ktap_report_header("vamap %s, command line \"%s\"\n", VAMAP_VERSION,
-			   bi->cmdline);
+	machine_report_header(bi->cmdline);
 	ktap_begin();
 	ktap_result(true, "boot.info", NULL);
 	if (memmap_walkable(bi, &why))

@@ -195,7 +195,10 @@ static u32 severity_tag(const char *s, u32 n)
  * "ok 3 name # SKIP [low] why", "not ok 4 name # TODO waived: why [high]
  * note". Lines of format 1 (no severity) still parse, severity "".
  */
-static void put_check(struct out *o, const char *s, u32 n, bool *first)
+static void put_details(struct out *o, const char *d, u32 n);
+
+static void put_check(struct out *o, const char *s, u32 n, bool *first,
+		      const char *details, u32 details_len)
 {
 	bool ok = starts(s, n, "ok ");
 	u32 i = ok ? 3 : 7, num = 0, name, name_end, note = n, sev = n,
@@ -254,7 +257,52 @@ static void put_check(struct out *o, const char *s, u32 n, bool *first)
 	}
 	puts_raw(o, ", \"note\": ");
 	put_string(o, s + note, note < n ? n - note : 0);
+	if (!ok || waiver < n)
+		put_details(o, details, details_len);
 	put(o, '}');
+}
+
+/* A failed check's detail lines: the "# " lines right before it
+ * (kernel/ktap.c keeps them), without the "# ". */
+static void put_details(struct out *o, const char *d, u32 n)
+{
+	bool first = true;
+	u32 i = 0;
+
+	puts_raw(o, ", \"details\": [");
+	while (i < n) {
+		u32 e = i;
+
+		while (e < n && d[e] != '\n')
+			e++;
+		if (e - i >= 2) {
+			puts_raw(o, first ? "" : ", ");
+			first = false;
+			put_string(o, d + i + 2, e - i - 2);
+		}
+		i = e + 1;
+	}
+	put(o, ']');
+}
+
+/* "machine: KEY   VALUE" (kernel/machine.c) as "KEY": "VALUE". */
+static void put_machine(struct out *o, const char *s, u32 n, bool *first)
+{
+	u32 k = 9, ke, v;
+
+	while (k < n && s[k] == ' ')
+		k++;
+	ke = k;
+	while (ke < n && s[ke] != ' ')
+		ke++;
+	v = ke;
+	while (v < n && s[v] == ' ')
+		v++;
+	puts_raw(o, *first ? "\n    " : ",\n    ");
+	*first = false;
+	put_string(o, s + k, ke - k);
+	puts_raw(o, ": ");
+	put_string(o, s + v, n - v);
 }
 
 /* "vamap: PASS (5 passed, 1 failed, 0 skipped, 0 waived)" */
@@ -286,12 +334,13 @@ static void put_summary(struct out *o, const char *s, u32 n)
 int results_to_json(const char *text, u32 len, char *buf, u32 max)
 {
 	struct out o = { buf, 0, max, false };
-	bool first_check = true, first_header = true, in_ktap = false;
-	u32 i = 0, summary = len, summary_len = 0;
+	bool first_check = true, first_header = true, first_machine = true,
+	     in_ktap = false;
+	u32 i = 0, summary = len, summary_len = 0, diag = len;
 
 	if (!max)
 		return -ENOSPC;
-	puts_raw(&o, "{\n  \"format\": \"vamap-results/2\",\n  \"header\": [");
+	puts_raw(&o, "{\n  \"format\": \"vamap-results/3\",\n  \"header\": [");
 	while (i < len) {
 		u32 e = i;
 
@@ -299,17 +348,29 @@ int results_to_json(const char *text, u32 len, char *buf, u32 max)
 			e++;
 		if (starts(text + i, e - i, "KTAP version")) {
 			in_ktap = true;
-		} else if (!in_ktap) {
+		} else if (!in_ktap && !starts(text + i, e - i, "machine: ")) {
 			puts_raw(&o, first_header ? "" : ", ");
 			first_header = false;
 			put_string(&o, text + i, e - i);
-		} else if (starts(text + i, e - i, "vamap: ")) {
+		} else if (in_ktap && starts(text + i, e - i, "vamap: ")) {
 			summary = i;
 			summary_len = e - i;
 		}
 		i = e + 1;
 	}
-	puts_raw(&o, "],\n");
+	puts_raw(&o, "],\n  \"machine\": {");
+	for (i = 0; i < len;) {
+		u32 e = i;
+
+		while (e < len && text[e] != '\n')
+			e++;
+		if (starts(text + i, e - i, "KTAP version"))
+			break;
+		if (starts(text + i, e - i, "machine: "))
+			put_machine(&o, text + i, e - i, &first_machine);
+		i = e + 1;
+	}
+	puts_raw(&o, first_machine ? "},\n" : "\n  },\n");
 	if (summary_len)
 		put_summary(&o, text + summary, summary_len);
 	puts_raw(&o, "  \"checks\": [");
@@ -318,8 +379,16 @@ int results_to_json(const char *text, u32 len, char *buf, u32 max)
 
 		while (e < len && text[e] != '\n')
 			e++;
-		if (starts(text + i, e - i, "ok ") || starts(text + i, e - i, "not ok "))
-			put_check(&o, text + i, e - i, &first_check);
+		if (starts(text + i, e - i, "ok ") ||
+		    starts(text + i, e - i, "not ok ")) {
+			put_check(&o, text + i, e - i, &first_check,
+				  text + MIN(diag, i), i - MIN(diag, i));
+			diag = len;
+		} else if (starts(text + i, e - i, "# ")) {
+			diag = MIN(diag, i);
+		} else {
+			diag = len;
+		}
 		i = e + 1;
 	}
 	puts_raw(&o, "\n  ]\n}\n");

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
@@ -53,6 +54,25 @@ def vars_for(code):
         if os.path.isfile(sibling):
             return sibling
     return OVMF_VARS
+
+
+# The stub's limit (include/boot_info.h, BOOT_CMDLINE_MAX - 1): longer is
+# a stub error, never a cut; checked here first, with a clearer message.
+CMDLINE_MAX = 1023
+
+
+def check_cmdline(cmdline):
+    """vamap's command line is printable ASCII of at most CMDLINE_MAX
+    bytes (kernel/cmdline.c); raises ValueError naming what is wrong."""
+    bad = [c for c in cmdline if not (" " <= c <= "~")]
+    if bad:
+        raise ValueError(f"the command line holds {len(bad)} character(s) "
+                         f"that are not printable ASCII (first: "
+                         f"{ascii(bad[0])}); vamap's options are ASCII words")
+    if len(cmdline) > CMDLINE_MAX:
+        raise ValueError(f"the command line is {len(cmdline)} bytes; vamap "
+                         f"takes at most {CMDLINE_MAX} (the stub refuses a "
+                         f"longer one rather than cut it)")
 
 
 def prepare_esp(workdir, efi, cmdline, drivers=(), waivers=None):
@@ -122,6 +142,7 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
     waivers is a file to put on the boot volume as vamap/waivers.txt
     (include/verdict.h). firmware may also be "ovmf-secboot" or the path
     of a code image (firmware_files), with firmware_vars its store."""
+    check_cmdline(cmdline)
     os.makedirs(workdir, exist_ok=True)
     if secure_boot and firmware == "ovmf":
         firmware = "ovmf-secboot"
@@ -260,6 +281,14 @@ def judge(status, workdir, log, timed_out):
     return (0 if end == "pass" else 1), end
 
 
+def halted_in(log):
+    try:
+        with open(log, errors="replace") as f:
+            return "\nvamap: halted" in f.read()
+    except OSError:
+        return False
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("mode", choices=["run"])
@@ -284,6 +313,8 @@ def main():
                    "store and the stick of the last run in WORKDIR")
     p.add_argument("--timeout", type=float, default=0, help="stop QEMU "
                    "after this many seconds (0: never)")
+    p.add_argument("--end-at-halt", action="store_true", help="stop QEMU "
+                   "once vamap says it halted (exit=halt, the stick's menu)")
     p.add_argument("--driver", action="append", default=[],
                    help="a runtime driver for the stub to start (repeat)")
     p.add_argument("--waivers", help="a waivers file, put on the boot "
@@ -308,18 +339,34 @@ def main():
           + (f", and it is stopped after {a.timeout:g} s" if a.timeout else "")
           + f". The clean log goes to {log}.", file=sys.stderr)
     proc = subprocess.Popen(cmd)
-    timed_out = False
+    timed_out = halted = False
+    start = time.monotonic()
     try:
-        status = proc.wait(timeout=a.timeout or None)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        proc.kill()
-        status = proc.wait()
+        while True:
+            try:
+                status = proc.wait(timeout=0.5)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            if a.timeout and time.monotonic() - start > a.timeout:
+                timed_out = True
+            elif a.end_at_halt and halted_in(log):
+                halted = True
+            if timed_out or halted:
+                proc.kill()
+                status = proc.wait()
+                break
     except KeyboardInterrupt:
         proc.kill()
         status = proc.wait()
-    code, what = judge(status, a.workdir, log, timed_out)
-    print(f"qemu: exit status {status} ({what}); log: {log}", file=sys.stderr)
+    code, what = judge(0 if halted else status, a.workdir, log, timed_out)
+    if halted:  # the summary decides; QEMU's end was ours
+        what = what.split(", ", 1)[1] if ", " in what else what
+        print(f"qemu: stopped after vamap halted ({what}); log: {log}",
+              file=sys.stderr)
+    else:
+        print(f"qemu: exit status {status} ({what}); log: {log}",
+              file=sys.stderr)
     sys.exit(code)
 
 

@@ -22,11 +22,11 @@ SUMMARY = re.compile(r"^vamap: (PASS|FAIL) \((\d+) passed, (\d+) failed, "
                      r"(\d+) skipped(?:, (\d+) waived)?\)")
 # "machine: KEY  VALUE" lines (the log's == machine section, the report's
 # header); see docs/results-format.md.
-MACHINE = re.compile(r"^machine: +([a-z0-9_.]+): +(.*)$")
-# "efi: runtime mem012 RuntimeCode 0x...-0x... -> 0x... RO|XP ..." lines.
-REGION = re.compile(r"^efi: +(?:runtime +)?(mem\d+) +(\w+) +"
-                    r"(0x[0-9a-f#]+)-(0x[0-9a-f#]+) +-> +(0x[0-9a-f#]+)"
-                    r"(?: +(.*))?$")
+MACHINE = re.compile(r"^machine: (\S+) +(.*)$")
+# "efi: map: RuntimeCode  0xPA-0xPAEND -> 0xVA RWX [RUN|WB] desc 114":
+# each runtime region, its VA and its type's default permissions.
+REGION = re.compile(r"^efi: map: +(\w+) +(0x[0-9a-f#]+)-(0x[0-9a-f#]+) +-> +"
+                    r"(0x[0-9a-f#]+) +(\w+) +\[([^\]]*)\] +desc +(\d+)$")
 
 
 def check_line(line):
@@ -77,9 +77,10 @@ def parse(text):
             r["mode"] = line[len("== efi (efi="):].rstrip(")")
         m = REGION.match(line)
         if m:
-            r["regions"].append({"desc": m.group(1), "type": m.group(2),
-                                 "start": m.group(3), "end": m.group(4),
-                                 "va": m.group(5), "attrs": m.group(6) or ""})
+            r["regions"].append({"type": m.group(1), "pa": m.group(2),
+                                 "pa_end": m.group(3), "va": m.group(4),
+                                 "perm": m.group(5), "attrs": m.group(6),
+                                 "desc": int(m.group(7))})
         if line.startswith("layout: "):
             r["layout"].append(line[len("layout: "):])
         if line == "KTAP version 1":

@@ -41,6 +41,10 @@ MASKS = [
      "0xffffffff8#######"),
     # ... and so do offsets into it.
     (re.compile(r"(in vamap's kernel \w+ )\+0x[0-9a-f]+"), r"\1+0x#"),
+    # vamap's own revision changes with every commit (its length does
+    # not: "REV (clean)" or "REV (dirty)").
+    (re.compile(r"^(machine: vamap\.git +)\S+ \((clean|dirty)\)$"),
+     r"\1############ (#####)"),
     # Image sizes change with every code change.
     (re.compile(r"(the kernel image alone, )\d+ pages"), r"\1# pages"),
     (re.compile(r"\bsize 0x[0-9a-f]+\b"), "size 0x#"),

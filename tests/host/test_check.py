@@ -206,6 +206,30 @@ def test_real_runs():
           and reset[0]["status"] == "ok",
           "make check: the second boot wrote the first one's report and saw "
           "the monotonic count go up", str(flow) + str(reset))
+    # The same run as a log, a saved .txt and a saved .json: one report.
+    res = os.path.join(TOP, "build", "check", "results")
+    saved = sorted(os.listdir(res)) if os.path.isdir(res) else []
+    log1 = os.path.join(TOP, "build", "check", "slot", "vamap.log")
+    log2 = os.path.join(TOP, "build", "check", "slot", "vamap-2.log")
+    tool = [sys.executable, os.path.join(TOP, "tools", "vamap-report"), "diff"]
+    outs = [subprocess.run(tool + [log1, os.path.join(res, f)],
+                           capture_output=True, text=True) for f in saved]
+    check(len(saved) == 2 and all(o.returncode == 0 and "no verdict changed"
+                                  in o.stdout for o in outs),
+          "vamap-report: a boot's log and its saved .txt and .json diff "
+          "cleanly", str(saved) + "".join(o.stdout[-300:] for o in outs))
+    o = subprocess.run(tool + [log1, log2], capture_output=True, text=True)
+    check(o.returncode == 1 and "changed efi.monotonic.reset: SKIP -> ok"
+          in o.stdout, "vamap-report: the second boot's one changed verdict "
+          "(efi.monotonic.reset)", o.stdout[-600:])
+    txt = [f for f in saved if f.endswith(".json")]
+    j = json.load(open(os.path.join(res, txt[0]))) if txt else {}
+    check(j.get("format") == "vamap-results/3"
+          and j.get("machine", {}).get("system.product", "").startswith(
+              "Standard PC (Q35") and "vamap.git" in j.get("machine", {}),
+          "the saved JSON names the machine and vamap's revision",
+          str(j.get("machine")))
+
     out, _ = uboot.communicate(timeout=400)
     x = junit_of(os.path.join(work, "u-boot", "junit.xml"))
     waived = [t.get("name") for t in x.iter("testcase")

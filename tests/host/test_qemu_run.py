@@ -60,8 +60,17 @@ def test_firmware():
     check(qemu.firmware_files("u-boot")[0] == "u-boot", "preset u-boot")
     path = "/usr/share/OVMF/OVMF_CODE.fd"
     if os.path.exists(path):
-        check(qemu.firmware_files(path)[1:3] == (path, qemu.OVMF_VARS),
-              "a code image path, Debian's store by default")
+        check(qemu.firmware_files(path)[1:3] ==
+              (path, "/usr/share/OVMF/OVMF_VARS.fd"),
+              "a code image path takes its own VARS sibling (the 2 MiB "
+              "build's 128 KiB store)")
+    with tempfile.TemporaryDirectory() as d:
+        mine = os.path.join(d, "my-firmware.fd")
+        open(mine, "wb").close()
+        check(qemu.firmware_files(mine)[2] == qemu.OVMF_VARS,
+              "a code image without a VARS sibling: Debian's store")
+        check(qemu.firmware_files(mine, "/x/v.fd")[2] == "/x/v.fd",
+              "FIRMWARE_VARS= wins")
     try:
         qemu.firmware_files("/nonexistent/OVMF.fd")
         check(False, "a missing firmware file is refused")
@@ -97,6 +106,87 @@ def run(*args, timeout=60):
     return p.returncode, p.stderr
 
 
+def test_cmdline():
+    qemu.check_cmdline("exit=qemu " + "x" * 1013)
+    check(True, "a 1,023-byte command line is taken")
+    for bad, what, name in (("x" * 1024, "1024 bytes", "a 1,024-byte "
+                             "command line is refused on the host"),
+                            ("efi=slot \udcff", "not printable ASCII",
+                             "raw bytes are refused, not a crash"),
+                            ("a\tb", "not printable ASCII",
+                             "a control character is refused")):
+        try:
+            qemu.check_cmdline(bad)
+            check(False, name)
+        except ValueError as e:
+            check(what in str(e), name, str(e))
+    # The same through make: a clear line and status 2, QEMU never starts.
+    p = subprocess.run([sys.executable, os.path.join(TOP, "tools", "qemu.py"),
+                        "run", "--efi", "build/vamap.efi", "--cmdline",
+                        "x" * 2000, "--workdir", tempfile.mkdtemp()],
+                       capture_output=True, text=True, cwd=TOP)
+    check(p.returncode != 0 and "at most 1023" in p.stderr,
+          "qemu.py refuses a too-long command line before booting",
+          p.stderr[-200:])
+
+
+def test_build_config():
+    """A build records DEBUG and SMP; a change rewrites the record (so
+    every kernel object rebuilds), the same values leave it alone."""
+    with tempfile.TemporaryDirectory() as d:
+        cfg = os.path.join(d, "gen", "config")
+        mk = lambda *a: subprocess.run(["make", "-s", "-C", TOP, f"BUILD={d}",
+                                        cfg] + list(a), capture_output=True)
+        mk("DEBUG=1")
+        first = open(cfg).read()
+        os.utime(cfg, (1, 1))
+        mk("DEBUG=1")
+        check(os.path.getmtime(cfg) == 1, "the same DEBUG= and SMP= leave "
+              "the build record alone")
+        mk("DEBUG=0", "SMP=0")
+        check(open(cfg).read() == "DEBUG=0 SMP=0\n" and first ==
+              "DEBUG=1 SMP=1\n", "another DEBUG= or SMP= rewrites it",
+              first + open(cfg).read())
+    db = subprocess.run(["make", "-pn", "-C", TOP, "--no-print-directory",
+                         "help"], capture_output=True, text=True).stdout
+    check("build/kernel-obj/%.o: %.c build/gen/config" in db,
+          "every kernel object depends on the build record")
+
+
+def test_results_target():
+    """make results: \vamap\results\ off a stick image, each printed."""
+    with tempfile.TemporaryDirectory() as d:
+        img = os.path.join(d, "stick.img")
+        with open(img, "wb") as f:
+            f.truncate(8 << 20)
+        sub = lambda *a: subprocess.run(list(a), capture_output=True)
+        sub("sgdisk", "--clear", "--new=1:2048:0", "--typecode=1:ef00", img)
+        sub("mformat", "-i", img + "@@1M", "::")
+        rep = os.path.join(d, "20260101-000000.txt")
+        with open(rep, "w") as f:
+            f.write("vamap 0.1, command line \"efi=slot\"\n"
+                    "machine: system.product       Test Board\n"
+                    "KTAP version 1\nok 1 boot.info # [low]\n"
+                    "# efi: it went wrong\n"
+                    "not ok 2 efi.svam # [critical] ABORTED\n1..2\n"
+                    "vamap: FAIL (1 passed, 1 failed, 0 skipped, 0 waived)\n")
+        p = subprocess.run(["make", "-s", "-C", TOP, f"BUILD={d}/b", "results",
+                            f"STICK={img}"], capture_output=True, text=True)
+        check(p.returncode != 0 and "no report" in p.stdout,
+              "make results on a stick without a report says so", p.stdout)
+        sub("mmd", "-i", img + "@@1M", "::/vamap", "::/vamap/results")
+        sub("mcopy", "-i", img + "@@1M", rep, "::/vamap/results/")
+        p = subprocess.run(["make", "-s", "-C", TOP, f"BUILD={d}/b", "results",
+                            f"STICK={img}"], capture_output=True, text=True)
+        check(p.returncode == 0 and "system.product:       Test Board"
+              in p.stdout and "FAIL efi.svam [critical] ABORTED" in p.stdout
+              and "| efi: it went wrong" in p.stdout and os.path.exists(
+                  os.path.join(d, "b", "results-stick",
+                               "20260101-000000.txt")),
+              "make results copies the stick's reports and prints them",
+              p.stdout + p.stderr)
+
+
 def test_real_ends():
     # A firmware that never hands over (the issue's case: OVMF dying in
     # -m 32M; here a flash of zeros): stopped at TIMEOUT, exit 3, named.
@@ -107,10 +197,20 @@ def test_real_ends():
         rc, err = run("--firmware", dead, "--workdir", d, "--timeout", "3")
         check(rc == 3 and "(timeout" in err,
               "a dead firmware is stopped at TIMEOUT, non-zero", err[-300:])
+    # exit=halt (the stick's menu entries): --end-at-halt (make run-usb)
+    # stops QEMU once vamap says it halted, judged by the summary.
+    with tempfile.TemporaryDirectory() as d:
+        rc, err = run("--cmdline", "exit=halt efi=noruntime results=off",
+                      "--workdir", d, "--timeout", "50", "--end-at-halt")
+        check(rc == 0 and "stopped after vamap halted (vamap said PASS)" in err,
+              "make run-usb ends by itself when vamap halts", err[-300:])
 
 
 test_judge()
 test_firmware()
 test_makefile()
+test_cmdline()
+test_build_config()
+test_results_target()
 test_real_ends()
 sys.exit(1 if failed else 0)

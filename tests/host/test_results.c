@@ -93,8 +93,14 @@ static void test_json(void)
 {
 	static const char text[] =
 		"vamap 0.1, command line \"exit=qemu \\ x\"\n"
+		"machine: firmware.vendor      EDK II\n"
+		"machine: system.product       Standard PC (Q35 + ICH9, 2009)\n"
 		"KTAP version 1\n"
 		"ok 1 boot.info # [low]\n"
+		"# monotonic high count: 3\n"
+		"ok 2 efi.x # [low]\n"
+		"# efi: SetVirtualAddressMap returned ABORTED\n"
+		"# efi: runtime services off\n"
 		"not ok 2 efi.svam # [critical] returned \"ABORTED\"\n"
 		"ok 3 efi.get_time # SKIP [high] runtime services off\n"
 		"not ok 4 efi.pointers # TODO waived: known bug (FW-1) [critical] "
@@ -108,7 +114,9 @@ static void test_json(void)
 
 	n = results_to_json(text, sizeof(text) - 1, out, sizeof(out));
 	CHECK(n > 0);
-	CHECK(strstr(out, "\"format\": \"vamap-results/2\""));
+	CHECK(strstr(out, "\"format\": \"vamap-results/3\""));
+	CHECK(strstr(out, "\"machine\": {\n    \"firmware.vendor\": \"EDK II\",\n"
+			  "    \"system.product\": \"Standard PC (Q35 + ICH9, 2009)\"\n  },"));
 	CHECK(strstr(out, "\"header\": [\"vamap 0.1, command line \\\"exit=qemu \\\\ x\\\"\"]"));
 	CHECK(strstr(out, "\"summary\": {\"result\": \"FAIL\", \"passed\": 1, "
 			  "\"failed\": 1, \"skipped\": 1, \"waived\": 2}"));
@@ -116,14 +124,20 @@ static void test_json(void)
 			  "\"severity\": \"low\", \"note\": \"\"}"));
 	CHECK(strstr(out, "{\"n\": 2, \"name\": \"efi.svam\", \"status\": \"not ok\", "
 			  "\"severity\": \"critical\", "
-			  "\"note\": \"returned \\\"ABORTED\\\"\"}"));
+			  "\"note\": \"returned \\\"ABORTED\\\"\", \"details\": "
+			  "[\"efi: SetVirtualAddressMap returned ABORTED\", "
+			  "\"efi: runtime services off\"]}"));
+	/* a diagnostic before a passing check is no one's detail */
+	CHECK(!strstr(out, "\"monotonic high"));
 	CHECK(strstr(out, "{\"n\": 3, \"name\": \"efi.get_time\", \"status\": \"skip\", "
 			  "\"severity\": \"high\", \"note\": \"runtime services off\"}"));
 	CHECK(strstr(out, "{\"n\": 4, \"name\": \"efi.pointers\", \"status\": "
 			  "\"waived\", \"severity\": \"critical\", \"waiver\": "
-			  "\"known bug (FW-1)\", \"note\": \"4 pointers\"}"));
+			  "\"known bug (FW-1)\", \"note\": \"4 pointers\", "
+			  "\"details\": []}"));
 	/* the first tag after a space ends the reason */
-	CHECK(strstr(out, "\"waiver\": \"odd\", \"note\": \"reason [high] two tags\"}"));
+	CHECK(strstr(out, "\"waiver\": \"odd\", \"note\": \"reason [high] two tags\", "
+			  "\"details\": []}"));
 	CHECK(strstr(out, "{\"n\": 6, \"name\": \"old.format\", \"status\": \"ok\", "
 			  "\"severity\": \"\", \"note\": \"note without a severity\"}"));
 	CHECK_EQ((size_t)n, strlen(out));
@@ -138,7 +152,9 @@ static void test_json(void)
 static void test_json_bound(void)
 {
 	static const char *const lines[] = { "ok \x01\n", "\n", "\x7f\x01\"\n",
-					      "not ok 4294967295 \x02 # SKIP \x03\n" };
+					      "not ok 4294967295 \x02 # SKIP \x03\n",
+					      "machine: \x01 \x02\n", "# \x01\nnot ok\n",
+					      "KTAP version 1\n# \x01\"\nnot ok 1\n" };
 	unsigned int k;
 
 	for (k = 0; k < ARRAY_SIZE(lines); k++) {

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The machine's name for the report (boot_info.machine): the firmware's
+ * vendor and revisions from the system table, the SMBIOS type 0 and 1
+ * strings (boot/smbios.c parses; here the tables are read where the
+ * firmware put them, while boot services still map them 1:1), and Secure
+ * Boot as the SecureBoot and SetupMode variables say. Nothing here can
+ * stop the boot: what cannot be read is named in the log.
+ */
+#include "smbios.h"
+#include "stub.h"
+
+static EFI_GUID global_guid = EFI_GLOBAL_VARIABLE;
+
+static void copy_ascii(char *dst, const char *src, u32 max)
+{
+	u32 n = 0;
+
+	while (src[n] && n + 1 < max) {
+		dst[n] = src[n];
+		n++;
+	}
+	dst[n] = '\0';
+}
+
+/* UCS-2 to printable ASCII, at most @max - 1 characters. */
+static void from_ucs2(char *dst, const CHAR16 *src, u32 max)
+{
+	u32 n = 0;
+
+	while (src && src[n] && n + 1 < max) {
+		dst[n] = (src[n] >= 0x20 && src[n] < 0x7f) ? (char)src[n] : '?';
+		n++;
+	}
+	dst[n] = '\0';
+}
+
+static void read_smbios(const struct boot_info *bi, struct boot_machine *m)
+{
+	u64 p = bi->smbios3 ? bi->smbios3 : bi->smbios;
+	struct smbios_strings s;
+	struct smbios_ep ep;
+	const char *why;
+
+	if (!p) {
+		copy_ascii(m->smbios_why, "no SMBIOS table", BOOT_NAME_MAX);
+		return;
+	}
+	/* The entry point is at most 31 bytes, and nothing follows it that
+	 * the parser reads beyond the length it states. */
+	if (smbios_ep_parse((const void *)(uintptr_t)p, bi->smbios3 ?
+			    SMBIOS3_EP_LEN : SMBIOS2_EP_LEN, &ep, &why) ||
+	    smbios_table_parse((const void *)(uintptr_t)ep.table,
+			       ep.table_len, &s, &why)) {
+		copy_ascii(m->smbios_why, why, BOOT_NAME_MAX);
+		stub_log("stub: SMBIOS at %p unreadable: %s\n", (void *)(uintptr_t)p,
+			 why);
+		return;
+	}
+	m->smbios_version = (u32)ep.major << 8 | ep.minor;
+	m->smbios_v3 = ep.v3;
+	copy_ascii(m->bios_vendor, s.bios_vendor, BOOT_NAME_MAX);
+	copy_ascii(m->bios_version, s.bios_version, BOOT_NAME_MAX);
+	copy_ascii(m->bios_date, s.bios_date, BOOT_NAME_MAX);
+	copy_ascii(m->sys_manufacturer, s.sys_manufacturer, BOOT_NAME_MAX);
+	copy_ascii(m->sys_product, s.sys_product, BOOT_NAME_MAX);
+	if (!s.have_type0 || !s.have_type1)
+		copy_ascii(m->smbios_why, !s.have_type0 ? "no type 0 structure" :
+			   "no type 1 structure", BOOT_NAME_MAX);
+}
+
+static int read_u8_var(CHAR16 *name, u8 *value)
+{
+	UINTN size = 1;
+	UINT32 attr;
+	EFI_STATUS st;
+
+	st = fw_call(RT->GetVariable, 5, name, &global_guid, &attr, &size,
+		     value);
+	if (st == EFI_NOT_FOUND)
+		return 1;
+	return EFI_ERROR(st) || size != 1 ? -1 : 0;
+}
+
+void stub_read_machine(struct boot_info *bi)
+{
+	struct boot_machine *m = &bi->machine;
+	u8 v = 0;
+	int r;
+
+	from_ucs2(m->fw_vendor, ST->FirmwareVendor, BOOT_NAME_MAX);
+	m->fw_revision = ST->FirmwareRevision;
+	m->uefi_revision = ST->Hdr.Revision;
+	read_smbios(bi, m);
+	r = read_u8_var(L"SecureBoot", &v);
+	m->secure_boot = r < 0 ? BOOT_SB_UNKNOWN : r > 0 ? BOOT_SB_ABSENT :
+			 v == 1 ? BOOT_SB_ON : BOOT_SB_OFF;
+	v = 0;
+	m->setup_mode = read_u8_var(L"SetupMode", &v) == 0 && v == 1;
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""tools/vamap-report on real logs from the boot tests (tests/golden/):
+print names the machine and each failure with its lines; diff finds a
+changed verdict and a new finding, and nothing between a log and itself;
+html writes a page whose SVG parses and draws every runtime region the
+log names, in every efi= mode and on U-Boot. (A log against the saved
+.txt and .json of the same run: tests/host/test_check.py.) Prints
+"ok - " / "not ok - " lines for tests/host/run.sh."""
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from contextlib import redirect_stdout
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+GOLDEN = os.path.join(TOP, "tests", "golden")
+TOOL = os.path.join(TOP, "tools", "vamap-report")
+sys.path.insert(0, os.path.join(TOP, "tools"))
+import vamapreport  # noqa: E402
+
+failed = 0
+
+
+def check(ok, name, detail=""):
+    global failed
+    print(("ok - " if ok else "not ok - ") + name
+          + ("" if ok or not detail else f": {detail}"))
+    failed += not ok
+
+
+def run(*args):
+    r = subprocess.run([sys.executable, TOOL] + list(args),
+                       capture_output=True, text=True)
+    return r.returncode, r.stdout + r.stderr
+
+
+def golden(name):
+    return os.path.join(GOLDEN, name + ".log")
+
+
+def test_print():
+    st, out = run("print", golden("efi-fault"))
+    check(st == 0 and "firmware.vendor:      EDK II" in out
+          and "FAIL efi.get_wakeup_time [low] GetWakeupTime returned ABORTED"
+          in out and "| efi: firmware fault in GetWakeupTime" in out,
+          "print: the machine, each failure and the lines before it", out[-600:])
+    st, out = run("print", "/nonexistent.log")
+    check(st == 2 and "nonexistent" in out, "print: an unreadable file is "
+          "named, exit 2", out)
+
+
+def test_diff():
+    st, out = run("diff", golden("q35-2g"), golden("q35-2g"))
+    check(st == 0 and "no verdict changed" in out, "diff: a log against "
+          "itself changes nothing", out[-300:])
+    st, out = run("diff", golden("q35-2g"), golden("efi-lowref"))
+    check(st == 1 and "changed efi.low_half: ok -> FAIL" in out
+          and "finding efi.low_half [critical]" in out,
+          "diff: a changed verdict and the new finding", out[-600:])
+    st, out = run("diff", golden("q35-2g"), golden("uboot-slot"))
+    check(st == 1 and "machine firmware.vendor: EDK II -> Das U-Boot" in out,
+          "diff: the machine's changes are named", out[:400])
+    st, out = run("diff", golden("q35-2g"), golden("q35-smp2"))
+    check(st == 1 and "new     efi.variable.stress.get: ok" in out,
+          "diff: a check that came is named", out[-400:])
+
+
+def svg_of(page):
+    s = page[page.index("<svg"):page.index("</svg>") + 6]
+    return ET.fromstring(s)
+
+
+def test_html():
+    ns = "{http://www.w3.org/2000/svg}"
+    for name in ("q35-2g", "efi-linux", "efi-1to1", "efi-novamap",
+                 "q35-1t", "uboot-slot", "efi-fault"):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "r.html")
+            st, msg = run("html", golden(name), "-o", out)
+            page = open(out).read() if st == 0 else ""
+            try:
+                root = svg_of(page)
+            except (ValueError, ET.ParseError) as e:
+                check(False, f"html {name}: the SVG parses", str(e) or msg)
+                continue
+            report = vamapreport.load(golden(name))
+            drawn = {r.get("data-name") for r in root.iter(ns + "rect")
+                     if r.get("data-kind") == "region"}
+            want = {f"desc {g['desc']}" for g in report["regions"]}
+            layout = [r for r in root.iter(ns + "rect")
+                      if r.get("data-kind") == "layout"]
+            check(want and drawn == want and len(layout) == 7
+                  and "<h2>Verdicts</h2>" in page
+                  and page.count("<tr class=") == len(report["checks"]),
+                  f"html {name}: the SVG parses, draws the 7 layout regions "
+                  f"and every runtime region ({len(want)}), the table every "
+                  f"check", f"drawn {sorted(drawn)} want {sorted(want)}")
+
+
+def test_empty_and_json():
+    with tempfile.TemporaryDirectory() as d:
+        log = os.path.join(d, "empty.log")
+        open(log, "w").close()
+        st, out = run("print", log)
+        check(st == 0 and "no summary" in out, "print: an empty log says it "
+              "has no summary", out)
+        js = os.path.join(d, "r.json")
+        with open(js, "w") as f:
+            f.write('{"format": "vamap-results/3", "header": ["vamap 0.1, '
+                    'command line \\"exit=qemu\\""], "machine": {"cpu": "x"}, '
+                    '"summary": {"result": "FAIL", "passed": 1, "failed": 1, '
+                    '"skipped": 0, "waived": 0}, "checks": [{"n": 1, "name": '
+                    '"a", "status": "ok", "severity": "low", "note": ""}, '
+                    '{"n": 2, "name": "b", "status": "not ok", "severity": '
+                    '"high", "note": "bad", "details": ["efi: why"]}]}')
+        st, out = run("print", js)
+        check(st == 0 and "cpu:" in out and "FAIL b [high] bad" in out
+              and "| efi: why" in out, "print: a saved JSON report", out)
+        st, out = run("html", js, "-o", os.path.join(d, "j.html"))
+        page = open(os.path.join(d, "j.html")).read() if st == 0 else ""
+        check(st == 0 and "no runtime regions in this report" in page,
+              "html: a JSON report has no layout, and says so", out)
+        with open(js, "w") as f:
+            f.write("{not json")
+        st, out = run("print", js)
+        check(st == 2, "print: a broken JSON file is named, exit 2", out)
+
+
+test_print()
+test_diff()
+test_html()
+test_empty_and_json()
+sys.exit(1 if failed else 0)
