@@ -64,7 +64,7 @@ STUB_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic \
 KERNEL_C := kernel/main.c kernel/console.c kernel/traps.c kernel/ktap.c kernel/acpi.c \
 	kernel/acpi_tables.c \
 	kernel/madt.c kernel/cpu_state.c kernel/smp.c kernel/watchdog.c kernel/results.c kernel/fbcon.c kernel/font.c \
-	kernel/cmdline.c kernel/printf.c kernel/lib.c kernel/verdict.c kernel/machine.c \
+	kernel/cmdline.c kernel/printf.c kernel/lib.c kernel/verdict.c kernel/machine.c kernel/ksyms.c \
 	$(wildcard efi/*.c) \
 	$(wildcard mm/*.c)
 STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c boot/drivers.c \
@@ -81,7 +81,7 @@ TRAMPOLINE_BASE := $(shell sed -n 's/^\#define TRAMPOLINE_BASE \(0x[0-9a-f]*\)$$
 STUB_OBJS := $(STUB_C:%.c=$(BUILD)/stub-obj/%.o)
 DEPS_OK := $(BUILD)/.deps-ok
 
-.PHONY: all check report results run run-usb image sign test host-test boot-test golden bench clean deps zoo help \
+.PHONY: all check gdb report results run run-usb image sign test host-test boot-test golden bench clean deps zoo help \
 	fuzz fuzz-short
 # Keep intermediate images (the kernel ELF, the .so files, the blob objects).
 .SECONDARY:
@@ -143,8 +143,23 @@ $(BUILD)/kernel.ld: linker/kernel.ld include/layout.h include/types.h
 	@mkdir -p $(@D)
 	$(CC) -E -P -x c -undef -D__ASSEMBLER__ -Iinclude $< -o $@
 
-$(BUILD)/kernel.elf: $(KERNEL_OBJS) $(BUILD)/kernel.ld
-	$(LD) $(KERNEL_LDFLAGS) -T $(BUILD)/kernel.ld -o $@ $(KERNEL_OBJS)
+# Two links: the first with an empty symbol table, whose text symbols
+# become the table (tools/ksyms.py) in the second; the table is rodata,
+# after text, so no function moves, and ksyms.py check proves it.
+$(BUILD)/kernel-obj/ksyms-empty.o: kernel/ksyms-empty.S
+	@mkdir -p $(@D)
+	$(CC) -c $< -o $@
+$(BUILD)/kernel-pass1.elf: $(KERNEL_OBJS) $(BUILD)/kernel-obj/ksyms-empty.o $(BUILD)/kernel.ld
+	$(LD) $(KERNEL_LDFLAGS) -T $(BUILD)/kernel.ld -o $@ $(KERNEL_OBJS) \
+		$(BUILD)/kernel-obj/ksyms-empty.o
+$(BUILD)/ksyms.S: $(BUILD)/kernel-pass1.elf tools/ksyms.py
+	$(PYTHON) tools/ksyms.py gen $< $@
+$(BUILD)/kernel-obj/ksyms-table.o: $(BUILD)/ksyms.S
+	$(CC) -c $< -o $@
+$(BUILD)/kernel.elf: $(KERNEL_OBJS) $(BUILD)/kernel-obj/ksyms-table.o $(BUILD)/kernel.ld
+	$(LD) $(KERNEL_LDFLAGS) -T $(BUILD)/kernel.ld -o $@ $(KERNEL_OBJS) \
+		$(BUILD)/kernel-obj/ksyms-table.o
+	$(PYTHON) tools/ksyms.py check $(BUILD)/kernel-pass1.elf $@
 
 $(BUILD)/stub-obj/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -164,7 +179,8 @@ $(BUILD)/stub-obj/blob-kernel.o: $(BUILD)/kernel-embed.elf boot/kernel_blob.asm
 $(BUILD)/stub-obj/blob-badelf.o: $(BUILD)/badelf.elf boot/kernel_blob.asm
 	@mkdir -p $(@D)
 	$(NASM) -f elf64 -DKERNEL_ELF='"$<"' -o $@ boot/kernel_blob.asm
-.SECONDARY: $(BUILD)/kernel.elf $(BUILD)/kernel-embed.elf $(BUILD)/badelf.elf
+.SECONDARY: $(BUILD)/kernel.elf $(BUILD)/kernel-embed.elf $(BUILD)/badelf.elf \
+	$(BUILD)/kernel-pass1.elf $(BUILD)/ksyms.S
 
 $(BUILD)/badelf.elf: $(BUILD)/kernel-embed.elf tools/corrupt-elf.py
 	$(PYTHON) tools/corrupt-elf.py segment-outside $< $@
@@ -233,6 +249,13 @@ results:
 	 for f in "$$@"; do $(PYTHON) tools/vamap-report print "$$f"; done; \
 	 echo "results: copied to $(BUILD)/results-stick/"
 
+# gdb on vamap in QEMU: stops at the kernel's entry with the kernel's and
+# the stub's symbols loaded where they run (tools/gdb.py).
+gdb: $(BUILD)/vamap.efi
+	$(PYTHON) tools/gdb.py --efi $< --kernel-elf $(BUILD)/kernel.elf \
+		--stub-so $(BUILD)/kernel.so --workdir $(BUILD)/gdb \
+		--cmdline "exit=qemu $(CMDLINE)" --firmware $(FIRMWARE) $(QEMU_ARGS)
+
 # The last run's log as a page: verdicts, machine, the address layout.
 REPORT ?= $(BUILD)/run/vamap.log
 report:
@@ -300,7 +323,7 @@ boot-test: $(BOOT_IMAGES)
 # (tests/fuzz/): make fuzz FUZZ_SECONDS=N runs each target N seconds from
 # its seed corpus; make test runs each for FUZZ_SHORT seconds.
 FUZZ_SECONDS ?= 60
-FUZZ_SHORT ?= 2
+FUZZ_SHORT ?= 1
 FUZZ_BENCH_SECONDS ?= 5
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Iboot \
 	-Itests/fuzz
@@ -354,6 +377,7 @@ help:
 	@echo '  make run-usb      boot the USB-stick image (GRUB menu) in QEMU'
 	@echo '  make check        judge FIRMWARE= by the verdicts: every efi= mode, 2 CPUs, two-boot results flow;'
 	@echo '                    table, build/check/results.json and junit.xml; non-zero on an unwaived FAIL'
+	@echo '  make gdb          QEMU paused + gdb: stops at the kernel entry, kernel and stub symbols loaded'
 	@echo '  make report       print build/run/vamap.log (REPORT=FILE: any log, .txt or .json) and render it as HTML'
 	@echo '  make results      copy \vamap\results\ off the run-usb stick (STICK=image) and print each report'
 	@echo '  make image        build/vamap.img, the stick to dd onto real hardware'

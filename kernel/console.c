@@ -7,6 +7,7 @@
 #include "exitcode.h"
 #include "fbcon.h"
 #include "kernel.h"
+#include "ksyms.h"
 #include "printf.h"
 #include "x86.h"
 
@@ -173,12 +174,14 @@ __noreturn void kernel_exit(u8 code)
 
 __noreturn void panic_at(const void *caller, const char *fmt, ...)
 {
+	char sym[96];
 	va_list ap;
 
 	kprintf("PANIC: ");
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);
 	va_end(ap);
-	kprintf("\nPANIC: called from %p\n", caller);
+	ksym_format((u64)caller, sym, sizeof(sym));
+	kprintf("\nPANIC: called from %p%s\n", caller, sym);
 	kernel_exit(VAMAP_EXIT_FAULT);
 }

@@ -9,6 +9,7 @@
 #include "efi_state.h"
 #include "exitcode.h"
 #include "kernel.h"
+#include "ksyms.h"
 #include "mm.h"
 #include "traps.h"
 #include "watchdog.h"
@@ -86,17 +87,71 @@ static void print_pf_error(u64 e)
 		e & 8 ? ", reserved-bit" : "", e & 16 ? ", fetch" : "");
 }
 
+/* A frame pointer the walk may read: 8-aligned, inside the kernel image
+ * (the boot and IST stacks are there), not in a stack's guard page. */
+static bool frame_readable(u64 fp)
+{
+	return !(fp & 7) && fp >= (u64)__kernel_start &&
+	       fp + 16 <= (u64)__kernel_end && !mm_stack_guard(fp) &&
+	       !mm_stack_guard(fp + 8);
+}
+
+/* The callers, by the frame-pointer chain (the kernel is built with
+ * -fno-omit-frame-pointer): each return address in kernel text, named; a
+ * frame that repeats (a recursion) is counted, not printed again. */
+static void call_trace(u64 fp)
+{
+	u64 off, size, last = 0;
+	unsigned int n, shown = 0, repeats = 0;
+	const char *name;
+
+	for (n = 0; n < 256 && shown < 16 && frame_readable(fp); n++) {
+		u64 ret = ((const u64 *)fp)[1], next = ((const u64 *)fp)[0];
+
+		if (ret < (u64)__text_start || ret >= (u64)__text_end)
+			break;
+		if (ret == last) {
+			repeats++;
+		} else {
+			if (repeats)
+				kprintf("    (the frame above %u more times)\n",
+					repeats);
+			repeats = 0;
+			if (!shown++)
+				kprintf("  call trace:\n");
+			/* Named by ret - 1: a call that ends its function
+			 * returns past it (to _start's hang loop after kmain). */
+			name = ksym_lookup(ret - 1, &off, &size);
+			if (name)
+				kprintf("    %p (%s+0x%lx/0x%lx)\n", (void *)ret,
+					name, (unsigned long)off + 1,
+					(unsigned long)size);
+			else
+				kprintf("    %p\n", (void *)ret);
+			last = ret;
+		}
+		if (next <= fp)
+			break;
+		fp = next;
+	}
+	if (repeats)
+		kprintf("    (the frame above %u more times%s)\n", repeats,
+			n == 256 ? ", and more" : "");
+}
+
 static void report(const struct trap_frame *f)
 {
 	const char *name = trap_name(f->vector), *stack;
+	char sym[96];
 
 	kprintf("EXCEPTION: %s (vector %lu) error 0x%lx", name, f->vector,
 		f->error);
 	if (f->vector == X86_TRAP_PF)
 		print_pf_error(f->error);
 	kprintf("\n");
-	kprintf("  rip %p  cs 0x%lx  rflags 0x%lx\n", (void *)f->rip, f->cs,
-		f->rflags);
+	ksym_format(f->rip, sym, sizeof(sym));
+	kprintf("  rip %p%s  cs 0x%lx  rflags 0x%lx\n", (void *)f->rip, sym,
+		f->cs, f->rflags);
 	kprintf("  cr2 %p  cr3 %p\n", (void *)read_cr2(), (void *)read_cr3());
 	kprintf("  rsp %p  rbp %p\n", (void *)f->rsp, (void *)f->rbp);
 	kprintf("  rax %p  rbx %p  rcx %p\n", (void *)f->rax, (void *)f->rbx,
@@ -113,6 +168,8 @@ static void report(const struct trap_frame *f)
 			(void *)live_pgd);
 		mm_report_walk(read_cr2());
 	}
+	if (f->rip >= (u64)__text_start && f->rip < (u64)__text_end)
+		call_trace(f->rbp);
 }
 
 static void handle(struct trap_frame *f);

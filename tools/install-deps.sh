@@ -22,6 +22,7 @@ sbsign                      sbsigntool
 openssl                     openssl
 /usr/lib/u-boot/qemu-x86_64/u-boot.rom u-boot-qemu
 clang                       clang
+gdb                         gdb
 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 '
 

@@ -39,6 +39,12 @@ MASKS = [
     # build; the link base itself and layout constants do not.
     (re.compile(r"\b0xffffffff8(?!0000000\b)[0-9a-f]{7}\b"),
      "0xffffffff8#######"),
+    # ... and so do offsets into its functions and their sizes (kernel
+    # symbols in fault reports and panics, kernel/ksyms.c), and how many
+    # frames a recursion fits in the boot stack.
+    (re.compile(r"\(([\w.]+)\+0x[0-9a-f]+/0x[0-9a-f]+\)"), r"(\1+0x#/0x#)"),
+    (re.compile(r"\(the frame above \d+ more times"),
+     "(the frame above # more times"),
     # ... and so do offsets into it.
     (re.compile(r"(in vamap's kernel \w+ )\+0x[0-9a-f]+"), r"\1+0x#"),
     # vamap's own revision changes with every commit (its length does

@@ -6,6 +6,7 @@ CMDLINE appended to the defaults, a firmware that dies and a run that
 never ends each stopping by themselves with a non-zero status. Prints
 "ok - " / "not ok - " lines for tests/host/run.sh."""
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -187,6 +188,41 @@ def test_results_target():
               p.stdout + p.stderr)
 
 
+def test_gdb():
+    """make gdb's script: stopped at the kernel entry, the kernel's
+    sections in memory equal build/kernel.elf's, the stub's symbols at
+    its load address (efi_main's first bytes in memory equal the file's),
+    a breakpoint on a kernel function hit."""
+    if not shutil.which("gdb"):
+        check(False, "make gdb: gdb is installed (tools/install-deps.sh)")
+        return
+    so = os.path.join(TOP, "build", "kernel.so")
+    word = "p/x *(unsigned long long *)efi_main"
+    static = subprocess.run(["gdb", "-q", "-nx", "-batch", "-ex", word, so],
+                            capture_output=True, text=True).stdout.strip()
+    with tempfile.TemporaryDirectory() as d:
+        p = subprocess.run(
+            [sys.executable, os.path.join(TOP, "tools", "gdb.py"),
+             "--workdir", d, "--port", "21234", "--batch", "compare-sections",
+             "--batch", word, "--batch", "break efi_checks",
+             "--batch", "continue", "--batch", "bt 2"],
+            cwd=TOP, capture_output=True, text=True, timeout=200)
+        out = p.stdout + p.stderr
+    check("Breakpoint 1, 0xffffffff80000000 in _start ()" in out
+          and "vamap: at the kernel entry; stub loaded at 0x" in out,
+          "make gdb stops at the kernel entry and finds the stub", out[-800:])
+    check(out.count(": matched.") >= 3 and "MIS-MATCHED" not in out,
+          "make gdb: the kernel's sections in memory are build/kernel.elf's",
+          out[-800:])
+    value = static.split("=")[-1].strip()
+    check(value.startswith("0x") and f"= {value}" in out,
+          "make gdb: the stub's symbols sit at its load address (efi_main's "
+          "bytes in memory are the file's)", f"file {static!r}; {out[-400:]}")
+    check("Breakpoint 2, efi_checks (" in out and "in kmain (" in out,
+          "make gdb: a breakpoint on a kernel function is hit, with a "
+          "backtrace", out[-600:])
+
+
 def test_real_ends():
     # A firmware that never hands over (the issue's case: OVMF dying in
     # -m 32M; here a flash of zeros): stopped at TIMEOUT, exit 3, named.
@@ -212,5 +248,6 @@ test_makefile()
 test_cmdline()
 test_build_config()
 test_results_target()
+test_gdb()
 test_real_ends()
 sys.exit(1 if failed else 0)

@@ -75,7 +75,7 @@ def svg_of(page):
 
 def test_html():
     ns = "{http://www.w3.org/2000/svg}"
-    for name in ("q35-2g", "efi-linux", "efi-1to1", "efi-novamap",
+    for name in ("q35-2g", "efi-linux", "strict-1to1", "strict-novamap",
                  "q35-1t", "uboot-slot", "efi-fault"):
         with tempfile.TemporaryDirectory() as d:
             out = os.path.join(d, "r.html")
