@@ -19,7 +19,8 @@ TIMEOUT ?= 600
 CHECK_TIMEOUT ?= 300
 MACHINE ?=
 FIRMWARE ?= ovmf
-JOBS    ?= 2
+# Boots at once for the boot tests: one per core.
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 # The debug build checks every address conversion (include/addr.h); the tests
 # use it. A release build: make DEBUG=0 BUILD=build-release.
 DEBUG   ?= 1
@@ -399,6 +400,6 @@ help:
 	@echo '  ZOO="a b"         zoo drivers for make run to start first'
 	@echo '  QEMU_ARGS=...     more QEMU flags'
 	@echo '  DEBUG=0|1 SMP=0|1 BUILD=dir  build type and folder'
-	@echo '  JOBS=N            parallel boots for the boot tests'
+	@echo '  JOBS=N            parallel boots for the boot tests (default: one per core)'
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -11,6 +11,7 @@ summary=$2
 shift 2
 passed=0
 failed=0
+names=
 for bin in "$@"; do
 	name=$(basename "$bin")
 	seeds=tests/fuzz/corpus/$name
@@ -25,10 +26,12 @@ for bin in "$@"; do
 		echo "fuzz: ok   $name: $rate runs in $secs s ($(( ${rate:-0} / secs )) exec/s)"
 	else
 		failed=$((failed + 1))
+		names="$names
+fuzz: $name: reproduce with $bin $(dirname "$bin")/$name-crash-*"
 		echo "fuzz: FAIL $name (exit $rc):"
 		printf '%s\n' "$out" | grep -E 'ERROR|invariant|SUMMARY|Test unit written' | head -5
 	fi
 done
 echo "fuzz: $passed passed, $failed failed"
-echo "$passed $failed" >"$summary"
+echo "$passed $failed$names" >"$summary"
 [ "$failed" -eq 0 ]

@@ -75,6 +75,9 @@ MASKS = [
 ]
 
 
+GOLDEN_DIR = os.path.join(TOP, "tests", "golden")
+
+
 def mask(text, extra=()):
     rules = MASKS + [(re.compile(rx), rep) for rx, rep in extra]
     out = []
@@ -342,7 +345,7 @@ def run_qemu(cfg, work, tag="", fresh=True):
 
 def judge(cfg, result, update):
     status, masked, detail, elapsed = result
-    golden = os.path.join(TOP, "tests", "golden", cfg["name"] + ".log")
+    golden = os.path.join(GOLDEN_DIR, cfg["name"] + ".log")
     problems = []
     if detail.startswith(("results:", "framebuffer:")):
         problems.append(detail)
@@ -351,8 +354,20 @@ def judge(cfg, result, update):
                         + (f" ({detail})" if detail else ""))
     diff = []
     if update and not problems:
-        with open(golden, "w") as f:
-            f.write(masked)
+        try:
+            old = open(golden).read()
+        except OSError:
+            old = None
+        if old != masked:
+            with open(golden, "w") as f:
+                f.write(masked)
+            # What changed, for the commit message (make golden).
+            diff = list(difflib.unified_diff(
+                (old or "").splitlines(), masked.splitlines(),
+                "golden/" + cfg["name"] + ".log", "this boot", lineterm="",
+                n=0))
+            if old is None:
+                diff = ["(a new golden log)"]
     else:
         try:
             want = open(golden).read()
@@ -371,43 +386,73 @@ def judge(cfg, result, update):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2,
+                    help="boots at once (default: one per core)")
     ap.add_argument("--update", action="store_true",
                     help="rewrite the golden logs (make golden)")
     ap.add_argument("--summary", help="write 'passed failed' to this file")
     ap.add_argument("--workdir", default=os.path.join(TOP, "build", "boot"))
+    ap.add_argument("--golden", help="the golden logs' folder (default "
+                    "tests/golden; the runner's own test uses another)")
     ap.add_argument("only", nargs="*", help="configuration names to run")
     a = ap.parse_args()
 
+    global GOLDEN_DIR
+    if a.golden:
+        GOLDEN_DIR = os.path.abspath(a.golden)
     cfgs = [c for c in configs() if not a.only or c["name"] in a.only]
     unknown = set(a.only) - {c["name"] for c in cfgs}
     if unknown:
         sys.exit("boot: unknown configuration " + ", ".join(sorted(unknown)))
     passed = failed = 0
+    failures, changed = [], []
     with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
         futs = {pool.submit(boot, c, a.workdir): c for c in cfgs}
         for fut in concurrent.futures.as_completed(futs):
             cfg = futs[fut]
+            name = cfg["name"]
             problems, diff, elapsed = judge(cfg, fut.result(), a.update)
             if problems:
                 failed += 1
-                print(f"FAIL {cfg['name']:<16} {elapsed:5.1f} s  "
+                print(f"FAIL {name:<16} {elapsed:5.1f} s  "
                       + "; ".join(problems))
                 for line in diff[:60]:
                     print("     " + line)
                 if len(diff) > 60:
                     print(f"     ... {len(diff) - 60} more diff lines")
-                print(f"     logs: {os.path.relpath(a.workdir, TOP)}/"
-                      f"{cfg['name']}/")
+                rerun = f"make boot-test BOOT_ARGS={name}"
+                print(f"     logs: {os.path.relpath(a.workdir, TOP)}/{name}/")
+                print(f"     re-run: {rerun}")
+                if not a.update and "log differs from the golden log" in \
+                        problems:
+                    print(f"     accept this log as the new golden one "
+                          f"(say why in the commit): make golden "
+                          f"BOOT_ARGS={name}")
+                failures.append(f"boot: {name}: re-run with {rerun}")
             else:
                 passed += 1
-                print(f"{'UPDATED' if a.update else 'ok':<4} "
-                      f"{cfg['name']:<16} {elapsed:5.1f} s")
+                if a.update and diff:
+                    changed.append(name)
+                    body = [l for l in diff if l[:3] not in ("+++", "---")]
+                    print(f"UPDATED {name:<16} {elapsed:5.1f} s  "
+                          f"+{sum(l[:1] == '+' for l in body)} "
+                          f"-{sum(l[:1] == '-' for l in body)} lines:")
+                    for line in diff[:40]:
+                        print("     " + line)
+                    if len(diff) > 40:
+                        print(f"     ... {len(diff) - 40} more diff lines")
+                elif not a.update:
+                    print(f"ok   {name:<16} {elapsed:5.1f} s")
             sys.stdout.flush()
     print(f"boot: {passed} passed, {failed} failed")
+    if a.update:
+        print(f"golden: {len(changed)} golden log(s) changed"
+              + (": " + " ".join(sorted(changed)) if changed else
+                 ", the others are the same"))
     if a.summary:
         with open(a.summary, "w") as f:
-            f.write(f"{passed} {failed}\n")
+            f.write(f"{passed} {failed}\n" + "".join(l + "\n"
+                                                     for l in failures))
     sys.exit(1 if failed else 0)
 
 

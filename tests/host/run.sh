@@ -9,6 +9,7 @@ summary=$1
 shift
 passed=0
 failed=0
+names=
 for t in "$@"; do
 	out=$("$t" 2>&1)
 	rc=$?
@@ -20,9 +21,11 @@ for t in "$@"; do
 		bad=1
 	fi
 	echo "$(basename "$t"): $ok passed, $bad failed"
+	[ "$bad" -eq 0 ] || names="$names
+host: $(basename "$t") ($bad failed): re-run with $t"
 	passed=$((passed + ok))
 	failed=$((failed + bad))
 done
 echo "host: $passed passed, $failed failed"
-echo "$passed $failed" >"$summary"
+echo "$passed $failed$names" >"$summary"
 [ "$failed" -eq 0 ]
