@@ -23,6 +23,7 @@
 #include "efi_defs.h"
 #include "efi_fault.h"
 #include "kernel.h"
+#include "ktap.h"
 #include "mm.h"
 #include "efi_memattr.h"
 #include "efi_tables.h"
@@ -161,7 +162,8 @@ static int lend_page(const struct trap_frame *f, u64 cr2,
 	invlpg(page);
 	fault.lent_this_call++;
 	efi.lent_pages++;
-	kprintf("efi: finding: %s: %s at %p (%s desc %u +0x%lx) through the "
+	kdetail("efi.low_half",
+		"efi: finding: %s: %s at %p (%s desc %u +0x%lx) through the "
 		"dropped 1:1 map, rip %p; %s (UEFI 2.10 8.4: after "
 		"SetVirtualAddressMap the firmware uses the new addresses)\n",
 		efi_rt_service_name(current_svc), efi_pf_access(f->error),
@@ -330,16 +332,34 @@ static void describe(const char *what, u64 a)
 	kprintf("efi:   %s %p not in the map\n", what, (void *)a);
 }
 
+/* The check a fault's lines belong to besides the service's own, which
+ * follows at once: the ones whose verdict comes later. */
+static const char *fault_label(void)
+{
+	if (fault.hung_ms)
+		return "efi.watchdog";
+	if (fault.stack_overflow)
+		return "efi.stack";
+	if (fault.kernel_memory)
+		return "efi.low_half";
+	if (efi.strict && fault.vector == X86_TRAP_PF &&
+	    fault.cr2 >= (1ULL << 47) && !efi_region_by_va(&efi.plan, fault.cr2))
+		return "efi.strict";
+	return NULL;
+}
+
 static void report_fault(void)
 {
+	const char *label = fault_label();
+
 	if (fault.hung_ms) {
 		efi.hung_calls++;
-		kprintf("efi: firmware call %s did not return within %u ms; the "
+		kdetail(label, "efi: firmware call %s did not return within %u ms; the "
 			"watchdog's NMI (%s) found it at rip %p\n",
 			efi_rt_service_name(fault.svc), fault.hung_ms,
 			fault.watcher, (void *)fault.rip);
 	} else {
-		kprintf("efi: firmware fault in %s: %s (vector %lu) error 0x%lx\n",
+		kdetail(label, "efi: firmware fault in %s: %s (vector %lu) error 0x%lx\n",
 			efi_rt_service_name(fault.svc), trap_name(fault.vector),
 			fault.vector, fault.error);
 	}
@@ -348,7 +368,7 @@ static void report_fault(void)
 	if (fault.stack_overflow) {
 		if (!efi.stack_overflows++)
 			efi.stack_overflow_svc = fault.svc;
-		kprintf("efi:   the call ran off the %lu KiB stack vamap gives it: "
+		kdetail(label, "efi:   the call ran off the %lu KiB stack vamap gives it: "
 			"cr2 %p is in the guard page under it, so the #PF could not "
 			"be delivered (UEFI 2.10 2.3.4: a runtime service may count "
 			"on 4 KiB)\n", (unsigned long)EFI_CALL_STACK_KIB,
@@ -362,7 +382,7 @@ static void report_fault(void)
 		describe("cr2", fault.cr2);
 	if (fault.kernel_memory) {
 		efi.kernel_refused++;
-		kprintf("efi:   the kernel's page was not lent to the firmware "
+		kdetail(label, "efi:   the kernel's page was not lent to the firmware "
 			"(absent or read-only): no byte of it changed\n");
 	} else if (efi.strict && fault.vector == X86_TRAP_PF &&
 		   fault.cr2 >= (1ULL << 47) &&
@@ -370,7 +390,7 @@ static void report_fault(void)
 		/* In the kernel half, and not the firmware's own region (a
 		 * write to its RO code is the firmware's fault alone). */
 		efi.strict_refused++;
-		kprintf("efi:   efi.strict kept this kernel memory out of efi_pgd "
+		kdetail(label, "efi:   efi.strict kept this kernel memory out of efi_pgd "
 			"(or read-only): no byte of it changed\n");
 	}
 	kprintf("efi: runtime services disabled; %s returns ABORTED and is "
@@ -423,6 +443,18 @@ static void check_abi(unsigned int svc, const struct efi_saved *s)
 	u64 bad, b, a;
 
 	want.rsp = efi_abi_out.want_rsp;
+	/* The depth first: printing a finding below runs vamap's own code
+	 * over the painted stack. A lent page's #PF ran vamap's handler on
+	 * this stack too, so that call is not measured. */
+	if (efi_stack_floor && efi_abi_out.valid && !fault.lent_this_call) {
+		u64 used = efi_stack_used((const u64 *)efi_stack_floor,
+					  want.rsp - 8 - efi_stack_floor);
+
+		if (used > efi.stack_max) {
+			efi.stack_max = used;
+			efi.stack_max_svc = svc;
+		}
+	}
 	bad = efi_abi_diff(&want, got, &s->before, &s->after, s->sse);
 	if (bad && !efi.abi_bad_calls++)
 		efi.abi_first_svc = svc;
@@ -433,20 +465,11 @@ static void check_abi(unsigned int svc, const struct efi_saved *s)
 		if (!(bad & (1ULL << bit)))
 			continue;
 		efi_abi_values(bit, &want, got, &s->before, &s->after, &b, &a);
-		kprintf("efi: finding: %s broke the calling convention: %s was "
+		kdetail("efi.abi",
+			"efi: finding: %s broke the calling convention: %s was "
 			"0x%lx at the call, 0x%lx at the return; put back (%s)\n",
 			efi_rt_service_name(svc), efi_abi_name(bit),
 			(unsigned long)b, (unsigned long)a, abi_clause(bit));
-	}
-	/* A lent page's #PF ran vamap's handler on this stack too. */
-	if (efi_stack_floor && efi_abi_out.valid && !fault.lent_this_call) {
-		u64 used = efi_stack_used((const u64 *)efi_stack_floor,
-					  want.rsp - 8 - efi_stack_floor);
-
-		if (used > efi.stack_max) {
-			efi.stack_max = used;
-			efi.stack_max_svc = svc;
-		}
 	}
 }
 

@@ -28,6 +28,7 @@
 #include "efi_memdesc.h"
 #include "efi_tables.h"
 #include "kernel.h"
+#include "ktap.h"
 #include "mm.h"
 #include "printf.h"
 #include "ptdump.h"
@@ -615,7 +616,8 @@ static void check_pointers(void)
 			continue;
 		}
 		if (!c || !is_code(c->type)) {
-			kprintf("efi: %s at %p is not in a runtime code region\n",
+			kdetail("efi.pointers",
+				"efi: %s at %p is not in a runtime code region\n",
 				efi_rt_service_name(i), (void *)rt->fn[i]);
 			bad++;
 			continue;
@@ -627,7 +629,8 @@ static void check_pointers(void)
 						 c->pa + (rt->fn[i] - c->va))
 			    : NULL;
 		if (e && (e->attr & EFI_MEMORY_XP)) {
-			kprintf("efi: %s at %p lies in memory the attributes table "
+			kdetail("efi.pointers",
+				"efi: %s at %p lies in memory the attributes table "
 				"marks non-executable (entry %u, 0x%016lx-0x%016lx "
 				"XP): a runtime image the table does not describe\n",
 				efi_rt_service_name(i), (void *)rt->fn[i], e->index,

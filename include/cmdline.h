@@ -18,6 +18,7 @@
  *                        efi/setup.c, docs/checks.md)
  *   test=KNOB[,KNOB...]  fault injection for tests, see enum test_knob
  *   verbose              more detail in the log
+ *   json                 the report as JSON on the console at the end
  *   bench                after the report, time each read-only runtime
  *                        service with and without the calling-convention
  *                        checks (efi/bench.c; `make bench` uses it)
@@ -109,6 +110,7 @@ struct options {
 	u32 efi_timeout_ms;    /* efi.timeout=; 0 turns the watchdog off */
 	bool efi_strict;       /* efi.strict */
 	bool verbose;
+	bool json;	/* print the report as JSON at the end */
 	bool bench;            /* bench */
 	bool stress;           /* stress: efi/stress.c's loops */
 	/* Words the parser did not accept, each with why; they are ignored. */

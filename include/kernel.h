@@ -34,6 +34,8 @@ extern void (*kernel_fault_hook)(void);
  * start of a line. */
 #define CONSOLE_TAIL 2048
 u32 console_tail(char *out, u32 max);
+/* @n bytes to the console as they are: no line limit (kprintf's is 511). */
+void kputs(const char *s, size_t n);
 /* Bytes written so far, and what was written since such a mark (the
  * lines a failed check's report carries, kernel/ktap.c). */
 u64 console_mark(void);

@@ -20,6 +20,11 @@ void ktap_begin(void);
 void ktap_set_waivers(struct waivers *w);
 /* A line for the saved report only (not printed): who ran, how. */
 void ktap_report_header(const char *fmt, ...) __printf(1, 2);
+
+/* Print a line (kprintf) and keep it as a detail of check @label: if that
+ * check fails, its report carries the line however long before the
+ * verdict it was printed (docs/results-format.md). @label NULL: print. */
+void kdetail(const char *label, const char *fmt, ...) __printf(2, 3);
 /* The report so far: every KTAP line printed, after the header lines. */
 const char *ktap_report(u32 *len);
 /* One result; @fmt (may be NULL) explains a failure or adds a note. */

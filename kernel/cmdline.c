@@ -325,6 +325,8 @@ unsigned int cmdline_parse(const char *line, struct options *opt)
 			opt->bench = true;
 		} else if (word_is(w, n, "stress")) {
 			opt->stress = true;
+		} else if (word_is(w, n, "json")) {
+			opt->json = true;
 		} else {
 			problem(opt, &count, "unknown option", w, n);
 		}
@@ -343,7 +345,8 @@ static bool word_is_ours(const char *w, size_t n)
 		klen++;
 	if (klen == n)
 		return word_is(w, n, "verbose") || word_is(w, n, "efi.strict") ||
-		       word_is(w, n, "bench") || word_is(w, n, "stress");
+		       word_is(w, n, "bench") || word_is(w, n, "stress") ||
+		       word_is(w, n, "json");
 	if (word_is(w, klen, "efi.timeout"))
 		return true;
 	for (c = 0; c < ARRAY_SIZE(choices); c++)

@@ -145,6 +145,11 @@ void kvprintf(const char *fmt, va_list ap)
 	console_write(line, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
+void kputs(const char *s, size_t n)
+{
+	console_write(s, n);
+}
+
 void kprintf(const char *fmt, ...)
 {
 	va_list ap;

@@ -23,6 +23,7 @@ static u64 last_mark;
 #define DETAIL_LINES 12
 #define DETAIL_LINE_MAX 200
 
+
 /* Keep @n bytes of @line for the report, if they fit. */
 static void keep(const char *line, u32 n)
 {
@@ -32,12 +33,96 @@ static void keep(const char *line, u32 n)
 	}
 }
 
+static bool same(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+/* Does @hay (@hn bytes) hold @needle (@nn bytes)? */
+static bool memmem_simple(const char *hay, u32 hn, const char *needle,
+			  size_t nn)
+{
+	u32 i;
+
+	for (i = 0; nn <= hn && i <= hn - nn; i++)
+		if (!memcmp(hay + i, needle, nn))
+			return true;
+	return false;
+}
+
 /* Print @line and keep it for the report. */
 static void emit(const char *line)
 {
 	kprintf("%s", line);
 	keep(line, (u32)strlen(line));
 	last_mark = console_mark();
+}
+
+/* Detail lines printed long before their check's verdict (a finding in
+ * the middle of another check, a pointer named during setup), kept by
+ * label: kdetail(). */
+#define DETAIL_LABELS 8
+static struct {
+	const char *label;
+	unsigned int n;
+	char line[DETAIL_LINES][DETAIL_LINE_MAX];
+} recorded[DETAIL_LABELS];
+
+void kdetail(const char *label, const char *fmt, ...)
+{
+	char line[512];
+	unsigned int i;
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	kvsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	kprintf("%s", line);
+	if (!label)
+		return;
+	for (i = 0; i < DETAIL_LABELS && recorded[i].label &&
+		    !same(recorded[i].label, label); i++)
+		;
+	if (i == DETAIL_LABELS || recorded[i].n == DETAIL_LINES)
+		return; /* the first ones are kept: they say the most */
+	recorded[i].label = label;
+	n = strlen(line);
+	if (n && line[n - 1] == '\n')
+		n--;
+	n = MIN(n, (size_t)DETAIL_LINE_MAX - 1);
+	memcpy(recorded[i].line[recorded[i].n], line, n);
+	recorded[i].line[recorded[i].n++][n] = '\0';
+}
+
+/* The recorded lines of @label into the report, but those the console
+ * window (@win, @len: kept already) holds. */
+static void keep_recorded(const char *label, const char *win, u32 len)
+{
+	char line[DETAIL_LINE_MAX + 4];
+	unsigned int i, k;
+	size_t n;
+
+	for (i = 0; i < DETAIL_LABELS && recorded[i].label; i++) {
+		if (!same(recorded[i].label, label))
+			continue;
+		for (k = 0; k < recorded[i].n; k++) {
+			const char *l = recorded[i].line[k];
+
+			n = strlen(l);
+			if (len && memmem_simple(win, len, l, n))
+				continue;
+			line[0] = '#';
+			line[1] = ' ';
+			memcpy(line + 2, l, n);
+			line[n + 2] = '\n';
+			keep(line, (u32)n + 3);
+		}
+	}
 }
 
 const char *ktap_report(u32 *len)
@@ -131,13 +216,14 @@ static void result(const char *status, const char *name, const char *tag,
  * (not printed again) as KTAP diagnostics right before its verdict: the
  * last DETAIL_LINES of them, each cut at DETAIL_LINE_MAX bytes.
  */
-static void keep_details(void)
+static void keep_details(const char *label)
 {
 	static char text[CONSOLE_TAIL];
 	char line[DETAIL_LINE_MAX + 4];
 	u32 len = console_since(last_mark, text, sizeof(text));
 	u32 i, lines = 0, skip;
 
+	keep_recorded(label, text, len);
 	for (i = 0; i < len; i++)
 		lines += text[i] == '\n';
 	skip = lines > DETAIL_LINES ? lines - DETAIL_LINES : 0;
@@ -172,7 +258,7 @@ void ktap_result(bool ok, const char *name, const char *fmt, ...)
 	if (w)
 		ksnprintf(tag, sizeof(tag), "TODO waived: %s", w->reason);
 	if (!ok)
-		keep_details();
+		keep_details(name);
 	va_start(ap, fmt);
 	result(ok ? "ok" : "not ok", name, w ? tag : NULL, fmt, ap);
 	va_end(ap);

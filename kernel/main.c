@@ -17,6 +17,7 @@
 #include "layout.h"
 #include "machine.h"
 #include "mm.h"
+#include "results.h"
 #include "smp.h"
 #include "traps.h"
 #include "verdict.h"
@@ -527,6 +528,30 @@ static void print_phases(const struct boot_info *bi, u64 t_end)
 
 __noreturn void kmain(u64 bi_phys, u64 entry_tsc);
 
+/*
+ * `json`: the report as the saved .json file would hold it
+ * (docs/results-format.md), on the console between two marker lines, for
+ * a harness that reads the serial port of a machine that keeps no report.
+ */
+static void print_json_report(void)
+{
+	static char json[96 * 1024];
+	const char *text;
+	u32 len;
+	int n;
+
+	text = ktap_report(&len);
+	n = results_to_json(text, len, json, sizeof(json));
+	if (n < 0) {
+		kprintf("json: the report does not fit in %u KiB as JSON\n",
+			(unsigned int)(sizeof(json) >> 10));
+		return;
+	}
+	kprintf("-- vamap report, JSON (docs/results-format.md) --\n");
+	kputs(json, (size_t)n);
+	kprintf("-- end of the JSON report --\n");
+}
+
 /* The stub wrote them, but a string that runs off its field must not. */
 static void terminate_machine_strings(struct boot_machine *m)
 {
@@ -647,6 +672,8 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 	kernel_fault_hook = NULL; /* from here the normal path keeps the report */
 	ok = ktap_end();
 	print_unused_waivers();
+	if (kopt.json)
+		print_json_report();
 	if (kbi.results_pending) {
 		kprintf("results: an earlier report still waits in its variables "
 			"(the stub could not write it); this run's is not kept\n");

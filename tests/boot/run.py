@@ -32,6 +32,9 @@ MASKS = [
     # there: for people, not for the diff.
     (re.compile(r"^(  r(?:ax|dx|sp) .*)"),
      lambda m: re.sub(r"0x[0-9a-f]{16}", "0x################", m.group(1))),
+    # ... and so do the arithmetic flags in RFLAGS at a kernel fault (the
+    # compare before it): the kernel's exception report's rip line.
+    (re.compile(r"^(  rip 0xffffffff8.* rflags )0x[0-9a-f]+$"), r"\g<1>0x#"),
     # Physical addresses (and small values printed the same way): placement
     # depends on the firmware, the image size and the RAM size.
     (re.compile(r"\b0x0000[0-9a-f]{12}\b"), "0x0000############"),

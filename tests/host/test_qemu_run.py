@@ -5,6 +5,7 @@ is judged from QEMU's exit and vamap's log, firmware presets and paths,
 CMDLINE appended to the defaults, a firmware that dies and a run that
 never ends each stopping by themselves with a non-zero status. Prints
 "ok - " / "not ok - " lines for tests/host/run.sh."""
+import json
 import os
 import shutil
 import subprocess
@@ -282,10 +283,22 @@ def test_real_ends():
     # exit=halt (the stick's menu entries): --end-at-halt (make run-usb)
     # stops QEMU once vamap says it halted, judged by the summary.
     with tempfile.TemporaryDirectory() as d:
-        rc, err = run("--cmdline", "exit=halt efi=noruntime results=off",
+        rc, err = run("--cmdline", "exit=halt efi=noruntime results=off json",
                       "--workdir", d, "--timeout", "50", "--end-at-halt")
         check(rc == 0 and "stopped after vamap halted (vamap said PASS)" in err,
               "make run-usb ends by itself when vamap halts", err[-300:])
+        # `json`: the report as JSON on the console, between markers.
+        log = open(os.path.join(d, "vamap.log"), errors="replace").read()
+        try:
+            a = log.index("\n", log.index("-- vamap report, JSON")) + 1
+            j = json.loads(log[a:log.index("-- end of the JSON report --")])
+        except ValueError as e:
+            j = {"error": str(e)}
+        check(j.get("format") == "vamap-results/3" and j.get("summary", {})
+              .get("result") == "PASS" and "cpu" in j.get("machine", {})
+              and len(j.get("checks", [])) > 50,
+              "json: the report as JSON on the console, with the machine",
+              str(j)[:300])
 
 
 test_judge()
