@@ -177,6 +177,9 @@ static bool read_cmdline(EFI_LOADED_IMAGE *li, struct boot_info *bi)
 		stub_log("stub: error: the command line (\\vamap\\cmdline.txt and "
 			 "LoadOptions together) is longer than %u bytes\n",
 			 BOOT_CMDLINE_MAX - 1);
+		/* Not to run with it, only to know how to end (exit=): the
+		 * part read so far; the kernel is not started. */
+		cmdline_parse(have_file ? file : args, &opt);
 		return false;
 	}
 	if (have_file)

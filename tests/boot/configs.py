@@ -34,6 +34,9 @@
            variable it changes but its report, OVMF's MTC and RTCALARM
            fails it (run.py, VARS_MAY_CHANGE)
   waivers  text for vamap/waivers.txt on the boot volume (include/verdict.h)
+  keypress_on  a regex: when the serial port shows it, the harness presses
+           a key through QEMU's monitor, once (the Shell's startup.nsh
+           countdown waits 5 s for one)
   firmware "ovmf" (default) or "u-boot": U-Boot's UEFI from Debian's
            u-boot-qemu, booting vamap from a GPT disk through its own
            boot flow (tools/qemu.py); its verdicts are in docs/u-boot.md
@@ -45,7 +48,7 @@ DEFAULT = dict(efi="build/vamap.efi", machine="q35", mem="2G", smp=1,
                refused_when=None, masks=(), sequence=(), sequence_expect=(),
                screendump=False,
                firmware="ovmf", drivers=(), waivers=None,
-               vars_unchanged=False)
+               vars_unchanged=False, keypress_on=None)
 
 CONFIGS = [
     dict(name="q35-2g"),
@@ -57,7 +60,10 @@ CONFIGS = [
     # The UEFI Shell (OVMF's built-in one, reached because the drive has no
     # removable-media path) starts vamap from startup.nsh: the Shell passes
     # "\\vamap.efi exit=qemu efi=1to1" as LoadOptions; the stub skips argv[0].
-    dict(name="shell", boot="shell", cmdline="exit=qemu efi=1to1", timeout=120),
+    # A key at the Shell's "Press ESC in 5 seconds ... any other key to
+    # continue" runs startup.nsh at once (5 s of suite time).
+    dict(name="shell", boot="shell", cmdline="exit=qemu efi=1to1", timeout=120,
+         keypress_on=r"any other key to continue"),
     # The stub makes the first ExitBootServices key stale on purpose; the
     # log must show the retry and the boot must still pass.
     dict(name="stale-mapkey", cmdline="exit=qemu test=stale-mapkey"),
@@ -193,7 +199,8 @@ CONFIGS = [
     dict(name="uboot-strict", firmware="u-boot", machine="pc",
          cmdline="exit=qemu efi.strict efi=linux"),
     # U-Boot refuses the bad version and size too; it takes the missing,
-    # unknown and misaligned maps as EDK2 does (docs/u-boot.md, by hand).
+    # unknown and misaligned maps as EDK2 does (docs/u-boot.md): each of
+    # those fails its probe, in a boot of its own (uboot-svam-missing …).
     # On q35 U-Boot's FADT names a PM timer at port 0x8 that does not count
     # (acpi.pm_timer; docs/u-boot.md): waived here, a failure in
     # uboot-q35-smp2.
@@ -201,6 +208,12 @@ CONFIGS = [
          cmdline="exit=qemu svam=bad-version,bad-size,shuffled",
          waivers="acpi.pm_timer U-Boot on q35: FADT PM timer at port 0x8 "
                  "never counts\n"),
+    dict(name="uboot-svam-missing", firmware="u-boot", machine="pc",
+         cmdline="exit=qemu svam=missing", expect="fail"),
+    dict(name="uboot-svam-unknown", firmware="u-boot", machine="pc",
+         cmdline="exit=qemu svam=unknown", expect="fail"),
+    dict(name="uboot-svam-misaligned", firmware="u-boot", machine="pc",
+         cmdline="exit=qemu svam=misaligned", expect="fail"),
     # Through GRUB (chainloader with arguments) from a USB stick on xHCI.
     dict(name="usb-grub", boot="usb", efi="build/vamap-test.img"),
     # The log on the GOP framebuffer, checked against the host rendering.

@@ -300,9 +300,10 @@ def run_qemu(cfg, work, tag="", fresh=True):
                      drivers=[os.path.join(TOP, "build", "zoo", d + ".efi")
                               for d in cfg["drivers"]],
                      waivers=waivers_file(cfg, work))
-    if cfg["screendump"]:
+    if cfg["screendump"] or cfg["keypress_on"]:
         argv += ["-monitor",
                  f"unix:{os.path.join(work, 'monitor.sock')},server=on,wait=off"]
+    keypress = re.compile(cfg["keypress_on"]) if cfg["keypress_on"] else None
     refused = re.compile(cfg["refused_when"]) if cfg["refused_when"] else None
     with open(os.path.join(work, "qemu.cmd"), "w") as f:
         f.write(" ".join(argv) + "\n")
@@ -324,6 +325,9 @@ def run_qemu(cfg, work, tag="", fresh=True):
                 problem = check_framebuffer(work, log)
                 return ("screendump", mask(log, cfg["masks"]), problem,
                         time.monotonic() - start)
+            if keypress and keypress.search(read_log(ser)):
+                keypress = None
+                monitor(os.path.join(work, "monitor.sock"), "sendkey spc")
             if refused and refused.search(
                     open(ser, errors="replace").read()):
                 p.kill()
@@ -437,9 +441,10 @@ def main():
                 if a.update and diff:
                     changed.append(name)
                     body = [l for l in diff if l[:3] not in ("+++", "---")]
-                    print(f"UPDATED {name:<16} {elapsed:5.1f} s  "
-                          f"+{sum(l[:1] == '+' for l in body)} "
-                          f"-{sum(l[:1] == '-' for l in body)} lines:")
+                    print(f"UPDATED {name:<16} {elapsed:5.1f} s  " + (
+                        "a new golden log" if diff == ["(a new golden log)"]
+                        else f"+{sum(l[:1] == '+' for l in body)} "
+                        f"-{sum(l[:1] == '-' for l in body)} lines:"))
                     for line in diff[:40]:
                         print("     " + line)
                     if len(diff) > 40:

@@ -12,6 +12,7 @@ tests/host/run.sh."""
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,6 +25,7 @@ import check as chk  # noqa: E402
 import vamapreport  # noqa: E402
 
 failed = 0
+WORKDIRS = []  # removed at the end, whatever happens
 
 
 def check(ok, name, detail=""):
@@ -178,6 +180,7 @@ def junit_of(path):
 def test_real_runs():
     """The OVMF build the golden logs never saw, and U-Boot, side by side."""
     work = tempfile.mkdtemp(prefix="vamap-check-")
+    WORKDIRS.append(work)
     waivers = os.path.join(work, "waivers.txt")
     with open(waivers, "w") as f:
         f.write("acpi.pm_timer U-Boot on q35 names port 0x8 (docs/u-boot.md)\n")
@@ -248,5 +251,9 @@ test_ktap_lines()
 test_golden_logs()
 test_judge()
 test_main_synthetic()
-test_real_runs()
+try:
+    test_real_runs()
+finally:
+    for d in WORKDIRS:
+        shutil.rmtree(d, ignore_errors=True)
 sys.exit(1 if failed else 0)

@@ -7,6 +7,7 @@ never ends each stopping by themselves with a non-zero status. Prints
 "ok - " / "not ok - " lines for tests/host/run.sh."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -97,6 +98,20 @@ def test_makefile():
           "FIRMWARE= and TIMEOUT= reach tools/qemu.py")
     out = make_n("run-usb", "KEEP=1")
     check("--keep" in out, "make run-usb KEEP=1 keeps the stick and store")
+    # make help names every phony target and every ?= variable.
+    mk = open(os.path.join(TOP, "Makefile")).read()
+    phony = set()
+    for m in re.finditer(r"^\.PHONY:((?:.*\\\n)*.*)$", mk, re.M):
+        phony |= set(m.group(1).replace("\\\n", " ").split())
+    phony.discard("FORCE")
+    variables = set(re.findall(r"^(\w+) +\?=", mk, re.M))
+    helptext = subprocess.run(["make", "-s", "-C", TOP, "help"],
+                              capture_output=True, text=True).stdout
+    missing = sorted(t for t in phony if f"make {t}" not in helptext
+                     and not (t == "all" and "  make  " in helptext)) + \
+        sorted(v for v in variables if v + "=" not in helptext)
+    check(not missing, "make help lists every target and variable",
+          str(missing))
 
 
 def run(*args, timeout=60):
@@ -123,10 +138,12 @@ def test_cmdline():
         except ValueError as e:
             check(what in str(e), name, str(e))
     # The same through make: a clear line and status 2, QEMU never starts.
-    p = subprocess.run([sys.executable, os.path.join(TOP, "tools", "qemu.py"),
-                        "run", "--efi", "build/vamap.efi", "--cmdline",
-                        "x" * 2000, "--workdir", tempfile.mkdtemp()],
-                       capture_output=True, text=True, cwd=TOP)
+    with tempfile.TemporaryDirectory() as d:
+        p = subprocess.run([sys.executable, os.path.join(TOP, "tools",
+                                                         "qemu.py"),
+                            "run", "--efi", "build/vamap.efi", "--cmdline",
+                            "x" * 2000, "--workdir", d],
+                           capture_output=True, text=True, cwd=TOP)
     check(p.returncode != 0 and "at most 1023" in p.stderr,
           "qemu.py refuses a too-long command line before booting",
           p.stderr[-200:])
@@ -187,6 +204,26 @@ def test_results_target():
                                "20260101-000000.txt")),
               "make results copies the stick's reports and prints them",
               p.stdout + p.stderr)
+
+
+def test_stub_cmdline_too_long():
+    """A command line longer than the stub takes (\\vamap\\cmdline.txt of
+    1,100 bytes, past the host's check) is a stub error that says so,
+    never a cut: QEMU ends with stub-error before ExitBootServices."""
+    with tempfile.TemporaryDirectory() as d:
+        log = os.path.join(d, "vamap.log")
+        cmd = qemu.argv(os.path.join(TOP, "build", "vamap.efi"), d,
+                        cmdline="exit=qemu", serial="file:/dev/null",
+                        debugcon=log)
+        with open(os.path.join(d, "esp", "vamap", "cmdline.txt"), "w") as f:
+            f.write("exit=qemu " + "verbose " * 136 + "\n")
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=120)
+        text = open(log, errors="replace").read()
+        check(qemu.exit_name(p.returncode, d) == "stub-error"
+              and "is longer than 1023 bytes" in text,
+              "a command line over 1,023 bytes is a stub error, not a cut",
+              f"{p.returncode} {text[-300:]}")
 
 
 def test_gdb():
@@ -280,6 +317,8 @@ def test_real_ends():
         rc, err = run("--firmware", dead, "--workdir", d, "--timeout", "3")
         check(rc == 3 and "(timeout" in err,
               "a dead firmware is stopped at TIMEOUT, non-zero", err[-300:])
+        check("Ctrl-A x quits QEMU" in err and "stopped after 3 s" in err,
+              "make run says how to leave QEMU and when it stops", err[:600])
     # exit=halt (the stick's menu entries): --end-at-halt (make run-usb)
     # stops QEMU once vamap says it halted, judged by the summary.
     with tempfile.TemporaryDirectory() as d:
@@ -307,6 +346,7 @@ test_makefile()
 test_cmdline()
 test_build_config()
 test_results_target()
+test_stub_cmdline_too_long()
 test_gdb()
 test_runner()
 test_real_ends()
