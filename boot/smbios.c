@@ -1,26 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* SMBIOS entry points and type 0/1 strings from buffers (see smbios.h).
  * Host-testable: no memory outside the buffers is read, no libc. */
+#include "bytes.h"
 #include "smbios.h"
-
-static u8 sum(const u8 *b, u64 n)
-{
-	u8 s = 0;
-
-	while (n--)
-		s = (u8)(s + *b++);
-	return s;
-}
-
-static u16 rd16(const u8 *p)
-{
-	return (u16)(p[0] | p[1] << 8);
-}
-
-static u32 rd32(const u8 *p)
-{
-	return (u32)rd16(p) | (u32)rd16(p + 2) << 16;
-}
 
 static bool anchor(const u8 *p, const char *a, u64 n)
 {
@@ -43,7 +25,7 @@ int smbios_ep_parse(const void *p, u64 len, struct smbios_ep *out,
 			*why = "the 3.x entry point's length is wrong";
 			return -EINVAL;
 		}
-		if (sum(b, b[6])) {
+		if (byte_sum(b, b[6])) {
 			*why = "the 3.x entry point's checksum is wrong";
 			return -EINVAL;
 		}
@@ -60,11 +42,11 @@ int smbios_ep_parse(const void *p, u64 len, struct smbios_ep *out,
 			*why = "the 2.x entry point's length is wrong";
 			return -EINVAL;
 		}
-		if (sum(b, b[5])) {
+		if (byte_sum(b, b[5])) {
 			*why = "the 2.x entry point's checksum is wrong";
 			return -EINVAL;
 		}
-		if (!anchor(b + 16, "_DMI_", 5) || sum(b + 16, 15)) {
+		if (!anchor(b + 16, "_DMI_", 5) || byte_sum(b + 16, 15)) {
 			*why = "the 2.x entry point's _DMI_ part is wrong";
 			return -EINVAL;
 		}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* PE/COFF image lookup for fault reports (see pe_image.h). Host-testable. */
+#include "bytes.h"
 #include "pe_image.h"
 
 #define PAGE 4096ULL
@@ -12,16 +13,6 @@
 #define DEBUG_ENTRY_SIZE 28
 #define DEBUG_TYPE_CODEVIEW 2
 #define DEBUG_MAX_ENTRIES 16
-
-static u16 rd16(const u8 *p)
-{
-	return (u16)(p[0] | p[1] << 8);
-}
-
-static u32 rd32(const u8 *p)
-{
-	return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
-}
 
 /* Is [off, off+n) inside [0, len)? */
 static bool inside(u64 len, u64 off, u64 n)

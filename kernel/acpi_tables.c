@@ -1,25 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* RSDP, RSDT and XSDT from buffers (see acpi_tables.h). Host-testable. */
 #include "acpi_tables.h"
-
-static u8 sum(const u8 *b, u64 n)
-{
-	u8 s = 0;
-
-	while (n--)
-		s = (u8)(s + *b++);
-	return s;
-}
-
-static u32 rd32(const u8 *p)
-{
-	return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
-}
-
-static u64 rd64(const u8 *p)
-{
-	return rd32(p) | (u64)rd32(p + 4) << 32;
-}
+#include "bytes.h"
 
 static bool sig_is(const u8 *p, const char *s, unsigned int n)
 {
@@ -47,13 +29,13 @@ int acpi_rsdp_parse(const void *p, u64 len, struct acpi_root *out,
 		*why = "RSDP shorter than 20 bytes";
 	else if (!sig_is(b, "RSD PTR ", 8))
 		*why = "RSDP signature wrong";
-	else if (sum(b, ACPI_RSDP_V1_LEN))
+	else if (byte_sum(b, ACPI_RSDP_V1_LEN))
 		*why = "RSDP checksum (first 20 bytes) wrong";
 	else if (b[15] >= 2 && len < ACPI_RSDP_V2_LEN)
 		*why = "RSDP revision 2+ shorter than 36 bytes";
 	else if (b[15] >= 2 && rd32(b + 20) < ACPI_RSDP_V2_LEN)
 		*why = "RSDP Length field below 36";
-	else if (b[15] >= 2 && sum(b, ACPI_RSDP_V2_LEN))
+	else if (b[15] >= 2 && byte_sum(b, ACPI_RSDP_V2_LEN))
 		*why = "RSDP extended checksum wrong";
 	if (*why)
 		return -EINVAL;
@@ -88,7 +70,7 @@ int acpi_root_parse(const void *p, u64 len, bool xsdt, u64 *tables,
 	if (tlen < ACPI_SDT_HEADER_LEN || tlen > len ||
 	    (tlen - ACPI_SDT_HEADER_LEN) % esize)
 		*why = xsdt ? "XSDT length wrong" : "RSDT length wrong";
-	else if (sum(b, tlen))
+	else if (byte_sum(b, tlen))
 		*why = xsdt ? "XSDT checksum wrong" : "RSDT checksum wrong";
 	if (*why)
 		return -EINVAL;
@@ -127,7 +109,7 @@ int acpi_fadt_pm_timer(const void *p, u64 len, struct acpi_pm_timer *out,
 	tlen = rd32(b + 4);
 	if (tlen > len || tlen < FADT_PM_TMR_LEN + 1)
 		*why = "FADT length wrong";
-	else if (sum(b, tlen))
+	else if (byte_sum(b, tlen))
 		*why = "FADT checksum wrong";
 	if (*why)
 		return -EINVAL;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* MADT parsing (see madt.h). Host-testable. */
+#include "bytes.h"
 #include "madt.h"
 
 #define MADT_HEADER 44 /* SDT header 36 + local APIC address + flags */
@@ -9,11 +10,6 @@
 #define MADT_X2APIC 9
 #define LAPIC_ENABLED (1u << 0)
 #define LAPIC_ONLINE_CAPABLE (1u << 1)
-
-static u32 rd32(const u8 *p)
-{
-	return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
-}
 
 static int fail(const char **why, u32 *where, const char *msg, u32 at)
 {

@@ -66,4 +66,17 @@ static inline int check_exit(void)
 	return check_failed_total ? 1 : 0;
 }
 
+/* Set byte @at of the @len-byte table at @p so its bytes sum to 0 (the
+ * ACPI and SMBIOS checksum), for tests that build tables. */
+static inline void fix_sum(unsigned char *p, unsigned int len, unsigned int at)
+{
+	unsigned char s = 0;
+	unsigned int i;
+
+	p[at] = 0;
+	for (i = 0; i < len; i++)
+		s = (unsigned char)(s + p[i]);
+	p[at] = (unsigned char)-s;
+}
+
 #endif

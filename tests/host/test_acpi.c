@@ -11,17 +11,6 @@
 
 static u8 rsdp[36], root[36 + 8 * 8];
 
-static void fix_sum(u8 *p, unsigned int len, unsigned int at)
-{
-	u8 s = 0;
-	unsigned int i;
-
-	p[at] = 0;
-	for (i = 0; i < len; i++)
-		s = (u8)(s + p[i]);
-	p[at] = (u8)-s;
-}
-
 static void put32(u8 *p, u32 v)
 {
 	memcpy(p, &v, 4);

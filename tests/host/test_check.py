@@ -21,18 +21,12 @@ from contextlib import redirect_stdout
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(TOP, "tools"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check as chk  # noqa: E402
 import vamapreport  # noqa: E402
+from pycheck import check, done  # noqa: E402
 
-failed = 0
 WORKDIRS = []  # removed at the end, whatever happens
-
-
-def check(ok, name, detail=""):
-    global failed
-    print(("ok - " if ok else "not ok - ") + name
-          + ("" if ok or not detail else f": {detail}"))
-    failed += not ok
 
 
 def test_ktap_lines():
@@ -256,4 +250,4 @@ try:
 finally:
     for d in WORKDIRS:
         shutil.rmtree(d, ignore_errors=True)
-sys.exit(1 if failed else 0)
+done()

@@ -15,16 +15,10 @@ import tempfile
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(TOP, "tools"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
+from pycheck import check, done  # noqa: E402
 
-failed = 0
-
-
-def check(ok, name, detail=""):
-    global failed
-    print(("ok - " if ok else "not ok - ") + name
-          + ("" if ok or not detail else f": {detail}"))
-    failed += not ok
 
 
 def judged(status, log_text, timed_out=False, reset_log="CPU Reset\n"):
@@ -350,4 +344,4 @@ test_stub_cmdline_too_long()
 test_gdb()
 test_runner()
 test_real_ends()
-sys.exit(1 if failed else 0)
+done()

@@ -19,16 +19,10 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 GOLDEN = os.path.join(TOP, "tests", "golden")
 TOOL = os.path.join(TOP, "tools", "vamap-report")
 sys.path.insert(0, os.path.join(TOP, "tools"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vamapreport  # noqa: E402
+from pycheck import check, done  # noqa: E402
 
-failed = 0
-
-
-def check(ok, name, detail=""):
-    global failed
-    print(("ok - " if ok else "not ok - ") + name
-          + ("" if ok or not detail else f": {detail}"))
-    failed += not ok
 
 
 def run(*args):
@@ -133,4 +127,4 @@ test_print()
 test_diff()
 test_html()
 test_empty_and_json()
-sys.exit(1 if failed else 0)
+done()

@@ -10,17 +10,6 @@
 
 static u8 ep[32], table[512];
 
-static void fix_sum(u8 *p, unsigned int len, unsigned int at)
-{
-	u8 s = 0;
-	unsigned int i;
-
-	p[at] = 0;
-	for (i = 0; i < len; i++)
-		s = (u8)(s + p[i]);
-	p[at] = (u8)-s;
-}
-
 static void make_ep2(u16 len, u32 addr)
 {
 	memset(ep, 0, sizeof(ep));
