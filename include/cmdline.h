@@ -57,6 +57,13 @@ enum test_knob {
 	TEST_TRIPLE_FAULT = 1u << 19, /* kernel: fault with no IDT */
 	TEST_WALK_UNREADABLE = 1u << 20, /* efi: read the walk's names under
 					  * a GUID one bit off */
+	TEST_BAD_BOOT_INFO = 1u << 21, /* kernel: boot.info sees no stub image */
+	TEST_IDENTITY_HOLE = 1u << 22, /* smp: trampoline_pgd without its low
+					* 512 GiB while smp.identity looks */
+	TEST_BAD_CONVERSION = 1u << 23, /* mm: kernel_phys_base off by 2 MiB
+					 * while mm.conversions looks */
+	TEST_FIXMAP_MISMATCH = 1u << 24, /* mm: a table signature read
+					  * through the fixmap, one bit off */
 };
 
 /* svam= probes, one bit each, run in this order (efi/setup.c). */

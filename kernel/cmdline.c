@@ -42,6 +42,10 @@ static const struct knob test_knobs[] = {
 	{ "efi-directmap", TEST_EFI_DIRECTMAP },
 	{ "triple-fault", TEST_TRIPLE_FAULT },
 	{ "walk-unreadable", TEST_WALK_UNREADABLE },
+	{ "bad-boot-info", TEST_BAD_BOOT_INFO },
+	{ "identity-hole", TEST_IDENTITY_HOLE },
+	{ "bad-conversion", TEST_BAD_CONVERSION },
+	{ "fixmap-mismatch", TEST_FIXMAP_MISMATCH },
 };
 
 static const char *const exit_modes[] = {

@@ -66,6 +66,36 @@ static bool boot_info_usable(const struct boot_info *bi, const char **why)
 	return false;
 }
 
+/*
+ * boot.info: the handoff is usable (else the kernel stopped before any
+ * check) and what the stub recorded agrees with itself and with the
+ * machine: the tables it names, the kernel where its ELF said, on the
+ * init_pg_dir the CPU ran on at entry, its own image. @why names the
+ * first field that does not.
+ */
+static bool boot_info_consistent(const struct boot_info *bi, u64 cr3_at_entry,
+				 const char **why)
+{
+	if (!bi->system_table)
+		*why = "no system table";
+	else if (!bi->memmap || !bi->memmap_size || !bi->memmap_desc_size)
+		*why = "no memory map";
+	else if (bi->kernel_virt != KERNEL_VIRT_BASE ||
+		 bi->kernel_entry != KERNEL_VIRT_BASE)
+		*why = "the kernel's link or entry address is not the layout's";
+	else if (bi->kernel_phys & (SZ_2M - 1))
+		*why = "the kernel is not loaded 2 MiB-aligned";
+	else if (bi->init_pg_dir != cr3_at_entry)
+		*why = "init_pg_dir is not the table the kernel was entered on";
+	else if (!bi->stub_base || !bi->stub_size)
+		*why = "the stub's own image is not recorded";
+	else if (!bi->tsc_khz != (bi->tsc_source == BOOT_TSC_NONE))
+		*why = "the TSC rate and its source disagree";
+	else
+		return true;
+	return false;
+}
+
 static void print_addr(const char *what, u64 pa)
 {
 	if (pa)
@@ -591,7 +621,7 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 	/* On init_pg_dir RAM is mapped 1:1, so the physical address works. */
 	const struct boot_info *bi = (const void *)bi_phys;
 	const char *why;
-	u64 t_end;
+	u64 t_end, cr3_at_entry;
 	u32 have;
 	bool ok;
 
@@ -610,6 +640,7 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 	kbi.cmdline[sizeof(kbi.cmdline) - 1] = '\0';
 	kbi.cmdline_ignored[sizeof(kbi.cmdline_ignored) - 1] = '\0';
 	terminate_machine_strings(&kbi.machine);
+	cr3_at_entry = read_cr3() & PTE_ADDR_MASK;
 	bi = &kbi;
 	kernel_tsc_khz = bi->tsc_khz;
 	mm_adopt_init_pg_dir(bi);
@@ -638,7 +669,13 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 	kprintf("== checks\n");
 	machine_report_header(bi->cmdline);
 	ktap_begin();
-	ktap_result(true, "boot.info", NULL);
+	if (kopt.test & TEST_BAD_BOOT_INFO) {
+		kprintf("test: boot.info looks at a boot_info copy whose stub "
+			"image is not recorded\n");
+		kbi.stub_size = 0;
+	}
+	ok = boot_info_consistent(bi, cr3_at_entry, &why);
+	ktap_result(ok, "boot.info", ok ? NULL : "%s", why);
 	if (memmap_walkable(bi, &why))
 		ktap_result(true, "boot.memmap", NULL);
 	else

@@ -254,29 +254,70 @@ static bool read_madt(void)
 	return true;
 }
 
+/* smp.identity's first failure, for its line. */
+static u64 identity_bad_va;
+static const char *identity_bad_why;
+
+/* Is @va mapped 1:1 in trampoline_pgd? Walked in software first, so a
+ * hole is a named failure, not a #PF in the check. */
+static bool identity_mapped(u64 va)
+{
+	struct pt_range r;
+
+	if (pt_translate(&kctx, trampoline_pgd, va, &r)) {
+		identity_bad_why = "not mapped";
+	} else if (r.pa + (va - r.va) != va) {
+		identity_bad_why = "mapped to another frame";
+	} else {
+		return true;
+	}
+	identity_bad_va = va;
+	return false;
+}
+
 /* Switch to trampoline_pgd and read the first and last page of every RAM
- * region through its 1:1 map, then switch back. */
+ * region through its 1:1 map (each page walked first), then switch back.
+ * test=identity-hole: the low 512 GiB's PGD entry is cleared while it
+ * looks (what a table list that failed to copy the alias would leave). */
 static void identity_self_check(void)
 {
+	u64 *pgd = __va(trampoline_pgd), saved = pgd[0];
 	unsigned int i;
 
 	identity_ran = true;
+	identity_ok = true;
+	if (kopt.test & TEST_IDENTITY_HOLE) {
+		kprintf("test: trampoline_pgd's entry for the low 512 GiB cleared "
+			"while smp.identity looks\n");
+		pgd[0] = 0;
+	}
 	write_cr3(trampoline_pgd);
 	for (i = 0; i < kmemmap.n; i++) {
 		const struct mem_region *m = &kmemmap.r[i];
 
 		if (!m->ram)
 			continue;
+		if (!identity_mapped(m->start) ||
+		    !identity_mapped(m->end - SZ_4K)) {
+			identity_ok = false;
+			break;
+		}
 		(void)*(volatile u64 *)m->start;
 		(void)*(volatile u64 *)(m->end - 8);
 		identity_regions++;
 	}
 	write_cr3(swapper_pg_dir);
+	pgd[0] = saved;
 	flush_tlb_all(); /* the 1:1 alias's entries are global */
-	identity_ok = true;
-	kprintf("smp: on trampoline_pgd, read the first and last page of %u RAM "
-		"regions through the 1:1 map (up to 0x%016lx)\n", identity_regions,
-		(unsigned long)memmap_ram_end(&kmemmap));
+	if (identity_ok)
+		kprintf("smp: on trampoline_pgd, read the first and last page of "
+			"%u RAM regions through the 1:1 map (up to 0x%016lx)\n",
+			identity_regions,
+			(unsigned long)memmap_ram_end(&kmemmap));
+	else
+		kdetail("smp.identity", "smp: trampoline_pgd's 1:1 map: RAM page "
+			"0x%016lx %s; the APs could not start through it\n",
+			(unsigned long)identity_bad_va, identity_bad_why);
 }
 
 static bool install_trampoline(void)
@@ -387,9 +428,14 @@ bool smp_online_ap(u32 *apic_id)
 
 void smp_checks(void)
 {
-	ktap_result(identity_ran && identity_ok, "smp.identity",
-		    "%u RAM regions read through trampoline_pgd's 1:1 map",
-		    identity_regions);
+	if (identity_ran && !identity_ok)
+		ktap_result(false, "smp.identity", "RAM page 0x%lx %s in "
+			    "trampoline_pgd's 1:1 map", (unsigned long)identity_bad_va,
+			    identity_bad_why);
+	else
+		ktap_result(identity_ran, "smp.identity",
+			    "%u RAM regions read through trampoline_pgd's 1:1 map",
+			    identity_regions);
 	if (madt_bad)
 		ktap_result(false, "smp.aps", "malformed MADT: the BSP ran alone");
 	else if (skip_why)

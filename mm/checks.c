@@ -175,14 +175,98 @@ static void check_direct_map(void)
 	ktap_result(regions > 0, "mm.direct_map", "%u regions", regions);
 }
 
+/*
+ * mm.conversions: the software conversions agree with the tables the CPU
+ * walks. __pa_symbol() of the image's first and last page is the frame
+ * swapper_pg_dir maps there, and __va() of the direct map's first and
+ * last page maps back to that frame. test=bad-conversion shifts
+ * kernel_phys_base by 2 MiB while it looks (what a kernel that recorded
+ * its load address wrong would do).
+ */
 static void check_conversions(void)
 {
-	u64 end = direct_map_end - SZ_4K;
-	bool ok = __pa(__va(0x1000)) == 0x1000 && __pa(__va(end)) == end &&
-		  __pa_symbol(__text_start) == kernel_phys_base &&
-		  __va(kernel_phys_base) != (void *)__text_start;
+	const u64 image[2] = { (u64)__text_start,
+			       ALIGN_DOWN((u64)__kernel_end - 1, SZ_4K) };
+	const u64 dm[2] = { 0x1000, direct_map_end - SZ_4K };
+	u64 saved = kernel_phys_base;
+	struct pt_range r;
+	unsigned int k;
 
-	ktap_result(ok, "mm.conversions", NULL);
+	if (kopt.test & TEST_BAD_CONVERSION) {
+		kprintf("test: kernel_phys_base shifted by 2 MiB while "
+			"mm.conversions looks\n");
+		kernel_phys_base += SZ_2M;
+	}
+	for (k = 0; k < 2; k++) {
+		u64 pa = __pa_symbol(image[k]);
+		u64 got = pt_translate(&kctx, live_pgd, image[k], &r) ? 0 :
+			  r.pa + (image[k] - r.va);
+
+		if (got != pa) {
+			kernel_phys_base = saved;
+			ktap_result(false, "mm.conversions", "__pa_symbol(%p) is "
+				    "0x%lx, the tables map it at 0x%lx",
+				    (void *)image[k], (unsigned long)pa,
+				    (unsigned long)got);
+			return;
+		}
+	}
+	kernel_phys_base = saved;
+	for (k = 0; k < 2; k++) {
+		u64 va = (u64)__va(dm[k]);
+
+		if (pt_translate(&kctx, live_pgd, va, &r) ||
+		    r.pa + (va - r.va) != dm[k] || __pa(va) != dm[k]) {
+			ktap_result(false, "mm.conversions", "__va(0x%lx) is %p, "
+				    "which the tables do not map back to it",
+				    (unsigned long)dm[k], (void *)va);
+			return;
+		}
+	}
+	ktap_result(true, "mm.conversions", NULL);
+}
+
+/*
+ * mm.fixmap: the ACPI tables were read through the fixmap before the
+ * direct map existed (kernel/acpi.c); each signature read then must be
+ * what the direct map shows now, for every table the direct map covers.
+ * A fixmap slot that mapped the wrong frame, or a stale TLB entry, shows
+ * here. test=fixmap-mismatch flips a bit of the first signature as read.
+ */
+static void check_fixmap(void)
+{
+	unsigned int i, compared = 0;
+	struct pt_range r;
+
+	if (!acpi.found) {
+		ktap_skip("mm.fixmap", "no valid ACPI tables to read");
+		return;
+	}
+	if ((kopt.test & TEST_FIXMAP_MISMATCH) && acpi.nr_tables) {
+		kprintf("test: the first table's signature as read through the "
+			"fixmap, one bit off\n");
+		acpi.sig[0][0] ^= 0x20;
+	}
+	for (i = 0; i < acpi.nr_tables; i++) {
+		u64 va = PAGE_OFFSET + acpi.table[i];
+
+		if (acpi.table[i] >= direct_map_end ||
+		    pt_translate(&kctx, live_pgd, va, &r) ||
+		    r.pa + (va - r.va) != acpi.table[i])
+			continue; /* not RAM the direct map covers */
+		if (memcmp((const void *)va, acpi.sig[i], 4)) {
+			ktap_result(false, "mm.fixmap", "table %u at 0x%lx: '%s' "
+				    "through the fixmap, '%.4s' through the direct "
+				    "map", i, (unsigned long)acpi.table[i],
+				    acpi.sig[i], (const char *)va);
+			return;
+		}
+		compared++;
+	}
+	ktap_result(true, "mm.fixmap", "ACPI RSDP and %s read before the direct "
+		    "map existed; %u of %u signatures the same through the direct "
+		    "map", acpi.root_is_xsdt ? "XSDT" : "RSDT", compared,
+		    acpi.nr_tables);
 }
 
 void mm_checks(void)
@@ -214,10 +298,5 @@ void mm_checks(void)
 	check_empty_slots();
 	check_direct_map();
 	check_conversions();
-	if (acpi.found)
-		ktap_result(true, "mm.fixmap", "ACPI RSDP and %s read before "
-			    "the direct map existed",
-			    acpi.root_is_xsdt ? "XSDT" : "RSDT");
-	else
-		ktap_skip("mm.fixmap", "no valid ACPI tables to read");
+	check_fixmap();
 }

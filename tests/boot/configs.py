@@ -214,6 +214,11 @@ CONFIGS = [
          cmdline="exit=qemu svam=unknown", expect="fail"),
     dict(name="uboot-svam-misaligned", firmware="u-boot", machine="pc",
          cmdline="exit=qemu svam=misaligned", expect="fail"),
+    # The failure paths of four checks no real machine here trips: each
+    # knob breaks what its check looks at, and only that (README).
+    dict(name="check-fail-paths", smp=2, expect="fail",
+         cmdline="exit=qemu test=bad-boot-info,identity-hole,bad-conversion,"
+                 "fixmap-mismatch"),
     # Through GRUB (chainloader with arguments) from a USB stick on xHCI.
     dict(name="usb-grub", boot="usb", efi="build/vamap-test.img"),
     # The log on the GOP framebuffer, checked against the host rendering.
