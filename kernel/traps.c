@@ -36,17 +36,29 @@ const char *trap_name(u64 vector)
 
 unsigned int nmi_count, nmi_during_call;
 
-static struct {
-	bool armed;
-	unsigned int vector;
-	u64 resume;
-	bool seen;
-	u64 error, cr2;
-} expect;
+/*
+ * What one CPU's trap handler keeps: how deep it is in traps (a second
+ * trap inside a handler stops the run, an NMI excepted) and the one fault
+ * it was told to expect (trap_expect). One per CPU, by APIC ID (distinct
+ * for up to 1024 CPUs), so a parked AP's NMI never reads or changes the
+ * BSP's state. The firmware-call context is efi/runtime.c's, recorded
+ * with the calling CPU (efi_call_in_progress).
+ */
+#define TRAP_CPU_SLOTS 1024
+struct trap_cpu {
+	unsigned int depth;
+	struct {
+		bool armed, seen;
+		unsigned int vector;
+		u64 resume, error, cr2;
+	} expect;
+};
+static struct trap_cpu trap_cpus[TRAP_CPU_SLOTS];
 
-/* Trap nesting per CPU, by APIC ID (distinct for up to 1024 CPUs). */
-#define TRAP_DEPTH_SLOTS 1024
-static unsigned int depth[TRAP_DEPTH_SLOTS];
+static struct trap_cpu *trap_cpu(u32 apic_id)
+{
+	return &trap_cpus[apic_id % TRAP_CPU_SLOTS];
+}
 
 u32 this_cpu_apic_id(void)
 {
@@ -64,19 +76,23 @@ u32 this_cpu_apic_id(void)
 
 void trap_expect(unsigned int vector, u64 resume)
 {
-	expect.armed = true;
-	expect.vector = vector;
-	expect.resume = resume;
-	expect.seen = false;
+	struct trap_cpu *t = trap_cpu(this_cpu_apic_id());
+
+	t->expect.armed = true;
+	t->expect.vector = vector;
+	t->expect.resume = resume;
+	t->expect.seen = false;
 }
 
 bool trap_expected_seen(u64 *error, u64 *cr2)
 {
+	struct trap_cpu *t = trap_cpu(this_cpu_apic_id());
+
 	if (error)
-		*error = expect.error;
+		*error = t->expect.error;
 	if (cr2)
-		*cr2 = expect.cr2;
-	return expect.seen;
+		*cr2 = t->expect.cr2;
+	return t->expect.seen;
 }
 
 /* SDM vol. 3A, figure 4-12: page-fault error code. */
@@ -197,7 +213,8 @@ void trap_handler(struct trap_frame *f)
 static void handle(struct trap_frame *f)
 {
 	u32 cpu = this_cpu_apic_id();
-	unsigned int *dp = &depth[cpu % TRAP_DEPTH_SLOTS];
+	struct trap_cpu *t = trap_cpu(cpu);
+	unsigned int *dp = &t->depth;
 	const char *svc = efi_call_in_progress(cpu);
 
 	if ((*dp)++ && f->vector != X86_TRAP_NMI) {
@@ -225,13 +242,13 @@ static void handle(struct trap_frame *f)
 		(*dp)--;
 		return;
 	}
-	if (expect.armed && f->vector == expect.vector) {
-		expect.armed = false;
-		expect.seen = true;
-		expect.error = f->error;
-		expect.cr2 = f->vector == X86_TRAP_PF ? read_cr2() : 0;
-		if (expect.resume)
-			f->rip = expect.resume;
+	if (t->expect.armed && f->vector == t->expect.vector) {
+		t->expect.armed = false;
+		t->expect.seen = true;
+		t->expect.error = f->error;
+		t->expect.cr2 = f->vector == X86_TRAP_PF ? read_cr2() : 0;
+		if (t->expect.resume)
+			f->rip = t->expect.resume;
 		(*dp)--;
 		return;
 	}
