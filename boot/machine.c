@@ -12,6 +12,8 @@
 
 static EFI_GUID global_guid = EFI_GLOBAL_VARIABLE;
 
+#define SMBIOS_TABLE_MAX (1u << 20)
+
 static void copy_ascii(char *dst, const char *src, u32 max)
 {
 	u32 n = 0;
@@ -46,12 +48,13 @@ static void read_smbios(const struct boot_info *bi, struct boot_machine *m)
 		copy_ascii(m->smbios_why, "no SMBIOS table", BOOT_NAME_MAX);
 		return;
 	}
-	/* The entry point is at most 31 bytes, and nothing follows it that
-	 * the parser reads beyond the length it states. */
+	/* The entry point is at most 31 bytes; the table is walked only to
+	 * its end-of-table structure, and never past SMBIOS_TABLE_MAX (a 3.x
+	 * entry point states a maximum size, which firmware may overstate). */
 	if (smbios_ep_parse((const void *)(uintptr_t)p, bi->smbios3 ?
 			    SMBIOS3_EP_LEN : SMBIOS2_EP_LEN, &ep, &why) ||
 	    smbios_table_parse((const void *)(uintptr_t)ep.table,
-			       ep.table_len, &s, &why)) {
+			       MIN(ep.table_len, SMBIOS_TABLE_MAX), &s, &why)) {
 		copy_ascii(m->smbios_why, why, BOOT_NAME_MAX);
 		stub_log("stub: SMBIOS at %p unreadable: %s\n", (void *)(uintptr_t)p,
 			 why);

@@ -104,6 +104,9 @@ def judge_boot(r):
         return "not ok", f"no summary: the boot ended with {r['end']}"
     if r["end"] not in ("pass", "fail"):
         return "not ok", f"QEMU ended with {r['end']} after the summary"
+    if r["end"] != r["summary"]["result"].lower():
+        return "not ok", (f"the summary says {r['summary']['result']}, the "
+                          f"exit code says {r['end']}")
     return "ok", f"{r['end']} in {r['seconds']} s"
 
 

@@ -87,6 +87,9 @@ def test_judge():
     late = fake_report("slot", ["ok 1 a # [low]"], end="triple-fault")
     check(chk.judge_boot(late)[0] == "not ok",
           "check.boot: a triple fault after the summary fails")
+    odd = fake_report("slot", ["ok 1 a # [low]"], result="PASS", end="fail")
+    check(chk.judge_boot(odd)[0] == "not ok",
+          "check.boot: a summary and an exit code that disagree fail")
     timeout = fake_report("slot", [], result=None, end="timeout")
     check(chk.judge_boot(timeout)[0] == "not ok", "check.boot: a timeout fails")
     w = [("check.boot", "known hang"), ("efi.time.*", "no RTC")]
