@@ -18,6 +18,7 @@
 #include "kernel.h"
 #include "ktap.h"
 #include "printf.h"
+#include "vamap_guid.h"
 
 #define EFI_TIME_ADJUST_DAYLIGHT 0x01
 #define EFI_TIME_IN_DAYLIGHT 0x02
@@ -27,9 +28,8 @@
 #define EFI_VARIABLE_ENHANCED_AUTH 0x80 /* ..._AUTHENTICATED_ACCESS */
 #define CLOCK_SLACK 3 /* seconds a read-back may be late by */
 
-/* A second vendor GUID of vamap's, for "one name under two GUIDs". */
-static const struct efi_guid vamap_guid2 = {
-	0x76616d61, 0x7001, 0x4c5e, { 0x9b, 0x1d, 0x52, 0x54, 0x53, 0x56, 0x41, 0x4d } };
+/* vamap's second vendor GUID, for "one name under two GUIDs". */
+static const struct efi_guid vamap_guid2 = VAMAP_VENDOR_GUID2_INIT;
 
 /* ------------------------------------------------------------ the rules */
 

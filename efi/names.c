@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Names of runtime services and status codes, for the log. */
 #include "efi_rt.h"
-#include "results.h"
+#include "vamap_guid.h"
 
 const struct efi_guid efi_global_guid = {
 	0x8be4df61, 0x93ca, 0x11d2, { 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c } };

@@ -15,6 +15,7 @@
 #define VAMAP_RESULTS_H
 
 #include "types.h"
+#include "vamap_guid.h"
 
 #define RESULTS_MAGIC 0x31535256u /* "VRS1" */
 #define RESULTS_VERSION 1
@@ -22,10 +23,7 @@
 #define RESULTS_MAX_CHUNKS 8
 #define RESULTS_MAX_TEXT (RESULTS_CHUNK_DATA * RESULTS_MAX_CHUNKS)
 
-/* vamap's vendor GUID for the variables it writes. */
-#define VAMAP_VENDOR_GUID_INIT                                              \
-	{ 0x76616d61, 0x7000, 0x4c5e,                                       \
-	  { 0x9b, 0x1d, 0x52, 0x54, 0x53, 0x56, 0x41, 0x4d } }
+/* The variables are under vamap's vendor GUID (VAMAP_VENDOR_GUID_INIT). */
 
 struct results_chunk {
 	u32 magic;
