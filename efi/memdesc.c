@@ -85,15 +85,3 @@ size_t efi_attr_string(u64 attr, char *buf, size_t size)
 	return len;
 }
 
-size_t efi_size_string(u64 bytes, char *buf, size_t size)
-{
-	static const char units[] = "KMGT";
-	u64 v = bytes >> 10;
-	unsigned int u = 0;
-
-	while (u + 1 < sizeof(units) - 1 && v >= 1024 && !(v & 1023)) {
-		v >>= 10;
-		u++;
-	}
-	return (size_t)ksnprintf(buf, size, "%lu%c", (unsigned long)v, units[u]);
-}

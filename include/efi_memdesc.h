@@ -9,8 +9,4 @@
  * one hex value; "" for none. Returns the length the full string needs. */
 size_t efi_attr_string(u64 attr, char *buf, size_t size);
 
-/* @bytes (a multiple of 1 KiB) in the largest unit that divides it:
- * "640K", "2047M", "1T". Returns the length the full string needs. */
-size_t efi_size_string(u64 bytes, char *buf, size_t size);
-
 #endif

@@ -16,4 +16,9 @@
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
+/* @bytes as the log writes sizes: in the largest of K, M, G, T that
+ * divides it ("640K", "2M", "2097156K"), into @buf; returns @buf. The
+ * one size formatter of the memory map, ptdump and the efi lines. */
+const char *size_string(u64 bytes, char *buf, size_t len);
+
 #endif

@@ -31,7 +31,5 @@ u64 ptdump_wx_check(struct pt_ctx *ctx, u64 root);
 /* Log the entry at each level on the way to @va (for fault reports). */
 void ptdump_walk_va(struct pt_ctx *ctx, u64 root, u64 va);
 
-/* "4K", "2M", "1G", "512G"-style size of @bytes (a multiple of 4 KiB). */
-const char *ptdump_size(u64 bytes, char *buf, size_t len);
 
 #endif

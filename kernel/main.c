@@ -17,6 +17,7 @@
 #include "layout.h"
 #include "machine.h"
 #include "mm.h"
+#include "printf.h"
 #include "results.h"
 #include "smp.h"
 #include "traps.h"
@@ -211,7 +212,7 @@ static void print_memmap(const struct boot_info *bi)
 		char attr[96], size[24];
 
 		efi_attr_string(d->attribute, attr, sizeof(attr));
-		efi_size_string(d->num_pages << EFI_PAGE_SHIFT, size, sizeof(size));
+		size_string(d->num_pages << EFI_PAGE_SHIFT, size, sizeof(size));
 		kprintf("mem%03lu %-12s 0x%016lx-0x%016lx %7s [%s]\n",
 			(unsigned long)i, efi_memory_type_name(d->type),
 			(unsigned long)d->phys_start,

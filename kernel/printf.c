@@ -200,3 +200,17 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+const char *size_string(u64 bytes, char *buf, size_t len)
+{
+	static const char units[] = "KMGT";
+	u64 v = bytes >> 10;
+	unsigned int u = 0;
+
+	while (u + 1 < sizeof(units) - 1 && v >= 1024 && !(v & 1023)) {
+		v >>= 10;
+		u++;
+	}
+	ksnprintf(buf, len, "%lu%c", (unsigned long)v, units[u]);
+	return buf;
+}

@@ -17,20 +17,6 @@ struct dump {
 	bool wx;	/* W^X mode: log only W+X runs */
 };
 
-const char *ptdump_size(u64 bytes, char *buf, size_t len)
-{
-	static const char units[] = "KMGT";
-	u64 v = bytes >> 10;
-	unsigned int u = 0;
-
-	while (u < 3 && v >= 1024 && !(v & 1023)) {
-		v >>= 10;
-		u++;
-	}
-	ksnprintf(buf, len, "%lu%c", (unsigned long)v, units[u]);
-	return buf;
-}
-
 static const char *cache_name(u32 flags)
 {
 	switch (flags & MAP_CACHE_MASK) {
@@ -59,9 +45,9 @@ static void flush(struct dump *d)
 	mm_log("0x%016lx-0x%016lx %6s %s %s %3s %s%s%s\n",
 	       (unsigned long)run->r.va,
 	       (unsigned long)(run->r.va + run->r.size),
-	       ptdump_size(run->r.size, size, sizeof(size)),
+	       size_string(run->r.size, size, sizeof(size)),
 	       (f & MAP_WRITE) ? "RW" : "ro", (f & MAP_EXEC) ? "x " : "NX",
-	       ptdump_size(run->leaf, leaf, sizeof(leaf)), cache_name(f),
+	       size_string(run->leaf, leaf, sizeof(leaf)), cache_name(f),
 	       (f & MAP_GLOBAL) ? " GLB" : "",
 	       d->wx ? "  <- W+X" : "");
 }

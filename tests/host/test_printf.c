@@ -71,15 +71,15 @@ static void test_attr_and_size(void)
 	CHECK_EQ(efi_attr_string(EFI_MEMORY_RUNTIME | EFI_MEMORY_WB, buf, 4), 6);
 	CHECK_STR(buf, "RUN");
 
-	efi_size_string(640 << 10, buf, sizeof(buf));
+	size_string(640 << 10, buf, sizeof(buf));
 	CHECK_STR(buf, "640K");
-	efi_size_string(2ULL << 20, buf, sizeof(buf));
+	size_string(2ULL << 20, buf, sizeof(buf));
 	CHECK_STR(buf, "2M");
-	efi_size_string(1ULL << 40, buf, sizeof(buf));
+	size_string(1ULL << 40, buf, sizeof(buf));
 	CHECK_STR(buf, "1T");
-	efi_size_string(4096ULL << 40, buf, sizeof(buf));
+	size_string(4096ULL << 40, buf, sizeof(buf));
 	CHECK_STR(buf, "4096T");
-	efi_size_string((2ULL << 30) + 4096, buf, sizeof(buf));
+	size_string((2ULL << 30) + 4096, buf, sizeof(buf));
 	CHECK_STR(buf, "2097156K");
 	CHECK_STR(efi_memory_type_name(EFI_RUNTIME_SERVICES_CODE), "RuntimeCode");
 	CHECK_STR(efi_memory_type_name(0x70000000), "Unknown");
