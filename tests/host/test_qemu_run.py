@@ -308,10 +308,10 @@ def test_real_ends():
         dead = os.path.join(d, "dead.fd")
         with open(dead, "wb") as f:
             f.write(b"\0" * (4 << 20))
-        rc, err = run("--firmware", dead, "--workdir", d, "--timeout", "3")
+        rc, err = run("--firmware", dead, "--workdir", d, "--timeout", "2")
         check(rc == 3 and "(timeout" in err,
               "a dead firmware is stopped at TIMEOUT, non-zero", err[-300:])
-        check("Ctrl-A x quits QEMU" in err and "stopped after 3 s" in err,
+        check("Ctrl-A x quits QEMU" in err and "stopped after 2 s" in err,
               "make run says how to leave QEMU and when it stops", err[:600])
     # exit=halt (the stick's menu entries): --end-at-halt (make run-usb)
     # stops QEMU once vamap says it halted, judged by the summary.
