@@ -534,6 +534,7 @@ static void check_nmi_during_call(void)
  */
 static void directmap_test(void)
 {
+	bool leak;
 	efi_status_t st;
 	u32 before, after, kbefore, kafter;
 	u64 pa;
@@ -553,11 +554,22 @@ static void directmap_test(void)
 	memset(p, 0xa5, SZ_4K);
 	kprintf("test: GetTime with the direct-map address %p (a page the "
 		"kernel allocated)\n", (void *)p);
+	/* test=strict-leak: what a strict efi_pgd that kept one kernel page
+	 * would let through (the check must then fail). */
+	leak = efi.strict && (kopt.test & TEST_STRICT_LEAK) &&
+	       !pt_map(&kctx, efi.efi_pgd, (u64)p, pa, SZ_4K, MAP_WRITE);
+	if (leak)
+		kprintf("test: the page left writable in efi_pgd (a leak "
+			"efi.strict must not have)\n");
 	before = results_crc32(p, SZ_4K);
 	kbefore = kernel_hash();
 	st = efi_call(RT_GET_TIME, 2, (u64)p, (u64)0);
 	after = results_crc32(p, SZ_4K);
 	kafter = kernel_hash();
+	if (leak) {
+		pt_unmap(&kctx, efi.efi_pgd, (u64)p, SZ_4K);
+		invlpg((u64)p);
+	}
 	if (efi.strict)
 		ktap_result(st == EFI_ABORTED && before == after && kbefore == kafter,
 			    "efi.directmap", "GetTime returned %s; the page, the "

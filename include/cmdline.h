@@ -64,6 +64,8 @@ enum test_knob {
 					 * while mm.conversions looks */
 	TEST_FIXMAP_MISMATCH = 1u << 24, /* mm: a table signature read
 					  * through the fixmap, one bit off */
+	TEST_STRICT_LEAK = 1u << 25, /* efi: under efi.strict, efi-directmap's
+				      * page left writable in efi_pgd */
 };
 
 /* svam= probes, one bit each, run in this order (efi/setup.c). */

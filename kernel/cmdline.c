@@ -46,6 +46,7 @@ static const struct knob test_knobs[] = {
 	{ "identity-hole", TEST_IDENTITY_HOLE },
 	{ "bad-conversion", TEST_BAD_CONVERSION },
 	{ "fixmap-mismatch", TEST_FIXMAP_MISMATCH },
+	{ "strict-leak", TEST_STRICT_LEAK },
 };
 
 static const char *const exit_modes[] = {

@@ -429,7 +429,7 @@ bool smp_online_ap(u32 *apic_id)
 void smp_checks(void)
 {
 	if (identity_ran && !identity_ok)
-		ktap_result(false, "smp.identity", "RAM page 0x%lx %s in "
+		ktap_result(false, "smp.identity", "RAM page 0x%016lx %s in "
 			    "trampoline_pgd's 1:1 map", (unsigned long)identity_bad_va,
 			    identity_bad_why);
 	else

@@ -205,7 +205,7 @@ static void check_conversions(void)
 		if (got != pa) {
 			kernel_phys_base = saved;
 			ktap_result(false, "mm.conversions", "__pa_symbol(%p) is "
-				    "0x%lx, the tables map it at 0x%lx",
+				    "0x%016lx, the tables map it at 0x%016lx",
 				    (void *)image[k], (unsigned long)pa,
 				    (unsigned long)got);
 			return;
@@ -217,7 +217,7 @@ static void check_conversions(void)
 
 		if (pt_translate(&kctx, live_pgd, va, &r) ||
 		    r.pa + (va - r.va) != dm[k] || __pa(va) != dm[k]) {
-			ktap_result(false, "mm.conversions", "__va(0x%lx) is %p, "
+			ktap_result(false, "mm.conversions", "__va(0x%016lx) is %p, "
 				    "which the tables do not map back to it",
 				    (unsigned long)dm[k], (void *)va);
 			return;
@@ -255,7 +255,7 @@ static void check_fixmap(void)
 		    r.pa + (va - r.va) != acpi.table[i])
 			continue; /* not RAM the direct map covers */
 		if (memcmp((const void *)va, acpi.sig[i], 4)) {
-			ktap_result(false, "mm.fixmap", "table %u at 0x%lx: '%s' "
+			ktap_result(false, "mm.fixmap", "table %u at 0x%016lx: '%s' "
 				    "through the fixmap, '%.4s' through the direct "
 				    "map", i, (unsigned long)acpi.table[i],
 				    acpi.sig[i], (const char *)va);

@@ -216,11 +216,12 @@ CONFIGS = [
          cmdline="exit=qemu svam=unknown", expect="fail"),
     dict(name="uboot-svam-misaligned", firmware="u-boot", machine="pc",
          cmdline="exit=qemu svam=misaligned", expect="fail"),
-    # The failure paths of four checks no real machine here trips: each
-    # knob breaks what its check looks at, and only that (README).
+    # The failure paths of five checks no real machine here trips: each
+    # knob breaks what its check looks at, and only that (README); under
+    # efi.strict, for efi.directmap's.
     dict(name="check-fail-paths", smp=2, expect="fail",
-         cmdline="exit=qemu test=bad-boot-info,identity-hole,bad-conversion,"
-                 "fixmap-mismatch"),
+         cmdline="exit=qemu efi.strict test=bad-boot-info,identity-hole,"
+                 "bad-conversion,fixmap-mismatch,efi-directmap,strict-leak"),
     # Through GRUB (chainloader with arguments) from a USB stick on xHCI.
     dict(name="usb-grub", boot="usb", efi="build/vamap-test.img"),
     # The log on the GOP framebuffer, checked against the host rendering.
