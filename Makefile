@@ -341,10 +341,18 @@ fuzz-short: $(FUZZ_BINS)
 	@mkdir -p $(BUILD)/results
 	@tools/fuzz.sh $(FUZZ_SHORT) $(BUILD)/results/fuzz.txt $(FUZZ_BINS)
 
+# The fuzz targets are built first, then run beside the host tests (one
+# core each mostly; the host tests spend their time in QEMU), their output
+# shown after; then the boot tests, which use every core.
 test:
-	@rm -f $(BUILD)/results/*.txt
-	@$(MAKE) --no-print-directory host-test; h=$$?; \
-	 $(MAKE) --no-print-directory fuzz-short; f=$$?; \
+	@rm -f $(BUILD)/results/*.txt $(BUILD)/results/fuzz.log
+	@mkdir -p $(BUILD)/results
+	@$(MAKE) --no-print-directory deps $(FUZZ_BINS); d=$$?; \
+	 ($(MAKE) --no-print-directory fuzz-short >$(BUILD)/results/fuzz.log 2>&1; \
+	  echo $$? >$(BUILD)/results/fuzz.rc) & \
+	 $(MAKE) --no-print-directory host-test; h=$$?; \
+	 wait; cat $(BUILD)/results/fuzz.log; f=$$(cat $(BUILD)/results/fuzz.rc); \
+	 [ $$d -eq 0 ] || f=1; \
 	 $(MAKE) --no-print-directory boot-test; b=$$?; \
 	 tools/summary.sh $(BUILD)/results/host.txt $(BUILD)/results/fuzz.txt \
 		$(BUILD)/results/boot.txt; s=$$?; \
