@@ -74,6 +74,10 @@ int pt_unmap(struct pt_ctx *ctx, u64 root, u64 va, u64 size);
  * -ENOENT when nothing maps it. */
 int pt_translate(struct pt_ctx *ctx, u64 root, u64 va, struct pt_range *out);
 
+/* The physical address @va maps to, in *@pa: 0, or -ENOENT when nothing
+ * maps it (the checks that compare a conversion with the tables). */
+int pt_translate_pa(struct pt_ctx *ctx, u64 root, u64 va, u64 *pa);
+
 /*
  * Call @fn for every leaf under [start, end) in address order (end 0 means
  * the top of the address space). Stops and returns @fn's value when it is

@@ -33,15 +33,6 @@ static void keep(const char *line, u32 n)
 	}
 }
 
-static bool same(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
-}
-
 /* Does @hay (@hn bytes) hold @needle (@nn bytes)? */
 static bool memmem_simple(const char *hay, u32 hn, const char *needle,
 			  size_t nn)
@@ -52,6 +43,20 @@ static bool memmem_simple(const char *hay, u32 hn, const char *needle,
 		if (!memcmp(hay + i, needle, nn))
 			return true;
 	return false;
+}
+
+/* Keep @n bytes of @s (a console line, no newline) in the report as the
+ * KTAP diagnostic "# LINE": kept, not printed again. @n is at most
+ * DETAIL_LINE_MAX. */
+static void keep_diag(const char *s, u32 n)
+{
+	char line[DETAIL_LINE_MAX + 3];
+
+	line[0] = '#';
+	line[1] = ' ';
+	memcpy(line + 2, s, n);
+	line[n + 2] = '\n';
+	keep(line, n + 3);
 }
 
 /* Print @line and keep it for the report. */
@@ -86,7 +91,7 @@ void kdetail(const char *label, const char *fmt, ...)
 	if (!label)
 		return;
 	for (i = 0; i < DETAIL_LABELS && recorded[i].label &&
-		    !same(recorded[i].label, label); i++)
+		    strcmp(recorded[i].label, label); i++)
 		;
 	if (i == DETAIL_LABELS || recorded[i].n == DETAIL_LINES)
 		return; /* the first ones are kept: they say the most */
@@ -103,12 +108,11 @@ void kdetail(const char *label, const char *fmt, ...)
  * window (@win, @len: kept already) holds. */
 static void keep_recorded(const char *label, const char *win, u32 len)
 {
-	char line[DETAIL_LINE_MAX + 4];
 	unsigned int i, k;
 	size_t n;
 
 	for (i = 0; i < DETAIL_LABELS && recorded[i].label; i++) {
-		if (!same(recorded[i].label, label))
+		if (strcmp(recorded[i].label, label))
 			continue;
 		for (k = 0; k < recorded[i].n; k++) {
 			const char *l = recorded[i].line[k];
@@ -116,11 +120,7 @@ static void keep_recorded(const char *label, const char *win, u32 len)
 			n = strlen(l);
 			if (len && memmem_simple(win, len, l, n))
 				continue;
-			line[0] = '#';
-			line[1] = ' ';
-			memcpy(line + 2, l, n);
-			line[n + 2] = '\n';
-			keep(line, (u32)n + 3);
+			keep_diag(l, (u32)n);
 		}
 	}
 }
@@ -169,11 +169,7 @@ void ktap_end_early(const char *why, const char *tail, u32 len)
 		while (e < len && tail[e] != '\n')
 			e++;
 		n = MIN(e - i, (u32)sizeof(line) - 4);
-		line[0] = '#';
-		line[1] = ' ';
-		memcpy(line + 2, tail + i, n);
-		line[n + 2] = '\n';
-		keep(line, n + 3); /* kept, not printed again */
+		keep_diag(tail + i, n);
 		i = e + 1;
 	}
 	last_mark = console_mark(); /* those lines are its details already */
@@ -219,7 +215,6 @@ static void result(const char *status, const char *name, const char *tag,
 static void keep_details(const char *label)
 {
 	static char text[CONSOLE_TAIL];
-	char line[DETAIL_LINE_MAX + 4];
 	u32 len = console_since(last_mark, text, sizeof(text));
 	u32 i, lines = 0, skip;
 
@@ -239,11 +234,7 @@ static void keep_details(const char *label)
 			skip--;
 		} else if (e > i) {
 			n = MIN(e - i, (u32)DETAIL_LINE_MAX);
-			line[0] = '#';
-			line[1] = ' ';
-			memcpy(line + 2, text + i, n);
-			line[n + 2] = '\n';
-			keep(line, n + 3);
+			keep_diag(text + i, n);
 		}
 		i = e + 1;
 	}

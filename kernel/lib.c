@@ -43,6 +43,15 @@ int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
+int strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return (int)(u8)*a - (int)(u8)*b;
+}
+
 size_t strlen(const char *s)
 {
 	size_t n = 0;

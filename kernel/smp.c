@@ -262,11 +262,11 @@ static const char *identity_bad_why;
  * hole is a named failure, not a #PF in the check. */
 static bool identity_mapped(u64 va)
 {
-	struct pt_range r;
+	u64 pa;
 
-	if (pt_translate(&kctx, trampoline_pgd, va, &r)) {
+	if (pt_translate_pa(&kctx, trampoline_pgd, va, &pa)) {
 		identity_bad_why = "not mapped";
-	} else if (r.pa + (va - r.va) != va) {
+	} else if (pa != va) {
 		identity_bad_why = "mapped to another frame";
 	} else {
 		return true;

@@ -189,7 +189,6 @@ static void check_conversions(void)
 			       ALIGN_DOWN((u64)__kernel_end - 1, SZ_4K) };
 	const u64 dm[2] = { 0x1000, direct_map_end - SZ_4K };
 	u64 saved = kernel_phys_base;
-	struct pt_range r;
 	unsigned int k;
 
 	if (kopt.test & TEST_BAD_CONVERSION) {
@@ -198,10 +197,10 @@ static void check_conversions(void)
 		kernel_phys_base += SZ_2M;
 	}
 	for (k = 0; k < 2; k++) {
-		u64 pa = __pa_symbol(image[k]);
-		u64 got = pt_translate(&kctx, live_pgd, image[k], &r) ? 0 :
-			  r.pa + (image[k] - r.va);
+		u64 pa = __pa_symbol(image[k]), got;
 
+		if (pt_translate_pa(&kctx, live_pgd, image[k], &got))
+			got = 0;
 		if (got != pa) {
 			kernel_phys_base = saved;
 			ktap_result(false, "mm.conversions", "__pa_symbol(%p) is "
@@ -213,10 +212,10 @@ static void check_conversions(void)
 	}
 	kernel_phys_base = saved;
 	for (k = 0; k < 2; k++) {
-		u64 va = (u64)__va(dm[k]);
+		u64 va = (u64)__va(dm[k]), got;
 
-		if (pt_translate(&kctx, live_pgd, va, &r) ||
-		    r.pa + (va - r.va) != dm[k] || __pa(va) != dm[k]) {
+		if (pt_translate_pa(&kctx, live_pgd, va, &got) || got != dm[k] ||
+		    __pa(va) != dm[k]) {
 			ktap_result(false, "mm.conversions", "__va(0x%016lx) is %p, "
 				    "which the tables do not map back to it",
 				    (unsigned long)dm[k], (void *)va);
@@ -236,7 +235,6 @@ static void check_conversions(void)
 static void check_fixmap(void)
 {
 	unsigned int i, compared = 0;
-	struct pt_range r;
 
 	if (!acpi.found) {
 		ktap_skip("mm.fixmap", "no valid ACPI tables to read");
@@ -248,11 +246,11 @@ static void check_fixmap(void)
 		acpi.sig[0][0] ^= 0x20;
 	}
 	for (i = 0; i < acpi.nr_tables; i++) {
-		u64 va = PAGE_OFFSET + acpi.table[i];
+		u64 va = PAGE_OFFSET + acpi.table[i], got;
 
 		if (acpi.table[i] >= direct_map_end ||
-		    pt_translate(&kctx, live_pgd, va, &r) ||
-		    r.pa + (va - r.va) != acpi.table[i])
+		    pt_translate_pa(&kctx, live_pgd, va, &got) ||
+		    got != acpi.table[i])
 			continue; /* not RAM the direct map covers */
 		if (memcmp((const void *)va, acpi.sig[i], 4)) {
 			ktap_result(false, "mm.fixmap", "table %u at 0x%016lx: '%s' "

@@ -373,6 +373,16 @@ int pt_translate(struct pt_ctx *ctx, u64 root, u64 va, struct pt_range *out)
 	return -ENOENT;
 }
 
+int pt_translate_pa(struct pt_ctx *ctx, u64 root, u64 va, u64 *pa)
+{
+	struct pt_range r;
+	int ret = pt_translate(ctx, root, va, &r);
+
+	if (!ret)
+		*pa = r.pa + (va - r.va);
+	return ret;
+}
+
 static int walk_tree(struct pt_ctx *ctx, u64 table, unsigned int l, u64 base,
 		     u64 start, u64 last, pt_walk_fn fn, void *arg)
 {

@@ -171,7 +171,7 @@ static void test_split_keeps_rest(void)
 {
 	struct sim s;
 	struct pt_range r;
-	u64 root, va = 0xffff888040000000ULL;
+	u64 root, pa, va = 0xffff888040000000ULL;
 
 	sim_init(&s, 64, true);
 	root = sim_root(&s);
@@ -189,6 +189,12 @@ static void test_split_keeps_rest(void)
 	CHECK_EQ(pt_translate(&s.ctx, root, va + 0x3fe00000, &r), 0);
 	CHECK_EQ(r.size, SZ_2M); /* untouched parts stay 2 MiB pages */
 	CHECK_EQ(r.pa, 0x7fe00000);
+	/* ... and the address inside the leaf, whatever its size. */
+	CHECK_EQ(pt_translate_pa(&s.ctx, root, va + 0x3fe01234, &pa), 0);
+	CHECK_EQ(pa, 0x7fe01234);
+	CHECK_EQ(pt_translate_pa(&s.ctx, root, va + 0x12345678, &pa), 0);
+	CHECK_EQ(pa, 0x7678);
+	CHECK_EQ(pt_translate_pa(&s.ctx, root, va + SZ_1G, &pa), -ENOENT);
 	/* Mapping the whole GiB again frees the split tables. */
 	CHECK_EQ(pt_map(&s.ctx, root, va, 0x40000000, SZ_1G, MAP_WRITE), 0);
 	CHECK_EQ(pt_count_tables(&s.ctx, root), 2);
