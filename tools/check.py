@@ -110,23 +110,6 @@ def judge_boot(r):
     return "ok", f"{r['end']} in {r['seconds']} s"
 
 
-def results_files(work):
-    """The reports the stub wrote to the disk's \\vamap\\results."""
-    img = os.path.join(work, "esp.img") + "@@1M"
-    ls = subprocess.run(["mdir", "-b", "-i", img, "::/vamap/results"],
-                        capture_output=True, text=True)
-    names = sorted(f for f in ls.stdout.split() if f.lower().endswith(".txt"))
-    out = []
-    for n in names:
-        got = {}
-        for ext in (".txt", ".json"):
-            t = subprocess.run(["mtype", "-i", img, n[:-4] + ext],
-                               capture_output=True, text=True)
-            got[ext] = t.stdout if t.returncode == 0 else None
-        out.append((n.split("/")[-1][:-4], got))
-    return out
-
-
 def judge_flow(a, first, second):
     """check.results.flow: the second boot's stub wrote the first run's
     report, TXT and JSON, with the first run's verdicts."""
@@ -136,11 +119,11 @@ def judge_flow(a, first, second):
         why = re.search(r"^results: (.*)$", log1, re.M)
         return "skip", ("the first boot kept no report: "
                         + (why.group(1) if why else "no results line"))
-    files = results_files(os.path.join(a.workdir, "slot"))
+    files = qemu.results_on_disk(os.path.join(a.workdir, "slot", "esp.img"))
     if len(files) != 1:
         return "not ok", (f"expected one report on the disk after the second "
                           f"boot, found {len(files)}")
-    stamp, got = files[0]
+    stamp, got = next(iter(files.items()))
     dest = os.path.join(a.workdir, "results")
     os.makedirs(dest, exist_ok=True)
     for ext, text in got.items():

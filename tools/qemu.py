@@ -129,6 +129,26 @@ def prepare_esp_disk(workdir, efi, cmdline, drivers=(), waivers=None):
     return disk
 
 
+def results_on_disk(img):
+    """The reports a stub wrote to \\vamap\\results\\ on a GPT disk image's
+    ESP (a stick or a make check disk), read with mtools: {stem: {".txt":
+    text or None, ".json": text or None}}, in name order."""
+    part = img + "@@1M"
+    ls = subprocess.run(["mdir", "-b", "-i", part, "::/vamap/results"],
+                        capture_output=True, text=True)
+    out = {}
+    for path in sorted(f for f in ls.stdout.split()
+                       if f.lower().endswith(".txt")):
+        stem = path[:-4]
+        out[stem.split("/")[-1]] = {}
+        for ext in (".txt", ".json"):
+            r = subprocess.run(["mtype", "-i", part, stem + ext],
+                               capture_output=True, text=True)
+            out[stem.split("/")[-1]][ext] = r.stdout if r.returncode == 0 \
+                else None
+    return out
+
+
 def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
          cmdline="", cpu=None, extra=(), serial=None, debugcon=None,
          secure_boot=False, fresh_vars=True, fresh_disk=True,

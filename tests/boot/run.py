@@ -179,19 +179,14 @@ def check_results_file(work, fault=False):
     """The report the stub wrote in the second boot must be the first
     boot's KTAP lines, as text and as JSON; after a @fault, also the
     exception report as KTAP diagnostics. Returns a problem or ""."""
-    img = os.path.join(work, "stick.img") + "@@1M"
-    ls = subprocess.run(["mdir", "-b", "-i", img, "::/vamap/results"],
-                        capture_output=True, text=True)
-    txt = [f for f in ls.stdout.split() if f.endswith(".txt")]
-    if len(txt) != 1:
-        return f"results: expected one .txt on the stick, found {txt}"
-    got = {}
+    files = qemu.results_on_disk(os.path.join(work, "stick.img"))
+    if len(files) != 1:
+        return (f"results: expected one .txt on the stick, found "
+                f"{sorted(files)}")
+    stem, got = next(iter(files.items()))
     for ext in (".txt", ".json"):
-        r = subprocess.run(["mtype", "-i", img, txt[0][:-4] + ext],
-                           capture_output=True, text=True)
-        if r.returncode:
-            return f"results: cannot read {txt[0][:-4] + ext}"
-        got[ext] = r.stdout
+        if got[ext] is None:
+            return f"results: cannot read {stem + ext}"
     first = read_log(os.path.join(work, "debug-1.log")).splitlines()
     start = first.index("KTAP version 1") if "KTAP version 1" in first else 0
     want = [l for l in first[start:] if KTAP_LINE.match(l)]
