@@ -43,6 +43,10 @@ const char *efi_status_name(u64 st);
  * direct map so init_pg_dir's 1:1 map covers the same memory). */
 bool efi_type_is_ram(u32 type);
 
+/* Why a descriptor's range cannot be used, or NULL (efi/memdesc.c: the
+ * one validator, which the kernel's copy of the map uses too). */
+const char *efi_desc_range_problem(u64 phys_start, u64 num_pages);
+
 /* Write a report an earlier run kept in variables to \vamap\results\ on
  * the volume we were loaded from (boot/results.c). */
 void stub_results(EFI_LOADED_IMAGE *li, struct boot_info *bi);

@@ -87,6 +87,6 @@ void efi_fault_decide(const struct memmap *m, const struct efi_fault_in *in,
 		d->map_flags = MAP_EXEC;
 	else
 		d->map_flags = MAP_WRITE;
-	if (r->attr && !(r->attr & EFI_MEMORY_WB))
+	if (r->uncached)
 		d->map_flags |= MAP_UC;
 }

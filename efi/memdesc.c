@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* Memory-map descriptor types: which are RAM, and names for the log.
- * Self-contained and host-testable; the stub builds it too. */
+/* Memory-map descriptors: the one validator, which types are RAM, and
+ * names for the log. Self-contained and host-testable; the stub builds it
+ * too. */
 #include "efi_defs.h"
 #include "efi_memdesc.h"
 #include "printf.h"
@@ -41,6 +42,27 @@ bool efi_type_is_ram(u32 type)
 	default:
 		return false;
 	}
+}
+
+/*
+ * The one memory-descriptor validator: the stub's init_pg_dir, the kernel's
+ * copy of the map, the runtime VA plan and the memory attributes table all
+ * refuse a range for these reasons and no others. UEFI 2.10, 7.2: a
+ * descriptor is NumberOfPages 4 KiB pages from a 4 KiB-aligned
+ * PhysicalStart; MAXPHYADDR is at most 52 (SDM vol. 3A, 4.1.4).
+ */
+#define PHYS_LIMIT (1ULL << 52)
+
+const char *efi_desc_range_problem(u64 phys_start, u64 num_pages)
+{
+	if (!num_pages)
+		return "zero pages";
+	if (phys_start & (SZ_4K - 1))
+		return "start not 4 KiB aligned";
+	if (num_pages > (PHYS_LIMIT >> EFI_PAGE_SHIFT) || phys_start >= PHYS_LIMIT ||
+	    (num_pages << EFI_PAGE_SHIFT) > PHYS_LIMIT - phys_start)
+		return "range wraps or ends above 2^52";
+	return NULL;
 }
 
 const char *efi_memory_type_name(u32 type)

@@ -3,13 +3,11 @@
 #include "cmdline.h"
 #include "efi_pgd.h"
 #include "layout.h"
-#include "mm_log.h"
-
-#define PUD_INDEX(va) (((va) >> 30) & 511)
+#include "efi_log.h"
 
 compile_assert(efi_modes_match_cmdline, EFI_MODE_NORUNTIME + 1 == CMDLINE_EFI_MODES);
 compile_assert(efi_linux_window_pud_range,
-	       PUD_INDEX(EFI_LINUX_BASE) == 444 && PUD_INDEX(EFI_LINUX_TOP - 1) == 507);
+	       PT_INDEX(PT_PUD, EFI_LINUX_BASE) == 444 && PT_INDEX(PT_PUD, EFI_LINUX_TOP - 1) == 507);
 
 const char *efi_mode_name(enum efi_mode mode)
 {
@@ -33,8 +31,8 @@ void efi_mode_window(enum efi_mode mode, struct efi_window *w)
 		w->base = EFI_LINUX_BASE;
 		w->top = EFI_LINUX_TOP;
 		w->slot = PGD_INDEX(EFI_LINUX_BASE);
-		w->pud_first = PUD_INDEX(EFI_LINUX_BASE);
-		w->pud_last = PUD_INDEX(EFI_LINUX_TOP - 1);
+		w->pud_first = PT_INDEX(PT_PUD, EFI_LINUX_BASE);
+		w->pud_last = PT_INDEX(PT_PUD, EFI_LINUX_TOP - 1);
 	}
 }
 
@@ -60,13 +58,13 @@ int efi_pgd_create(struct pt_ctx *ctx, u64 swapper, enum efi_mode mode,
 		if (sp[w.slot] & PTE_PRESENT)
 			kp = ctx->phys_to_virt(ctx, sp[w.slot] & PTE_ADDR_MASK);
 		if (mode == EFI_MODE_SLOT && kp) {
-			mm_log("efi: the kernel uses PGD slot %d, the EFI slot\n",
+			efi_log("the kernel uses PGD slot %d, the EFI slot\n",
 			       w.slot);
 			goto inval;
 		}
 		for (i = w.pud_first; kp && i <= w.pud_last; i++) {
 			if (kp[i]) {
-				mm_log("efi: the kernel maps PUD %u of slot %d, inside "
+				efi_log("the kernel maps PUD %u of slot %d, inside "
 				       "the EFI window\n", i, w.slot);
 				goto inval;
 			}

@@ -3,7 +3,8 @@
 #include "efi_defs.h"
 #include "efi_rt.h"
 #include "efi_tables.h"
-#include "mm_log.h"
+#include "efi_log.h"
+#include "efi_memdesc.h"
 
 int efi_rt_properties_parse(const void *p, u64 len, u32 *supported,
 			    const char **why)
@@ -63,6 +64,7 @@ static const char *entry_problem(const struct efi_memory_desc *e,
 {
 	const struct efi_memory_desc *d;
 	u64 size = e->num_pages << EFI_PAGE_SHIFT;
+	const char *why;
 	s64 k;
 
 	if (e->type != EFI_RUNTIME_SERVICES_CODE &&
@@ -70,9 +72,9 @@ static const char *entry_problem(const struct efi_memory_desc *e,
 		return "type is neither RuntimeServicesCode nor RuntimeServicesData";
 	if (!(e->attribute & (EFI_MEMORY_RO | EFI_MEMORY_XP)))
 		return "RO and XP both clear";
-	if (!e->num_pages || e->phys_start & (SZ_4K - 1) ||
-	    e->num_pages > (1ULL << 40) || e->phys_start + size < e->phys_start)
-		return "not a whole range of 4 KiB pages";
+	why = efi_desc_range_problem(e->phys_start, e->num_pages);
+	if (why)
+		return why;
 	if (!map || desc_size < sizeof(*d))
 		return "no memory map to check it against";
 	k = runtime_desc_of(map, map_size, desc_size, e->phys_start);
@@ -97,19 +99,19 @@ int efi_memattr_parse(const void *tbl, u64 len, const void *map, u64 map_size,
 	out->n = 0;
 	out->rejected = 0;
 	if (!tbl || len < sizeof(*h)) {
-		mm_log("efi: memory attributes table: shorter than its header, "
+		efi_log("memory attributes table: shorter than its header, "
 		       "ignored\n");
 		return -EINVAL;
 	}
 	out->hdr = *h;
 	if (efi_memattr_header_check(h, map_size, &why)) {
-		mm_log("efi: memory attributes table: version %u, %u entries of "
+		efi_log("memory attributes table: version %u, %u entries of "
 		       "%u bytes: %s, ignored\n", h->version, h->nr_entries,
 		       h->desc_size, why);
 		return -EINVAL;
 	}
 	if (sizeof(*h) + (u64)h->nr_entries * h->desc_size > len) {
-		mm_log("efi: memory attributes table: %u entries of %u bytes run "
+		efi_log("memory attributes table: %u entries of %u bytes run "
 		       "past the %lu bytes read, ignored\n", h->nr_entries,
 		       h->desc_size, (unsigned long)len);
 		return -EINVAL;
@@ -122,7 +124,7 @@ int efi_memattr_parse(const void *tbl, u64 len, const void *map, u64 map_size,
 
 		why = entry_problem(e, map, map_size, map_desc_size, &desc);
 		if (why) {
-			mm_log("efi: memory attributes entry %u (%s 0x%016lx, %lu "
+			efi_log("memory attributes entry %u (%s 0x%016lx, %lu "
 			       "pages, attr 0x%lx): %s, not applied\n", i,
 			       efi_memory_type_name(e->type),
 			       (unsigned long)e->phys_start,

@@ -2,14 +2,14 @@
 /* VA placement for runtime regions (see efi_va.h). Host-testable. */
 #include "efi_defs.h"
 #include "efi_va.h"
-#include "mm_log.h"
+#include "efi_log.h"
+#include "efi_memdesc.h"
 
-#define PHYS_LIMIT (1ULL << 52)
 #define LOW_HALF_END (1ULL << 47)
 
 static int reject(struct efi_va_plan *p, u64 i, const char *why)
 {
-	mm_log("efi: runtime desc %lu: %s\n", (unsigned long)i, why);
+	efi_log("runtime desc %lu: %s\n", (unsigned long)i, why);
 	p->errors++;
 	return -EINVAL;
 }
@@ -40,12 +40,10 @@ static void collect(const void *raw, u64 map_size, u64 desc_size, bool linux_rul
 	for (i = 0; i < n; i++) {
 		const struct efi_memory_desc *d = efi_memdesc_at(raw, desc_size, i);
 		u64 size = d->num_pages << EFI_PAGE_SHIFT;
+		const char *why = efi_desc_range_problem(d->phys_start, d->num_pages);
 		struct efi_rt_region *r;
-		bool bad;
+		bool bad = why != NULL;
 
-		bad = !d->num_pages || (d->phys_start & (SZ_4K - 1)) ||
-		      d->num_pages > (PHYS_LIMIT >> EFI_PAGE_SHIFT) ||
-		      d->phys_start >= PHYS_LIMIT || size > PHYS_LIMIT - d->phys_start;
 		if (linux_rules && !bad && prev.valid && prev.type == d->type &&
 		    prev.attr == d->attribute && prev.end == d->phys_start) {
 			prev.end += size;
@@ -62,16 +60,8 @@ static void collect(const void *raw, u64 map_size, u64 desc_size, bool linux_rul
 		}
 		if (!selected(d, linux_rules))
 			continue;
-		if (!d->num_pages) {
-			reject(p, i, "zero pages");
-			continue;
-		}
-		if (d->phys_start & (SZ_4K - 1)) {
-			reject(p, i, "start not 4 KiB aligned");
-			continue;
-		}
 		if (bad) {
-			reject(p, i, "range wraps or ends above 2^52");
+			reject(p, i, why);
 			continue;
 		}
 		for (k = 0; k < p->n; k++)
@@ -79,7 +69,7 @@ static void collect(const void *raw, u64 map_size, u64 desc_size, bool linux_rul
 			    p->r[k].pa < d->phys_start + size)
 				break;
 		if (k < p->n) {
-			mm_log("efi: runtime desc %lu overlaps runtime desc %u\n",
+			efi_log("runtime desc %lu overlaps runtime desc %u\n",
 			       (unsigned long)i, p->r[k].desc);
 			p->errors++;
 			continue;
@@ -127,7 +117,7 @@ static int plan(const void *raw, u64 map_size, u64 desc_size, u64 win_base,
 	p->lowest_va = win_top;
 	p->svam_reverse = linux_rules;
 	if (!raw || desc_size < sizeof(struct efi_memory_desc) || desc_size % 8) {
-		mm_log("efi: memory map unreadable, no runtime plan\n");
+		efi_log("memory map unreadable, no runtime plan\n");
 		p->errors++;
 		return -EINVAL;
 	}
@@ -150,7 +140,7 @@ static int plan(const void *raw, u64 map_size, u64 desc_size, u64 win_base,
 		if (va + r->size > cursor)
 			va = va >= SZ_2M ? va - SZ_2M : 0;
 		if (cursor < r->size || va < win_base || va + r->size > cursor) {
-			mm_log("efi: runtime desc %u (%s, %lu KiB) does not fit in "
+			efi_log("runtime desc %u (%s, %lu KiB) does not fit in "
 			       "the window 0x%016lx-0x%016lx\n", r->desc,
 			       efi_memory_type_name(r->type),
 			       (unsigned long)(r->size >> 10), (unsigned long)win_base,

@@ -3,7 +3,7 @@
  * Parsers for the configuration tables that tell vamap how to treat the
  * runtime services (efi/tables.c): the RT properties table and the memory
  * attributes table. Host-testable: they read only the buffers they are
- * given and report through mm_log.
+ * given and report through efi_log.
  */
 #ifndef VAMAP_EFI_TABLES_H
 #define VAMAP_EFI_TABLES_H

@@ -33,10 +33,9 @@
 #define PAGE_SHIFT 12
 #define PAGE_SIZE 0x1000
 
-/* One PGD slot maps 512 GiB (SDM vol. 3A, 4.5: bits 47:39 index the PML4). */
-#define PGD_SHIFT 39
+/* One PGD slot maps 512 GiB (SDM vol. 3A, 4.5: bits 47:39 index the PML4;
+ * PGD_INDEX and the other levels are in pgtable.h). */
 #define PGD_SLOT_SIZE 0x8000000000
-#define PGD_INDEX(va) (((va) >> PGD_SHIFT) & 511)
 
 /* Direct map: Linux's PAGE_OFFSET for 4-level paging, so addresses in our
  * logs read the same as in a Linux dmesg; 64 TiB of room (slots 273..400). */
@@ -67,7 +66,10 @@
 #define FIXMAP_BASE (FIXMAP_TOP - FIXMAP_SIZE)
 
 #ifndef __ASSEMBLER__
+#include "pgtable.h"
 #include "types.h"
+
+compile_assert(pgd_slot_size_is_the_pgd_level, PGD_SLOT_SIZE == 1ULL << PT_SHIFT(PT_PGD));
 
 compile_assert(kernel_image_below_fixmap,
 	       KERNEL_VIRT_BASE + KERNEL_MAX_SIZE <= FIXMAP_BASE);

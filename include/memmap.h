@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The kernel's copy of the firmware memory map (mm/memmap.c): validated,
- * sorted, without overlaps, each region classified.
+ * The kernel's copy of the firmware memory map (mm/memmap.c): sorted,
+ * without overlaps, each region classified. mm/ reads no firmware format:
+ * efi_memmap_import (efi/memmap.c) validates the UEFI descriptors and hands
+ * them over classified.
  *
  * Policy for malformed maps (each case logs a line naming the descriptor):
  *
@@ -39,13 +41,14 @@ enum mem_class {
 struct mem_region {
 	u64 start;
 	u64 end; /* exclusive */
-	u64 attr;
-	u32 type;	  /* EFI memory type, as the firmware gave it */
+	const char *type_name; /* the firmware's name for its type, for the log */
+	const char *why;  /* for regions we reserved: what for */
+	u32 type;	  /* the firmware's memory type: opaque to mm/ */
 	u32 desc;	  /* index of the firmware descriptor it came from */
 	u8 class;	  /* enum mem_class */
 	u8 ram;		  /* holds RAM: goes into the direct map */
 	u8 kernel;	  /* reserved by memmap_reserve: the kernel's own */
-	const char *why;  /* for regions we reserved: what for */
+	u8 uncached;	  /* the firmware allows no write-back: map it UC */
 };
 
 struct memmap {
@@ -58,16 +61,20 @@ struct memmap {
 	u64 ram_limit;
 };
 
-/* The class the UEFI type implies (unknown types: reserved). */
-enum mem_class memmap_class_of(u32 type);
+/* Empty @m (its storage stays) before regions are added. */
+void memmap_clear(struct memmap *m);
 
 /*
- * Import the raw firmware map (@map_size bytes, stride @desc_size) into @m,
- * whose storage (@m->r, @m->cap) the caller provides. Applies the policy
- * above. Returns 0, or -EINVAL when the map cannot be read at all.
+ * Add one classified region (the firmware layer reads its own format and
+ * calls this per descriptor: efi_memmap_import). RAM at or above
+ * @m->ram_limit is split off as reserved. Returns 0, or -ENOSPC when the
+ * copy is full.
  */
-int memmap_import(struct memmap *m, const void *raw, u64 map_size,
-		  u64 desc_size);
+int memmap_add(struct memmap *m, const struct mem_region *r);
+
+/* After the last memmap_add: sort, and resolve overlaps by the policy
+ * above. Returns 0, or -EINVAL when no region is left. */
+int memmap_finish(struct memmap *m);
 
 /*
  * Mark [start, end) reserved (page-rounded outward) wherever it lies in

@@ -6,6 +6,7 @@
 #include "boot_info.h"
 #include "frame.h"
 #include "memmap.h"
+#include "mm_early.h"
 #include "pgd_list.h"
 #include "ptdump.h"
 #include "pgtable.h"
@@ -22,9 +23,11 @@ extern struct pt_ctx kctx; /* for tables reachable through the live map */
  * 1:1 map of RAM below bi->identity_map_end as the builder's view. */
 void mm_adopt_init_pg_dir(const struct boot_info *bi);
 
-/* CPU features, EFER.NXE, PAT; import and reserve the memory map; the
- * frame allocator. Runs on init_pg_dir. 0 or an error, already logged. */
-int mm_early_init(const struct boot_info *bi, u64 bi_phys);
+/* CPU features, EFER.NXE, PAT; the memory map read by @import, then
+ * reserved; the frame allocator. Runs on init_pg_dir. 0 or an error,
+ * already logged. */
+int mm_early_init(const struct boot_info *bi, u64 bi_phys,
+		  memmap_import_fn import);
 
 /* Build swapper_pg_dir (direct map, image by section) and switch to it;
  * releases init_pg_dir. 0 or an error, already logged; on error the kernel

@@ -33,14 +33,23 @@ unsigned int mm_boot_reservations(const struct boot_info *bi, u64 bi_phys,
 				  struct mm_reservation *out);
 
 /*
+ * How the firmware's map at @raw (@size bytes, stride @stride) becomes
+ * classified regions in @m: the firmware layer's reader
+ * (efi_memmap_import), passed in so that mm/ knows no firmware format.
+ * Returns 0 or a negative error.
+ */
+typedef int (*memmap_import_fn)(struct memmap *m, const void *raw, u64 size,
+				u64 stride);
+
+/*
  * From the firmware map at @raw (bi's size and stride) to @m and @fa:
- * import and validate, apply every boot reservation, then give the usable
- * memory above MM_LOW_RESERVE to the allocator. @m and @fa must already
- * have their storage. Logs a line per step (with @verbose, every region);
+ * @import it, apply every boot reservation, then give the usable memory
+ * above MM_LOW_RESERVE to the allocator. @m and @fa must already have
+ * their storage. Logs a line per step (with @verbose, every region);
  * returns 0 or the first error.
  */
 int mm_early_layout(struct memmap *m, struct frame_alloc *fa,
 		    const struct boot_info *bi, u64 bi_phys, const void *raw,
-		    bool verbose);
+		    memmap_import_fn import, bool verbose);
 
 #endif

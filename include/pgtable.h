@@ -27,8 +27,30 @@
 #define MAP_UC (3u << MAP_CACHE_SHIFT)
 #define MAP_FLAGS_ALL (MAP_WRITE | MAP_EXEC | MAP_GLOBAL | MAP_CACHE_MASK)
 
+/*
+ * The paging levels, top down: the one description every table walker in
+ * vamap reads (the stub's init_pg_dir, the kernel's builder, ptdump, the
+ * table list and efi_pgd), as Zephyr's paging_levels[]. 4-level paging,
+ * SDM vol. 3A, 4.5: each level indexes 9 bits of the address, from bit
+ * PT_SHIFT(l) up; a PUD or PMD entry with PS set is a 1 GiB or 2 MiB leaf.
+ */
 #define PT_LEVELS 4
 #define PT_ENTRIES 512
+enum pt_level_id { PT_PGD, PT_PUD, PT_PMD, PT_PTE };
+#define PT_SHIFT(l) (12 + 9 * (PT_LEVELS - 1 - (l)))
+#define PT_INDEX(l, va) (((va) >> PT_SHIFT(l)) & (PT_ENTRIES - 1))
+#define PGD_INDEX(va) PT_INDEX(PT_PGD, va)
+
+struct pt_level {
+	const char *name; /* "pgd", "pud", "pmd", "pte" */
+	bool leaf;	  /* may hold a leaf (the PUD only with 1 GiB pages) */
+};
+extern const struct pt_level pt_levels[PT_LEVELS];
+
+static inline u64 pt_level_size(unsigned int l)
+{
+	return 1ULL << PT_SHIFT(l);
+}
 
 struct pt_ctx {
 	/* A zeroed page for a table: 0 and its physical address in *pa, or
@@ -93,6 +115,24 @@ u64 pt_count_tables(struct pt_ctx *ctx, u64 root);
 /* Free every table under @root's entries [first, last] of the top level
  * (not the root itself) and clear those entries. */
 void pt_free_range(struct pt_ctx *ctx, u64 root, unsigned first, unsigned last);
+
+/*
+ * One step of a walk: the entry that maps @va in the level-@level table at
+ * physical @table. pt_walk_va fills @steps top down and returns how many
+ * it filled; the last is a leaf, or an entry that is not present.
+ */
+struct pt_step {
+	unsigned int level;
+	unsigned int index;
+	u64 table; /* physical address of the table */
+	u64 entry;
+};
+unsigned int pt_walk_va(struct pt_ctx *ctx, u64 root, u64 va,
+			struct pt_step steps[PT_LEVELS]);
+
+/* Does @e, an entry at level @l, map a page (rather than point at a table
+ * or be absent)? */
+bool pt_entry_is_leaf(u64 e, unsigned int l);
 
 /* Sign-extend bit 47: the canonical form of a 48-bit address. */
 static inline u64 pt_canonical(u64 va)

@@ -4,6 +4,7 @@
  * is used only if it answers a probe, so the same kernel runs on a board
  * without a serial port. Nothing here waits without a bound.
  */
+#include "efi_log.h"
 #include "exitcode.h"
 #include "fbcon.h"
 #include "kernel.h"
@@ -142,6 +143,21 @@ void kvprintf(const char *fmt, va_list ap)
 	char line[512];
 	int n = kvsnprintf(line, sizeof(line), fmt, ap);
 
+	console_write(line, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}
+
+/* efi/'s log (efi_log.h): its lines, prefixed, written whole. */
+void efi_log(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvsnprintf(line + 5, sizeof(line) - 5, fmt, ap);
+	va_end(ap);
+	memcpy(line, "efi: ", 5);
+	n += 5;
 	console_write(line, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 

@@ -302,7 +302,7 @@ static const char *const have_names[] = {
 
 static int step_mm_early(void)
 {
-	return mm_early_init(&kbi, boot_info_phys);
+	return mm_early_init(&kbi, boot_info_phys, efi_memmap_import);
 }
 
 static int step_acpi(void)

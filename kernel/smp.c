@@ -16,6 +16,7 @@
  */
 #include "acpi.h"
 #include "addr.h"
+#include "efi_defs.h"
 #include "fixmap.h"
 #include "kernel.h"
 #include "ktap.h"
@@ -332,7 +333,7 @@ static bool install_trampoline(void)
 			break;
 	}
 	if (i == kmemmap.n || !kmemmap.r[i].ram || size > SZ_4K ||
-	    kmemmap.r[i].type != 7 /* EfiConventionalMemory */) {
+	    kmemmap.r[i].type != EFI_CONVENTIONAL_MEMORY) {
 		kprintf("smp: no free RAM at 0x%x for the trampoline\n",
 			TRAMPOLINE_BASE);
 		return false;

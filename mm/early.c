@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* The boot's memory rules (mm_early.h). Host-testable. */
-#include "efi_defs.h"
 #include "mm_early.h"
 #include "mm_log.h"
 
@@ -16,7 +15,7 @@ static void log_regions(const struct memmap *m)
 
 		mm_log("mm: region %3u 0x%016lx-0x%016lx %-13s %-12s desc %u%s%s\n",
 		       i, (unsigned long)r->start, (unsigned long)r->end,
-		       classes[r->class], efi_memory_type_name(r->type), r->desc,
+		       classes[r->class], r->type_name ? r->type_name : "?", r->desc,
 		       r->why ? ", " : "", r->why ? r->why : "");
 	}
 }
@@ -47,13 +46,13 @@ unsigned int mm_boot_reservations(const struct boot_info *bi, u64 bi_phys,
 
 int mm_early_layout(struct memmap *m, struct frame_alloc *fa,
 		    const struct boot_info *bi, u64 bi_phys, const void *raw,
-		    bool verbose)
+		    memmap_import_fn import, bool verbose)
 {
 	struct mm_reservation res[MM_MAX_BOOT_RESERVATIONS];
 	unsigned int i, n = mm_boot_reservations(bi, bi_phys, res);
 	int ret;
 
-	ret = memmap_import(m, raw, bi->memmap_size, bi->memmap_desc_size);
+	ret = import(m, raw, bi->memmap_size, bi->memmap_desc_size);
 	if (ret)
 		return ret;
 	for (i = 0; i < n; i++) {

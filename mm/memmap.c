@@ -1,49 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * Import and validation of the firmware memory map (policy in memmap.h).
- * Host-testable: reads only the buffer it is given, reports through mm_log.
+ * The kernel's copy of the memory map (policy in memmap.h): regions arrive
+ * classified (efi/memmap.c reads the firmware's descriptors); here they are
+ * sorted, their overlaps resolved, RAM limited to the direct map, and
+ * reserved. Host-testable; reports through mm_log.
  */
-#include "efi_defs.h"
 #include "memmap.h"
 #include "mm_log.h"
-
-#define PHYS_LIMIT (1ULL << 52) /* SDM vol. 3A, 4.1.4: MAXPHYADDR <= 52 */
-
-enum mem_class memmap_class_of(u32 type)
-{
-	switch (type) {
-	case EFI_CONVENTIONAL_MEMORY:
-	case EFI_LOADER_CODE:
-	case EFI_LOADER_DATA:
-		return MEM_USABLE;
-	case EFI_BOOT_SERVICES_CODE:
-	case EFI_BOOT_SERVICES_DATA:
-		return MEM_BOOT_SERVICES;
-	default:
-		return MEM_RESERVED;
-	}
-}
-
-/* Checks one descriptor; false (with a log line) if it is dropped. */
-static bool desc_valid(const struct efi_memory_desc *d, u64 i)
-{
-	const char *why = NULL;
-	u64 bytes = d->num_pages << EFI_PAGE_SHIFT;
-
-	if (!d->num_pages)
-		why = "zero pages";
-	else if (d->phys_start & (SZ_4K - 1))
-		why = "start not 4 KiB aligned";
-	else if (d->num_pages > (PHYS_LIMIT >> EFI_PAGE_SHIFT) ||
-		 d->phys_start >= PHYS_LIMIT || bytes > PHYS_LIMIT - d->phys_start)
-		why = "range wraps or ends above 2^52";
-	if (!why)
-		return true;
-	mm_log("memmap: desc %lu (%s at 0x%lx, %lu pages): %s, dropped\n",
-	       (unsigned long)i, efi_memory_type_name(d->type),
-	       (unsigned long)d->phys_start, (unsigned long)d->num_pages, why);
-	return false;
-}
 
 /* Overlap winner: the more reserved class; on a tie the earlier one. */
 static bool beats(const struct mem_region *a, const struct mem_region *b)
@@ -154,69 +117,23 @@ static void limit_ram(struct memmap *m, struct mem_region *r)
 	r->end = lim;
 }
 
-int memmap_import(struct memmap *m, const void *raw, u64 map_size,
-		  u64 desc_size)
+void memmap_clear(struct memmap *m)
 {
-	u64 count, i;
-
 	m->n = 0;
 	m->problems = 0;
-	if (!raw || !map_size) {
-		mm_log("memmap: no memory map\n");
-		return -EINVAL;
-	}
-	if (desc_size < sizeof(struct efi_memory_desc) || desc_size % 8) {
-		mm_log("memmap: desc_size %lu cannot hold a descriptor "
-		       "(40 bytes, multiple of 8): map unusable\n",
-		       (unsigned long)desc_size);
-		return -EINVAL;
-	}
-	count = map_size / desc_size;
-	if (map_size % desc_size) {
-		mm_log("memmap: map size %lu not a multiple of desc_size %lu, "
-		       "trailing %lu bytes ignored\n", (unsigned long)map_size,
-		       (unsigned long)desc_size,
-		       (unsigned long)(map_size % desc_size));
-		m->problems++;
-	}
-	for (i = 0; i < count; i++) {
-		const struct efi_memory_desc *d = efi_memdesc_at(raw, desc_size, i);
-		struct mem_region *r;
+}
 
-		if (!desc_valid(d, i)) {
-			m->problems++;
-			continue;
-		}
-		if (m->n == m->cap) {
-			mm_log("memmap: more than %u descriptors, %lu dropped\n",
-			       m->cap, (unsigned long)(count - i));
-			m->problems += (unsigned int)(count - i);
-			break;
-		}
-		if (d->type >= EFI_MAX_MEMORY_TYPE) {
-			mm_log("memmap: desc %lu: unknown type 0x%x, kept as "
-			       "reserved\n", (unsigned long)i, d->type);
-			m->problems++;
-		}
-		r = &m->r[m->n++];
-		r->start = d->phys_start;
-		r->end = d->phys_start + (d->num_pages << EFI_PAGE_SHIFT);
-		r->attr = d->attribute;
-		r->type = d->type;
-		r->desc = (u32)i;
-		r->class = (u8)memmap_class_of(d->type);
-		r->ram = efi_type_is_ram(d->type);
-		r->kernel = 0;
-		r->why = NULL;
-		if ((d->attribute & EFI_MEMORY_RUNTIME) && r->class != MEM_RESERVED) {
-			mm_log("memmap: desc %lu: %s memory marked "
-			       "EFI_MEMORY_RUNTIME, kept reserved\n",
-			       (unsigned long)i, efi_memory_type_name(d->type));
-			r->class = MEM_RESERVED;
-			r->why = "EFI_MEMORY_RUNTIME";
-		}
-		limit_ram(m, r);
-	}
+int memmap_add(struct memmap *m, const struct mem_region *r)
+{
+	if (m->n == m->cap)
+		return -ENOSPC;
+	m->r[m->n] = *r;
+	limit_ram(m, &m->r[m->n++]);
+	return 0;
+}
+
+int memmap_finish(struct memmap *m)
+{
 	sort_by_start(m->r, m->n);
 	resolve_overlaps(m);
 	if (!m->n) {

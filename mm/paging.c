@@ -136,7 +136,8 @@ void mm_adopt_init_pg_dir(const struct boot_info *bi)
 	live_pgd = init_pg_dir_pa;
 }
 
-int mm_early_init(const struct boot_info *bi, u64 bi_phys)
+int mm_early_init(const struct boot_info *bi, u64 bi_phys,
+		  memmap_import_fn import)
 {
 	int ret;
 
@@ -149,7 +150,7 @@ int mm_early_init(const struct boot_info *bi, u64 bi_phys)
 		return ret;
 	/* The rules themselves are host-tested (mm/early.c). */
 	return mm_early_layout(&kmemmap, &kframes, bi, bi_phys,
-			       (const void *)bi->memmap, kopt.verbose);
+			       (const void *)bi->memmap, import, kopt.verbose);
 }
 
 static int map_section(u64 root, const char *name, const char *start,

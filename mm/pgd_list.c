@@ -48,7 +48,7 @@ static unsigned int for_each_shared(struct pt_ctx *ctx, u64 master,
 
 	for (i = PGD_KERNEL_FIRST; i < PT_ENTRIES; i++) {
 		if ((int)i != m->private_slot) {
-			n += fn(m, "pgd", i, mp[i], &pp[i]);
+			n += fn(m, pt_levels[PT_PGD].name, i, mp[i], &pp[i]);
 			continue;
 		}
 		if ((mp[i] & PTE_PRESENT) && (pp[i] & PTE_PRESENT)) {
@@ -57,7 +57,7 @@ static unsigned int for_each_shared(struct pt_ctx *ctx, u64 master,
 
 			for (k = 0; k < PT_ENTRIES; k++)
 				if (k < m->win_first || k > m->win_last)
-					n += fn(m, "pud", k, mpud[k], &ppud[k]);
+					n += fn(m, pt_levels[PT_PUD].name, k, mpud[k], &ppud[k]);
 		}
 	}
 	if (m->alias_identity)

@@ -13,30 +13,26 @@
  */
 #include "pgtable.h"
 
-static const struct pt_level {
-	unsigned int shift;
-	const char *name;
-	bool leaf;	/* may hold a leaf (level 1 only with has_1g) */
-} levels[PT_LEVELS] = {
-	{ 39, "pgd", false },
-	{ 30, "pud", true },
-	{ 21, "pmd", true },
-	{ 12, "pte", true },
+const struct pt_level pt_levels[PT_LEVELS] = {
+	[PT_PGD] = { "pgd", false },
+	[PT_PUD] = { "pud", true },
+	[PT_PMD] = { "pmd", true },
+	[PT_PTE] = { "pte", true },
 };
 
 static u64 level_size(unsigned int l)
 {
-	return 1ULL << levels[l].shift;
+	return pt_level_size(l);
 }
 
 static unsigned int level_index(unsigned int l, u64 va)
 {
-	return (unsigned int)((va >> levels[l].shift) & (PT_ENTRIES - 1));
+	return (unsigned int)PT_INDEX(l, va);
 }
 
 static bool leaf_allowed(const struct pt_ctx *ctx, unsigned int l)
 {
-	return levels[l].leaf && (l != 1 || ctx->has_1g);
+	return pt_levels[l].leaf && (l != PT_PUD || ctx->has_1g);
 }
 
 static u64 *table_at(struct pt_ctx *ctx, u64 pa)
@@ -46,7 +42,12 @@ static u64 *table_at(struct pt_ctx *ctx, u64 pa)
 
 static bool is_leaf(u64 e, unsigned int l)
 {
-	return (e & PTE_PRESENT) && (l == PT_LEVELS - 1 || (e & PTE_LARGE));
+	return (e & PTE_PRESENT) && (l == PT_PTE || (e & PTE_LARGE));
+}
+
+bool pt_entry_is_leaf(u64 e, unsigned int l)
+{
+	return is_leaf(e, l);
 }
 
 static bool is_table(u64 e, unsigned int l)
@@ -58,7 +59,7 @@ static bool is_table(u64 e, unsigned int l)
 
 static u64 cache_bits(u32 flags, unsigned int l)
 {
-	u64 pat = l == PT_LEVELS - 1 ? PTE_PAT_4K : PTE_PAT_LARGE;
+	u64 pat = l == PT_PTE ? PTE_PAT_4K : PTE_PAT_LARGE;
 
 	switch (flags & MAP_CACHE_MASK) {
 	case MAP_WC:
@@ -83,14 +84,14 @@ static u64 flags_to_entry(const struct pt_ctx *ctx, u64 pa, u32 flags,
 		e |= PTE_NX;
 	if (flags & MAP_GLOBAL)
 		e |= PTE_GLOBAL;
-	if (l != PT_LEVELS - 1)
+	if (l != PT_PTE)
 		e |= PTE_LARGE;
 	return e;
 }
 
 static u32 entry_to_flags(u64 e, unsigned int l)
 {
-	u64 pat = l == PT_LEVELS - 1 ? PTE_PAT_4K : PTE_PAT_LARGE;
+	u64 pat = l == PT_PTE ? PTE_PAT_4K : PTE_PAT_LARGE;
 	unsigned int idx = ((e & pat) ? 4 : 0) | ((e & PTE_PCD) ? 2 : 0) |
 			   ((e & PTE_PWT) ? 1 : 0);
 	u32 f = 0;
@@ -123,7 +124,7 @@ static u64 entry_pa(u64 e, unsigned int l)
 {
 	u64 mask = PTE_ADDR_MASK;
 
-	if (is_leaf(e, l) && l != PT_LEVELS - 1)
+	if (is_leaf(e, l) && l != PT_PTE)
 		mask &= ~(level_size(l) - 1); /* drop PAT bit 12 and below */
 	return e & mask;
 }
@@ -189,7 +190,7 @@ static void free_subtree(struct pt_ctx *ctx, u64 pa, unsigned int l)
 	u64 *t = table_at(ctx, pa);
 	unsigned int i;
 
-	if (l < PT_LEVELS - 1)
+	if (l < PT_PTE)
 		for (i = 0; i < PT_ENTRIES; i++)
 			if (is_table(t[i], l))
 				free_subtree(ctx, entry_pa(t[i], l), l + 1);
@@ -262,7 +263,7 @@ static void walk_level(struct walk *w, u64 table, unsigned int l, u64 va,
 		    IS_ALIGNED(pa, span)) {
 			/* A run of whole, aligned leaves up to the end of this
 			 * table: nothing to count, one tight loop to fill. */
-			u64 n = MIN(size >> levels[l].shift,
+			u64 n = MIN(size >> PT_SHIFT(l),
 				    (u64)(PT_ENTRIES - level_index(l, va)));
 
 			if (!w->counting)
@@ -350,7 +351,8 @@ int pt_unmap(struct pt_ctx *ctx, u64 root, u64 va, u64 size)
 	return run(ctx, root, OP_UNMAP, va, 0, size, 0);
 }
 
-int pt_translate(struct pt_ctx *ctx, u64 root, u64 va, struct pt_range *out)
+unsigned int pt_walk_va(struct pt_ctx *ctx, u64 root, u64 va,
+			struct pt_step steps[PT_LEVELS])
 {
 	u64 table = root;
 	unsigned int l;
@@ -358,19 +360,29 @@ int pt_translate(struct pt_ctx *ctx, u64 root, u64 va, struct pt_range *out)
 	for (l = 0; l < PT_LEVELS; l++) {
 		u64 e = table_at(ctx, table)[level_index(l, va)];
 
-		if (!(e & PTE_PRESENT))
-			return -ENOENT;
-		if (is_leaf(e, l)) {
-			out->size = level_size(l);
-			out->va = va & ~(out->size - 1);
-			out->pa = entry_pa(e, l);
-			out->flags = entry_to_flags(e, l);
-			out->level = l;
-			return 0;
-		}
+		steps[l] = (struct pt_step){ l, level_index(l, va), table, e };
+		if (!(e & PTE_PRESENT) || is_leaf(e, l))
+			return l + 1;
 		table = entry_pa(e, l);
 	}
-	return -ENOENT;
+	return PT_LEVELS; /* not reached: a PTE is always a leaf or absent */
+}
+
+int pt_translate(struct pt_ctx *ctx, u64 root, u64 va, struct pt_range *out)
+{
+	struct pt_step steps[PT_LEVELS];
+	unsigned int n = pt_walk_va(ctx, root, va, steps);
+	u64 e = steps[n - 1].entry;
+	unsigned int l = n - 1;
+
+	if (!is_leaf(e, l))
+		return -ENOENT;
+	out->size = level_size(l);
+	out->va = va & ~(out->size - 1);
+	out->pa = entry_pa(e, l);
+	out->flags = entry_to_flags(e, l);
+	out->level = l;
+	return 0;
 }
 
 int pt_translate_pa(struct pt_ctx *ctx, u64 root, u64 va, u64 *pa)
@@ -426,7 +438,7 @@ static u64 count_tree(struct pt_ctx *ctx, u64 table, unsigned int l)
 	u64 n = 1;
 	unsigned int i;
 
-	if (l < PT_LEVELS - 1)
+	if (l < PT_PTE)
 		for (i = 0; i < PT_ENTRIES; i++)
 			if (is_table(t[i], l))
 				n += count_tree(ctx, entry_pa(t[i], l), l + 1);

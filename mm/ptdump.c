@@ -99,21 +99,16 @@ u64 ptdump_wx_check(struct pt_ctx *ctx, u64 root)
 
 void ptdump_walk_va(struct pt_ctx *ctx, u64 root, u64 va)
 {
-	static const char *const names[PT_LEVELS] = { "pgd", "pud", "pmd", "pte" };
-	static const unsigned int shift[PT_LEVELS] = { 39, 30, 21, 12 };
-	u64 table = root;
-	unsigned int l;
+	struct pt_step steps[PT_LEVELS];
+	unsigned int n = pt_walk_va(ctx, root, va, steps), i;
 
-	for (l = 0; l < PT_LEVELS; l++) {
-		unsigned int idx = (unsigned int)((va >> shift[l]) & 511);
-		u64 e = ((u64 *)ctx->phys_to_virt(ctx, table))[idx];
+	for (i = 0; i < n; i++) {
+		const struct pt_step *s = &steps[i];
 
-		mm_log("  %s[%3u] @0x%016lx = 0x%016lx%s\n", names[l], idx,
-		       (unsigned long)table, (unsigned long)e,
-		       !(e & PTE_PRESENT) ? " (not present)"
-		       : (l == 3 || (e & PTE_LARGE)) ? " (leaf)" : "");
-		if (!(e & PTE_PRESENT) || l == 3 || (e & PTE_LARGE))
-			return;
-		table = e & PTE_ADDR_MASK;
+		mm_log("  %s[%3u] @0x%016lx = 0x%016lx%s\n",
+		       pt_levels[s->level].name, s->index,
+		       (unsigned long)s->table, (unsigned long)s->entry,
+		       !(s->entry & PTE_PRESENT) ? " (not present)"
+		       : pt_entry_is_leaf(s->entry, s->level) ? " (leaf)" : "");
 	}
 }

@@ -107,8 +107,9 @@ static void bench(const struct synth *sy, bool has_1g)
 	unsigned int i, iters = 0;
 
 	for (i = 0; i < sy->n; i++)
-		regions[i] = (struct mem_region){ sy->r[i][0], sy->r[i][1], 0, 7,
-						  (u16)i, MEM_USABLE, 1, 0, NULL };
+		regions[i] = (struct mem_region){ .start = sy->r[i][0],
+						  .end = sy->r[i][1], .desc = i,
+						  .class = MEM_USABLE, .ram = 1 };
 	sim_init(&s, 8192, has_1g);
 	while (total < 200000 || iters < 5) {
 		u64 root;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What every libFuzzer harness shares: mm_log swallowed (the parsers log
+ * What every libFuzzer harness shares: mm_log and efi_log swallowed (the parsers log
  * through it), and a check that aborts, so libFuzzer keeps the input.
  */
 #ifndef VAMAP_FUZZ_H
@@ -11,9 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "efi_log.h"
 #include "mm_log.h"
 
 void mm_log(const char *fmt, ...)
+{
+	(void)fmt;
+}
+
+void efi_log(const char *fmt, ...)
 {
 	(void)fmt;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// sources: mm/memmap.c mm/frame.c efi/va.c efi/memdesc.c kernel/printf.c
+// sources: mm/memmap.c efi/memmap.c mm/frame.c efi/va.c efi/memdesc.c kernel/printf.c
 /*
  * The memory map as the firmware hands it over (stride 48): import, the
  * frame allocator, and the runtime VA plans of efi=slot and efi=linux.
@@ -8,6 +8,7 @@
  * VA = PA mod 2 MiB.
  */
 #include "efi_defs.h"
+#include "efi_memdesc.h"
 #include "efi_va.h"
 #include "frame.h"
 #include "fuzz.h"
@@ -47,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 48 * 1000)
 		return 0;
-	if (!memmap_import(&m, data, size, 48)) {
+	if (!efi_memmap_import(&m, data, size, 48)) {
 		for (i = 0; i < m.n; i++) {
 			FUZZ_ASSERT(m.r[i].start < m.r[i].end);
 			FUZZ_ASSERT(!m.r[i].ram || m.r[i].end <= DIRECT_MAP_MAX);

@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include "check.h"
+#include "efi_log.h"
 #include "mm_log.h"
 #include "pgtable.h"
 
@@ -126,6 +127,18 @@ void mm_log(const char *fmt, ...)
 	va_end(ap);
 	if (n > 0)
 		mm_log_len = MIN(mm_log_len + (size_t)n, sizeof(mm_log_buf) - 1);
+}
+
+/* efi_log: the same buffer, with the prefix the kernel's adds. */
+void efi_log(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	mm_log("efi: %s", line);
 }
 
 static inline void mm_log_clear(void)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// sources: efi/fault_policy.c mm/memmap.c efi/memdesc.c kernel/printf.c
+// sources: efi/fault_policy.c mm/memmap.c efi/memmap.c efi/memdesc.c kernel/printf.c
 /*
  * The firmware-fault decision table (efi_fault.h), one case per row: what
  * is lent (firmware-owned memory, one page, resumed) and what never is
@@ -8,6 +8,7 @@
  */
 #include "check.h"
 #include "efi_defs.h"
+#include "efi_memdesc.h"
 #include "efi_fault.h"
 #include "pgtable.h"
 #include "rawmap.h"
@@ -27,7 +28,7 @@ static void build(void)
 		EFI_MEMORY_WB | EFI_MEMORY_RUNTIME);
 	raw_add(EFI_ACPI_MEMORY_NVS, 0x630000, 0x10, EFI_MEMORY_WB);
 	raw_add(EFI_MEMORY_MAPPED_IO, 0xfee00000, 1, EFI_MEMORY_UC | EFI_MEMORY_RUNTIME);
-	CHECK_EQ(memmap_import(&map, raw, (u64)nraw * STRIDE, STRIDE), 0);
+	CHECK_EQ(efi_memmap_import(&map, raw, (u64)nraw * STRIDE, STRIDE), 0);
 	/* the kernel image inside loader data, as the stub places it */
 	CHECK_EQ(memmap_reserve(&map, 0x400000, 0x500000, "kernel image"), 0);
 }

@@ -155,9 +155,9 @@ static void test_memattr_each_rule(void)
 		  "type is neither RuntimeServicesCode nor RuntimeServicesData" },
 		{ EFI_RUNTIME_SERVICES_CODE, 0x200000, 1, RT, "RO and XP both clear" },
 		{ EFI_RUNTIME_SERVICES_CODE, 0x200800, 1, EFI_MEMORY_RO,
-		  "not a whole range of 4 KiB pages" },
+		  "start not 4 KiB aligned" },
 		{ EFI_RUNTIME_SERVICES_CODE, 0x200000, 0, EFI_MEMORY_RO,
-		  "not a whole range of 4 KiB pages" },
+		  "zero pages" },
 		{ EFI_RUNTIME_SERVICES_CODE, 0x100000, 1, EFI_MEMORY_RO,
 		  "no RUNTIME memory-map descriptor holds it" },
 		{ EFI_RUNTIME_SERVICES_CODE, 0x20f000, 2, EFI_MEMORY_RO,
@@ -165,7 +165,7 @@ static void test_memattr_each_rule(void)
 		{ EFI_RUNTIME_SERVICES_DATA, 0x200000, 1, EFI_MEMORY_XP,
 		  "type differs from its memory-map descriptor's" },
 		{ EFI_RUNTIME_SERVICES_CODE, 0xfffffffffffff000ULL, 2, EFI_MEMORY_RO,
-		  "not a whole range of 4 KiB pages" },
+		  "range wraps or ends above 2^52" },
 	};
 	unsigned int i;
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// sources: mm/memmap.c mm/frame.c mm/early.c efi/memdesc.c kernel/printf.c
+// sources: mm/memmap.c efi/memmap.c mm/frame.c mm/early.c efi/memdesc.c kernel/printf.c
 /*
  * Memory-map import against the policy in memmap.h: one malformed map per
  * rule (more than ten), overlap resolution on random maps compared with a
@@ -7,6 +7,7 @@
  * allocator never handing out a reserved frame.
  */
 #include "efi_defs.h"
+#include "efi_memdesc.h"
 #include "frame.h"
 #include "memmap.h"
 #include "mm_early.h"
@@ -22,7 +23,7 @@ static struct memmap map = { regions, 0, CAP, 0, 0 };
 static int import(void)
 {
 	mm_log_clear();
-	return memmap_import(&map, raw, (u64)nraw * STRIDE, STRIDE);
+	return efi_memmap_import(&map, raw, (u64)nraw * STRIDE, STRIDE);
 }
 
 static bool logged(const char *s)
@@ -61,21 +62,21 @@ static void test_malformed(void)
 	raw_reset();
 	raw_add(EFI_CONVENTIONAL_MEMORY, 0, 16, 0);
 	mm_log_clear();
-	CHECK_EQ(memmap_import(&map, raw, 48, 32), -EINVAL);
+	CHECK_EQ(efi_memmap_import(&map, raw, 48, 32), -EINVAL);
 	CHECK(logged("desc_size 32 cannot hold a descriptor"));
 	/* 2: desc_size not a multiple of 8: stop */
 	mm_log_clear();
-	CHECK_EQ(memmap_import(&map, raw, 44, 44), -EINVAL);
+	CHECK_EQ(efi_memmap_import(&map, raw, 44, 44), -EINVAL);
 	/* 3: no map at all */
 	mm_log_clear();
-	CHECK_EQ(memmap_import(&map, NULL, 0, 48), -EINVAL);
+	CHECK_EQ(efi_memmap_import(&map, NULL, 0, 48), -EINVAL);
 	CHECK(logged("no memory map"));
 	/* 4: trailing partial descriptor: trimmed */
 	raw_reset();
 	raw_add(EFI_CONVENTIONAL_MEMORY, 0, 16, 0);
 	raw_add(EFI_CONVENTIONAL_MEMORY, 0x100000, 16, 0);
 	mm_log_clear();
-	CHECK_EQ(memmap_import(&map, raw, STRIDE + 20, STRIDE), 0);
+	CHECK_EQ(efi_memmap_import(&map, raw, STRIDE + 20, STRIDE), 0);
 	CHECK_EQ(map.n, 1);
 	CHECK(logged("trailing 20 bytes ignored"));
 	/* 5: zero pages: dropped */
@@ -154,7 +155,7 @@ static void test_malformed(void)
 		for (i = 0; i < 6; i++)
 			raw_add(EFI_CONVENTIONAL_MEMORY, i * 0x10000ULL, 1, 0);
 		mm_log_clear();
-		CHECK_EQ(memmap_import(&small, raw, 6 * STRIDE, STRIDE), 0);
+		CHECK_EQ(efi_memmap_import(&small, raw, 6 * STRIDE, STRIDE), 0);
 		CHECK_EQ(small.n, 4);
 		CHECK_EQ(small.problems, 2);
 		CHECK(logged("more than 4 descriptors, 2 dropped"));
@@ -169,11 +170,11 @@ static int oracle(u64 addr)
 
 	for (i = 0; i < nraw; i++) {
 		const struct efi_memory_desc *d = (void *)(raw + i * STRIDE);
-		int c = memmap_class_of(d->type);
+		int c = efi_mem_class(d->type);
 
 		if (addr < d->phys_start || addr >= d->phys_start + (d->num_pages << 12))
 			continue;
-		if (best < 0 || c > (int)memmap_class_of(((struct efi_memory_desc *)
+		if (best < 0 || c > (int)efi_mem_class(((struct efi_memory_desc *)
 						(raw + best * STRIDE))->type))
 			best = (int)i;
 	}
@@ -247,7 +248,7 @@ static void test_reserve(void)
 		raw_reset();
 		raw_add(EFI_CONVENTIONAL_MEMORY, 0, 0x100, 0);
 		mm_log_clear();
-		CHECK_EQ(memmap_import(&tiny, raw, STRIDE, STRIDE), 0);
+		CHECK_EQ(efi_memmap_import(&tiny, raw, STRIDE, STRIDE), 0);
 		CHECK_EQ(memmap_reserve(&tiny, 0x5000, 0x6000, "x"), -ENOSPC);
 		CHECK_EQ(tiny.n, 1);
 		CHECK_EQ(tiny.r[0].class, MEM_USABLE);
@@ -327,7 +328,7 @@ static void test_ten_thousand(void)
 		d->attribute = EFI_MEMORY_WB;
 	}
 	mm_log_clear();
-	CHECK_EQ(memmap_import(&m, big, (u64)N * STRIDE, STRIDE), 0);
+	CHECK_EQ(efi_memmap_import(&m, big, (u64)N * STRIDE, STRIDE), 0);
 	CHECK_EQ(m.n, N);
 	CHECK_EQ(m.problems, 0);
 	CHECK_EQ(m.r[N - 1].desc, N - 1);
@@ -426,7 +427,7 @@ static void test_boot_rules(void)
 	CHECK_EQ(res[2].end, 0x1401000);
 	mm_log_clear();
 	frame_init(&fa, fr, ARRAY_SIZE(fr));
-	CHECK_EQ(mm_early_layout(&map, &fa, &bi, 0x1700000, raw, false), 0);
+	CHECK_EQ(mm_early_layout(&map, &fa, &bi, 0x1700000, raw, efi_memmap_import, false), 0);
 	CHECK(logged("mm: reserved 0x0000000001201000-0x0000000001401000 kernel image"));
 	for (p = 0; p < 0x2000000; p += SZ_4K) {
 		bool usable = p < 0xa0000 || (p >= 0x100000 && p < 0x1800000) ||
@@ -448,7 +449,7 @@ static void test_boot_rules(void)
 	/* A map the import refuses stops the layout with its error. */
 	bi.memmap_desc_size = 4;
 	frame_init(&fa, fr, ARRAY_SIZE(fr));
-	CHECK(mm_early_layout(&map, &fa, &bi, 0x1700000, raw, false) != 0);
+	CHECK(mm_early_layout(&map, &fa, &bi, 0x1700000, raw, efi_memmap_import, false) != 0);
 }
 
 int main(void)

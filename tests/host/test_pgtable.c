@@ -319,8 +319,9 @@ static void check_min(const char *what, const u64 (*r)[2], unsigned int n,
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		regions[i] = (struct mem_region){ r[i][0], r[i][1], 0, 7, (u16)i,
-						  MEM_USABLE, 1, 0, NULL };
+		regions[i] = (struct mem_region){ .start = r[i][0], .end = r[i][1],
+						  .desc = i, .class = MEM_USABLE,
+						  .ram = 1 };
 	m.n = n;
 	sim_init(&s, 4096, has_1g);
 	root = sim_root(&s);
@@ -422,6 +423,63 @@ static void test_ptdump_and_wx(void)
 	sim_fini(&s);
 }
 
+/* The level table and the per-level walk: a 4 KiB page, a 2 MiB leaf and
+ * a hole each end the walk at the right level, and ptdump_walk_va prints
+ * exactly those steps. */
+static void test_level_walk(void)
+{
+	struct pt_step st[PT_LEVELS];
+	struct sim s;
+	u64 root;
+	unsigned int n, l;
+
+	CHECK_EQ(PT_SHIFT(PT_PGD), 39);
+	CHECK_EQ(PT_SHIFT(PT_PTE), 12);
+	CHECK_EQ(pt_level_size(PT_PMD), SZ_2M);
+	CHECK_EQ(PGD_INDEX(PAGE_OFFSET), 273);
+	CHECK_EQ(PT_INDEX(PT_PUD, KERNEL_VIRT_BASE), 510);
+	CHECK_STR(pt_levels[PT_PMD].name, "pmd");
+	CHECK(!pt_levels[PT_PGD].leaf && pt_levels[PT_PTE].leaf);
+
+	sim_init(&s, 16, false);
+	root = sim_root(&s);
+	CHECK_EQ(pt_map(&s.ctx, root, 0x200000, 0x600000, SZ_2M, MAP_WRITE), 0);
+	CHECK_EQ(pt_map(&s.ctx, root, 0x401000, 0x7000, SZ_4K, 0), 0);
+
+	n = pt_walk_va(&s.ctx, root, 0x401abc, st);
+	CHECK_EQ(n, PT_LEVELS);
+	for (l = 0; l < n; l++)
+		CHECK_EQ(st[l].level, l);
+	CHECK_EQ(st[PT_PMD].index, 2);
+	CHECK_EQ(st[PT_PTE].index, 1);
+	CHECK_EQ(st[PT_PTE].entry & PTE_ADDR_MASK, 0x7000);
+	CHECK(pt_entry_is_leaf(st[PT_PTE].entry, PT_PTE));
+	CHECK(!pt_entry_is_leaf(st[PT_PMD].entry, PT_PMD));
+
+	n = pt_walk_va(&s.ctx, root, 0x3fffff, st);
+	CHECK_EQ(n, 3);
+	CHECK(pt_entry_is_leaf(st[PT_PMD].entry, PT_PMD));
+	CHECK_EQ(st[PT_PMD].entry & PTE_ADDR_MASK, 0x600000);
+
+	n = pt_walk_va(&s.ctx, root, 1ULL << 39, st); /* PGD slot 1: empty */
+	CHECK_EQ(n, 1);
+	CHECK_EQ(st[0].index, 1);
+	CHECK_EQ(st[0].entry, 0);
+
+	mm_log_clear();
+	ptdump_walk_va(&s.ctx, root, 0x3fffff);
+	CHECK(strstr(mm_log_buf, "  pgd[  0] @") == mm_log_buf);
+	CHECK(strstr(mm_log_buf, "\n  pud[  0] @") != NULL);
+	CHECK(strstr(mm_log_buf, "\n  pmd[  1] @") != NULL);
+	CHECK(strstr(mm_log_buf, " (leaf)\n") != NULL);
+	CHECK(strstr(mm_log_buf, "pte[") == NULL);
+	mm_log_clear();
+	ptdump_walk_va(&s.ctx, root, 1ULL << 39);
+	CHECK(strstr(mm_log_buf, "pgd[  1]") != NULL);
+	CHECK(strstr(mm_log_buf, "= 0x0000000000000000 (not present)\n") != NULL);
+	sim_fini(&s);
+}
+
 int main(void)
 {
 	model = calloc(1, sizeof(*model));
@@ -433,6 +491,7 @@ int main(void)
 	RUN(test_alloc_failure_everywhere);
 	RUN(test_minimum_tables);
 	RUN(test_ptdump_and_wx);
+	RUN(test_level_walk);
 	free(model);
 	return check_exit();
 }
