@@ -14,6 +14,7 @@
 #ifndef VAMAP_SMP_H
 #define VAMAP_SMP_H
 
+#include "gdt.h"
 #include "types.h"
 
 #ifndef CONFIG_SMP
@@ -32,11 +33,17 @@ struct trampoline_data {
 	u64 stack;  /* the AP's stack top, a late mapping */
 	u64 entry;  /* ap_entry, in the kernel image */
 	u64 arg;    /* the AP's index */
+	u64 gdt[TR_GDT_ENTRIES]; /* gdt_fill_trampoline (kernel/gdt.c) */
+	struct {
+		u16 limit;
+		u32 base; /* a 16-bit LGDT reads 24 bits of it */
+	} __attribute__((packed)) gdtr;
 };
 
 compile_assert(trampoline_data_layout,
 	       __builtin_offsetof(struct trampoline_data, stack) == 8 &&
-		       __builtin_offsetof(struct trampoline_data, arg) == 24);
+		       __builtin_offsetof(struct trampoline_data, arg) == 24 &&
+		       __builtin_offsetof(struct trampoline_data, gdtr) == 64);
 compile_assert(trampoline_below_1m, TRAMPOLINE_DATA + 0x1000 <= 0x100000);
 
 /*

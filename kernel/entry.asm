@@ -6,7 +6,8 @@
 ; its link address, RAM 1:1), RDI = physical address of boot_info, interrupts
 ; off, the firmware's GDT, IDT and stack still loaded.
 ;
-; Leaves, before any C runs: our own stack, our own GDT with a TSS whose
+; Leaves, before kmain runs: our own stack, our own GDT (filled by
+; gdt_init_bsp, kernel/gdt.c, the first C to run) with a TSS whose
 ; IST1, IST2 and IST3 are separate stacks for #DF, NMI and #MC (so a stack
 ; overflow, which faults again while pushing its #PF frame, lands on the #DF
 ; stack instead of a triple fault, and an NMI or #MC never shares a stack
@@ -27,11 +28,12 @@ default rel
 
 %define KERNEL_CS 0x08
 %define KERNEL_DS 0x10
-%define TSS_SEL   0x18
+%define TSS_SEL   0x18		; kernel/gdt.c asserts these three
 %define BOOT_STACK_SIZE  16384	; EFI_CALL_STACK_KIB in include/efi_state.h
 %define IST_STACK_SIZE   8192
 
 extern kmain
+extern gdt_init_bsp
 extern trap_handler
 global idt_desc
 global load_gdt
@@ -49,28 +51,11 @@ _start:
 	lea rsp, [boot_stack_top]
 	xor ebp, ebp
 
-	; TSS descriptor base (SDM vol. 3A, 8.2.3: 16-byte system descriptor)
-	lea rax, [tss]
-	lea rdi, [gdt + TSS_SEL]
-	mov word [rdi + 0], tss_end - tss - 1
-	mov [rdi + 2], ax		; base 15:0
-	shr rax, 16
-	mov [rdi + 4], al		; base 23:16
-	mov byte [rdi + 5], 0x89	; present, 64-bit TSS (available)
-	mov byte [rdi + 6], 0
-	mov [rdi + 7], ah		; base 31:24
-	shr rax, 16
-	mov [rdi + 8], eax		; base 63:32
-	mov dword [rdi + 12], 0
-	lea rax, [df_stack_top]
-	mov [tss + 36], rax		; IST1: #DF
-	lea rax, [nmi_stack_top]
-	mov [tss + 44], rax		; IST2: NMI
-	lea rax, [mc_stack_top]
-	mov [tss + 52], rax		; IST3: #MC
-	mov word [tss + 102], tss_end - tss	; no I/O bitmap
-
-	lea rdi, [gdt_desc]
+	; Our GDT and TSS, defined once in C (kernel/gdt.c): the first C to
+	; run, on our stack, with the firmware's GDT and IDT still loaded.
+	lea rdi, [ist_tops]
+	call gdt_init_bsp
+	mov rdi, rax
 	call load_gdt
 
 	; IDT: 32 interrupt gates, DPL 0. #DF (8) on IST1, NMI (2) on IST2,
@@ -238,27 +223,17 @@ isr_table:
 %assign i i + 1
 %endrep
 
+; IST1..3 for gdt_init_bsp, in the order the IDT above uses them.
+ist_tops:
+	dq df_stack_top, nmi_stack_top, mc_stack_top
+
 section .data
-align 16
-gdt:
-	dq 0				; null
-	dq 0x00af9a000000ffff		; 0x08: code, 64-bit, DPL 0
-	dq 0x00cf92000000ffff		; 0x10: data, DPL 0
-	dq 0, 0				; 0x18: TSS, filled at entry
-gdt_end:
-gdt_desc:
-	dw gdt_end - gdt - 1
-	dq gdt
 align 16
 idt_desc:
 	dw 32 * 16 - 1
 	dq idt
 
 section .bss
-alignb 16
-tss:
-	resb 104
-tss_end:
 alignb 16
 idt:
 	resb 32 * 16

@@ -131,37 +131,27 @@ static bool send_ipi(u32 apic_id, u32 icr)
 	return false;
 }
 
-/* The AP's stack, its three IST stacks, and its GDT (null, code, data,
- * TSS) and TSS in one late page. */
+/* The AP's stack, its three IST stacks, and its GDT and TSS (kernel/gdt.c)
+ * in one late page. */
 static bool prepare_ap(unsigned int i)
 {
 	u8 *stack = late_map(0, AP_STACK_SIZE, MAP_WRITE | MAP_GLOBAL);
 	/* #DF, NMI, #MC: one page each, each above a guard (late_map) */
-	u8 *ist[3] = { late_map(0, SZ_4K, MAP_WRITE | MAP_GLOBAL),
-		       late_map(0, SZ_4K, MAP_WRITE | MAP_GLOBAL),
-		       late_map(0, SZ_4K, MAP_WRITE | MAP_GLOBAL) };
-	u64 *gdt = late_map(0, SZ_4K, MAP_WRITE | MAP_GLOBAL);
+	u8 *ist[IST_USED] = { late_map(0, SZ_4K, MAP_WRITE | MAP_GLOBAL),
+			      late_map(0, SZ_4K, MAP_WRITE | MAP_GLOBAL),
+			      late_map(0, SZ_4K, MAP_WRITE | MAP_GLOBAL) };
+	struct cpu_gdt *g = late_map(0, SZ_4K, MAP_WRITE | MAP_GLOBAL);
 	struct trampoline_data *td = __va(TRAMPOLINE_DATA);
+	u64 ist_top[IST_USED];
 	unsigned int k;
-	u8 *tss;
-	u64 tss_va;
 
-	if (!stack || !ist[0] || !ist[1] || !ist[2] || !gdt)
+	compile_assert(cpu_gdt_fits_a_page, sizeof(struct cpu_gdt) <= SZ_4K);
+	if (!stack || !ist[0] || !ist[1] || !ist[2] || !g)
 		return false;
-	tss = (u8 *)gdt + 0x100;
-	tss_va = (u64)tss;
-	gdt[0] = 0;
-	gdt[1] = 0x00af9a000000ffffULL; /* 0x08 code, 64-bit */
-	gdt[2] = 0x00cf92000000ffffULL; /* 0x10 data */
-	/* 0x18: 64-bit available TSS (SDM vol. 3A, 8.2.3) */
-	gdt[3] = 103 | ((tss_va & 0xffffff) << 16) | (0x89ULL << 40) |
-		 (((tss_va >> 24) & 0xff) << 56);
-	gdt[4] = tss_va >> 32;
-	for (k = 0; k < 3; k++) /* IST1..3, as kernel/entry.asm's IDT uses them */
-		*(u64 *)(tss + 36 + 8 * k) = (u64)ist[k] + SZ_4K;
-	*(u16 *)(tss + 102) = 104;		/* no I/O bitmap */
-	aps[i].gdtr.limit = 5 * 8 - 1;
-	aps[i].gdtr.base = (u64)gdt;
+	for (k = 0; k < IST_USED; k++)
+		ist_top[k] = (u64)ist[k] + SZ_4K;
+	gdt_fill(g, ist_top);
+	aps[i].gdtr = g->gdtr;
 
 	td->cr3 = (u32)trampoline_pgd;
 	td->efer = (u32)(EFER_LME | (kctx.has_nx ? EFER_NXE : 0));
@@ -323,6 +313,7 @@ static void identity_self_check(void)
 
 static bool install_trampoline(void)
 {
+	struct trampoline_data *td;
 	u64 size = (u64)(_binary_trampoline_bin_end - _binary_trampoline_bin_start);
 	unsigned int i;
 
@@ -340,6 +331,10 @@ static bool install_trampoline(void)
 	}
 	memcpy(__va(TRAMPOLINE_BASE), _binary_trampoline_bin_start, size);
 	memset(__va(TRAMPOLINE_DATA), 0, SZ_4K);
+	td = __va(TRAMPOLINE_DATA);
+	gdt_fill_trampoline(td->gdt);
+	td->gdtr.limit = sizeof(td->gdt) - 1;
+	td->gdtr.base = (u32)(TRAMPOLINE_DATA + __builtin_offsetof(struct trampoline_data, gdt));
 	/* Text read-only and executable in the direct map, hence in the
 	 * alias trampoline_pgd runs it through; data stays RW NX. */
 	if (mm_map_live(PAGE_OFFSET + TRAMPOLINE_BASE, TRAMPOLINE_BASE, SZ_4K,

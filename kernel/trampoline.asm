@@ -4,7 +4,8 @@
 ; copied there by kernel/smp.c. Two pages: this code (made read-only and
 ; executable in the direct map, so trampoline_pgd's 1:1 alias can run it),
 ; and a data page the BSP fills before each SIPI (struct trampoline_data in
-; include/smp.h; the D_* offsets below must match it).
+; include/smp.h, the GDT loaded here included; the D_* offsets below must
+; match it, and the selectors kernel/gdt.c's TR_GDT_* slots).
 ;
 ; Expects: real mode after INIT-SIPI-SIPI, CS:IP = (TRAMPOLINE_BASE >> 4):0.
 ; Leaves: 64-bit mode on trampoline_pgd (CR3 must fit 32 bits), EFER.LME
@@ -20,6 +21,7 @@
 %define D_STACK   8
 %define D_ENTRY   16
 %define D_ARG     24
+%define D_GDTR    64			; its GDT: kernel/gdt.c, gdt_fill_trampoline
 
 %define CR0_PE    (1 << 0)
 ; Constants, never ORed into what INIT left (CD and NW survive INIT, SDM
@@ -37,14 +39,14 @@ tr_start:
 	cld
 	xor ax, ax
 	mov ds, ax			; linear = offset: org is the base
-	lgdt [tr_gdt_desc]
+	lgdt [TR_DATA + D_GDTR]
 	mov eax, CR0_REAL
 	mov cr0, eax
-	jmp dword 0x08:tr_protected
+	jmp dword 0x08:tr_protected	; TR_GDT_CODE32
 
 bits 32
 tr_protected:
-	mov ax, 0x10
+	mov ax, 0x10			; TR_GDT_DATA
 	mov ds, ax
 	mov es, ax
 	mov ss, ax
@@ -60,7 +62,7 @@ tr_protected:
 	wrmsr
 	mov eax, CR0_LONG
 	mov cr0, eax			; compatibility mode now
-	jmp 0x18:tr_long
+	jmp 0x18:tr_long		; TR_GDT_CODE64
 
 bits 64
 tr_long:
@@ -72,18 +74,5 @@ tr_long:
 	cli
 	hlt
 	jmp .hang
-
-; Descriptors with the Accessed bit preset: this page is read-only once
-; paging is on, and the CPU would otherwise write that bit.
-align 8
-tr_gdt:
-	dq 0
-	dq 0x00cf9b000000ffff		; 0x08: 32-bit code
-	dq 0x00cf93000000ffff		; 0x10: data
-	dq 0x00af9b000000ffff		; 0x18: 64-bit code
-tr_gdt_end:
-tr_gdt_desc:
-	dw tr_gdt_end - tr_gdt - 1
-	dd tr_gdt
 
 	times 4096 - ($ - $$) db 0	; one page; fails to assemble if larger

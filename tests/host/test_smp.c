@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// sources: kernel/madt.c kernel/cpu_state.c mm/pgd_list.c mm/pgtable.c efi/pgd.c efi/memdesc.c kernel/printf.c
+// sources: kernel/madt.c kernel/cpu_state.c kernel/gdt.c mm/pgd_list.c mm/pgtable.c efi/pgd.c efi/memdesc.c kernel/printf.c
 /*
  * The MADT parser against good and malformed tables, and the table list
  * with all three tables of a real boot — swapper_pg_dir, efi_pgd (private
@@ -289,8 +289,42 @@ static void test_ap_state(void)
 		  "EFER.NXE differs from the BSP's");
 }
 
+/* The GDTs against the descriptors the SDM spells out (vol. 3A, 3.4.5,
+ * 8.2.3): the values vamap's assembly carried before kernel/gdt.c. */
+static void test_gdt(void)
+{
+	static struct cpu_gdt g;
+	const u64 ist[IST_USED] = { 0x1000, 0x2000, 0x3000 };
+	struct trampoline_data td;
+	u64 base = (u64)&g.tss;
+
+	memset(&g, 0xa5, sizeof(g));
+	gdt_fill(&g, ist);
+	CHECK_EQ(g.gdt[GDT_NULL], 0);
+	CHECK_EQ(g.gdt[GDT_KERNEL_CODE], 0x00af9a000000ffffULL);
+	CHECK_EQ(g.gdt[GDT_KERNEL_DATA], 0x00cf92000000ffffULL);
+	CHECK_EQ(g.gdt[GDT_TSS], 103 | (base & 0xffffff) << 16 | 0x89ULL << 40 |
+					 ((base >> 24) & 0xff) << 56);
+	CHECK_EQ(g.gdt[GDT_TSS_HIGH], base >> 32);
+	CHECK_EQ(g.tss.ist[IST_DF - 1], 0x1000);
+	CHECK_EQ(g.tss.ist[IST_NMI - 1], 0x2000);
+	CHECK_EQ(g.tss.ist[IST_MC - 1], 0x3000);
+	CHECK_EQ(g.tss.ist[3], 0);
+	CHECK_EQ(g.tss.rsp[0], 0);
+	CHECK_EQ(g.tss.iomap_base, 104);
+	CHECK_EQ(g.gdtr.limit, 5 * 8 - 1);
+	CHECK_EQ(g.gdtr.base, (u64)g.gdt);
+
+	gdt_fill_trampoline(td.gdt);
+	CHECK_EQ(td.gdt[TR_GDT_NULL], 0);
+	CHECK_EQ(td.gdt[TR_GDT_CODE32], 0x00cf9b000000ffffULL);
+	CHECK_EQ(td.gdt[TR_GDT_DATA], 0x00cf93000000ffffULL);
+	CHECK_EQ(td.gdt[TR_GDT_CODE64], 0x00af9b000000ffffULL);
+}
+
 int main(void)
 {
+	RUN(test_gdt);
 	RUN(test_ap_state);
 	RUN(test_madt_good);
 	RUN(test_madt_many);
