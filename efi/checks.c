@@ -499,29 +499,68 @@ static void check_stack(void)
 			    (unsigned long)efi.stack_max, EFI_CALL_STACK_KIB);
 }
 
+/*
+ * test=nmi-as-fault: GetTime replaced, for one call, by a stand-in in
+ * kernel text that waits for the watching AP's NMI, so that it lands in a
+ * call at a known place; vamap then takes it as the firmware's fault.
+ */
+static __attribute__((ms_abi)) u64 nmi_stand_in(void)
+{
+	const char *svc;
+	unsigned int sent;
+	u64 rip;
+
+	while (!watchdog_test_nmi(&svc, &rip, &sent))
+		__asm__ volatile("pause"); /* efi.timeout= bounds it */
+	return EFI_SUCCESS;
+}
+
+static void nmi_as_fault_call(void)
+{
+	u64 real = efi.fn[RT_GET_TIME];
+	struct efi_time t;
+
+	kprintf("test: GetTime replaced for one call by a stand-in in kernel "
+		"text that waits for the AP's NMI\n");
+	efi.fn[RT_GET_TIME] = (u64)nmi_stand_in;
+	watchdog_test_nmi_arm(true);
+	efi_call(RT_GET_TIME, 2, (u64)&t, 0);
+	watchdog_test_nmi_arm(false);
+	efi.fn[RT_GET_TIME] = real;
+}
+
 /* test=nmi-during-call: the watching AP sent the BSP an NMI while it was
  * in the firmware (the first call it watched); it was reported as an NMI,
- * not the firmware's fault, and the call completed. */
+ * not the firmware's fault, and the call completed. test=nmi-as-fault:
+ * the same check after an NMI vamap took as a firmware fault: not ok. */
 static void check_nmi_during_call(void)
 {
 	const char *svc;
 	unsigned int sent;
 	u64 rip;
 
-	if (!(kopt.test & TEST_NMI_DURING_CALL))
+	if (!(kopt.test & (TEST_NMI_DURING_CALL | TEST_NMI_AS_FAULT)))
 		return;
-	if (watchdog_test_nmi(&svc, &rip, &sent))
-		kprintf("test: the AP's NMI %u landed on cpu %u in %s at rip %p; "
-			"resumed\n", sent, this_cpu_apic_id(), svc, (void *)rip);
-	if (watchdog_source()[0] != 'a')
+	if (watchdog_source()[0] != 'a') {
 		ktap_skip("trap.nmi_during_call", "no AP watches the calls");
+		return;
+	}
+	if ((kopt.test & TEST_NMI_AS_FAULT) &&
+	    efi_usable("trap.nmi_during_call", RT_GET_TIME))
+		nmi_as_fault_call();
+	if (watchdog_test_nmi(&svc, &rip, &sent))
+		kprintf("test: the AP's NMI %u landed on cpu %u in %s at rip %p\n",
+			sent, this_cpu_apic_id(), svc, (void *)rip);
+	if (nmi_during_call == 1 && efi.runtime_enabled && !efi.fault_disabled)
+		ktap_result(true, "trap.nmi_during_call", "1 NMI taken in a "
+			    "firmware call and resumed; runtime services still on");
 	else
-		ktap_result(nmi_during_call == 1 && efi.runtime_enabled &&
-				    !efi.fault_disabled, "trap.nmi_during_call",
-			    "%u NMI%s taken in a firmware call and resumed; runtime "
-			    "services %s", nmi_during_call,
+		ktap_result(false, "trap.nmi_during_call", "%u NMI%s taken in a "
+			    "firmware call; runtime services %s%s", nmi_during_call,
 			    nmi_during_call == 1 ? "" : "s",
-			    efi.runtime_enabled ? "still on" : "OFF");
+			    efi.runtime_enabled ? "on" : "OFF",
+			    efi.fault_disabled ? ": the NMI ended the call as a "
+						 "firmware fault" : "");
 }
 
 /*

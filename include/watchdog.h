@@ -46,6 +46,13 @@ const char *watchdog_source(void);
 /* The bound in milliseconds, 0 when off. */
 u32 watchdog_timeout_ms(void);
 
+/* test=nmi-during-call (in every watched call) and test=nmi-as-fault
+ * (while armed, around one stand-in call): the watching AP sends the
+ * caller an NMI in each call it watches, at most WATCHDOG_TEST_NMIS in
+ * all, until one lands inside the call. */
+#define WATCHDOG_TEST_NMIS 100
+void watchdog_test_nmi_arm(bool on);
+
 /* test=nmi-during-call: true once one of the NMIs the watching AP sent
  * (*@sent in all) landed in a firmware call, @svc at @rip. */
 bool watchdog_test_nmi(const char **svc, u64 *rip, unsigned int *sent);

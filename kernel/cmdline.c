@@ -47,6 +47,7 @@ static const struct knob test_knobs[] = {
 	{ "bad-conversion", TEST_BAD_CONVERSION },
 	{ "fixmap-mismatch", TEST_FIXMAP_MISMATCH },
 	{ "strict-leak", TEST_STRICT_LEAK },
+	{ "nmi-as-fault", TEST_NMI_AS_FAULT },
 };
 
 static const char *const exit_modes[] = {

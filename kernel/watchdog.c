@@ -46,9 +46,10 @@ static struct {
 	u32 ap;			/* the watching AP's APIC ID */
 	char ap_desc[24];	/* "from cpu N" */
 	volatile u32 wakes, handled, ack;
-	/* test=nmi-during-call: NMIs the AP sent the caller, until one landed
-	 * inside a firmware call */
-	volatile bool test_pending, test_landed;
+	/* test=nmi-during-call: NMIs the AP sent the caller, in every call
+	 * it watched (or, for test=nmi-as-fault, while armed), until one
+	 * landed inside a call */
+	volatile bool test_armed, test_pending, test_landed;
 	unsigned int test_sent;
 	const char *test_svc;
 	u64 test_rip;
@@ -216,8 +217,8 @@ void watchdog_disarm(void)
 static void ap_watch(void)
 {
 	u32 gen = wd.armed_gen;
-	bool test = (kopt.test & TEST_NMI_DURING_CALL) && !wd.test_landed &&
-		    wd.test_sent < 100;
+	bool test = ((kopt.test & TEST_NMI_DURING_CALL) || wd.test_armed) &&
+		    !wd.test_landed && wd.test_sent < WATCHDOG_TEST_NMIS;
 
 	__atomic_store_n(&wd.ack, gen, __ATOMIC_RELEASE);
 	while (gen && wd.armed_gen == gen) {
@@ -260,6 +261,11 @@ bool watchdog_nmi(struct trap_frame *f, u32 apic_id)
 			wd.test_svc = svc;
 			wd.test_rip = f->rip;
 			nmi_during_call++;
+			/* test=nmi-as-fault: on to the trap handler's
+			 * firmware-fault path, the bug trap.nmi_during_call
+			 * is there to catch. */
+			if (kopt.test & TEST_NMI_AS_FAULT)
+				return false;
 		}
 		return true;
 	}
@@ -289,6 +295,11 @@ const char *watchdog_source(void)
 u32 watchdog_timeout_ms(void)
 {
 	return wd.source == WD_NONE ? 0 : wd.timeout_ms;
+}
+
+void watchdog_test_nmi_arm(bool on)
+{
+	__atomic_store_n(&wd.test_armed, on, __ATOMIC_SEQ_CST);
 }
 
 bool watchdog_test_nmi(const char **svc, u64 *rip, unsigned int *sent)
