@@ -37,6 +37,28 @@ int mm_switch_to_swapper(void);
 /* The table list: swapper_pg_dir is the master once it is live. */
 extern struct pgd_list kpgd_list;
 
+/*
+ * What the rest of the kernel (smp.c, efi/) asks of mm/ about the machine's
+ * memory, instead of reaching into kmemmap, kframes and kctx.
+ */
+/* The region of the kernel's map that holds @pa, or NULL. */
+const struct mem_region *mm_region_at(u64 pa);
+/* Call @fn for every RAM region in address order; stops at, and returns,
+ * its first non-zero value. */
+int mm_for_each_ram_region(int (*fn)(const struct mem_region *r, void *arg),
+			   void *arg);
+/* The end of the highest RAM region. */
+u64 mm_ram_end(void);
+/* A zeroed page below @limit (0: anywhere) in *@pa: 0 or -ENOMEM. */
+int mm_alloc_page_below(u64 limit, u64 *pa);
+/* Where @va leads through the tables at @root (any table vamap built). */
+int mm_translate(u64 root, u64 va, u64 *pa);
+/* Add @m to the table list and copy the kernel half into it; returns the
+ * entries copied. */
+unsigned int mm_table_list_join(const struct pgd_member *m);
+/* Is EFER.NXE on (NX bits in use)? */
+bool mm_has_nx(void);
+
 /* Map/unmap in the live tables and flush the TLB for the range; when the
  * live table is swapper_pg_dir, the table list is synced after. */
 int mm_map_live(u64 va, u64 pa, u64 size, u32 flags);

@@ -154,7 +154,7 @@ static bool prepare_ap(unsigned int i)
 	aps[i].gdtr = g->gdtr;
 
 	td->cr3 = (u32)trampoline_pgd;
-	td->efer = (u32)(EFER_LME | (kctx.has_nx ? EFER_NXE : 0));
+	td->efer = (u32)(EFER_LME | (mm_has_nx() ? EFER_NXE : 0));
 	td->stack = (u64)stack + AP_STACK_SIZE;
 	td->entry = (u64)ap_main;
 	td->arg = i;
@@ -255,7 +255,7 @@ static bool identity_mapped(u64 va)
 {
 	u64 pa;
 
-	if (pt_translate_pa(&kctx, trampoline_pgd, va, &pa)) {
+	if (mm_translate(trampoline_pgd, va, &pa)) {
 		identity_bad_why = "not mapped";
 	} else if (pa != va) {
 		identity_bad_why = "mapped to another frame";
@@ -266,6 +266,19 @@ static bool identity_mapped(u64 va)
 	return false;
 }
 
+/* On trampoline_pgd: the first and last page of one RAM region, each
+ * walked before it is read. */
+static int read_identity(const struct mem_region *m, void *arg)
+{
+	(void)arg;
+	if (!identity_mapped(m->start) || !identity_mapped(m->end - SZ_4K))
+		return 1;
+	(void)*(volatile u64 *)m->start;
+	(void)*(volatile u64 *)(m->end - 8);
+	identity_regions++;
+	return 0;
+}
+
 /* Switch to trampoline_pgd and read the first and last page of every RAM
  * region through its 1:1 map (each page walked first), then switch back.
  * test=identity-hole: the low 512 GiB's PGD entry is cleared while it
@@ -273,7 +286,6 @@ static bool identity_mapped(u64 va)
 static void identity_self_check(void)
 {
 	u64 *pgd = __va(trampoline_pgd), saved = pgd[0];
-	unsigned int i;
 
 	identity_ran = true;
 	identity_ok = true;
@@ -283,20 +295,7 @@ static void identity_self_check(void)
 		pgd[0] = 0;
 	}
 	write_cr3(trampoline_pgd);
-	for (i = 0; i < kmemmap.n; i++) {
-		const struct mem_region *m = &kmemmap.r[i];
-
-		if (!m->ram)
-			continue;
-		if (!identity_mapped(m->start) ||
-		    !identity_mapped(m->end - SZ_4K)) {
-			identity_ok = false;
-			break;
-		}
-		(void)*(volatile u64 *)m->start;
-		(void)*(volatile u64 *)(m->end - 8);
-		identity_regions++;
-	}
+	identity_ok = !mm_for_each_ram_region(read_identity, NULL);
 	write_cr3(swapper_pg_dir);
 	pgd[0] = saved;
 	flush_tlb_all(); /* the 1:1 alias's entries are global */
@@ -304,7 +303,7 @@ static void identity_self_check(void)
 		kprintf("smp: on trampoline_pgd, read the first and last page of "
 			"%u RAM regions through the 1:1 map (up to 0x%016lx)\n",
 			identity_regions,
-			(unsigned long)memmap_ram_end(&kmemmap));
+			(unsigned long)mm_ram_end());
 	else
 		kdetail("smp.identity", "smp: trampoline_pgd's 1:1 map: RAM page "
 			"0x%016lx %s; the APs could not start through it\n",
@@ -315,16 +314,10 @@ static bool install_trampoline(void)
 {
 	struct trampoline_data *td;
 	u64 size = (u64)(_binary_trampoline_bin_end - _binary_trampoline_bin_start);
-	unsigned int i;
+	const struct mem_region *r = mm_region_at(TRAMPOLINE_BASE);
 
-	for (i = 0; i < kmemmap.n; i++) {
-		const struct mem_region *m = &kmemmap.r[i];
-
-		if (m->start <= TRAMPOLINE_BASE && m->end >= TRAMPOLINE_DATA + SZ_4K)
-			break;
-	}
-	if (i == kmemmap.n || !kmemmap.r[i].ram || size > SZ_4K ||
-	    kmemmap.r[i].type != EFI_CONVENTIONAL_MEMORY) {
+	if (!r || r->end < TRAMPOLINE_DATA + SZ_4K || !r->ram || size > SZ_4K ||
+	    r->type != EFI_CONVENTIONAL_MEMORY) {
 		kprintf("smp: no free RAM at 0x%x for the trampoline\n",
 			TRAMPOLINE_BASE);
 		return false;
@@ -348,19 +341,15 @@ static bool install_trampoline(void)
 int smp_setup(void)
 {
 	struct pgd_member m = { "trampoline_pgd", 0, -1, 0, PT_ENTRIES - 1, true };
-	u64 *pgd;
 	unsigned int i, n;
 
-	if (frame_alloc(&kframes, 1ULL << 32, &trampoline_pgd)) {
+	if (mm_alloc_page_below(1ULL << 32, &trampoline_pgd)) {
 		kprintf("smp: no page below 4 GiB for trampoline_pgd\n");
 		skip_why = "no trampoline_pgd";
 		return -ENOMEM;
 	}
-	pgd = __va(trampoline_pgd);
-	memset(pgd, 0, SZ_4K);
 	m.root = trampoline_pgd;
-	pgd_list_add(&kpgd_list, &m);
-	n = pgd_list_sync(&kctx, &kpgd_list);
+	n = mm_table_list_join(&m);
 	kprintf("smp: trampoline_pgd at 0x%016lx, %u entries from the table list "
 		"(kernel half and the 1:1 alias of the direct map)\n",
 		(unsigned long)trampoline_pgd, n);

@@ -397,3 +397,55 @@ u64 pa_symbol_checked(u64 va, u64 ip)
 		      (void *)ip);
 	return va - KERNEL_VIRT_BASE + kernel_phys_base;
 }
+
+/* ---- the interface the rest of the kernel uses (mm.h) ----------------- */
+
+const struct mem_region *mm_region_at(u64 pa)
+{
+	return memmap_find(&kmemmap, pa);
+}
+
+int mm_for_each_ram_region(int (*fn)(const struct mem_region *r, void *arg),
+			   void *arg)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < kmemmap.n; i++) {
+		if (!kmemmap.r[i].ram)
+			continue;
+		ret = fn(&kmemmap.r[i], arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+u64 mm_ram_end(void)
+{
+	return memmap_ram_end(&kmemmap);
+}
+
+int mm_alloc_page_below(u64 limit, u64 *pa)
+{
+	if (frame_alloc(&kframes, limit, pa))
+		return -ENOMEM;
+	memset(__va(*pa), 0, SZ_4K);
+	return 0;
+}
+
+int mm_translate(u64 root, u64 va, u64 *pa)
+{
+	return pt_translate_pa(&kctx, root, va, pa);
+}
+
+unsigned int mm_table_list_join(const struct pgd_member *m)
+{
+	pgd_list_add(&kpgd_list, m);
+	return pgd_list_sync(&kctx, &kpgd_list);
+}
+
+bool mm_has_nx(void)
+{
+	return kctx.has_nx;
+}
