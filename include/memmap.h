@@ -57,7 +57,7 @@ struct memmap {
 	unsigned int problems; /* descriptors dropped, trimmed or retyped */
 	/* RAM at or above this is kept as reserved, not RAM: the direct map
 	 * ends there (layout.h, DIRECT_MAP_MAX). 0: no limit. Set by the
-	 * caller before memmap_import. */
+	 * caller before the import (efi_memmap_import). */
 	u64 ram_limit;
 };
 
