@@ -39,9 +39,6 @@ static bool region_of(const struct efi_memory_desc *d, u64 i,
 			why);
 		return false;
 	}
-	if (d->type >= EFI_MAX_MEMORY_TYPE)
-		efi_log("memory map desc %lu: unknown type 0x%x, kept as "
-			"reserved\n", (unsigned long)i, d->type);
 	*r = (struct mem_region){
 		.start = d->phys_start,
 		.end = d->phys_start + (d->num_pages << EFI_PAGE_SHIFT),
@@ -94,8 +91,11 @@ int efi_memmap_import(struct memmap *m, const void *raw, u64 map_size,
 			m->problems++;
 			continue;
 		}
-		if (d->type >= EFI_MAX_MEMORY_TYPE)
+		if (d->type >= EFI_MAX_MEMORY_TYPE) {
+			efi_log("memory map desc %lu: unknown type 0x%x, kept as "
+				"reserved\n", (unsigned long)i, d->type);
 			m->problems++;
+		}
 		if (memmap_add(m, &r)) {
 			efi_log("memory map: more than %u descriptors, %lu dropped\n",
 				m->cap, (unsigned long)(count - i));

@@ -209,8 +209,8 @@ bool efi_fault_hook(struct trap_frame *f, u32 apic_id)
 		return true;
 	}
 	/* Not the firmware's doing: the caller reports them as what they are. */
-	if ((f->vector == X86_TRAP_NMI && !(kopt.test & TEST_NMI_AS_FAULT)) ||
-	    f->vector == X86_TRAP_DF || f->vector == X86_TRAP_MC)
+	if (f->vector == X86_TRAP_NMI || f->vector == X86_TRAP_DF ||
+	    f->vector == X86_TRAP_MC)
 		return false;
 	in.vector = (unsigned int)f->vector;
 	in.error = f->error;
@@ -226,6 +226,12 @@ bool efi_fault_hook(struct trap_frame *f, u32 apic_id)
 	}
 	end_call(f, in.cr2, d.why, d.kernel_owned);
 	return true;
+}
+
+void efi_nmi_as_fault(struct trap_frame *f, u32 apic_id)
+{
+	if (efi_call_in_progress(apic_id))
+		end_call(f, 0, NULL, false);
 }
 
 void efi_watchdog_abort(struct trap_frame *f, u32 apic_id, const char *by,

@@ -66,8 +66,8 @@ enum test_knob {
 					  * through the fixmap, one bit off */
 	TEST_STRICT_LEAK = 1u << 25, /* efi: under efi.strict, efi-directmap's
 				      * page left writable in efi_pgd */
-	TEST_NMI_AS_FAULT = 1u << 26, /* kernel: with nmi-during-call, its NMI
-				       * taken as the firmware's fault */
+	TEST_NMI_AS_FAULT = 1u << 26, /* efi: the AP's NMI during a stand-in
+				       * call taken as the firmware's fault */
 };
 
 /* svam= probes, one bit each, run in this order (efi/setup.c). */

@@ -169,4 +169,9 @@ bool efi_fault_hook(struct trap_frame *f, u32 apic_id);
 void efi_watchdog_abort(struct trap_frame *f, u32 apic_id, const char *by,
 			u32 ms);
 
+/* test=nmi-as-fault: end the call on CPU @apic_id as if the NMI in @f
+ * were the firmware's fault (what vamap once did with every NMI in a
+ * call; trap.nmi_during_call must then fail). */
+void efi_nmi_as_fault(struct trap_frame *f, u32 apic_id);
+
 #endif

@@ -61,8 +61,8 @@ struct cpu_gdt {
 /* Fill @g for a CPU whose #DF, NMI and #MC stacks end at @ist_top[0..2]. */
 void gdt_fill(struct cpu_gdt *g, const u64 ist_top[IST_USED]);
 
-/* The trampoline's descriptors (Accessed preset: its page may be
- * read-only once paging is on, and the CPU would write that bit). */
+/* The trampoline's descriptors, Accessed preset (as the assembly's
+ * table had them), so loading them never writes to its data page. */
 void gdt_fill_trampoline(u64 gdt[TR_GDT_ENTRIES]);
 
 /* The BSP's GDT, filled by kernel/entry.asm's call before any other C:

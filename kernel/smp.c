@@ -288,7 +288,6 @@ static void identity_self_check(void)
 	u64 *pgd = __va(trampoline_pgd), saved = pgd[0];
 
 	identity_ran = true;
-	identity_ok = true;
 	if (kopt.test & TEST_IDENTITY_HOLE) {
 		kprintf("test: trampoline_pgd's entry for the low 512 GiB cleared "
 			"while smp.identity looks\n");

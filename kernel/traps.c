@@ -224,13 +224,11 @@ static void handle(struct trap_frame *f)
 	}
 	/* An NMI is nobody's fault: note it and carry on, on any CPU and
 	 * inside a firmware call too (it arrives on its own IST stack). */
-	if (f->vector == X86_TRAP_NMI && watchdog_nmi(f, cpu)) {
-		(*dp)--;
-		return;
-	}
-	/* test=nmi-as-fault sends the test's NMI on to the firmware-fault
-	 * path below: the bug trap.nmi_during_call is there to catch. */
-	if (f->vector == X86_TRAP_NMI && !((kopt.test & TEST_NMI_AS_FAULT) && svc)) {
+	if (f->vector == X86_TRAP_NMI) {
+		if (watchdog_nmi(f, cpu)) {
+			(*dp)--;
+			return;
+		}
 		kprintf("trap: NMI on cpu %u at rip %p%s%s; resumed\n", cpu,
 			(void *)f->rip, svc ? " during " : "", svc ? svc : "");
 		nmi_count++;

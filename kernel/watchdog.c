@@ -261,11 +261,11 @@ bool watchdog_nmi(struct trap_frame *f, u32 apic_id)
 			wd.test_svc = svc;
 			wd.test_rip = f->rip;
 			nmi_during_call++;
-			/* test=nmi-as-fault: on to the trap handler's
-			 * firmware-fault path, the bug trap.nmi_during_call
-			 * is there to catch. */
+			/* test=nmi-as-fault: the NMI ends the call as the
+			 * firmware's fault, the bug trap.nmi_during_call is
+			 * there to catch. */
 			if (kopt.test & TEST_NMI_AS_FAULT)
-				return false;
+				efi_nmi_as_fault(f, apic_id);
 		}
 		return true;
 	}
