@@ -356,7 +356,8 @@ static void lowref_test(void)
 {
 	bool kernel = kopt.test & TEST_EFI_LOWREF_KERNEL;
 	u64 target = 0, lent0 = efi.lent_pages;
-	unsigned int i, refused0 = efi.kernel_refused;
+	unsigned int refused0 = efi.kernel_refused;
+	const struct mem_region *m;
 	efi_status_t st;
 	u32 before, after;
 
@@ -371,10 +372,12 @@ static void lowref_test(void)
 	if (kernel) {
 		target = swapper_pg_dir + 0x800; /* its kernel-half entries */
 	} else {
-		for (i = 0; i < kmemmap.n && !target; i++)
-			if (kmemmap.r[i].class == MEM_BOOT_SERVICES &&
-			    kmemmap.r[i].type == EFI_BOOT_SERVICES_DATA)
-				target = kmemmap.r[i].start;
+		for_each_mem_region(m)
+			if (m->class == MEM_BOOT_SERVICES &&
+			    m->type == EFI_BOOT_SERVICES_DATA) {
+				target = m->start;
+				break;
+			}
 	}
 	if (!target) {
 		ktap_skip("efi.lowref", "no boot-services data region to aim at");
@@ -585,7 +588,7 @@ static void directmap_test(void)
 		ktap_skip("efi.directmap", "runtime services are off");
 		return;
 	}
-	if (frame_alloc(&kframes, 0, &pa)) {
+	if (mm_alloc_page_below(0, &pa)) {
 		ktap_skip("efi.directmap", "no page to aim at");
 		return;
 	}
@@ -596,7 +599,7 @@ static void directmap_test(void)
 	/* test=strict-leak: what a strict efi_pgd that kept one kernel page
 	 * would let through (the check must then fail). */
 	leak = efi.strict && (kopt.test & TEST_STRICT_LEAK) &&
-	       !pt_map(&kctx, efi.efi_pgd, (u64)p, pa, SZ_4K, MAP_WRITE);
+	       !pt_map(efi.pt, efi.efi_pgd, (u64)p, pa, SZ_4K, MAP_WRITE);
 	if (leak)
 		kprintf("test: the page left writable in efi_pgd (a leak "
 			"efi.strict must not have)\n");
@@ -606,7 +609,7 @@ static void directmap_test(void)
 	after = results_crc32(p, SZ_4K);
 	kafter = kernel_hash();
 	if (leak) {
-		pt_unmap(&kctx, efi.efi_pgd, (u64)p, SZ_4K);
+		pt_unmap(efi.pt, efi.efi_pgd, (u64)p, SZ_4K);
 		invlpg((u64)p);
 	}
 	if (efi.strict)
@@ -620,7 +623,7 @@ static void directmap_test(void)
 			  "direct map: GetTime returned %s and the page %s",
 			  efi_status_name(st), before == after ? "is unchanged"
 							      : "CHANGED");
-	frame_free(&kframes, pa);
+	mm_free_page(pa);
 }
 
 struct strict_walk {
@@ -659,10 +662,10 @@ static void check_strict(void)
 	}
 	/* The kernel half around the EFI window (none in the 1:1 modes). */
 	efi_mode_window(efi.mode, &w);
-	pt_walk(&kctx, efi.efi_pgd, pt_canonical(1ULL << 47),
+	pt_walk(efi.pt, efi.efi_pgd, pt_canonical(1ULL << 47),
 		w.base, strict_leaf, &sw);
 	if (w.base)
-		pt_walk(&kctx, efi.efi_pgd, w.top, 0, strict_leaf, &sw);
+		pt_walk(efi.pt, efi.efi_pgd, w.top, 0, strict_leaf, &sw);
 	if (sw.outside || sw.writable || sw.global)
 		ktap_result(false, "efi.strict", "efi_pgd's kernel half maps %lu "
 			    "ranges outside the image, %lu writable outside the "
@@ -729,7 +732,7 @@ static void check_pgd(void)
 	struct pgd_check c;
 	u64 wx, forced;
 
-	pgd_list_check(&kctx, &kpgd_list, &c);
+	mm_table_list_check(&c);
 	kprintf("mm: table list: %u tables, %u entries compared, %u mismatches; "
 		"checked after each of %u kernel-half changes, worst %u\n",
 		c.tables, c.entries, c.mismatches, kpgd_stats.checks,
@@ -740,8 +743,8 @@ static void check_pgd(void)
 		ktap_skip("efi.wx", "no efi_pgd");
 		return;
 	}
-	wx = ptdump_wx_check(&kctx, efi.efi_pgd);
-	if (!kctx.has_nx) {
+	wx = ptdump_wx_check(efi.pt, efi.efi_pgd);
+	if (!mm_has_nx()) {
 		ktap_skip("efi.wx", "the CPU has no NX (Execute Disable): every "
 			  "page is executable");
 		return;
@@ -786,15 +789,15 @@ void efi_dump_pgd(void)
 	kprintf("== ptdump efi_pgd (low half and EFI window; %s)\n", efi.strict
 		? "efi.strict: the kernel image is all of the kernel half"
 		: "the rest is swapper_pg_dir's");
-	ptdump(&kctx, efi.efi_pgd, 0, 1ULL << 47, mm_markers);
+	ptdump(efi.pt, efi.efi_pgd, 0, 1ULL << 47, mm_markers);
 	if (efi.strict)
-		ptdump(&kctx, efi.efi_pgd, KERNEL_VIRT_BASE, (u64)__kernel_end,
+		ptdump(efi.pt, efi.efi_pgd, KERNEL_VIRT_BASE, (u64)__kernel_end,
 		       mm_markers);
 	if (efi.mode == EFI_MODE_SLOT)
-		ptdump(&kctx, efi.efi_pgd, EFI_SLOT_BASE, EFI_SLOT_BASE + EFI_SLOT_SIZE,
+		ptdump(efi.pt, efi.efi_pgd, EFI_SLOT_BASE, EFI_SLOT_BASE + EFI_SLOT_SIZE,
 		       mm_markers);
 	else if (efi.mode == EFI_MODE_LINUX)
-		ptdump(&kctx, efi.efi_pgd, EFI_LINUX_BASE, EFI_LINUX_TOP, mm_markers);
+		ptdump(efi.pt, efi.efi_pgd, EFI_LINUX_BASE, EFI_LINUX_TOP, mm_markers);
 }
 
 /*

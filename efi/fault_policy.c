@@ -30,10 +30,10 @@ static void abort_(struct efi_fault_decision *d, const char *why)
 	d->why = why;
 }
 
-void efi_fault_decide(const struct memmap *m, const struct efi_fault_in *in,
+void efi_fault_decide(const struct efi_fault_in *in,
 		      struct efi_fault_decision *d)
 {
-	const struct mem_region *r;
+	const struct mem_region *r = in->region;
 
 	d->region = NULL;
 	d->kernel_owned = false;
@@ -41,7 +41,7 @@ void efi_fault_decide(const struct memmap *m, const struct efi_fault_in *in,
 		abort_(d, "an exception in firmware code");
 		return;
 	}
-	d->region = r = memmap_find(m, in->cr2);
+	d->region = r;
 	/* The kernel's memory is never lent: absent after SVAM, read-only
 	 * in SetVirtualAddressMap's 1:1 map (a present page). */
 	if (r && mem_region_kernel_owned(r) && in->cr2 < LOW_HALF_END) {

@@ -155,7 +155,7 @@ static int lend_page(const struct trap_frame *f, u64 cr2,
 		     const struct efi_fault_decision *d)
 {
 	u64 page = ALIGN_DOWN(cr2, SZ_4K);
-	int ret = pt_map(&kctx, efi.efi_pgd, page, page, SZ_4K, d->map_flags);
+	int ret = pt_map(efi.pt, efi.efi_pgd, page, page, SZ_4K, d->map_flags);
 
 	if (ret)
 		return ret; /* no table page for it: the call ends instead */
@@ -215,10 +215,11 @@ bool efi_fault_hook(struct trap_frame *f, u32 apic_id)
 	in.vector = (unsigned int)f->vector;
 	in.error = f->error;
 	in.cr2 = f->vector == X86_TRAP_PF ? read_cr2() : 0;
+	in.region = in.cr2 < (1ULL << 47) ? mm_region_at(in.cr2) : NULL;
 	in.low_half_dropped = efi.low_half_dropped;
 	in.lent_this_call = fault.lent_this_call;
 	in.lent_total = (unsigned int)efi.lent_pages;
-	efi_fault_decide(&kmemmap, &in, &d);
+	efi_fault_decide(&in, &d);
 	if (d.action == EFI_FAULT_LEND) {
 		if (!lend_page(f, in.cr2, &d))
 			return true; /* resume the faulting instruction */
@@ -266,7 +267,7 @@ static void describe_in_region(const struct efi_rt_region *r, u64 off)
 {
 	const struct efi_memattr_entry *e = efi_memattr.usable
 		? efi_memattr_lookup(efi_memattr.parsed, r->pa + off) : NULL;
-	const struct mem_region *m = memmap_find(&kmemmap, r->pa);
+	const struct mem_region *m = mm_region_at(r->pa);
 	const struct boot_driver *d;
 	struct pe_image im;
 	char who[128];
@@ -309,7 +310,7 @@ static void describe(const char *what, u64 a)
 	if (a >= PAGE_OFFSET && a < PAGE_OFFSET + DIRECT_MAP_MAX) {
 		u64 pa = a - PAGE_OFFSET;
 
-		m = memmap_find(&kmemmap, pa);
+		m = mm_region_at(pa);
 		if (m)
 			kprintf("efi:   %s %p in the direct map: physical 0x%016lx in "
 				"%s desc %u +0x%lx%s\n", what, (void *)a,
@@ -328,7 +329,7 @@ static void describe(const char *what, u64 a)
 			? "rodata" : "data", (unsigned long)(a - (u64)__kernel_start));
 		return;
 	}
-	m = a < (1ULL << 47) ? memmap_find(&kmemmap, a) : NULL;
+	m = a < (1ULL << 47) ? mm_region_at(a) : NULL;
 	if (m) {
 		kprintf("efi:   %s %p in %s desc %u +0x%lx (physical)\n", what,
 			(void *)a, efi_memory_type_name(m->type), m->desc,

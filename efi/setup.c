@@ -99,7 +99,7 @@ static int make_strict(enum efi_mode mode)
 		  "shared" },
 		{ (u64)__efi_shared_end, (u64)__bss_end, 0, "bss" },
 	};
-	int ret = efi_pgd_make_strict(&kctx, efi.efi_pgd, swapper_pg_dir, mode,
+	int ret = efi_pgd_make_strict(efi.pt, efi.efi_pgd, swapper_pg_dir, mode,
 				      keep, ARRAY_SIZE(keep), &efi.strict_pages);
 
 	if (ret) {
@@ -125,7 +125,7 @@ static u32 default_flags(const struct efi_rt_region *r)
 
 static int map_efi(u64 va, u64 pa, u64 size, u32 flags)
 {
-	int ret = pt_map(&kctx, efi.efi_pgd, va, pa, size, flags);
+	int ret = pt_map(efi.pt, efi.efi_pgd, va, pa, size, flags);
 
 	if (ret)
 		kprintf("efi: mapping 0x%016lx -> 0x%016lx (%lu KiB) in efi_pgd "
@@ -288,6 +288,7 @@ static int map_runtime_1to1(void)
 /* Step 4: everything efi_pgd maps before SVAM. */
 static int map_everything(void)
 {
+	const struct mem_region *m;
 	unsigned int i, applied = 0, n;
 	int ret;
 
@@ -297,15 +298,15 @@ static int map_everything(void)
 	 * code reading its own data in what is now Conventional memory)
 	 * change nothing (docs/decisions.md). */
 	ret = 0;
-	for (i = 0; !ret && i < kmemmap.n; i++) {
-		const struct mem_region *m = &kmemmap.r[i];
-
+	for_each_mem_region(m) {
 		if (!m->ram)
 			continue;
 		ret = map_efi(m->start, m->start, m->end - m->start,
 			      mem_region_kernel_owned(m) ? 0
 			      : m->type == EFI_BOOT_SERVICES_CODE ? MAP_WRITE | MAP_EXEC
 								  : MAP_WRITE);
+		if (ret)
+			break;
 	}
 	if (!ret)
 		ret = map_runtime_1to1();
@@ -425,10 +426,13 @@ static bool run_svam_probes(void)
 			break;
 		case SVAM_PROBE_UNKNOWN: {
 			struct efi_memory_desc *x = (void *)(svam_map + size);
-			u64 top = kmemmap.n ? kmemmap.r[kmemmap.n - 1].end : 0;
+			const struct mem_region *m;
+			u64 top = 0;
 
 			/* a copy of the first descriptor, moved past the end
 			 * of the memory map */
+			for_each_mem_region(m)
+				top = m->end;
 			memcpy(x, svam_map, raw_desc_size);
 			x->phys_start = ALIGN_UP(top, SZ_1G) + SZ_1G;
 			x->num_pages = 1;
@@ -535,7 +539,7 @@ efi_status_t efi_svam_again(const char **how)
 		one_to_one = true;
 		if (map_runtime_1to1()) {
 			*how = "no table pages to map the runtime regions 1:1";
-			pt_free_range(&kctx, efi.efi_pgd, 0, PGD_KERNEL_FIRST - 1);
+			pt_free_range(efi.pt, efi.efi_pgd, 0, PGD_KERNEL_FIRST - 1);
 			return EFI_OUT_OF_RESOURCES;
 		}
 	} else {
@@ -548,7 +552,7 @@ efi_status_t efi_svam_again(const char **how)
 		      (u64)raw_desc_version, __pa_symbol(svam_map));
 	efi.fn[RT_SET_VIRTUAL_ADDRESS_MAP] = 0;
 	if (one_to_one)
-		pt_free_range(&kctx, efi.efi_pgd, 0, PGD_KERNEL_FIRST - 1);
+		pt_free_range(efi.pt, efi.efi_pgd, 0, PGD_KERNEL_FIRST - 1);
 	return st;
 }
 
@@ -659,7 +663,7 @@ static void unmap_boot_services(void)
 
 		if (!r->boot_services || !r->placed)
 			continue;
-		pt_unmap(&kctx, efi.efi_pgd, r->va, r->size);
+		pt_unmap(efi.pt, efi.efi_pgd, r->va, r->size);
 		n++;
 	}
 	if (n)
@@ -669,15 +673,16 @@ static void unmap_boot_services(void)
 /* Step 7. */
 static void finalize(void)
 {
-	u64 freed0 = kctx.tables_freed;
+	u64 freed0 = efi.pt->tables_freed;
+	const struct mem_region *m;
 	unsigned int i, n;
 
 	unmap_boot_services();
 	if (efi.mode != EFI_MODE_NOVAMAP) {
-		pt_free_range(&kctx, efi.efi_pgd, 0, PGD_KERNEL_FIRST - 1);
+		pt_free_range(efi.pt, efi.efi_pgd, 0, PGD_KERNEL_FIRST - 1);
 		efi.low_half_dropped = efi.mode != EFI_MODE_1TO1;
 		kprintf("efi: 1:1 map dropped from efi_pgd (%lu table pages freed)%s\n",
-			(unsigned long)(kctx.tables_freed - freed0),
+			(unsigned long)(efi.pt->tables_freed - freed0),
 			efi.mode == EFI_MODE_1TO1 ? "; runtime regions stay at VA = PA"
 						  : "");
 	}
@@ -690,28 +695,17 @@ static void finalize(void)
 	if (efi.mode == EFI_MODE_NOVAMAP) {
 		/* No SVAM, so no firmware code runs from boot-services memory:
 		 * take its execute right away again. */
-		for (i = 0; i < kmemmap.n; i++)
-			if (kmemmap.r[i].type == EFI_BOOT_SERVICES_CODE)
-				map_efi(kmemmap.r[i].start, kmemmap.r[i].start,
-					kmemmap.r[i].end - kmemmap.r[i].start, MAP_WRITE);
+		for_each_mem_region(m)
+			if (m->type == EFI_BOOT_SERVICES_CODE)
+				map_efi(m->start, m->start, m->end - m->start,
+					MAP_WRITE);
 	}
 }
 
 void efi_release_boot_services(void)
 {
-	u64 bytes = 0;
-	unsigned int i;
+	u64 bytes = mm_release_boot_services();
 
-	for (i = 0; i < kmemmap.n; i++) {
-		const struct mem_region *m = &kmemmap.r[i];
-		u64 s = MAX(m->start, SZ_1M);
-
-		if (m->class != MEM_BOOT_SERVICES || s >= m->end)
-			continue;
-		if (!frame_add(&kframes, s, m->end))
-			bytes += m->end - s;
-	}
-	memmap_release_boot_services(&kmemmap);
 	kprintf("efi: %lu KiB of boot-services memory freed to the allocator "
 		"(kept reserved until the checks were done)\n",
 		(unsigned long)(bytes >> 10));
@@ -735,7 +729,7 @@ static void inject_fault(void)
 	kprintf("test: unmapping runtime desc %u (RuntimeData, %lu KiB) at %p "
 		"from efi_pgd\n", pick->desc, (unsigned long)(pick->size >> 10),
 		(void *)pick->va);
-	pt_unmap(&kctx, efi.efi_pgd, pick->va, pick->size);
+	pt_unmap(efi.pt, efi.efi_pgd, pick->va, pick->size);
 }
 
 void efi_setup(const struct boot_info *bi, enum efi_mode mode)
@@ -747,6 +741,7 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 
 	memset(&efi, 0, sizeof(efi));
 	efi.mode = mode;
+	efi.pt = mm_table_ctx();
 	efi.tsc_khz = bi->tsc_khz;
 	/* The drivers the stub started, to name them in fault reports. */
 	efi.ndrivers = MIN(bi->ndrivers, (u32)BOOT_DRIVERS_MAX);
@@ -797,7 +792,7 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 		return;
 	}
 
-	ret = efi_pgd_create(&kctx, swapper_pg_dir, mode, &member);
+	ret = efi_pgd_create(efi.pt, swapper_pg_dir, mode, &member);
 	if (ret) {
 		disable("efi_pgd could not be built");
 		return;
@@ -807,7 +802,7 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 		if (make_strict(mode))
 			return;
 	} else {
-		pgd_list_add(&kpgd_list, &member);
+		mm_table_list_join(&member);
 	}
 	if (map_everything()) {
 		disable("efi_pgd could not be filled");

@@ -34,6 +34,10 @@ enum efi_fault_action {
 struct efi_fault_in {
 	unsigned int vector;
 	u64 error, cr2;
+	/* The memory-map region CR2 lies in, NULL if in none (or not a low-half
+	 * address): the caller looks it up in the kernel's map, whose
+	 * reservations are marked kernel-owned. */
+	const struct mem_region *region;
 	bool low_half_dropped; /* efi=slot/linux after SVAM: no 1:1 map left */
 	unsigned int lent_this_call, lent_total;
 };
@@ -49,9 +53,8 @@ struct efi_fault_decision {
 /* "read from a not-present page" etc.: the access kind in words. */
 const char *efi_pf_access(u64 error);
 
-/* Decide what to do about fault @in, with @m the kernel's memory map (its
- * reservations marked kernel-owned). Pure; the kernel acts on it. */
-void efi_fault_decide(const struct memmap *m, const struct efi_fault_in *in,
+/* Decide what to do about fault @in. Pure; the kernel acts on it. */
+void efi_fault_decide(const struct efi_fault_in *in,
 		      struct efi_fault_decision *out);
 
 #endif

@@ -27,6 +27,7 @@ struct efi_state {
 	bool report_only;	/* re-enabled for the saved report alone */
 	const char *disabled_why;
 	u64 efi_pgd;		/* physical; 0 until built */
+	struct pt_ctx *pt;	/* mm/'s table builder, for efi_pgd */
 	u64 fn[RT_NR_SERVICES];	/* service pointers as callable now */
 	u64 system_table;	/* physical */
 	u32 rt_supported;	/* RT properties table bits, ~0 if absent */

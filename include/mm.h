@@ -15,9 +15,6 @@
  * reads. Physical address; CR3 holds the same. */
 extern u64 live_pgd;
 extern u64 swapper_pg_dir; /* physical; 0 until built */
-extern struct memmap kmemmap;
-extern struct frame_alloc kframes;
-extern struct pt_ctx kctx; /* for tables reachable through the live map */
 
 /* At kernel entry: init_pg_dir (in CR3) becomes the live table, with its
  * 1:1 map of RAM below bi->identity_map_end as the builder's view. */
@@ -34,28 +31,38 @@ int mm_early_init(const struct boot_info *bi, u64 bi_phys,
  * stays on init_pg_dir. */
 int mm_switch_to_swapper(void);
 
-/* The table list: swapper_pg_dir is the master once it is live. */
-extern struct pgd_list kpgd_list;
-
 /*
  * What the rest of the kernel (smp.c, efi/) asks of mm/ about the machine's
  * memory, instead of reaching into kmemmap, kframes and kctx.
  */
 /* The region of the kernel's map that holds @pa, or NULL. */
 const struct mem_region *mm_region_at(u64 pa);
-/* Call @fn for every RAM region in address order; stops at, and returns,
- * its first non-zero value. */
-int mm_for_each_ram_region(int (*fn)(const struct mem_region *r, void *arg),
-			   void *arg);
+/* The region after @prev (the first for NULL), in address order, or NULL:
+ * for_each_mem_region() walks them all, RAM or not. */
+const struct mem_region *mm_region_next(const struct mem_region *prev);
+#define for_each_mem_region(r) \
+	for ((r) = mm_region_next(NULL); (r); (r) = mm_region_next(r))
 /* The end of the highest RAM region. */
 u64 mm_ram_end(void);
 /* A zeroed page below @limit (0: anywhere) in *@pa: 0 or -ENOMEM. */
 int mm_alloc_page_below(u64 limit, u64 *pa);
+/* Give back a page mm_alloc_page_below() handed out. */
+void mm_free_page(u64 pa);
+/* Boot-services memory above the low reserve goes to the allocator and
+ * its regions become usable (the kernel's, never lent again): the bytes
+ * freed. Called once the firmware's checks are done. */
+u64 mm_release_boot_services(void);
 /* Where @va leads through the tables at @root (any table vamap built). */
 int mm_translate(u64 root, u64 va, u64 *pa);
 /* Add @m to the table list and copy the kernel half into it; returns the
  * entries copied. */
 unsigned int mm_table_list_join(const struct pgd_member *m);
+/* Compare every table on the list with swapper_pg_dir's kernel half. */
+void mm_table_list_check(struct pgd_check *c);
+/* The table builder's context (its page allocator and its view of table
+ * pages) for tables built outside mm/: efi_pgd is built and changed
+ * through it. mm/ owns what it points to. */
+struct pt_ctx *mm_table_ctx(void);
 /* Is EFER.NXE on (NX bits in use)? */
 bool mm_has_nx(void);
 

@@ -268,15 +268,14 @@ static bool identity_mapped(u64 va)
 
 /* On trampoline_pgd: the first and last page of one RAM region, each
  * walked before it is read. */
-static int read_identity(const struct mem_region *m, void *arg)
+static bool read_identity(const struct mem_region *m)
 {
-	(void)arg;
 	if (!identity_mapped(m->start) || !identity_mapped(m->end - SZ_4K))
-		return 1;
+		return false;
 	(void)*(volatile u64 *)m->start;
 	(void)*(volatile u64 *)(m->end - 8);
 	identity_regions++;
-	return 0;
+	return true;
 }
 
 /* Switch to trampoline_pgd and read the first and last page of every RAM
@@ -286,6 +285,7 @@ static int read_identity(const struct mem_region *m, void *arg)
 static void identity_self_check(void)
 {
 	u64 *pgd = __va(trampoline_pgd), saved = pgd[0];
+	const struct mem_region *m;
 
 	identity_ran = true;
 	if (kopt.test & TEST_IDENTITY_HOLE) {
@@ -294,7 +294,12 @@ static void identity_self_check(void)
 		pgd[0] = 0;
 	}
 	write_cr3(trampoline_pgd);
-	identity_ok = !mm_for_each_ram_region(read_identity, NULL);
+	identity_ok = true;
+	for_each_mem_region(m)
+		if (m->ram && !read_identity(m)) {
+			identity_ok = false;
+			break;
+		}
 	write_cr3(swapper_pg_dir);
 	pgd[0] = saved;
 	flush_tlb_all(); /* the 1:1 alias's entries are global */

@@ -10,6 +10,7 @@
 #include "kernel.h"
 #include "ktap.h"
 #include "layout.h"
+#include "internal.h"
 #include "mm.h"
 #include "ptdump.h"
 #include "x86.h"

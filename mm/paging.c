@@ -12,6 +12,7 @@
 #include "directmap.h"
 #include "fixmap.h"
 #include "kernel.h"
+#include "internal.h"
 #include "mm.h"
 #include "mm_early.h"
 #include "mm_log.h"
@@ -405,20 +406,11 @@ const struct mem_region *mm_region_at(u64 pa)
 	return memmap_find(&kmemmap, pa);
 }
 
-int mm_for_each_ram_region(int (*fn)(const struct mem_region *r, void *arg),
-			   void *arg)
+const struct mem_region *mm_region_next(const struct mem_region *prev)
 {
-	unsigned int i;
-	int ret;
+	const struct mem_region *r = prev ? prev + 1 : kmemmap.r;
 
-	for (i = 0; i < kmemmap.n; i++) {
-		if (!kmemmap.r[i].ram)
-			continue;
-		ret = fn(&kmemmap.r[i], arg);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return r < kmemmap.r + kmemmap.n ? r : NULL;
 }
 
 u64 mm_ram_end(void)
@@ -432,6 +424,31 @@ int mm_alloc_page_below(u64 limit, u64 *pa)
 		return -ENOMEM;
 	memset(__va(*pa), 0, SZ_4K);
 	return 0;
+}
+
+void mm_free_page(u64 pa)
+{
+	frame_free(&kframes, pa);
+}
+
+u64 mm_release_boot_services(void)
+{
+	u64 bytes = 0;
+	unsigned int i;
+
+	/* Below 1 MiB stays reserved, as the allocator's first fill left it
+	 * (MM_LOW_RESERVE): the AP trampoline lives there. */
+	for (i = 0; i < kmemmap.n; i++) {
+		const struct mem_region *m = &kmemmap.r[i];
+		u64 s = MAX(m->start, MM_LOW_RESERVE);
+
+		if (m->class != MEM_BOOT_SERVICES || s >= m->end)
+			continue;
+		if (!frame_add(&kframes, s, m->end))
+			bytes += m->end - s;
+	}
+	memmap_release_boot_services(&kmemmap);
+	return bytes;
 }
 
 int mm_translate(u64 root, u64 va, u64 *pa)
@@ -448,4 +465,14 @@ unsigned int mm_table_list_join(const struct pgd_member *m)
 bool mm_has_nx(void)
 {
 	return kctx.has_nx;
+}
+
+struct pt_ctx *mm_table_ctx(void)
+{
+	return &kctx;
+}
+
+void mm_table_list_check(struct pgd_check *c)
+{
+	pgd_list_check(&kctx, &kpgd_list, c);
 }

@@ -35,10 +35,11 @@ static void build(void)
 
 static struct efi_fault_decision decide(unsigned int vector, u64 error, u64 cr2)
 {
-	struct efi_fault_in in = { vector, error, cr2, true, 0, 0 };
+	struct efi_fault_in in = { vector, error, cr2, memmap_find(&map, cr2),
+				   true, 0, 0 };
 	struct efi_fault_decision d;
 
-	efi_fault_decide(&map, &in, &d);
+	efi_fault_decide(&in, &d);
 	return d;
 }
 
@@ -68,7 +69,7 @@ static void test_lent(void)
 static void test_never_lent(void)
 {
 	struct efi_fault_decision d;
-	struct efi_fault_in in = { 14, 0, 0x610000, true, 0, 0 };
+	struct efi_fault_in in = { 14, 0, 0x610000, NULL, true, 0, 0 };
 
 	build();
 	d = decide(14, PF_ERR_WRITE, 0x100000); /* Conventional: allocator's */
@@ -100,17 +101,18 @@ static void test_never_lent(void)
 	d = decide(13, 0, 0x610000); /* #GP */
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
 	/* the 1:1 map is still there (efi=1to1, novamap): nothing to lend */
+	in.region = memmap_find(&map, in.cr2);
 	in.low_half_dropped = false;
-	efi_fault_decide(&map, &in, &d);
+	efi_fault_decide(&in, &d);
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
 	/* limits */
 	in.low_half_dropped = true;
 	in.lent_this_call = EFI_LEND_MAX_PER_CALL;
-	efi_fault_decide(&map, &in, &d);
+	efi_fault_decide(&in, &d);
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
 	in.lent_this_call = 0;
 	in.lent_total = EFI_LEND_MAX;
-	efi_fault_decide(&map, &in, &d);
+	efi_fault_decide(&in, &d);
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
 	/* once boot-services memory is released it is the allocator's */
 	memmap_release_boot_services(&map);
