@@ -43,8 +43,10 @@ void efi_fault_decide(const struct efi_fault_in *in,
 	}
 	d->region = r;
 	/* The kernel's memory is never lent: absent after SVAM, read-only
-	 * in SetVirtualAddressMap's 1:1 map (a present page). */
-	if (r && mem_region_kernel_owned(r) && in->cr2 < LOW_HALF_END) {
+	 * in SetVirtualAddressMap's 1:1 map (a present page). Boot-services
+	 * memory becomes the kernel's once it is released. */
+	if (r && mem_region_kernel_owned(r) &&
+	    (in->cr2 < LOW_HALF_END || in->window)) {
 		d->kernel_owned = true;
 		abort_(d, in->error & PF_ERR_PRESENT
 				  ? "memory the kernel owns, read-only to the "
@@ -60,11 +62,11 @@ void efi_fault_decide(const struct efi_fault_in *in,
 			  "its protection");
 		return;
 	}
-	if (in->cr2 >= LOW_HALF_END) {
+	if (!in->window && in->cr2 >= LOW_HALF_END) {
 		abort_(d, "outside the low half, where nothing is lent");
 		return;
 	}
-	if (!in->low_half_dropped) {
+	if (!in->window && !in->low_half_dropped) {
 		abort_(d, "a page the 1:1 map does not cover");
 		return;
 	}
@@ -78,7 +80,9 @@ void efi_fault_decide(const struct efi_fault_in *in,
 		return;
 	}
 	d->action = EFI_FAULT_LEND;
-	d->why = r->class == MEM_BOOT_SERVICES
+	d->why = in->window ? "boot-services memory by its window address, "
+			      "still reserved: one page lent"
+		 : r->class == MEM_BOOT_SERVICES
 			 ? "boot-services memory, still reserved: one page lent"
 			 : "firmware-reserved memory: one page lent";
 	/* Execute only what was fetched; data pages never execute. MMIO

@@ -149,26 +149,43 @@ static void describe(const char *what, u64 a);
 
 /*
  * The firmware touched a page it may be lent (efi_fault.h): map that one
- * page 1:1 in efi_pgd, note the finding, and let the instruction run again.
+ * page in efi_pgd at the address it used, note the finding, and let the
+ * instruction run again.
  */
-static int lend_page(const struct trap_frame *f, u64 cr2,
+static int lend_page(const struct trap_frame *f, const struct efi_fault_in *in,
 		     const struct efi_fault_decision *d)
 {
-	u64 page = ALIGN_DOWN(cr2, SZ_4K);
-	int ret = pt_map(efi.pt, efi.efi_pgd, page, page, SZ_4K, d->map_flags);
+	u64 page = ALIGN_DOWN(in->cr2, SZ_4K);
+	int ret = pt_map(efi.pt, efi.efi_pgd, page, ALIGN_DOWN(in->pa, SZ_4K),
+			 SZ_4K, d->map_flags);
 
 	if (ret)
 		return ret; /* no table page for it: the call ends instead */
 	invlpg(page);
 	fault.lent_this_call++;
 	efi.lent_pages++;
-	kdetail("efi.low_half",
-		"efi: finding: %s: %s at %p (%s desc %u +0x%lx) through the "
-		"dropped 1:1 map, rip %p; %s (UEFI 2.10 8.4: after "
-		"SetVirtualAddressMap the firmware uses the new addresses)\n",
-		efi_rt_service_name(current_svc), efi_pf_access(f->error),
-		(void *)cr2, efi_memory_type_name(d->region->type), d->region->desc,
-		(unsigned long)(cr2 - d->region->start), (void *)f->rip, d->why);
+	if (in->window) {
+		efi.lent_window++;
+		kdetail("efi.low_half",
+			"efi: finding: %s: %s at %p (%s desc %u +0x%lx, physical "
+			"0x%016lx) by its window address, unmapped since "
+			"SetVirtualAddressMap returned, rip %p; %s (UEFI 2.10 "
+			"7.4.6: after ExitBootServices boot-services memory is "
+			"the OS's)\n", efi_rt_service_name(current_svc),
+			efi_pf_access(f->error), (void *)in->cr2,
+			efi_memory_type_name(d->region->type), d->region->desc,
+			(unsigned long)(in->pa - d->region->start),
+			(unsigned long)in->pa, (void *)f->rip, d->why);
+	} else {
+		kdetail("efi.low_half",
+			"efi: finding: %s: %s at %p (%s desc %u +0x%lx) through the "
+			"dropped 1:1 map, rip %p; %s (UEFI 2.10 8.4: after "
+			"SetVirtualAddressMap the firmware uses the new addresses)\n",
+			efi_rt_service_name(current_svc), efi_pf_access(f->error),
+			(void *)in->cr2, efi_memory_type_name(d->region->type),
+			d->region->desc, (unsigned long)(in->cr2 - d->region->start),
+			(void *)f->rip, d->why);
+	}
 	describe("rip", f->rip);
 	return 0;
 }
@@ -215,13 +232,25 @@ bool efi_fault_hook(struct trap_frame *f, u32 apic_id)
 	in.vector = (unsigned int)f->vector;
 	in.error = f->error;
 	in.cr2 = f->vector == X86_TRAP_PF ? read_cr2() : 0;
-	in.region = in.cr2 < (1ULL << 47) ? mm_region_at(in.cr2) : NULL;
+	/* Under efi=linux a boot-services region's window address stands
+	 * for its memory, as the SVAM map said, after it left efi_pgd. */
+	in.window = false;
+	in.pa = in.cr2;
+	if (in.cr2 >= (1ULL << 47) && efi.bs_window_unmapped) {
+		const struct efi_rt_region *w = efi_region_by_va(&efi.plan, in.cr2);
+
+		if (w && w->boot_services) {
+			in.window = true;
+			in.pa = w->pa + (in.cr2 - w->va);
+		}
+	}
+	in.region = in.pa < (1ULL << 47) ? mm_region_at(in.pa) : NULL;
 	in.low_half_dropped = efi.low_half_dropped;
 	in.lent_this_call = fault.lent_this_call;
 	in.lent_total = (unsigned int)efi.lent_pages;
 	efi_fault_decide(&in, &d);
 	if (d.action == EFI_FAULT_LEND) {
-		if (!lend_page(f, in.cr2, &d))
+		if (!lend_page(f, &in, &d))
 			return true; /* resume the faulting instruction */
 		d.why = "no memory for a table page to lend it";
 	}

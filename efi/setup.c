@@ -666,6 +666,7 @@ static void unmap_boot_services(void)
 		pt_unmap(efi.pt, efi.efi_pgd, r->va, r->size);
 		n++;
 	}
+	efi.bs_window_unmapped = n > 0;
 	if (n)
 		kprintf("efi: %u boot-services regions unmapped from the window\n", n);
 }

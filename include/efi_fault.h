@@ -3,7 +3,9 @@
  * What vamap does when a firmware call faults (efi/fault_policy.c,
  * host-tested). The rule: the firmware may be lent one page at a time of
  * memory the firmware owns — boot-services, runtime, ACPI NVS, reserved —
- * and the faulting instruction resumes; it is never lent memory the kernel
+ * at the address it used (its physical one, through the dropped 1:1 map;
+ * or, under efi=linux, a boot-services region's window address) and the
+ * faulting instruction resumes; it is never lent memory the kernel
  * owns (usable RAM, which the frame allocator hands out, and everything
  * the kernel reserved for itself: its image and stacks, boot_info, the
  * memory-map copy, page tables). Everything else ends the call.
@@ -27,16 +29,21 @@
 #define EFI_LEND_MAX 64
 
 enum efi_fault_action {
-	EFI_FAULT_LEND,	 /* map the page (@flags) 1:1 and resume */
+	EFI_FAULT_LEND,	 /* map CR2's page to @pa's (@flags) and resume */
 	EFI_FAULT_ABORT, /* end the call: EFI_ABORTED, runtime services off */
 };
 
 struct efi_fault_in {
 	unsigned int vector;
 	u64 error, cr2;
-	/* The memory-map region CR2 lies in, NULL if in none (or not a low-half
-	 * address): the caller looks it up in the kernel's map, whose
+	/* @window: CR2 is a boot-services region's address in the efi=linux
+	 * window (handed to SVAM, unmapped once SVAM returned), and @pa the
+	 * physical address it stands for; otherwise @pa is CR2. @region is
+	 * the memory-map region @pa lies in, NULL if in none or not a low-half
+	 * address: the caller looks it up in the kernel's map, whose
 	 * reservations are marked kernel-owned. */
+	bool window;
+	u64 pa;
 	const struct mem_region *region;
 	bool low_half_dropped; /* efi=slot/linux after SVAM: no 1:1 map left */
 	unsigned int lent_this_call, lent_total;

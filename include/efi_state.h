@@ -59,7 +59,9 @@ struct efi_state {
 	u32 mono_high;
 	u64 t_conform_start, t_conform_end;  /* efi_conformance() */
 	bool low_half_dropped;	/* the 1:1 map left efi_pgd after SVAM */
+	bool bs_window_unmapped; /* efi=linux: boot-services regions left the window */
 	u64 lent_pages;		/* firmware pages lent after stray accesses */
+	u64 lent_window;	/* of them, by boot-services window address */
 	unsigned int kernel_refused; /* calls ended: they reached kernel memory */
 	unsigned int hung_calls; /* calls the watchdog ended */
 	bool strict;		/* efi.strict: efi_pgd without the direct map */

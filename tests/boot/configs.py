@@ -130,15 +130,15 @@ CONFIGS = [
     # must be caught and attributed, runtime services switched off, and the
     # boot must still finish its report (a failed check, not a crash).
     dict(name="efi-fault", cmdline="exit=qemu test=efi-fault", expect="fail"),
-    # A firmware that still uses the 1:1 map after SVAM (simulated: GetTime
-    # handed a physical pointer): exactly that region is kept 1:1, the
-    # call retried and succeeds, and efi.low_half reports the finding.
-    # Stale physical pointers after SVAM (efi_fault.h): into boot-services
-    # memory one page is lent and GetTime completes (a finding, so FAIL);
-    # into swapper_pg_dir the call ends and no kernel byte changes.
+    # Stale pointers after SVAM (efi_fault.h), simulated by handing GetTime
+    # one: a boot-services page by its physical address, then (efi=linux)
+    # by its window address, unmapped when SVAM returned: each time one
+    # page is lent and GetTime completes (findings, so FAIL); into
+    # swapper_pg_dir (efi=slot) the call ends and no kernel byte changes.
     # walk-unreadable: every name of the GetNextVariableName walk is read
     # under a GUID one bit off, so efi.variable.next.walk fails too.
-    dict(name="efi-lowref", cmdline="exit=qemu test=efi-lowref,walk-unreadable",
+    dict(name="efi-lowref",
+         cmdline="exit=qemu efi=linux test=efi-lowref,walk-unreadable",
          expect="fail"),
     dict(name="efi-lowref-kernel", cmdline="exit=qemu test=efi-lowref-kernel",
          expect="fail"),

@@ -2,9 +2,10 @@
 // sources: efi/fault_policy.c mm/memmap.c efi/memmap.c efi/memdesc.c kernel/printf.c
 /*
  * The firmware-fault decision table (efi_fault.h), one case per row: what
- * is lent (firmware-owned memory, one page, resumed) and what never is
- * (memory the kernel owns, protection violations, anything outside the
- * dropped 1:1 map), with the per-call and per-boot limits.
+ * is lent (firmware-owned memory, one page, resumed; by physical address
+ * or, under efi=linux, by a boot-services window address) and what never
+ * is (memory the kernel owns, protection violations, anything outside the
+ * dropped 1:1 map and the window), with the per-call and per-boot limits.
  */
 #include "check.h"
 #include "efi_defs.h"
@@ -35,8 +36,8 @@ static void build(void)
 
 static struct efi_fault_decision decide(unsigned int vector, u64 error, u64 cr2)
 {
-	struct efi_fault_in in = { vector, error, cr2, memmap_find(&map, cr2),
-				   true, 0, 0 };
+	struct efi_fault_in in = { vector, error, cr2, false, cr2,
+				   memmap_find(&map, cr2), true, 0, 0 };
 	struct efi_fault_decision d;
 
 	efi_fault_decide(&in, &d);
@@ -69,7 +70,8 @@ static void test_lent(void)
 static void test_never_lent(void)
 {
 	struct efi_fault_decision d;
-	struct efi_fault_in in = { 14, 0, 0x610000, NULL, true, 0, 0 };
+	struct efi_fault_in in = { 14, 0, 0x610000, false, 0x610000, NULL, true,
+				   0, 0 };
 
 	build();
 	d = decide(14, PF_ERR_WRITE, 0x100000); /* Conventional: allocator's */
@@ -120,6 +122,46 @@ static void test_never_lent(void)
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
 }
 
+/* efi=linux: a boot-services region's window address, unmapped after
+ * SVAM, stands for its physical page. */
+static struct efi_fault_decision decide_window(u64 error, u64 cr2, u64 pa)
+{
+	struct efi_fault_in in = { 14, error, cr2, true, pa,
+				   memmap_find(&map, pa), true, 0, 0 };
+	struct efi_fault_decision d;
+
+	efi_fault_decide(&in, &d);
+	return d;
+}
+
+static void test_window(void)
+{
+	const u64 win = 0xfffffffefcd00000ULL;
+	struct efi_fault_decision d;
+
+	build();
+	d = decide_window(PF_ERR_WRITE, win + 0x106, 0x610106);
+	CHECK_EQ(d.action, EFI_FAULT_LEND);
+	CHECK_EQ(d.map_flags, MAP_WRITE);
+	CHECK_EQ(d.region->type, EFI_BOOT_SERVICES_DATA);
+	CHECK(strstr(d.why, "window address") != NULL);
+	d = decide_window(PF_ERR_FETCH, win, 0x600000); /* BootCode */
+	CHECK_EQ(d.action, EFI_FAULT_LEND);
+	CHECK_EQ(d.map_flags, MAP_EXEC);
+	/* mapped there and refused: a protection violation stays one */
+	d = decide_window(PF_ERR_WRITE | PF_ERR_PRESENT, win, 0x610000);
+	CHECK_EQ(d.action, EFI_FAULT_ABORT);
+	/* the same address once the memory went to the allocator */
+	memmap_release_boot_services(&map);
+	d = decide_window(PF_ERR_WRITE, win + 0x106, 0x610106);
+	CHECK_EQ(d.action, EFI_FAULT_ABORT);
+	CHECK(d.kernel_owned);
+	/* a kernel-half address that is no window page: never lent */
+	d = decide(14, PF_ERR_WRITE, win);
+	CHECK_EQ(d.action, EFI_FAULT_ABORT);
+	CHECK_STR(d.why, "outside the low half, where nothing is lent");
+}
+
 static void test_access_words(void)
 {
 	CHECK_STR(efi_pf_access(0), "read from a not-present page");
@@ -137,6 +179,7 @@ int main(void)
 {
 	RUN(test_lent);
 	RUN(test_never_lent);
+	RUN(test_window);
 	RUN(test_access_words);
 	return check_exit();
 }
