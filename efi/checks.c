@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The EFI checks, each a KTAP line: efi_pgd's shape and W^X, SVAM, the
- * service pointers, then every runtime service the issue lists. After a
- * firmware fault the remaining service checks are skipped (runtime services
- * are off); the faulting one fails.
+ * The EFI checks, each a KTAP line (docs/checks.md lists them with their
+ * spec clauses): efi_pgd's shape and W^X, SVAM, the service pointers, then
+ * every runtime service. After a firmware fault the remaining service
+ * checks are skipped (runtime services are off); the faulting one fails.
  */
 #include "addr.h"
 #include "efi_abi.h"
@@ -23,7 +23,6 @@
 #define VAR_NAME_MAX 512  /* CHAR16s */
 #define VAR_SEEN_MAX 1024 /* variables we can check for repeats */
 #define VAR_LOOP_MAX 4096 /* GetNextVariableName calls before "no end" */
-
 
 static void status_line(const char *name, efi_status_t st, const char *what)
 {

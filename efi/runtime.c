@@ -10,8 +10,9 @@
  * A fault inside the firmware reaches trap_handler on efi_pgd's copy of the
  * kernel half; efi_fault_hook asks the decision table (efi/fault_policy.c):
  * a stray access to one page of firmware-owned memory through the dropped
- * 1:1 map gets that page lent and the instruction resumed, and is logged
- * as a finding; anything else resumes the thunk's recovery path, so
+ * 1:1 map, or under efi=linux by a boot-services region's window address,
+ * gets that page lent and the instruction resumed, and is logged as a
+ * finding; anything else resumes the thunk's recovery path, so
  * efi_call returns EFI_ABORTED, reports the fault with the regions that
  * hold RIP and CR2, and switches runtime services off. A service is never
  * called twice for one request.
@@ -22,6 +23,7 @@
 #include "efi_state.h"
 #include "efi_defs.h"
 #include "efi_fault.h"
+#include "gdt.h"
 #include "kernel.h"
 #include "ktap.h"
 #include "mm.h"
@@ -33,8 +35,8 @@
 #include "x86.h"
 
 #define EFI_THUNK_MAX_ARGS 10
-#define KERNEL_CS 0x08
-#define KERNEL_DS 0x10
+#define KERNEL_CS GDT_SELECTOR(GDT_KERNEL_CODE)
+#define KERNEL_DS GDT_SELECTOR(GDT_KERNEL_DATA)
 #define FPU_CW_UEFI 0x037f
 #define MXCSR_UEFI 0x1f80
 

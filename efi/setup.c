@@ -4,17 +4,20 @@
  *
  *  1. read the system and runtime tables (through the direct map)
  *  2. plan the runtime VAs (efi/va.c) for the mode's window
- *  3. build efi_pgd (efi/pgd.c) and put it on the table list
+ *  3. build efi_pgd (efi/pgd.c) and put it on the table list (under
+ *     efi.strict its kernel half is the image alone, and it stays off)
  *  4. map, in efi_pgd only: the 1:1 map of all RAM (NX; the firmware's
  *     RW, the kernel's read-only), runtime and
  *     boot-services code 1:1 RWX (the firmware relocates itself in place
  *     during SVAM and some firmware runs boot-services code then), runtime
  *     MMIO 1:1 UC, and the runtime regions at their new VAs with the
  *     memory attributes table applied (code RO+X, data RW+NX)
- *  5. SetVirtualAddressMap with only the runtime descriptors, firmware
- *     desc_size/desc_version, the buffer's physical address
+ *  5. SetVirtualAddressMap with only the planned descriptors (the runtime
+ *     ones; efi=linux adds boot-services code and data, as Linux does),
+ *     firmware desc_size/desc_version, the buffer's physical address
  *  6. re-read the runtime table at its new address and check every
- *     service pointer lies in a runtime code region
+ *     service pointer lies in a runtime code region the memory attributes
+ *     table lets execute
  *  7. drop the 1:1 map except what the mode needs (and efi=linux's
  *     boot-services regions from the window); boot-services memory stays
  *     reserved until efi_release_boot_services(), after the checks

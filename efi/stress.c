@@ -15,8 +15,7 @@
 #include "ktap.h"
 #include "x86.h"
 
-
-/* The counts the issue and fwts's defaults name. */
+/* The loop counts docs/checks.md, "Stress loops", gives each check. */
 #define STRESS_GET 1000
 #define STRESS_NEXT 1000
 #define STRESS_SET 40

@@ -106,7 +106,9 @@ void efi_checks(const struct boot_info *bi);
 
 /* Keep @text (the report) in non-volatile variables for the stub to write
  * to the boot volume on the next boot (include/results.h). Logs what it
- * did; does nothing when runtime services are off. */
+ * did. After a firmware fault turned runtime services off it tries once
+ * more, for the report alone; for any other reason they are off it does
+ * nothing. */
 void efi_save_results(const char *text, u32 len);
 
 /* ResetSystem, when the command line asks for it. Returns only if the
@@ -116,8 +118,9 @@ void efi_reset(enum efi_reset_type type);
 /*
  * Call runtime service @svc with @nargs arguments through the thunk on
  * efi_pgd. Returns the service's status, or EFI_ABORTED when runtime
- * services are off or the call faulted (then they are off from now on and
- * the fault is reported).
+ * services are off or a fault, hang or NMI ended the call (then they are
+ * off from now on and it is reported). A stray access lent a page
+ * (efi_fault.h) resumes the call instead.
  */
 efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...);
 

@@ -237,7 +237,8 @@ static void handle(struct trap_frame *f)
 		(*dp)--;
 		return;
 	}
-	/* A fault inside a firmware call ends the call, not the run. */
+	/* A fault inside a firmware call ends the call (or, with a page lent,
+	 * resumes it), not the run. */
 	if (efi_fault_hook(f, cpu)) {
 		(*dp)--;
 		return;

@@ -302,7 +302,7 @@ def test_runner():
 
 
 def test_real_ends():
-    # A firmware that never hands over (the case: OVMF dying in
+    # A firmware that never hands over (as OVMF dies in
     # -m 32M; here a flash of zeros): stopped at TIMEOUT, exit 3, named.
     with tempfile.TemporaryDirectory() as d:
         dead = os.path.join(d, "dead.fd")
