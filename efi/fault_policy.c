@@ -80,9 +80,7 @@ void efi_fault_decide(const struct efi_fault_in *in,
 		return;
 	}
 	d->action = EFI_FAULT_LEND;
-	d->why = in->window ? "boot-services memory by its window address, "
-			      "still reserved: one page lent"
-		 : r->class == MEM_BOOT_SERVICES
+	d->why = r->class == MEM_BOOT_SERVICES
 			 ? "boot-services memory, still reserved: one page lent"
 			 : "firmware-reserved memory: one page lent";
 	/* Execute only what was fetched; data pages never execute. MMIO

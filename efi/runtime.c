@@ -160,6 +160,7 @@ static int lend_page(const struct trap_frame *f, const struct efi_fault_in *in,
 	u64 page = ALIGN_DOWN(in->cr2, SZ_4K);
 	int ret = pt_map(efi.pt, efi.efi_pgd, page, ALIGN_DOWN(in->pa, SZ_4K),
 			 SZ_4K, d->map_flags);
+	char phys[40] = "";
 
 	if (ret)
 		return ret; /* no table page for it: the call ends instead */
@@ -168,26 +169,23 @@ static int lend_page(const struct trap_frame *f, const struct efi_fault_in *in,
 	efi.lent_pages++;
 	if (in->window) {
 		efi.lent_window++;
-		kdetail("efi.low_half",
-			"efi: finding: %s: %s at %p (%s desc %u +0x%lx, physical "
-			"0x%016lx) by its window address, unmapped since "
-			"SetVirtualAddressMap returned, rip %p; %s (UEFI 2.10 "
-			"7.4.6: after ExitBootServices boot-services memory is "
-			"the OS's)\n", efi_rt_service_name(current_svc),
-			efi_pf_access(f->error), (void *)in->cr2,
-			efi_memory_type_name(d->region->type), d->region->desc,
-			(unsigned long)(in->pa - d->region->start),
-			(unsigned long)in->pa, (void *)f->rip, d->why);
-	} else {
-		kdetail("efi.low_half",
-			"efi: finding: %s: %s at %p (%s desc %u +0x%lx) through the "
-			"dropped 1:1 map, rip %p; %s (UEFI 2.10 8.4: after "
-			"SetVirtualAddressMap the firmware uses the new addresses)\n",
-			efi_rt_service_name(current_svc), efi_pf_access(f->error),
-			(void *)in->cr2, efi_memory_type_name(d->region->type),
-			d->region->desc, (unsigned long)(in->cr2 - d->region->start),
-			(void *)f->rip, d->why);
+		ksnprintf(phys, sizeof(phys), ", physical 0x%016lx",
+			  (unsigned long)in->pa);
 	}
+	kdetail("efi.low_half",
+		"efi: finding: %s: %s at %p (%s desc %u +0x%lx%s) %s, rip %p; %s "
+		"(%s)\n", efi_rt_service_name(current_svc),
+		efi_pf_access(f->error), (void *)in->cr2,
+		efi_memory_type_name(d->region->type), d->region->desc,
+		(unsigned long)(in->pa - d->region->start), phys,
+		in->window ? "by its window address, unmapped since "
+			     "SetVirtualAddressMap returned"
+			   : "through the dropped 1:1 map",
+		(void *)f->rip, d->why,
+		in->window ? "UEFI 2.10 7.4.6: after ExitBootServices "
+			     "boot-services memory is the OS's"
+			   : "UEFI 2.10 8.4: after SetVirtualAddressMap the "
+			     "firmware uses the new addresses");
 	describe("rip", f->rip);
 	return 0;
 }

@@ -144,7 +144,7 @@ static void test_window(void)
 	CHECK_EQ(d.action, EFI_FAULT_LEND);
 	CHECK_EQ(d.map_flags, MAP_WRITE);
 	CHECK_EQ(d.region->type, EFI_BOOT_SERVICES_DATA);
-	CHECK(strstr(d.why, "window address") != NULL);
+	CHECK_STR(d.why, "boot-services memory, still reserved: one page lent");
 	d = decide_window(PF_ERR_FETCH, win, 0x600000); /* BootCode */
 	CHECK_EQ(d.action, EFI_FAULT_LEND);
 	CHECK_EQ(d.map_flags, MAP_EXEC);
