@@ -82,7 +82,13 @@ GOLDEN_DIR = os.path.join(TOP, "tests", "golden")
 
 
 def mask(text, extra=()):
-    rules = MASKS + [(re.compile(rx), rep) for rx, rep in extra]
+    # A configuration's rule whose pattern spans lines ("\\n" in it) is
+    # applied to the whole log first; the others line by line.
+    for rx, rep in extra:
+        if "\\n" in rx:
+            text = re.sub(rx, rep, text, flags=re.M)
+    rules = MASKS + [(re.compile(rx), rep) for rx, rep in extra
+                     if "\\n" not in rx]
     out = []
     for line in text.splitlines():
         for rx, rep in rules:
