@@ -308,8 +308,10 @@ CONFIGS = [
     # line comes from vamap/cmdline.txt (README, "Command line").
     dict(name="uboot-slot", firmware="u-boot", machine="pc"),
     # verbose: the per-region lines of efi=linux (11 regions on U-Boot).
+    # test=efi-lowref: U-Boot declares GetTime unsupported at runtime, so
+    # the stale-pointer test has no call to make: SKIP, not a failure.
     dict(name="uboot-linux", firmware="u-boot", machine="pc",
-         cmdline="exit=qemu efi=linux verbose"),
+         cmdline="exit=qemu efi=linux verbose test=efi-lowref"),
     dict(name="uboot-1to1", firmware="u-boot", machine="pc",
          cmdline="exit=qemu efi=1to1"),
     dict(name="uboot-novamap", firmware="u-boot", machine="pc",
