@@ -357,7 +357,8 @@ static void lowref_test(void)
 {
 	bool kernel = kopt.test & TEST_EFI_LOWREF_KERNEL;
 	u64 target = 0, window = 0, lent0 = efi.lent_pages;
-	unsigned int i, calls = 1, refused0 = efi.kernel_refused;
+	unsigned int calls = 1, refused0 = efi.kernel_refused;
+	const struct efi_rt_region *r;
 	const struct mem_region *m;
 	efi_status_t st;
 	u32 before, after;
@@ -386,13 +387,11 @@ static void lowref_test(void)
 		ktap_skip("efi.lowref", "no boot-services data region to aim at");
 		return;
 	}
-	for (i = 0; !kernel && efi.bs_window_unmapped && i < efi.plan.n; i++) {
-		const struct efi_rt_region *r = &efi.plan.r[i];
-
-		if (r->boot_services && r->placed && target - r->pa < r->size)
-			window = r->va + (target - r->pa) + 0x100; /* the
-				offset carries through to the lent page */
-	}
+	r = kernel || !efi.bs_window_unmapped ? NULL
+		: efi_region_by_pa(&efi.plan, target);
+	if (r && r->boot_services && r->placed)
+		window = r->va + (target - r->pa) + 0x100; /* the offset
+							     carries through */
 	kprintf("test: GetTime with the physical address 0x%016lx (%s)\n",
 		(unsigned long)target, kernel ? "swapper_pg_dir" : "boot-services data");
 	before = kernel_hash();
@@ -682,7 +681,7 @@ static void check_strict(void)
 	}
 	/* The kernel half around the EFI window (none in the 1:1 modes). */
 	efi_mode_window(efi.mode, &w);
-	pt_walk(efi.pt, efi.efi_pgd, pt_canonical(1ULL << 47),
+	pt_walk(efi.pt, efi.efi_pgd, pt_canonical(LOW_HALF_END),
 		w.base, strict_leaf, &sw);
 	if (w.base)
 		pt_walk(efi.pt, efi.efi_pgd, w.top, 0, strict_leaf, &sw);
@@ -817,7 +816,7 @@ void efi_dump_pgd(void)
 	kprintf("== ptdump efi_pgd (low half and EFI window; %s)\n", efi.strict
 		? "efi.strict: the kernel image is all of the kernel half"
 		: "the rest is swapper_pg_dir's");
-	ptdump(efi.pt, efi.efi_pgd, 0, 1ULL << 47, mm_markers);
+	ptdump(efi.pt, efi.efi_pgd, 0, LOW_HALF_END, mm_markers);
 	if (efi.strict)
 		ptdump(efi.pt, efi.efi_pgd, KERNEL_VIRT_BASE, (u64)__kernel_end,
 		       mm_markers);

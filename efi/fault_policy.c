@@ -2,10 +2,10 @@
 /* The decision table for firmware faults (efi_fault.h). Host-testable. */
 #include "efi_defs.h"
 #include "efi_fault.h"
+#include "layout.h"
 #include "pgtable.h"
 #include "traps.h"
 
-#define LOW_HALF_END (1ULL << 47)
 
 const char *efi_pf_access(u64 error)
 {

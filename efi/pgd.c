@@ -105,7 +105,7 @@ int efi_pgd_make_strict(struct pt_ctx *ctx, u64 root, u64 swapper,
 	*pages = 0;
 	for (i = 0; i < n; i++)
 		if ((keep[i].start | keep[i].end) & (PAGE_SIZE - 1) ||
-		    keep[i].start < (1ULL << 47) || keep[i].end < keep[i].start)
+		    keep[i].start < LOW_HALF_END || keep[i].end < keep[i].start)
 			return -EINVAL;
 	efi_mode_window(mode, &w);
 	/* Shared with swapper_pg_dir: dropping an entry frees nothing. */

@@ -236,7 +236,7 @@ bool efi_fault_hook(struct trap_frame *f, u32 apic_id)
 	 * for its memory, as the SVAM map said, after it left efi_pgd. */
 	in.window = false;
 	in.pa = in.cr2;
-	if (in.cr2 >= (1ULL << 47) && efi.bs_window_unmapped) {
+	if (in.cr2 >= LOW_HALF_END && efi.bs_window_unmapped) {
 		const struct efi_rt_region *w = efi_region_by_va(&efi.plan, in.cr2);
 
 		if (w && w->boot_services) {
@@ -244,7 +244,7 @@ bool efi_fault_hook(struct trap_frame *f, u32 apic_id)
 			in.pa = w->pa + (in.cr2 - w->va);
 		}
 	}
-	in.region = in.pa < (1ULL << 47) ? mm_region_at(in.pa) : NULL;
+	in.region = in.pa < LOW_HALF_END ? mm_region_at(in.pa) : NULL;
 	in.low_half_dropped = efi.low_half_dropped;
 	in.lent_this_call = fault.lent_this_call;
 	in.lent_total = (unsigned int)efi.lent_pages;
@@ -358,7 +358,7 @@ static void describe(const char *what, u64 a)
 			? "rodata" : "data", (unsigned long)(a - (u64)__kernel_start));
 		return;
 	}
-	m = a < (1ULL << 47) ? mm_region_at(a) : NULL;
+	m = a < LOW_HALF_END ? mm_region_at(a) : NULL;
 	if (m) {
 		kprintf("efi:   %s %p in %s desc %u +0x%lx (physical)\n", what,
 			(void *)a, efi_memory_type_name(m->type), m->desc,
@@ -379,7 +379,7 @@ static const char *fault_label(void)
 	if (fault.kernel_memory)
 		return "efi.low_half";
 	if (efi.strict && fault.vector == X86_TRAP_PF &&
-	    fault.cr2 >= (1ULL << 47) && !efi_region_by_va(&efi.plan, fault.cr2))
+	    fault.cr2 >= LOW_HALF_END && !efi_region_by_va(&efi.plan, fault.cr2))
 		return "efi.strict";
 	return NULL;
 }
@@ -421,7 +421,7 @@ static void report_fault(void)
 		kdetail(label, "efi:   the kernel's page was not lent to the firmware "
 			"(absent or read-only): no byte of it changed\n");
 	} else if (efi.strict && fault.vector == X86_TRAP_PF &&
-		   fault.cr2 >= (1ULL << 47) &&
+		   fault.cr2 >= LOW_HALF_END &&
 		   !efi_region_by_va(&efi.plan, fault.cr2)) {
 		/* In the kernel half, and not the firmware's own region (a
 		 * write to its RO code is the firmware's fault alone). */

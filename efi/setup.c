@@ -515,17 +515,6 @@ static void call_svam(void)
 		disable("SetVirtualAddressMap failed");
 }
 
-/* The plan region whose physical range holds @pa, or NULL. */
-static const struct efi_rt_region *region_by_pa(u64 pa)
-{
-	unsigned int i;
-
-	for (i = 0; i < efi.plan.n; i++)
-		if (pa - efi.plan.r[i].pa < efi.plan.r[i].size)
-			return &efi.plan.r[i];
-	return NULL;
-}
-
 efi_status_t efi_svam_again(const char **how)
 {
 	u64 fn = efi.svam_fn_after;
@@ -534,7 +523,7 @@ efi_status_t efi_svam_again(const char **how)
 
 	if (efi_region_by_va(&efi.plan, fn)) {
 		*how = "at its new address";
-	} else if (region_by_pa(fn)) {
+	} else if (efi_region_by_pa(&efi.plan, fn)) {
 		/* Physical, as EDK2 and U-Boot leave it: called as the first
 		 * time, with the runtime regions 1:1 for the call alone. */
 		*how = "at its physical address, the runtime regions mapped 1:1 "
@@ -597,7 +586,8 @@ static void check_pointers(void)
 		 * and U-Boot points them at physical stand-ins. Information,
 		 * not a finding; efi.svam.second calls SVAM once more. */
 		if (i == RT_SET_VIRTUAL_ADDRESS_MAP || i == RT_CONVERT_POINTER) {
-			const struct efi_rt_region *p = region_by_pa(rt->fn[i]);
+			const struct efi_rt_region *p =
+				efi_region_by_pa(&efi.plan, rt->fn[i]);
 
 			if (i == RT_SET_VIRTUAL_ADDRESS_MAP)
 				efi.svam_fn_after = rt->fn[i];

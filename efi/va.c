@@ -4,8 +4,8 @@
 #include "efi_va.h"
 #include "efi_log.h"
 #include "efi_memdesc.h"
+#include "layout.h"
 
-#define LOW_HALF_END (1ULL << 47)
 
 static int reject(struct efi_va_plan *p, u64 i, const char *why)
 {
@@ -164,6 +164,17 @@ const struct efi_rt_region *efi_region_by_va(const struct efi_va_plan *p,
 
 	for (k = 0; k < p->n; k++)
 		if (p->r[k].placed && va >= p->r[k].va && va - p->r[k].va < p->r[k].size)
+			return &p->r[k];
+	return NULL;
+}
+
+const struct efi_rt_region *efi_region_by_pa(const struct efi_va_plan *p,
+					     u64 pa)
+{
+	unsigned int k;
+
+	for (k = 0; k < p->n; k++)
+		if (pa - p->r[k].pa < p->r[k].size)
 			return &p->r[k];
 	return NULL;
 }

@@ -63,5 +63,8 @@ int efi_plan_va_linux(const void *raw, u64 map_size, u64 desc_size,
 /* The region whose [va, va+size) holds @va, or NULL. */
 const struct efi_rt_region *efi_region_by_va(const struct efi_va_plan *p,
 					     u64 va);
+/* The region whose [pa, pa+size) holds @pa, placed or not, or NULL. */
+const struct efi_rt_region *efi_region_by_pa(const struct efi_va_plan *p,
+					     u64 pa);
 
 #endif

@@ -37,6 +37,10 @@
  * PGD_INDEX and the other levels are in pgtable.h). */
 #define PGD_SLOT_SIZE 0x8000000000
 
+/* The low (user) half, PGD slots 0..255: vamap maps only the 1:1 maps of
+ * efi_pgd and trampoline_pgd there. */
+#define LOW_HALF_END 0x800000000000
+
 /* Direct map: Linux's PAGE_OFFSET for 4-level paging, so addresses in our
  * logs read the same as in a Linux dmesg; 64 TiB of room (slots 273..400). */
 #define PAGE_OFFSET 0xffff888000000000
@@ -70,6 +74,8 @@
 #include "types.h"
 
 compile_assert(pgd_slot_size_is_the_pgd_level, PGD_SLOT_SIZE == 1ULL << PT_SHIFT(PT_PGD));
+compile_assert(low_half_is_half_the_pgd,
+	       LOW_HALF_END == PT_ENTRIES / 2 * PGD_SLOT_SIZE);
 
 compile_assert(kernel_image_below_fixmap,
 	       KERNEL_VIRT_BASE + KERNEL_MAX_SIZE <= FIXMAP_BASE);

@@ -33,7 +33,7 @@ static void print_layout(void)
 		u64 start, end;
 		const char *what;
 	} l[] = {
-		{ 0, 1ULL << 47, "user half: 1:1 maps in efi_pgd, trampoline_pgd" },
+		{ 0, LOW_HALF_END, "user half: 1:1 maps in efi_pgd, trampoline_pgd" },
 		{ PAGE_OFFSET, PAGE_OFFSET + DIRECT_MAP_MAX, "direct map" },
 		{ LATE_MAP_BASE, LATE_MAP_BASE + LATE_MAP_SIZE, "late mappings" },
 		{ EFI_SLOT_BASE, EFI_SLOT_BASE + EFI_SLOT_SIZE, "EFI slot (efi=slot)" },

@@ -63,6 +63,8 @@ static void test_placement(void)
 	check_plan_shape(EFI_SLOT_BASE, EFI_SLOT_BASE + EFI_SLOT_SIZE);
 	CHECK(efi_region_by_va(&plan, plan.r[2].va + 5) == &plan.r[2]);
 	CHECK(efi_region_by_va(&plan, plan.r[0].va - 1) == NULL);
+	CHECK(efi_region_by_pa(&plan, plan.r[2].pa + 5) == &plan.r[2]);
+	CHECK(efi_region_by_pa(&plan, plan.r[0].pa - 1) == NULL);
 	CHECK_EQ(mm_log_len, 0);
 
 	CHECK_EQ(efi_plan_va(raw, (u64)nraw * STRIDE, STRIDE, EFI_LINUX_BASE,
