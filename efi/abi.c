@@ -11,7 +11,16 @@
 #define OFF(f) __builtin_offsetof(struct efi_abi_regs, f)
 _Static_assert(OFF(rsp) == EFI_ABI_OFF_RSP && OFF(rflags) == EFI_ABI_OFF_FLAGS &&
 	       OFF(xmm) == EFI_ABI_OFF_XMM && OFF(want_rsp) == EFI_ABI_OFF_WANT_RSP &&
-	       OFF(valid) == EFI_ABI_OFF_VALID, "efi/thunk.asm's offsets");
+	       OFF(valid) == EFI_ABI_OFF_VALID && OFF(cpu) == EFI_ABI_OFF_CPU,
+	       "efi/thunk.asm's offsets");
+#define CPU_OFF(f) __builtin_offsetof(struct efi_abi_cpu, f)
+_Static_assert(CPU_OFF(cr0) == EFI_CPU_OFF_CR0 && CPU_OFF(cr3) == EFI_CPU_OFF_CR3 &&
+	       CPU_OFF(cr4) == EFI_CPU_OFF_CR4 && CPU_OFF(efer) == EFI_CPU_OFF_EFER &&
+	       CPU_OFF(gdt_limit) == EFI_CPU_OFF_GDTR &&
+	       CPU_OFF(gdt_base) == EFI_CPU_OFF_GDTR + 2 &&
+	       CPU_OFF(idt_limit) == EFI_CPU_OFF_IDTR &&
+	       CPU_OFF(idt_base) == EFI_CPU_OFF_IDTR + 2,
+	       "efi/thunk.asm's offsets into struct efi_abi_cpu");
 
 /* Distinct, recognisable, and none a valid canonical pointer: a firmware
  * that leaks one into memory or dereferences it shows up. */
@@ -36,7 +45,7 @@ static const char *const names[EFI_ABI_NR_BAD] = {
 	"RBX", "RBP", "RDI", "RSI", "R12", "R13", "R14", "R15", "RSP",
 	"XMM6", "XMM7", "XMM8", "XMM9", "XMM10", "XMM11", "XMM12", "XMM13",
 	"XMM14", "XMM15",
-	"RFLAGS.DF", "RFLAGS.IF", "RFLAGS.AC", "RFLAGS.TF", "CR0", "CR4",
+	"RFLAGS.DF", "RFLAGS.IF", "RFLAGS.AC", "RFLAGS.TF", "CR0", "CR3", "CR4",
 	"EFER", "GDTR", "IDTR", "the x87 control word", "MXCSR",
 };
 
@@ -77,6 +86,8 @@ u64 efi_abi_diff(const struct efi_abi_regs *want, const struct efi_abi_regs *got
 		bad |= 1ULL << EFI_ABI_BAD_TF;
 	if (a->cr0 != b->cr0)
 		bad |= 1ULL << EFI_ABI_BAD_CR0;
+	if (a->cr3 != b->cr3)
+		bad |= 1ULL << EFI_ABI_BAD_CR3;
 	if (a->cr4 != b->cr4)
 		bad |= 1ULL << EFI_ABI_BAD_CR4;
 	if (a->efer != b->efer)
@@ -113,6 +124,9 @@ void efi_abi_values(unsigned int bit, const struct efi_abi_regs *want,
 	} else if (bit == EFI_ABI_BAD_CR0) {
 		*before = b->cr0;
 		*after = a->cr0;
+	} else if (bit == EFI_ABI_BAD_CR3) {
+		*before = b->cr3;
+		*after = a->cr3;
 	} else if (bit == EFI_ABI_BAD_CR4) {
 		*before = b->cr4;
 		*after = a->cr4;

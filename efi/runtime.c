@@ -74,7 +74,11 @@ struct efi_saved {
 	struct efi_abi_cpu before, after; /* as called, as returned */
 };
 
-static void capture_cpu(struct efi_abi_cpu *c, bool sse)
+/* What the thunk loads right after every call (efi_abi.h): in .bss, so a
+ * strict efi_pgd maps it read-only. */
+struct efi_abi_cpu efi_thunk_want;
+
+static void capture_system(struct efi_abi_cpu *c)
 {
 	struct desc_ptr g, i;
 
@@ -87,36 +91,16 @@ static void capture_cpu(struct efi_abi_cpu *c, bool sse)
 	c->gdt_limit = g.limit;
 	c->idt_base = i.base;
 	c->idt_limit = i.limit;
+}
+
+/* The x87 control word and MXCSR, once the thunk has made CR0.TS/EM and
+ * CR4.OSFXSR vamap's again (with TS set FNSTCW raises #NM). */
+static void capture_fpu(struct efi_abi_cpu *c, bool sse)
+{
 	__asm__ volatile("fnstcw %0" : "=m"(c->fcw));
 	c->mxcsr = 0;
 	if (sse)
 		__asm__ volatile("stmxcsr %0" : "=m"(c->mxcsr));
-}
-
-/* Put back what the firmware changed and the kernel relies on, before
- * anything else runs: EFER first (NXE off makes every NX entry a
- * reserved-bit fault), then CR4, CR0, the descriptor tables. */
-static void repair_cpu(const struct efi_saved *s)
-{
-	const struct efi_abi_cpu *b = &s->before, *a = &s->after;
-	struct desc_ptr d;
-
-	if (a->efer != b->efer)
-		wrmsr(MSR_EFER, b->efer);
-	if (a->cr4 != b->cr4)
-		write_cr4(b->cr4);
-	if (a->cr0 != b->cr0)
-		write_cr0(b->cr0);
-	if (a->gdt_base != b->gdt_base || a->gdt_limit != b->gdt_limit) {
-		d.base = b->gdt_base;
-		d.limit = b->gdt_limit;
-		load_gdt_ptr(&d);
-	}
-	if (a->idt_base != b->idt_base || a->idt_limit != b->idt_limit) {
-		d.base = b->idt_base;
-		d.limit = b->idt_limit;
-		load_idt_ptr(&d);
-	}
 }
 
 static void efi_enter(struct efi_saved *s)
@@ -132,6 +116,8 @@ static void efi_enter(struct efi_saved *s)
 	if (s->sse)
 		__asm__ volatile("stmxcsr %0; ldmxcsr %1" : "=m"(s->mxcsr) : "m"(csr));
 	s->cr3 = read_cr3();
+	capture_system(&efi_thunk_want);
+	efi_thunk_want.cr3 = efi.efi_pgd;
 	write_cr3(efi.efi_pgd);
 	if (efi.strict)
 		flush_tlb_all(); /* the kernel's global entries: direct map, RW data */
@@ -535,12 +521,14 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	efi_stack_floor = bare ? 0 : stack_floor();
 	watchdog_arm(efi_call_apic_id);
 	efi_enter(&saved);
-	if (!bare)
-		capture_cpu(&saved.before, saved.sse);
+	if (!bare) {
+		saved.before = efi_thunk_want;
+		capture_fpu(&saved.before, saved.sse);
+	}
 	st = efi_thunk_call(efi.fn[svc], args, nargs);
 	if (!bare) {
-		capture_cpu(&saved.after, saved.sse);
-		repair_cpu(&saved);
+		saved.after = efi_abi_out.cpu;
+		capture_fpu(&saved.after, saved.sse);
 	}
 	efi_leave(&saved);
 	watchdog_disarm();

@@ -8,24 +8,39 @@
 ;   u64 efi_thunk_call(u64 fn, const u64 *args, u64 nargs)
 ;
 ; Expects: the caller has switched CR3 to efi_pgd, disabled interrupts and
-; set the FPU control word and MXCSR (efi/runtime.c, efi_enter); at most
-; EFI_THUNK_MAX_ARGS arguments; efi_stack_floor either 0 or the bottom of
-; the stack the call runs on, and efi_thunk_sse set when CR4.OSFXSR is.
+; set the FPU control word and MXCSR (efi/runtime.c, efi_enter), and filled
+; efi_thunk_want with the system state it calls with (CR3 = efi_pgd); at
+; most EFI_THUNK_MAX_ARGS arguments; efi_stack_floor either 0 or the bottom
+; of the stack the call runs on, and efi_thunk_sse set when CR4.OSFXSR is.
 ; Leaves: RAX = the service's EFI_STATUS; every System V callee-saved
-; register as it was; RFLAGS with DF, IF, AC and TF clear.
+; register as it was; RFLAGS with DF, IF, AC and TF clear; CR3, CR0, CR4,
+; EFER, GDTR and IDTR as efi_thunk_want has them.
 ;
 ; Calling-convention checks (include/efi_abi.h): before the call the thunk
 ; paints [efi_stack_floor, RSP) with EFI_STACK_PAINT and loads RBX, RBP,
-; RDI, RSI, R12-R15 (and XMM6-XMM15) with efi_abi_pattern; after it, it
-; stores what the firmware returned with in efi_abi_out (valid = 1) before
-; touching any of them, and only then restores its own state from the
-; stack it saved it on, found again through efi_thunk_rsp, never through
-; a register the firmware may have changed.
+; RDI, RSI, R12-R15 (and XMM6-XMM15) with efi_abi_pattern. After it, before
+; anything of vamap's depends on them, it takes the system state as the
+; firmware left it into efi_abi_out.cpu and loads vamap's (efi_thunk_want):
+;   1. CR3, with one read (efi_thunk_want's CR3) through the table the
+;      firmware left: nothing else can come first, since every store of
+;      vamap's goes through CR3;
+;   2. the general registers, RSP and RFLAGS, before touching any of them;
+;   3. CR0 (TS, EM, WP, ...), CR4 (OSFXSR, ...), EFER, GDTR, IDTR;
+;   4. only then XMM6-XMM15: with CR0.TS or EM set, or CR4.OSFXSR clear, a
+;      MOVDQU would raise #NM or #UD in vamap.
+; A firmware that clears EFER.NXE cannot get this far: its own RET reads a
+; stack page whose entry has bit 63 set, a reserved bit once NXE is clear
+; (SDM vol. 3A 4.5), and so does the IDT's page when that fault is taken.
+; Its own state is restored from the stack it saved it on, found again
+; through efi_thunk_rsp, never through a register the firmware may have
+; changed.
 ;
 ; Fault recovery: if the firmware faults, trap_handler (kernel/traps.c)
 ; resumes at efi_thunk_fault_resume with RSP = efi_thunk_rsp and RAX =
-; EFI_ABORTED, which unwinds exactly as a normal return would (valid = 0).
-; efi_thunk_rsp is zero whenever no firmware call is in progress.
+; EFI_ABORTED; the system state is taken and put back as after a return
+; (what the firmware left at the fault), then it unwinds as a normal return
+; would (valid = 0). efi_thunk_rsp is zero whenever no firmware call is in
+; progress.
 
 bits 64
 default rel
@@ -36,6 +51,14 @@ default rel
 %define EFI_ABI_OFF_XMM      80
 %define EFI_ABI_OFF_WANT_RSP 240
 %define EFI_ABI_OFF_VALID    248
+%define EFI_ABI_OFF_CPU      256
+%define CPU_CR0  0
+%define CPU_CR3  8
+%define CPU_CR4  16
+%define CPU_EFER 24
+%define CPU_GDTR 38
+%define CPU_IDTR 54
+%define MSR_EFER 0xc0000080
 %define EFI_STACK_PAINT      0x5641504d53544b21
 
 %define EFI_THUNK_MAX_ARGS 10
@@ -50,6 +73,31 @@ global efi_abi_out
 global efi_stack_floor
 global efi_thunk_sse
 extern efi_abi_pattern
+extern efi_thunk_want
+
+; CR3 first: take the firmware's into efi_abi_out.cpu, load vamap's.
+; Clobbers R10, R11.
+%macro TAKE_CR3 0
+	mov r11, cr3
+	mov r10, [efi_thunk_want + CPU_CR3]
+	cmp r11, r10
+	je %%same
+	mov cr3, r10
+%%same:
+	mov [efi_abi_out + EFI_ABI_OFF_CPU + CPU_CR3], r11
+%endmacro
+
+; A control register: take the firmware's, load vamap's if it differs.
+; Clobbers R10, R11.
+%macro TAKE_CR 2			; register, offset
+	mov r11, %1
+	mov [efi_abi_out + EFI_ABI_OFF_CPU + %2], r11
+	mov r10, [efi_thunk_want + %2]
+	cmp r11, r10
+	je %%same
+	mov %1, r10
+%%same:
+%endmacro
 
 efi_thunk_call:
 	push rbp
@@ -110,6 +158,7 @@ efi_thunk_call:
 	mov r8, [r10 + 16]
 	mov r9, [r10 + 24]
 	call r11
+	TAKE_CR3
 	; What the firmware returned with, before anything changes it.
 	mov [efi_abi_out + 0], rbx
 	mov [efi_abi_out + 8], rbp
@@ -125,8 +174,10 @@ efi_thunk_call:
 	pop qword [efi_abi_out + EFI_ABI_OFF_FLAGS]
 	push 2				; DF, IF, AC, TF clear (IF: efi_leave)
 	popfq
+	mov qword [efi_abi_out + EFI_ABI_OFF_VALID], 1
+	call take_system_state
 	cmp byte [efi_thunk_sse], 0
-	je .returned
+	je thunk_unwind
 	movdqu [efi_abi_out + EFI_ABI_OFF_XMM + 0 * 16], xmm6
 	movdqu [efi_abi_out + EFI_ABI_OFF_XMM + 1 * 16], xmm7
 	movdqu [efi_abi_out + EFI_ABI_OFF_XMM + 2 * 16], xmm8
@@ -137,13 +188,13 @@ efi_thunk_call:
 	movdqu [efi_abi_out + EFI_ABI_OFF_XMM + 7 * 16], xmm13
 	movdqu [efi_abi_out + EFI_ABI_OFF_XMM + 8 * 16], xmm14
 	movdqu [efi_abi_out + EFI_ABI_OFF_XMM + 9 * 16], xmm15
-.returned:
-	mov qword [efi_abi_out + EFI_ABI_OFF_VALID], 1
 	jmp thunk_unwind
 efi_thunk_fault_resume:			; RSP = efi_thunk_rsp, RAX = status
+	TAKE_CR3
 	push 2
 	popfq
 	mov qword [efi_abi_out + EFI_ABI_OFF_VALID], 0
+	call take_system_state
 thunk_unwind:
 	mov r11, [efi_thunk_rsp]	; RSP once the return address is popped
 	mov [efi_abi_out + EFI_ABI_OFF_WANT_RSP], r11
@@ -158,6 +209,31 @@ thunk_unwind:
 	pop rbp
 	ret
 
+; CR0, CR4, EFER, GDTR and IDTR as the firmware left them into
+; efi_abi_out.cpu, vamap's loaded; CR3 is vamap's already. Keeps RAX.
+take_system_state:
+	TAKE_CR cr0, CPU_CR0
+	TAKE_CR cr4, CPU_CR4
+	mov r8, rax
+	mov ecx, MSR_EFER
+	rdmsr
+	shl rdx, 32
+	or rax, rdx
+	mov [efi_abi_out + EFI_ABI_OFF_CPU + CPU_EFER], rax
+	cmp rax, [efi_thunk_want + CPU_EFER]
+	je .efer_same
+	mov rax, [efi_thunk_want + CPU_EFER]
+	mov rdx, rax
+	shr rdx, 32
+	wrmsr
+.efer_same:
+	sgdt [efi_abi_out + EFI_ABI_OFF_CPU + CPU_GDTR]
+	sidt [efi_abi_out + EFI_ABI_OFF_CPU + CPU_IDTR]
+	lgdt [efi_thunk_want + CPU_GDTR]
+	lidt [efi_thunk_want + CPU_IDTR]
+	mov rax, r8
+	ret
+
 section .bss.efi_shared nobits alloc noexec write align=16
 efi_thunk_rsp:
 	resq 1
@@ -167,6 +243,6 @@ efi_thunk_sse:
 	resq 1
 alignb 16
 efi_abi_out:
-	resb EFI_ABI_OFF_VALID + 8
+	resb EFI_ABI_OFF_CPU + 72	; sizeof(struct efi_abi_regs)
 
 section .note.GNU-stack noalloc noexec nowrite progbits

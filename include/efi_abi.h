@@ -6,10 +6,12 @@
  *
  * Before the call the thunk loads every nonvolatile register with a known
  * pattern (efi_abi_pattern) and paints the unused part of the stack; after
- * it, it stores what the firmware returned with in efi_abi_out, then puts
- * RFLAGS back to a clean state (DF, IF, AC, TF clear) before any kernel code
- * runs. The control registers, descriptor tables and the x87/SSE control
- * words are compared in C (efi/runtime.c).
+ * it, it takes CR3, CR0, CR4, EFER, GDTR and IDTR as the firmware left them
+ * and loads vamap's (efi_thunk_want) before any memory access but the one
+ * that reads vamap's CR3 and before any x87 or SSE instruction, stores the
+ * registers the firmware returned with in efi_abi_out, and puts RFLAGS back
+ * to a clean state (DF, IF, AC, TF clear) before any kernel code runs. The
+ * comparison is in C (efi/abi.c, efi/runtime.c).
  */
 #ifndef VAMAP_EFI_ABI_H
 #define VAMAP_EFI_ABI_H
@@ -24,9 +26,32 @@
 #define EFI_ABI_OFF_XMM	  80
 #define EFI_ABI_OFF_WANT_RSP 240
 #define EFI_ABI_OFF_VALID 248
+#define EFI_ABI_OFF_CPU	  256	/* struct efi_abi_cpu, as the firmware left it */
+/* struct efi_abi_cpu */
+#define EFI_CPU_OFF_CR0	  0
+#define EFI_CPU_OFF_CR3	  8
+#define EFI_CPU_OFF_CR4	  16
+#define EFI_CPU_OFF_EFER  24
+#define EFI_CPU_OFF_GDTR  38	/* limit, then base: what LGDT/SGDT take */
+#define EFI_CPU_OFF_IDTR  54
 #define EFI_STACK_PAINT	  0x5641504d53544b21ULL /* "!KTSMPAV" */
 
 #ifndef __ASSEMBLER__
+/* The system state around a call: what vamap calls with (efi_thunk_want)
+ * and what the firmware left (efi_abi_regs.cpu). The descriptor-table
+ * fields sit as SGDT and LGDT read them: a 2-byte limit, then the base. */
+struct efi_abi_cpu {
+	u64 cr0, cr3, cr4, efer;
+	u16 gdt_pad[3];
+	u16 gdt_limit;
+	u64 gdt_base;
+	u16 idt_pad[3];
+	u16 idt_limit;
+	u64 idt_base;
+	u16 fcw;	/* read in C, once CR0.TS/EM are vamap's again */
+	u32 mxcsr;	/* likewise, once CR4.OSFXSR is */
+};
+
 struct efi_abi_regs {
 	u64 gpr[EFI_ABI_GPRS];
 	u64 rsp;
@@ -34,16 +59,13 @@ struct efi_abi_regs {
 	u64 xmm[EFI_ABI_XMMS][2];
 	u64 want_rsp;	/* RSP at the call, after the return address popped */
 	u64 valid;	/* the call returned (not ended by a fault) */
+	struct efi_abi_cpu cpu; /* as the firmware left it (at a fault too) */
 };
 
-/* State the C side captures around the call (efi/runtime.c). */
-struct efi_abi_cpu {
-	u64 cr0, cr4, efer;
-	u64 gdt_base, idt_base;
-	u16 gdt_limit, idt_limit;
-	u16 fcw;
-	u32 mxcsr;
-};
+/* The system state vamap calls the firmware with and the thunk puts back
+ * right after the call, before anything that depends on it (efi/thunk.asm):
+ * efi_thunk_want, filled by efi/runtime.c before CR3 becomes efi_pgd. */
+extern struct efi_abi_cpu efi_thunk_want;
 
 /* Bits of a violation mask: one per register or flag that changed. */
 enum {
@@ -55,6 +77,7 @@ enum {
 	EFI_ABI_BAD_AC,
 	EFI_ABI_BAD_TF,
 	EFI_ABI_BAD_CR0,
+	EFI_ABI_BAD_CR3,
 	EFI_ABI_BAD_CR4,
 	EFI_ABI_BAD_EFER,
 	EFI_ABI_BAD_GDTR,

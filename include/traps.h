@@ -34,7 +34,8 @@ u32 this_cpu_apic_id(void);
  */
 void trap_expect(unsigned int vector, u64 resume);
 
-/* What the last expected exception recorded; false if none came. */
+/* What the last expected exception recorded; false if none came (and
+ * then it is no longer expected). */
 bool trap_expected_seen(u64 *error, u64 *cr2);
 
 void trap_handler(struct trap_frame *f);

@@ -92,6 +92,7 @@ bool trap_expected_seen(u64 *error, u64 *cr2)
 		*error = t->expect.error;
 	if (cr2)
 		*cr2 = t->expect.cr2;
+	t->expect.armed = false; /* one that never came must not wait on */
 	return t->expect.seen;
 }
 
@@ -191,20 +192,23 @@ static void report(const struct trap_frame *f)
 static void handle(struct trap_frame *f);
 
 /*
- * Under efi.strict a trap in a firmware call arrives on efi_pgd, where the
- * kernel's data is read-only and the direct map absent: switch to
- * swapper_pg_dir before touching anything but the stack, and back (with
- * the kernel's global entries flushed) on the way out.
+ * A trap in a firmware call runs its handler on swapper_pg_dir: a strict
+ * efi_pgd maps the kernel's data read-only and leaves the direct map out,
+ * and the firmware may have loaded a CR3 of its own. The CR3 the trap
+ * came with is put back (the kernel's global entries flushed) on the way
+ * out, so a resumed call runs on what it ran on.
  */
 void trap_handler(struct trap_frame *f)
 {
 	u64 cr3 = read_cr3();
-	bool strict = efi.strict && cr3 == efi.efi_pgd;
+	bool away = swapper_pg_dir && cr3 != swapper_pg_dir &&
+		    ((efi.strict && cr3 == efi.efi_pgd) ||
+		     efi_call_in_progress(this_cpu_apic_id()));
 
-	if (strict)
+	if (away)
 		write_cr3(swapper_pg_dir);
 	handle(f);
-	if (strict) {
+	if (away) {
 		write_cr3(cr3);
 		flush_tlb_all();
 	}

@@ -328,10 +328,11 @@ CONFIGS = [
     # that leave runtime services on share one boot: stray reads and
     # writes of boot-services pages and an unconverted function pointer
     # (each page lent, the instruction resumed), clobbered RSI/R12,
-    # XMM6/XMM15, DF and IF (each named, put back), and garbage output.
+    # XMM6/XMM15, DF and IF, CR0.TS/EM, CR4.OSFXSR and CR3 (each named, put
+    # back before vamap's next x87 or SSE instruction), and garbage output.
     dict(name="zoo-findings", smp=2, expect="fail",
          drivers=("bs_read", "bs_write", "fnptr_unconverted", "abi_gpr",
-                  "abi_xmm", "abi_flags", "garbage_out")),
+                  "abi_xmm", "abi_flags", "cpu_state", "garbage_out")),
     # Each of these ends a call or SetVirtualAddressMap: runtime services
     # go off with the reason, the boot reaches its report.
     dict(name="zoo-page0-write", smp=2, expect="fail", drivers=("page0_write",)),

@@ -16,6 +16,7 @@ static void reset(void)
 	got.rflags = 0x2;
 	memset(&before, 0, sizeof(before));
 	before.cr0 = 0x80010033;
+	before.cr3 = 0x7fe72000;
 	before.cr4 = 0x6a0;
 	before.efer = 0xd01;
 	before.gdt_base = 0xffffffff80200000ULL;
@@ -89,6 +90,13 @@ static void test_flags_and_state(void)
 	after.efer &= ~(1ULL << 11);
 	after.cr4 ^= 1 << 7;
 	CHECK_EQ(diff(true), 1ULL << EFI_ABI_BAD_EFER | 1ULL << EFI_ABI_BAD_CR4);
+	reset();
+	after.cr3 |= 0x8; /* PWT: the same tables, another CR3 */
+	CHECK_EQ(diff(true), 1ULL << EFI_ABI_BAD_CR3);
+	CHECK_STR(efi_abi_name(EFI_ABI_BAD_CR3), "CR3");
+	efi_abi_values(EFI_ABI_BAD_CR3, &want, &got, &before, &after, &b, &a);
+	CHECK_EQ(b, 0x7fe72000);
+	CHECK_EQ(a, 0x7fe72008);
 	reset();
 	after.gdt_limit = 0x7f;
 	after.idt_base = 0x1000;
