@@ -68,6 +68,8 @@ enum test_knob {
 				      * page left writable in efi_pgd */
 	TEST_NMI_AS_FAULT = 1u << 26, /* efi: the AP's NMI during a stand-in
 				       * call taken as the firmware's fault */
+	TEST_WP_OFF = 1u << 27,	/* kernel: CR0.WP clear while cpu.control
+				 * and cpu.write_protect look */
 };
 
 /* svam= probes, one bit each, run in this order (efi/setup.c). */

@@ -48,6 +48,7 @@ static const struct knob test_knobs[] = {
 	{ "fixmap-mismatch", TEST_FIXMAP_MISMATCH },
 	{ "strict-leak", TEST_STRICT_LEAK },
 	{ "nmi-as-fault", TEST_NMI_AS_FAULT },
+	{ "wp-off", TEST_WP_OFF },
 };
 
 static const char *const exit_modes[] = {

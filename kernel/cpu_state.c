@@ -1,25 +1,39 @@
 // SPDX-License-Identifier: MIT
-/* What an AP's control registers must be (smp.h). Host-testable. */
+/* The control-register rules every CPU keeps (cpu_rules.h) and what an AP's
+ * must be (smp.h). Host-testable. */
+#include "cpu_rules.h"
 #include "smp.h"
 #include "x86.h"
 
-const char *smp_ap_state_wrong(u64 cr0, u64 cr4, u64 efer, u64 bsp_efer)
+const char *cpu_rules_wrong(u64 cr0, u64 cr4, u64 efer, bool nx)
 {
-	const u64 cr0_need = X86_CR0_PE | X86_CR0_PG | X86_CR0_WP;
-
 	if (cr0 & X86_CR0_CD)
 		return "CR0.CD set: caching disabled";
 	if (cr0 & X86_CR0_NW)
 		return "CR0.NW set: write-through not enforced";
-	if ((cr0 & cr0_need) != cr0_need)
-		return "CR0 lacks PE, PG or WP";
+	if (!(cr0 & X86_CR0_WP))
+		return "CR0.WP clear: supervisor writes ignore read-only pages";
+	if ((cr0 & CPU_CR0_SET) != CPU_CR0_SET)
+		return "CR0 lacks PE, MP, NE or PG";
+	if (cr0 & (X86_CR0_TS | X86_CR0_EM))
+		return "CR0.TS or EM set: x87 and SSE instructions fault";
+	if (!(cr4 & CPU_CR4_SET))
+		return "CR4.PAE clear";
+	if ((efer & CPU_EFER_SET) != CPU_EFER_SET)
+		return "EFER.LME or LMA clear";
+	if (!(efer & EFER_NXE) != !nx)
+		return nx ? "EFER.NXE clear on a CPU with Execute Disable"
+			  : "EFER.NXE set on a CPU without Execute Disable";
+	return NULL;
+}
+
+const char *smp_ap_state_wrong(u64 cr0, u64 cr4, u64 efer, u64 bsp_efer)
+{
+	const char *why = cpu_rules_wrong(cr0, cr4, efer, bsp_efer & EFER_NXE);
+
+	if (why)
+		return why;
 	if (cr0 != AP_CR0)
 		return "CR0 not the value the trampoline loads";
-	if (!(cr4 & X86_CR4_PAE))
-		return "CR4.PAE clear";
-	if ((efer & (EFER_LME | EFER_LMA)) != (EFER_LME | EFER_LMA))
-		return "EFER.LME or LMA clear";
-	if ((efer & EFER_NXE) != (bsp_efer & EFER_NXE))
-		return "EFER.NXE differs from the BSP's";
 	return NULL;
 }

@@ -6,7 +6,10 @@
 ; its link address, RAM 1:1), RDI = physical address of boot_info, interrupts
 ; off, the firmware's GDT, IDT and stack still loaded.
 ;
-; Leaves, before kmain runs: our own stack, our own GDT (filled by
+; Leaves, before kmain runs: the control registers under vamap's rules
+; (include/cpu_rules.h: CR0.WP, NE, MP set, TS, EM, CD, NW clear, EFER.NXE
+; where the CPU has it), what the firmware handed over kept in
+; cpu_handover for the report; our own stack, our own GDT (filled by
 ; gdt_init_bsp, kernel/gdt.c, the first C to run) with a TSS whose
 ; IST1, IST2 and IST3 are separate stacks for #DF, NMI and #MC (so a stack
 ; overflow, which faults again while pushing its #PF frame, lands on the #DF
@@ -31,6 +34,12 @@ default rel
 %define TSS_SEL   0x18		; kernel/gdt.c asserts these three
 %define BOOT_STACK_SIZE  16384	; EFI_CALL_STACK_KIB in include/efi_state.h
 %define IST_STACK_SIZE   8192
+; include/cpu_rules.h (cpu.control checks the result on every boot)
+%define CPU_CR0_SET   0x80010023	; PG | WP | NE | MP | PE
+%define CPU_CR0_CLEAR 0x6000000c	; CD | NW | TS | EM
+%define CPU_CR4_SET   0x00000020	; PAE
+%define MSR_EFER      0xc0000080
+%define EFER_NXE      (1 << 11)
 
 extern kmain
 extern gdt_init_bsp
@@ -48,6 +57,38 @@ _start:
 	or rax, rdx
 	mov r12, rax
 	mov r13, rdi			; boot_info physical address
+
+	; The control registers as handed over, then vamap's rules on them.
+	mov r14, cr0
+	mov r15, cr4
+	mov ecx, MSR_EFER
+	rdmsr
+	shl rdx, 32
+	or rax, rdx
+	mov [cpu_handover + 16], rax
+	mov [cpu_handover + 0], r14
+	mov [cpu_handover + 8], r15
+	mov rax, r14
+	mov ecx, CPU_CR0_SET		; zero-extended: PG is bit 31
+	or rax, rcx
+	and rax, ~CPU_CR0_CLEAR
+	mov cr0, rax
+	mov rax, r15
+	or rax, CPU_CR4_SET
+	mov cr4, rax
+	mov eax, 0x80000000		; Execute Disable: CPUID 80000001h EDX[20]
+	cpuid
+	cmp eax, 0x80000001
+	jb .no_nx
+	mov eax, 0x80000001
+	cpuid
+	bt edx, 20
+	jnc .no_nx
+	mov ecx, MSR_EFER
+	rdmsr
+	or eax, EFER_NXE
+	wrmsr
+.no_nx:
 	lea rsp, [boot_stack_top]
 	xor ebp, ebp
 
@@ -123,6 +164,23 @@ load_gdt:
 	mov ax, TSS_SEL
 	ltr ax
 	o64 retf			; to the caller, with CS reloaded
+
+; ---------------------------------------------------------------------------
+; int probe_write(volatile u8 *p)
+; Writes the byte at p back into itself: 0 when the write landed. Under
+; trap_expect(#PF, probe_write_faulted) a write that faults resumes at
+; probe_write_faulted with the same RSP, which returns 1 (cpu.write_protect,
+; kernel/main.c).
+global probe_write
+global probe_write_faulted
+probe_write:
+	mov al, [rdi]
+	mov [rdi], al
+	xor eax, eax
+	ret
+probe_write_faulted:
+	mov eax, 1
+	ret
 
 ; ---------------------------------------------------------------------------
 ; Exception stubs.
@@ -237,6 +295,9 @@ section .bss
 alignb 16
 idt:
 	resb 32 * 16
+global cpu_handover
+cpu_handover:				; struct cpu_handover (cpu_rules.h)
+	resq 3
 ; The stacks a firmware call runs on, in the section efi.strict keeps
 ; writable in efi_pgd (linker/kernel.ld).
 section .bss.efi_shared nobits alloc noexec write align=4096

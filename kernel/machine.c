@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 #include "boot_info.h"
+#include "cpu_rules.h"
 #include "kernel.h"
 #include "ktap.h"
 #include "machine.h"
@@ -86,6 +87,39 @@ static const char *secure_boot(const struct boot_machine *m)
 	}
 }
 
+/*
+ * The boot CPU's control registers as the firmware handed them over, and
+ * what kernel/entry.asm changed to keep vamap's rules (cpu_rules.h).
+ * Information, not a finding: UEFI 2.10 2.3.4 does not say CR0.WP.
+ */
+static void cpu_handover_line(void)
+{
+	static const struct {
+		u64 bit;
+		const char *name;
+	} cr0_bits[] = {
+		{ X86_CR0_WP, "WP" }, { X86_CR0_NE, "NE" }, { X86_CR0_MP, "MP" },
+		{ X86_CR0_TS, "TS" }, { X86_CR0_EM, "EM" }, { X86_CR0_CD, "CD" },
+		{ X86_CR0_NW, "NW" },
+	};
+	const struct cpu_handover *h = &cpu_handover;
+	u64 cr0 = read_cr0(), efer = rdmsr(MSR_EFER);
+	char changed[48] = "";
+	size_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cr0_bits); i++)
+		if ((h->cr0 ^ cr0) & cr0_bits[i].bit)
+			n += (size_t)ksnprintf(changed + n, sizeof(changed) - n,
+					       " %s%s", cr0 & cr0_bits[i].bit
+					       ? "+" : "-", cr0_bits[i].name);
+	if ((h->efer ^ efer) & EFER_NXE)
+		ksnprintf(changed + n, sizeof(changed) - n, " +NXE");
+	add("cpu.handover", "CR0 0x%lx CR4 0x%lx EFER 0x%lx; vamap%s",
+	    (unsigned long)h->cr0, (unsigned long)h->cr4, (unsigned long)h->efer,
+	    changed[0] ? changed : " kept them");
+}
+
 void machine_describe(const struct boot_info *bi)
 {
 	const struct boot_machine *m = &bi->machine;
@@ -113,6 +147,7 @@ void machine_describe(const struct boot_info *bi)
 	cpu_model(cpu, sizeof(cpu));
 	add("cpu", "%s", cpu);
 	add("secure_boot", "%s", secure_boot(m));
+	cpu_handover_line();
 	add("vamap.version", "%s", VAMAP_VERSION);
 	add("vamap.git", "%s", git_rev);
 	add("vamap.build", "%s", build_type);

@@ -10,6 +10,7 @@
 #include "efi_state.h"
 #include "efi_memattr.h"
 #include "efi_memdesc.h"
+#include "cpu_rules.h"
 #include "exitcode.h"
 #include "fbcon.h"
 #include "kernel.h"
@@ -434,6 +435,55 @@ static void check_idt(void)
 		    trap_expected_seen(NULL, NULL) ? NULL : "int3 not delivered");
 }
 
+int probe_write(const volatile u8 *p); /* writes the byte back */
+extern char probe_write_faulted[];
+
+/* A byte in .rodata for cpu.write_protect to write back into itself (not
+ * volatile: GCC puts a const volatile object in .data). */
+static const u8 wp_target = 0x5a;
+
+/*
+ * The boot CPU keeps vamap's control-register rules (cpu_rules.h; the APs
+ * are held to the same in smp.aps), and the rule that matters most does
+ * what it says: a write to a read-only kernel page faults. Without CR0.WP
+ * (U-Boot hands over without it) every read-only mapping — W^X, a strict
+ * efi_pgd, the kernel's RAM in SetVirtualAddressMap's 1:1 map — is void
+ * at ring 0. test=wp-off clears WP while both look.
+ */
+static void check_cpu(void)
+{
+	u64 cr0 = read_cr0(), cr4 = read_cr4(), efer = rdmsr(MSR_EFER), error = 0;
+	const char *why;
+	bool faulted;
+
+	if (kopt.test & TEST_WP_OFF) {
+		kprintf("test: CR0.WP cleared while cpu.control and "
+			"cpu.write_protect look\n");
+		write_cr0(cr0 & ~X86_CR0_WP);
+	}
+	why = cpu_rules_wrong(read_cr0(), cr4, efer, mm_has_nx());
+	ktap_result(!why, "cpu.control", "%s%sboot CPU: CR0 0x%lx, CR4 0x%lx, "
+		    "EFER 0x%lx", why ? why : "", why ? "; " : "",
+		    (unsigned long)read_cr0(), (unsigned long)cr4,
+		    (unsigned long)efer);
+	trap_expect(X86_TRAP_PF, (u64)probe_write_faulted);
+	faulted = probe_write(&wp_target);
+	faulted = trap_expected_seen(&error, NULL) && faulted;
+	write_cr0(cr0);
+	if (faulted && (error & 3) == 3)
+		ktap_result(true, "cpu.write_protect", "a write to read-only "
+			    "kernel data at %p faulted (error 0x%lx)",
+			    (const void *)&wp_target, (unsigned long)error);
+	else
+		ktap_result(false, "cpu.write_protect", faulted
+			    ? "a write to read-only kernel data at %p faulted "
+			      "with error 0x%lx, not a protection fault"
+			    : "a write to read-only kernel data at %p landed "
+			      "(CR0.WP clear, or the page writable: SDM vol. 3A "
+			      "4.6.1)", (const void *)&wp_target,
+			    (unsigned long)error);
+}
+
 /*
  * The PM timer the FADT names must count: it is a free-running 3.579545 MHz
  * counter (ACPI 6.5, 4.8.3.3), and an OS that calibrates or keeps time
@@ -690,6 +740,7 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 		    "boot.exit_boot_services", "%u attempt%s", bi->ebs_attempts,
 		    bi->ebs_attempts == 1 ? "" : "s");
 	check_idt();
+	check_cpu();
 	check_pm_timer(bi);
 	mm_checks();
 	if (have & HAVE_EFI)

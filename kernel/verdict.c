@@ -32,6 +32,7 @@ static const struct {
 	{ "boot.cmdline", SEV_LOW },	    /* the tester's words */
 	{ "boot.info", SEV_LOW },
 	{ "boot.timestamps", SEV_LOW },
+	{ "cpu.", SEV_CRITICAL },	    /* vamap's own CPU state */
 	{ "mm.", SEV_CRITICAL },	    /* vamap's own mapping */
 	{ "smp.", SEV_HIGH },
 	{ "trap.", SEV_CRITICAL },

@@ -120,8 +120,8 @@ static void probe_cpu(void)
 		kctx.has_nx = d & (1u << 20);
 		kctx.has_1g = d & (1u << 26);
 	}
-	if (kctx.has_nx)
-		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	/* EFER.NXE is set where the CPU has it by kernel/entry.asm, before
+	 * any C (cpu_rules.h); cpu.control checks it agrees with has_nx. */
 	/* PAT is architectural on x86-64 (CPUID.1:EDX[16]); Linux's layout
 	 * so WC and WT have encodings (pgtable.h). */
 	wrmsr(MSR_IA32_PAT, PAT_VALUE);

@@ -240,12 +240,13 @@ CONFIGS = [
          cmdline="exit=qemu svam=unknown", expect="fail"),
     dict(name="uboot-svam-misaligned", firmware="u-boot", machine="pc",
          cmdline="exit=qemu svam=misaligned", expect="fail"),
-    # The failure paths of five checks no real machine here trips: each
+    # The failure paths of seven checks no real machine here trips: each
     # knob breaks what its check looks at, and only that (README); under
     # efi.strict, for efi.directmap's.
     dict(name="check-fail-paths", smp=2, expect="fail",
          cmdline="exit=qemu efi.strict test=bad-boot-info,identity-hole,"
-                 "bad-conversion,fixmap-mismatch,efi-directmap,strict-leak"),
+                 "bad-conversion,fixmap-mismatch,efi-directmap,strict-leak,"
+                 "wp-off"),
     # Through GRUB (chainloader with arguments) from a USB stick on xHCI:
     # usb-results below boots that image twice. (usb-grub, one boot of it,
     # was dropped to save suite time.)

@@ -13,6 +13,7 @@
 #include "layout.h"
 #include "madt.h"
 #include "sim.h"
+#include "cpu_rules.h"
 #include "smp.h"
 
 static u8 tbl[44 + 16 * 1200 + 8 * 300];
@@ -281,12 +282,42 @@ static void test_ap_state(void)
 	CHECK_STR(smp_ap_state_wrong(AP_CR0 | (1ULL << 29), AP_CR4, efer, efer),
 		  "CR0.NW set: write-through not enforced");
 	CHECK_STR(smp_ap_state_wrong(AP_CR0 & ~(1ULL << 16), AP_CR4, efer, efer),
-		  "CR0 lacks PE, PG or WP");
+		  "CR0.WP clear: supervisor writes ignore read-only pages");
 	CHECK_STR(smp_ap_state_wrong(AP_CR0, 0, efer, efer), "CR4.PAE clear");
 	CHECK_STR(smp_ap_state_wrong(AP_CR0, AP_CR4, efer & ~(1ULL << 10), efer),
 		  "EFER.LME or LMA clear");
 	CHECK_STR(smp_ap_state_wrong(AP_CR0, AP_CR4, efer & ~(1ULL << 11), efer),
-		  "EFER.NXE differs from the BSP's");
+		  "EFER.NXE clear on a CPU with Execute Disable");
+	CHECK_STR(smp_ap_state_wrong(AP_CR0, AP_CR4, efer, efer & ~(1ULL << 11)),
+		  "EFER.NXE set on a CPU without Execute Disable");
+	/* AP_CR0 keeps the rules every CPU keeps */
+	CHECK(cpu_rules_wrong(AP_CR0, AP_CR4, efer, true) == NULL);
+}
+
+/* The rules the boot CPU keeps too (cpu_rules.h): U-Boot hands over with
+ * CR0.WP clear, OVMF with it set; what the firmware leaves in CR0 besides
+ * the rules' bits (ET, AM) is its own. */
+static void test_cpu_rules(void)
+{
+	const u64 efer = (1 << 8) | (1 << 10) | (1 << 11);
+	const u64 ovmf_cr0 = 0x80010033, uboot_cr0 = 0x80000033;
+
+	CHECK(cpu_rules_wrong(ovmf_cr0, 0x668, efer, true) == NULL);
+	CHECK(cpu_rules_wrong(ovmf_cr0 | (1ULL << 18), 0x20, efer, true) == NULL);
+	CHECK_STR(cpu_rules_wrong(uboot_cr0, 0x668, efer, true),
+		  "CR0.WP clear: supervisor writes ignore read-only pages");
+	/* entry.asm's result on U-Boot's hand-over */
+	CHECK(cpu_rules_wrong((uboot_cr0 | CPU_CR0_SET) & ~CPU_CR0_CLEAR, 0x668,
+			      efer, true) == NULL);
+	CHECK_STR(cpu_rules_wrong(ovmf_cr0 | (1ULL << 3), 0x668, efer, true),
+		  "CR0.TS or EM set: x87 and SSE instructions fault");
+	CHECK_STR(cpu_rules_wrong(ovmf_cr0 | (1ULL << 2), 0x668, efer, true),
+		  "CR0.TS or EM set: x87 and SSE instructions fault");
+	CHECK_STR(cpu_rules_wrong(ovmf_cr0 & ~(1ULL << 5), 0x668, efer, true),
+		  "CR0 lacks PE, MP, NE or PG");
+	CHECK_STR(cpu_rules_wrong(ovmf_cr0, 0x668, efer & ~(1ULL << 11), true),
+		  "EFER.NXE clear on a CPU with Execute Disable");
+	CHECK(cpu_rules_wrong(ovmf_cr0, 0x668, efer & ~(1ULL << 11), false) == NULL);
 }
 
 /* The GDTs against the descriptors the SDM spells out (vol. 3A, 3.4.5,
@@ -326,6 +357,7 @@ int main(void)
 {
 	RUN(test_gdt);
 	RUN(test_ap_state);
+	RUN(test_cpu_rules);
 	RUN(test_madt_good);
 	RUN(test_madt_many);
 	RUN(test_madt_malformed);
