@@ -450,23 +450,82 @@ static void hang_test(void)
 	kprintf("test: the call returned %s\n", efi_status_name(st));
 }
 
+/*
+ * test=fatal-in-call: GetTime replaced, for one call, by a stand-in that
+ * raises vector 18 (#MC) by INT: an exception inside a firmware call that
+ * is not the firmware's to recover, so the run ends there (exit fault),
+ * and kernel_exit must save the report through a guarded call, then stop
+ * the watchdog for good (nothing may resume the call afterwards).
+ */
+static __attribute__((ms_abi)) u64 fatal_stand_in(void)
+{
+	__asm__ volatile("int $18");
+	return EFI_SUCCESS;
+}
+
+static void fatal_test(void)
+{
+	if (!(kopt.test & TEST_FATAL_IN_CALL) || !efi.runtime_enabled ||
+	    !efi.fn[RT_GET_TIME])
+		return;
+	kprintf("test: GetTime replaced for one call by a stand-in that raises "
+		"vector 18 (#MC) by INT\n");
+	efi.fn[RT_GET_TIME] = (u64)fatal_stand_in;
+	efi_call(RT_GET_TIME, 2, (u64)0, (u64)0);
+	kprintf("test: the call returned: the run should have ended\n");
+}
+
 /* efi.watchdog: every firmware call returned within efi.timeout=. */
 static void check_watchdog(void)
 {
-	u32 ms = watchdog_timeout_ms();
+	u32 ms = watchdog_timeout_ms(), ap, late_ms;
+	unsigned int deflected = watchdog_deflected();
+	char note[256] = "";
 
 	hang_test();
+	fatal_test();
+	if (watchdog_ap_late(&ap, &late_ms))
+		ksnprintf(note, sizeof(note), "; cpu %u did not answer a wake-up NMI "
+			  "within %u ms and watched no more", ap, late_ms);
+	if (efi.handler_overran)
+		ksnprintf(note + strlen(note), sizeof(note) - strlen(note),
+			  "; vamap's own handler ran past the bound on top of a "
+			  "call %u time%s, not charged to the firmware",
+			  efi.handler_overran, efi.handler_overran == 1 ? "" : "s");
+	if (deflected)
+		ksnprintf(note + strlen(note), sizeof(note) - strlen(note),
+			  "; %u deadline NMI%s landed in vamap's own handler and "
+			  "came again later", deflected, deflected == 1 ? "" : "s");
 	if (efi.hung_calls)
 		ktap_result(false, "efi.watchdog", "%u call%s did not return within "
 			    "%u ms; runtime services off (a service returns to its "
-			    "caller: UEFI 2.10 2.3.4.2)", efi.hung_calls,
-			    efi.hung_calls == 1 ? "" : "s", ms);
+			    "caller: UEFI 2.10 2.3.4.2)%s", efi.hung_calls,
+			    efi.hung_calls == 1 ? "" : "s", kopt.efi_timeout_ms, note);
 	else if (!ms)
-		ktap_skip("efi.watchdog", "%s", kopt.efi_timeout_ms
-			  ? "no NMI source (no AP, no I/O APIC)" : "efi.timeout=0");
+		ktap_skip("efi.watchdog", "%s%s", kopt.efi_timeout_ms
+			  ? watchdog_none_why() : "efi.timeout=0", note);
 	else
 		ktap_result(true, "efi.watchdog", "every call returned within %u ms "
-			    "(NMI source: %s)", ms, watchdog_source());
+			    "(NMI source: %s)%s", ms, watchdog_source(), note);
+}
+
+/* efi.buffers: no call wrote outside a buffer vamap handed it, nor into
+ * an input (efi_args.h: each buffer in a guarded slot). */
+static void check_buffers(void)
+{
+	if (!efi.calls)
+		ktap_skip("efi.buffers", "no firmware call was made");
+	else if (efi.buf_bad)
+		ktap_result(false, "efi.buffers", "%u call%s wrote outside a "
+			    "buffer vamap handed %s, or into an input (first: "
+			    "%s; UEFI 2.10 8)", efi.buf_bad,
+			    efi.buf_bad == 1 ? "" : "s",
+			    efi.buf_bad == 1 ? "it" : "them",
+			    efi_rt_service_name(efi.buf_bad_svc));
+	else
+		ktap_result(true, "efi.buffers", "%u call%s: every buffer handed "
+			    "over between guard pages, none written outside, no "
+			    "input changed", efi.calls, efi.calls == 1 ? "" : "s");
 }
 
 /* efi.abi: every call came back with the nonvolatile registers, flags and
@@ -484,7 +543,7 @@ static void check_abi(void)
 	}
 	if (!efi.abi_bad_calls) {
 		ktap_result(true, "efi.abi", "%u call%s kept RBX, RBP, RDI, RSI, "
-			    "R12-R15, RSP%s, RFLAGS, CR0, CR4, EFER, GDTR, IDTR and "
+			    "R12-R15, RSP%s, RFLAGS, CR0, CR3, CR4, EFER, GDTR, IDTR and "
 			    "the x87/SSE control words", efi.calls,
 			    efi.calls == 1 ? "" : "s",
 			    (read_cr4() & X86_CR4_OSFXSR) ? ", XMM6-XMM15" : "");
@@ -962,6 +1021,7 @@ void efi_checks(const struct boot_info *bi)
 	check_nmi_during_call();
 	check_watchdog();
 	check_abi();
+	check_buffers();
 	check_stack();
 	/* For the next boot's efi.monotonic.reset (results.h). */
 	if (efi.mono_seen)

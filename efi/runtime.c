@@ -20,6 +20,8 @@
 #include <stdarg.h>
 #include "addr.h"
 #include "efi_abi.h"
+#include "efi_args.h"
+#include "efi_call_state.h"
 #include "efi_state.h"
 #include "efi_defs.h"
 #include "efi_fault.h"
@@ -54,6 +56,7 @@ static struct {
 	u64 vector, error, rip, cr2;
 	const char *why;	 /* the decision table's reason */
 	bool kernel_memory;	 /* CR2 in memory the kernel owns */
+	char arg_hit[160];	 /* a guard of the argument arena: whose */
 	u32 hung_ms;		 /* the watchdog ended it after this long */
 	const char *watcher;	 /* whose NMI did */
 	unsigned int lent_this_call;
@@ -62,7 +65,84 @@ static struct {
 
 static unsigned int current_svc;
 static bool bare; /* efi_call_bare: the checks' cost measured by their absence */
-static u32 efi_call_apic_id; /* the CPU in the firmware call */
+
+/*
+ * Who owns each CPU in a firmware call (efi_call_state.h), by APIC ID as
+ * kernel/traps.c keeps its trap state. Changed only through call_event;
+ * read by the trap handler, the watchdog and kernel_exit through the
+ * functions below. In .bss: every change is made on swapper_pg_dir
+ * (efi_call's own before efi_enter and after efi_leave, the handler's on
+ * the table trap_handler switched to).
+ */
+#define CALL_CPU_SLOTS 1024
+static struct efi_call_cpu {
+	enum efi_call_state state;
+	u64 trap_tsc; /* when the handler took the CPU from the firmware */
+} call_cpus[CALL_CPU_SLOTS];
+
+static struct efi_call_cpu *call_cpu(u32 apic_id)
+{
+	return &call_cpus[apic_id % CALL_CPU_SLOTS];
+}
+
+/* Apply @ev on CPU @apic_id; false (logged, the state kept) when the table
+ * refuses it. */
+static bool call_event(u32 apic_id, enum efi_call_event ev)
+{
+	static const char *const ev_names[CALL_NR_EVENTS] = {
+		"enter", "return", "trap", "resume", "end", "halt",
+	};
+	struct efi_call_cpu *c = call_cpu(apic_id);
+	enum efi_call_state next = efi_call_next(c->state, ev);
+
+	if (next == CALL_REFUSED) {
+		kprintf("efi: cpu %u: a firmware call's %s refused in state %s\n",
+			apic_id, ev_names[ev], efi_call_state_name(c->state));
+		return false;
+	}
+	c->state = next;
+	return true;
+}
+
+enum efi_call_state efi_call_trap_enter(u32 apic_id)
+{
+	struct efi_call_cpu *c = call_cpu(apic_id);
+	enum efi_call_state was = c->state;
+
+	if (was == CALL_FIRMWARE)
+		c->trap_tsc = rdtsc();
+	c->state = efi_call_next(was, CALL_EV_TRAP); /* never refused */
+	return was;
+}
+
+void efi_call_trap_exit(u32 apic_id, enum efi_call_state was)
+{
+	struct efi_call_cpu *c = call_cpu(apic_id);
+	u64 took;
+
+	if (was != CALL_FIRMWARE || c->state != CALL_HANDLER)
+		return;
+	/* Back to the firmware it interrupted (a page lent, an NMI): the
+	 * time vamap's handler took is not the firmware's. The deadline
+	 * moves first: the watching AP acts as soon as the state says
+	 * FIRMWARE. */
+	took = rdtsc() - c->trap_tsc;
+	watchdog_extend(took);
+	if (watchdog_timeout_ms() && efi.tsc_khz &&
+	    took / efi.tsc_khz >= watchdog_timeout_ms())
+		efi.handler_overran++;
+	call_event(apic_id, CALL_EV_RESUME);
+}
+
+enum efi_call_state efi_call_state_of(u32 apic_id)
+{
+	return __atomic_load_n(&call_cpu(apic_id)->state, __ATOMIC_ACQUIRE);
+}
+
+void efi_call_halt(u32 apic_id)
+{
+	call_event(apic_id, CALL_EV_HALT);
+}
 
 /* On the stack: under efi.strict the kernel's data is read-only while
  * CR3 holds efi_pgd. */
@@ -135,6 +215,24 @@ static void efi_leave(const struct efi_saved *s)
 
 static void describe(const char *what, u64 a);
 
+/* test=slow-lend: the handler lending a page outlasts efi.timeout= (a
+ * slow console does it on real machines), so the watchdog's NMI lands in
+ * vamap's handler, which must not end the call nor count the time. */
+static void slow_lend(void)
+{
+	u64 until = rdtsc() + (kopt.efi_timeout_ms + 300) *
+			      (efi.tsc_khz ? efi.tsc_khz : 1000000);
+	static bool done;
+
+	if (done)
+		return; /* once: each costs the suite efi.timeout= */
+	done = true;
+	kprintf("test: the handler lending a page spins %u ms\n",
+		kopt.efi_timeout_ms + 300);
+	while (rdtsc() < until)
+		__asm__ volatile("pause");
+}
+
 /*
  * The firmware touched a page it may be lent (efi_fault.h): map that one
  * page in efi_pgd at the address it used, note the finding, and let the
@@ -151,6 +249,8 @@ static int lend_page(const struct trap_frame *f, const struct efi_fault_in *in,
 	if (ret)
 		return ret; /* no table page for it: the call ends instead */
 	invlpg(page);
+	if (kopt.test & TEST_SLOW_LEND)
+		slow_lend();
 	fault.lent_this_call++;
 	efi.lent_pages++;
 	if (in->window) {
@@ -181,6 +281,8 @@ static int lend_page(const struct trap_frame *f, const struct efi_fault_in *in,
 static void end_call(struct trap_frame *f, u64 cr2, const char *why,
 		     bool kernel_memory)
 {
+	if (!call_event(this_cpu_apic_id(), CALL_EV_END))
+		return;
 	fault.pending = true;
 	fault.svc = current_svc;
 	fault.vector = f->vector;
@@ -196,12 +298,154 @@ static void end_call(struct trap_frame *f, u64 cr2, const char *why,
 	f->ss = KERNEL_DS;
 }
 
-bool efi_fault_hook(struct trap_frame *f, u32 apic_id)
+/*
+ * Guarded buffers (efi_args.h): the call's pointer arguments into vamap's
+ * own memory, each copied into a slot of the arena kernel/entry.asm lays
+ * out between guard pages.
+ */
+extern u8 efi_arg_arena[];
+
+static struct {
+	unsigned int n;
+	struct bounce {
+		unsigned int arg;
+		u64 orig, bytes, off; /* off: the buffer's offset in its slot */
+	} b[EFI_ARG_SLOTS];
+	unsigned int svc;
+} bounced;
+
+static u8 *arg_slot(unsigned int k)
+{
+	return efi_arg_arena + SZ_4K + k * (EFI_ARG_SLOT_SIZE + SZ_4K);
+}
+
+static bool vamap_owned(u64 a, u64 len)
+{
+	return a >= (u64)__kernel_start && a + len >= a &&
+	       a + len <= (u64)__kernel_end;
+}
+
+/* Point each of @args that vamap owns at a copy in its own slot. */
+static void bounce_in(unsigned int svc, u64 *args, unsigned int nargs)
+{
+	u64 in[EFI_ARG_MAX], bytes;
+	unsigned int i;
+
+	bounced.n = 0;
+	bounced.svc = svc;
+	memcpy(in, args, sizeof(in));
+	for (i = 0; i < nargs && i < EFI_ARG_MAX; i++) {
+		struct bounce *b = &bounced.b[bounced.n];
+		u8 *slot = arg_slot(bounced.n);
+
+		if (!in[i] || !efi_arg_bytes(svc, i, in, vamap_owned, &bytes) ||
+		    !vamap_owned(in[i], bytes))
+			continue; /* not vamap's: passed as it is */
+		if (bytes > EFI_ARG_SLOT_SIZE) {
+			kprintf("efi: %s's %s (%lu bytes) is larger than a guarded "
+				"slot: handed unguarded\n", efi_rt_service_name(svc),
+				efi_arg_desc(svc, i)->name, (unsigned long)bytes);
+			continue;
+		}
+		b->arg = i;
+		b->orig = in[i];
+		b->bytes = bytes;
+		b->off = efi_arg_place(0, bytes);
+		memcpy(slot + b->off, (const void *)b->orig, bytes);
+		efi_arg_canary_fill(slot, b->off, bytes);
+		args[i] = (u64)slot + b->off;
+		bounced.n++;
+	}
+}
+
+/* After the call: the canaries, the inputs, then what the firmware wrote
+ * back to where vamap's caller has it (when the call returned). Returns
+ * the number of buffers written outside, or inputs changed. */
+static unsigned int bounce_out(bool returned)
+{
+	unsigned int i, bad = 0;
+
+	for (i = 0; i < bounced.n; i++) {
+		const struct bounce *b = &bounced.b[i];
+		const struct efi_arg_desc *d = efi_arg_desc(bounced.svc, b->arg);
+		const u8 *slot = arg_slot(i);
+		s64 c = efi_arg_canary_check(slot, b->off, b->bytes);
+		bool in = d->kind == ARG_IN || d->kind == ARG_STR_IN ||
+			  d->kind == ARG_IN_SIZE_ARG || d->kind == ARG_ARRAY_IN;
+
+		if (c) {
+			bad++;
+			kdetail("efi.buffers", "efi: finding: %s wrote up to byte "
+				"%ld %s its argument %u, %s (a %lu-byte buffer; the "
+				"canary beside it changed; UEFI 2.10 8: a service "
+				"writes only the buffers it is given, within their "
+				"sizes)\n", efi_rt_service_name(bounced.svc),
+				(long)(c > 0 ? c : -c),
+				c > 0 ? "past the end of" : "before the start of",
+				b->arg + 1, d->name, (unsigned long)b->bytes);
+		}
+		if (in) {
+			if (memcmp(slot + b->off, (const void *)b->orig, b->bytes)) {
+				bad++;
+				kdetail("efi.buffers", "efi: finding: %s wrote into "
+					"its argument %u, %s, an input (%lu bytes; "
+					"UEFI 2.10 8: IN)\n",
+					efi_rt_service_name(bounced.svc), b->arg + 1,
+					d->name, (unsigned long)b->bytes);
+			}
+		} else if (returned) {
+			memcpy((void *)b->orig, slot + b->off, b->bytes);
+		}
+	}
+	bounced.n = 0;
+	return bad;
+}
+
+/* A fault at @cr2 in a guard page of the arena: which buffer it was
+ * outside, and by how much, into fault.arg_hit; false when not there. */
+static bool arg_guard_hit(u64 cr2)
+{
+	u64 start = (u64)efi_arg_arena, end = (u64)arg_slot(EFI_ARG_SLOTS);
+	unsigned int i;
+
+	if (cr2 < start || cr2 >= end + SZ_4K ||
+	    (cr2 - start) % (EFI_ARG_SLOT_SIZE + SZ_4K) >= SZ_4K)
+		return false;
+	for (i = 0; i < bounced.n; i++) {
+		const struct bounce *b = &bounced.b[i];
+		u64 buf = (u64)arg_slot(i) + b->off, buf_end = buf + b->bytes;
+		const char *name = efi_arg_desc(bounced.svc, b->arg)->name;
+		unsigned int nth = b->arg + 1;
+
+		if (cr2 >= buf_end && cr2 < buf_end + SZ_4K) {
+			ksnprintf(fault.arg_hit, sizeof(fault.arg_hit),
+				  "to byte %lu past the end of its argument %u, %s "
+				  "(a %lu-byte buffer)",
+				  (unsigned long)(cr2 - buf_end + 1), nth, name,
+				  (unsigned long)b->bytes);
+			return true;
+		}
+		if (cr2 < buf && buf - cr2 <= SZ_4K + EFI_ARG_SLOT_SIZE) {
+			ksnprintf(fault.arg_hit, sizeof(fault.arg_hit),
+				  "to byte %lu before the start of its argument "
+				  "%u, %s (a %lu-byte buffer)",
+				  (unsigned long)(buf - cr2), nth, name,
+				  (unsigned long)b->bytes);
+			return true;
+		}
+	}
+	ksnprintf(fault.arg_hit, sizeof(fault.arg_hit),
+		  "to a guard page of the argument arena beside no buffer of "
+		  "this call");
+	return true;
+}
+
+bool efi_fault_hook(struct trap_frame *f, u32 apic_id, enum efi_call_state was)
 {
 	struct efi_fault_in in;
 	struct efi_fault_decision d;
 
-	if (!efi_call_in_progress(apic_id))
+	if (was != CALL_FIRMWARE || !efi_call_in_progress(apic_id))
 		return false;
 	/* A #DF whose CR2 is in the guard under the call's stack: the
 	 * firmware ran off the stack (the #PF could not push its frame). */
@@ -215,6 +459,12 @@ bool efi_fault_hook(struct trap_frame *f, u32 apic_id)
 	if (f->vector == X86_TRAP_NMI || f->vector == X86_TRAP_DF ||
 	    f->vector == X86_TRAP_MC)
 		return false;
+	/* Outside a buffer vamap handed it: the guard did its job. */
+	if (f->vector == X86_TRAP_PF && arg_guard_hit(read_cr2())) {
+		end_call(f, read_cr2(), "outside the buffer it was handed: a "
+			 "guard page of vamap's argument arena", false);
+		return true;
+	}
 	in.vector = (unsigned int)f->vector;
 	in.error = f->error;
 	in.cr2 = f->vector == X86_TRAP_PF ? read_cr2() : 0;
@@ -253,7 +503,8 @@ void efi_nmi_as_fault(struct trap_frame *f, u32 apic_id)
 void efi_watchdog_abort(struct trap_frame *f, u32 apic_id, const char *by,
 			u32 ms)
 {
-	if (!efi_call_in_progress(apic_id))
+	if (call_cpu(apic_id)->state != CALL_HANDLER ||
+	    !efi_call_in_progress(apic_id))
 		return; /* the call returned as the deadline passed */
 	fault.hung_ms = ms;
 	fault.watcher = by;
@@ -362,6 +613,8 @@ static const char *fault_label(void)
 		return "efi.watchdog";
 	if (fault.stack_overflow)
 		return "efi.stack";
+	if (fault.arg_hit[0])
+		return "efi.buffers";
 	if (fault.kernel_memory)
 		return "efi.low_half";
 	if (efi.strict && fault.vector == X86_TRAP_PF &&
@@ -402,7 +655,11 @@ static void report_fault(void)
 	}
 	if (fault.vector == X86_TRAP_PF)
 		describe("cr2", fault.cr2);
-	if (fault.kernel_memory) {
+	if (fault.arg_hit[0]) {
+		kdetail(label, "efi:   %s wrote %s: the guard stopped it, no "
+			"byte of vamap's changed\n", efi_rt_service_name(fault.svc),
+			fault.arg_hit);
+	} else if (fault.kernel_memory) {
 		efi.kernel_refused++;
 		kdetail(label, "efi:   the kernel's page was not lent to the firmware "
 			"(absent or read-only): no byte of it changed\n");
@@ -502,6 +759,7 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	efi_status_t st;
 	unsigned int i;
 	va_list ap;
+	u32 cpu;
 
 	if (!efi.runtime_enabled || !efi.efi_pgd || !efi.fn[svc] ||
 	    nargs > EFI_THUNK_MAX_ARGS)
@@ -511,15 +769,20 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 		args[i] = va_arg(ap, u64);
 	va_end(ap);
 
+	cpu = this_cpu_apic_id();
+	if (!call_event(cpu, CALL_EV_ENTER))
+		return EFI_ABORTED;
 	current_svc = svc;
 	efi.calls++;
-	efi_call_apic_id = this_cpu_apic_id();
 	fault.pending = false;
+	fault.arg_hit[0] = '\0';
 	fault.lent_this_call = 0;
 	fault.hung_ms = 0;
 	fault.stack_overflow = false;
 	efi_stack_floor = bare ? 0 : stack_floor();
-	watchdog_arm(efi_call_apic_id);
+	if (!bare)
+		bounce_in(svc, args, nargs);
+	watchdog_arm(cpu);
 	efi_enter(&saved);
 	if (!bare) {
 		saved.before = efi_thunk_want;
@@ -532,9 +795,20 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	}
 	efi_leave(&saved);
 	watchdog_disarm();
+	call_event(cpu, CALL_EV_RETURN);
 	if (!bare)
 		check_abi(svc, &saved);
 	efi_stack_floor = 0;
+	if (bounce_out(!fault.pending) || fault.arg_hit[0]) {
+		if (!efi.buf_bad++)
+			efi.buf_bad_svc = svc;
+		if (!fault.pending && st != EFI_ABORTED) {
+			kdetail("efi.buffers", "efi:   %s's status %s is taken as "
+				"ABORTED: what it wrote cannot be trusted\n",
+				efi_rt_service_name(svc), efi_status_name(st));
+			st = EFI_ABORTED;
+		}
+	}
 	if (!fault.pending)
 		return st;
 	report_fault();
@@ -551,7 +825,9 @@ bool efi_call_bare(bool on)
 
 const char *efi_call_in_progress(u32 apic_id)
 {
-	if (!efi_thunk_rsp || apic_id != efi_call_apic_id)
+	enum efi_call_state s = call_cpu(apic_id)->state;
+
+	if (!efi_thunk_rsp || (s != CALL_FIRMWARE && s != CALL_HANDLER))
 		return NULL;
 	return efi_rt_service_name(current_svc);
 }

@@ -70,6 +70,11 @@ enum test_knob {
 				       * call taken as the firmware's fault */
 	TEST_WP_OFF = 1u << 27,	/* kernel: CR0.WP clear while cpu.control
 				 * and cpu.write_protect look */
+	TEST_WATCHDOG_LATE = 1u << 28, /* smp: the watching AP answers its
+					* first wake-up after the bound */
+	TEST_SLOW_LEND = 1u << 29, /* efi: the handler lending a page takes
+				    * longer than efi.timeout= */
+	TEST_FATAL_IN_CALL = 1u << 30, /* efi: a #MC (INT 18) inside a call */
 };
 
 /* svam= probes, one bit each, run in this order (efi/setup.c). */

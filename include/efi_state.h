@@ -10,6 +10,7 @@
 #include "cmdline.h"
 #include "efi_pgd.h"
 #include "efi_rt.h"
+#include "efi_call_state.h"
 #include "efi_va.h"
 #include "traps.h"
 
@@ -64,6 +65,8 @@ struct efi_state {
 	u64 lent_window;	/* of them, by boot-services window address */
 	unsigned int kernel_refused; /* calls ended: they reached kernel memory */
 	unsigned int hung_calls; /* calls the watchdog ended */
+	unsigned int handler_overran; /* vamap's handler on top of a call ran
+				       * past the watchdog's bound (not charged) */
 	bool strict;		/* efi.strict: efi_pgd without the direct map */
 	u64 strict_pages;	/* kernel-half pages a strict efi_pgd holds */
 	unsigned int strict_refused; /* calls ended reaching kernel-half
@@ -72,6 +75,9 @@ struct efi_state {
 	unsigned int abi_first_svc; /* ... the first of them */
 	u64 abi_reported[RT_NR_SERVICES]; /* EFI_ABI_BAD_* bits (efi_abi.h)
 					   * named, per service */
+	unsigned int buf_bad;	/* calls that wrote outside a buffer they
+				 * were handed, or into an input */
+	unsigned int buf_bad_svc; /* ... the first of them */
 	u64 stack_max;		/* deepest stack use of a call, bytes */
 	unsigned int stack_max_svc;
 	unsigned int stack_overflows; /* calls that ran off the stack */
@@ -158,20 +164,37 @@ bool efi_call_bare(bool on);
 /* Time the read-only runtime services (`bench` on the command line). */
 void efi_bench(void);
 
-/* The service CPU @apic_id is calling now, or NULL. */
+/* The service CPU @apic_id is in now (the firmware runs, or vamap's
+ * handler on top of it), or NULL. */
 const char *efi_call_in_progress(u32 apic_id);
 
-/* Called by trap_handler for every exception but NMI: if CPU @apic_id is in a
- * firmware call and the exception is the firmware's (not #DF or #MC), act
- * on the decision table (efi_fault.h) — lend one page and resume, or
- * record the fault and redirect @f to the thunk's recovery path — and
- * return true. */
-bool efi_fault_hook(struct trap_frame *f, u32 apic_id);
+/* The call state (efi_call_state.h) around every trap on CPU @apic_id,
+ * from trap_handler: enter returns the state the trap interrupted, which
+ * decides what the trap means (a firmware fault only in FIRMWARE; the
+ * watchdog acts only in FIRMWARE; nothing resumes a call once HALTED);
+ * exit goes back to it, with the handler's time given back to the
+ * watchdog, unless the handler ended the call. */
+enum efi_call_state efi_call_trap_enter(u32 apic_id);
+void efi_call_trap_exit(u32 apic_id, enum efi_call_state was);
+
+/* CPU @apic_id's call state, for another CPU (the watching AP). */
+enum efi_call_state efi_call_state_of(u32 apic_id);
+
+/* kernel_exit: no call is made or resumed on CPU @apic_id from now on. */
+void efi_call_halt(u32 apic_id);
+
+/* Called by trap_handler for every exception but NMI: if the trap
+ * interrupted (@was) a firmware call on CPU @apic_id and the exception is
+ * the firmware's (not #DF or #MC), act on the decision table (efi_fault.h)
+ * — lend one page and resume, or record the fault and redirect @f to the
+ * thunk's recovery path — and return true. */
+bool efi_fault_hook(struct trap_frame *f, u32 apic_id, enum efi_call_state was);
 
 /* Called by the watchdog (kernel/watchdog.c) from the NMI that ends a
- * call on CPU @apic_id that did not return within @ms: redirect @f to the
- * thunk's recovery path, as for a fault. @by says who sent the NMI. Does
- * nothing when the call has just returned. */
+ * call on CPU @apic_id that did not return within @ms, when that NMI
+ * interrupted the firmware itself: redirect @f to the thunk's recovery
+ * path, as for a fault. @by says who sent the NMI. Does nothing when the
+ * call has just returned. */
 void efi_watchdog_abort(struct trap_frame *f, u32 apic_id, const char *by,
 			u32 ms);
 

@@ -90,8 +90,9 @@ extern struct pgd_list_stats kpgd_stats;
 void mm_report_walk(u64 va);
 
 /* The linker's section bounds (linker/kernel.ld). */
-/* The guard pages under the kernel's stacks (kernel/entry.asm), ended by
- * a zero entry; swapper_pg_dir never maps them. */
+/* The guard pages under the kernel's stacks and around the slots of the
+ * firmware-argument arena (kernel/entry.asm), ended by a zero entry;
+ * swapper_pg_dir never maps them. */
 struct stack_guard {
 	u64 va;
 	const char *name;

@@ -40,6 +40,11 @@ bool trap_expected_seen(u64 *error, u64 *cr2);
 
 void trap_handler(struct trap_frame *f);
 
+/* Is @rip in the last steps of vamap's trap handler, after it gave the CPU
+ * back to a firmware call and before its IRETQ? An NMI there has not
+ * interrupted the firmware (kernel/watchdog.c defers the deadline's). */
+bool trap_returning(u64 rip);
+
 /* "#PF page fault" for vector 14; "interrupt" past the exceptions. */
 const char *trap_name(u64 vector);
 

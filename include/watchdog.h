@@ -23,6 +23,7 @@
 #ifndef VAMAP_WATCHDOG_H
 #define VAMAP_WATCHDOG_H
 
+#include "efi_call_state.h"
 #include "traps.h"
 
 /* Choose the source for calls from now on and log it; @timeout_ms 0 turns
@@ -35,10 +36,31 @@ void watchdog_setup(u32 timeout_ms);
 void watchdog_arm(u32 apic_id);
 void watchdog_disarm(void);
 
-/* From trap_handler for every NMI: true when it was the watchdog's (a
- * wake-up, a tick, or the deadline — then the call is ended through
- * efi_watchdog_abort) and nothing more is to be done. */
-bool watchdog_nmi(struct trap_frame *f, u32 apic_id);
+/* From trap_handler for every NMI, with the call state it interrupted
+ * (@was): true when it was the watchdog's (a wake-up, a tick, or the
+ * deadline) and nothing more is to be done. The deadline ends the call
+ * (efi_watchdog_abort) only when the NMI interrupted the firmware itself;
+ * in vamap's own handler it is deflected and comes again once the
+ * handler's time has moved the deadline; after kernel_exit every NMI is
+ * swallowed. */
+bool watchdog_nmi(struct trap_frame *f, u32 apic_id, enum efi_call_state was);
+
+/* Move the current call's deadline by @tsc_ticks: the time vamap's own
+ * handler ran on top of the call (efi_call_trap_exit). */
+void watchdog_extend(u64 tsc_ticks);
+
+/* kernel_exit: disarmed for good, the PIT masked, no source from now on. */
+void watchdog_stop(void);
+
+/* Why there is no source, for efi.watchdog's SKIP. */
+const char *watchdog_none_why(void);
+
+/* Deadline NMIs that landed in vamap's handler and were sent again. */
+unsigned int watchdog_deflected(void);
+
+/* True when the watching AP (*@apic_id) answered a wake-up NMI later than
+ * *@ms, after which it watched no more (test=watchdog-late). */
+bool watchdog_ap_late(u32 *apic_id, u32 *ms);
 
 /* The source in use, for the log and the checks: "ap", "pit" or "none". */
 const char *watchdog_source(void);

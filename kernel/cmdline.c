@@ -49,6 +49,9 @@ static const struct knob test_knobs[] = {
 	{ "strict-leak", TEST_STRICT_LEAK },
 	{ "nmi-as-fault", TEST_NMI_AS_FAULT },
 	{ "wp-off", TEST_WP_OFF },
+	{ "watchdog-late", TEST_WATCHDOG_LATE },
+	{ "slow-lend", TEST_SLOW_LEND },
+	{ "fatal-in-call", TEST_FATAL_IN_CALL },
 };
 
 static const char *const exit_modes[] = {

@@ -7,9 +7,11 @@
 #include "efi_log.h"
 #include "exitcode.h"
 #include "fbcon.h"
+#include "efi_state.h"
 #include "kernel.h"
 #include "ksyms.h"
 #include "printf.h"
+#include "watchdog.h"
 #include "x86.h"
 
 #define COM1 0x3f8
@@ -186,6 +188,10 @@ __noreturn void kernel_exit(u8 code)
 	if (code == VAMAP_EXIT_FAULT && hook)
 		hook();
 	cli();
+	/* Over for good: no call is made or resumed on this CPU, and no
+	 * watchdog NMI ends (so resumes) the call a fault stopped in. */
+	watchdog_stop();
+	efi_call_halt(this_cpu_apic_id());
 	if (kopt.exit == EXIT_QEMU)
 		outb(QEMU_EXIT_PORT, code);
 	kprintf("vamap: halted\n");

@@ -254,6 +254,8 @@ isr_common:
 	mov rdi, rsp
 	cld
 	call trap_handler
+global isr_exit, isr_exit_end
+isr_exit:				; trap_returning (kernel/traps.c)
 	pop r15
 	pop r14
 	pop r13
@@ -271,6 +273,7 @@ isr_common:
 	pop rax
 	add rsp, 16
 	iretq
+isr_exit_end:
 
 section .rodata
 align 8
@@ -319,6 +322,22 @@ mc_stack_guard:
 	resb 4096
 	resb IST_STACK_SIZE
 mc_stack_top:
+; The argument arena (include/efi_args.h, efi/runtime.c): the buffers vamap
+; hands the firmware are copied into these slots for a call, each slot
+; between two guard pages, so a write past a buffer faults.
+%define EFI_ARG_SLOTS     6
+%define EFI_ARG_SLOT_SIZE 0x4000
+global efi_arg_arena
+efi_arg_arena:
+%assign i 0
+%rep EFI_ARG_SLOTS
+arg_guard %+ i:
+	resb 4096
+	resb EFI_ARG_SLOT_SIZE
+%assign i i + 1
+%endrep
+arg_guard %+ EFI_ARG_SLOTS:
+	resb 4096
 
 ; The guard pages and what each guards, for mm/paging.c and the #DF report.
 section .rodata
@@ -329,10 +348,16 @@ stack_guards:
 	dq df_stack_guard, df_stack_name
 	dq nmi_stack_guard, nmi_stack_name
 	dq mc_stack_guard, mc_stack_name
+%assign i 0
+%rep EFI_ARG_SLOTS + 1
+	dq arg_guard %+ i, arg_guard_name
+%assign i i + 1
+%endrep
 	dq 0, 0
 boot_stack_name: db "the boot stack", 0
 df_stack_name: db "the #DF stack", 0
 nmi_stack_name: db "the NMI stack", 0
 mc_stack_name: db "the #MC stack", 0
+arg_guard_name: db "a slot of the firmware-argument arena", 0
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -178,8 +178,10 @@ static void report(const struct trap_frame *f)
 	stack = f->vector == X86_TRAP_PF || f->vector == X86_TRAP_DF
 			? mm_stack_guard(read_cr2()) : NULL;
 	if (stack)
-		kprintf("  cr2 is in the guard page under %s: that stack "
-			"overflowed\n", stack);
+		kprintf("  cr2 is in the guard page under %s%s\n", stack,
+			strlen(stack) >= 5 && !memcmp(stack + strlen(stack) - 5,
+						      "stack", 5)
+			? ": that stack overflowed" : "");
 	if (f->vector == X86_TRAP_PF) {
 		kprintf("  walk of cr2 through the live table %p:\n",
 			(void *)live_pgd);
@@ -189,7 +191,8 @@ static void report(const struct trap_frame *f)
 		call_trace(f->rbp);
 }
 
-static void handle(struct trap_frame *f);
+static void handle(struct trap_frame *f, u32 cpu, enum efi_call_state was);
+extern char isr_exit[], isr_exit_end[];
 
 /*
  * A trap in a firmware call runs its handler on swapper_pg_dir: a strict
@@ -201,27 +204,48 @@ static void handle(struct trap_frame *f);
 void trap_handler(struct trap_frame *f)
 {
 	u64 cr3 = read_cr3();
+	u32 cpu = this_cpu_apic_id();
 	bool away = swapper_pg_dir && cr3 != swapper_pg_dir &&
 		    ((efi.strict && cr3 == efi.efi_pgd) ||
-		     efi_call_in_progress(this_cpu_apic_id()));
+		     efi_call_in_progress(cpu));
+	enum efi_call_state was;
 
 	if (away)
 		write_cr3(swapper_pg_dir);
-	handle(f);
+	was = efi_call_trap_enter(cpu);
+	handle(f, cpu, was);
+	/* From here to the IRETQ (trap_returning) the CPU is back in the
+	 * call's state though vamap's code still runs; still on
+	 * swapper_pg_dir, where the state is writable. */
+	efi_call_trap_exit(cpu, was);
 	if (away) {
 		write_cr3(cr3);
 		flush_tlb_all();
 	}
 }
 
-static void handle(struct trap_frame *f)
+bool trap_returning(u64 rip)
 {
-	u32 cpu = this_cpu_apic_id();
+	u64 off, size;
+	const char *name = ksym_lookup(rip, &off, &size);
+
+	return (rip >= (u64)isr_exit && rip < (u64)isr_exit_end) ||
+	       (name && (!strcmp(name, "trap_handler") ||
+			 !strcmp(name, "efi_call_trap_exit") ||
+			 !strcmp(name, "call_event")));
+}
+
+/* @was: the firmware-call state the trap interrupted (efi_call_state.h). */
+static void handle(struct trap_frame *f, u32 cpu, enum efi_call_state was)
+{
 	struct trap_cpu *t = trap_cpu(cpu);
 	unsigned int *dp = &t->depth;
 	const char *svc = efi_call_in_progress(cpu);
 
-	if ((*dp)++ && f->vector != X86_TRAP_NMI) {
+	/* A trap inside vamap's handler stops the run, but for an NMI and a
+	 * fault of a firmware call made from inside a handler (the report
+	 * kernel_exit saves after a fatal exception: guarded like any call). */
+	if ((*dp)++ && f->vector != X86_TRAP_NMI && was != CALL_FIRMWARE) {
 		kprintf("EXCEPTION: vector %lu at rip %p on cpu %u while handling "
 			"an exception; stopping\n", f->vector, (void *)f->rip, cpu);
 		kernel_exit(VAMAP_EXIT_FAULT);
@@ -229,12 +253,13 @@ static void handle(struct trap_frame *f)
 	/* An NMI is nobody's fault: note it and carry on, on any CPU and
 	 * inside a firmware call too (it arrives on its own IST stack). */
 	if (f->vector == X86_TRAP_NMI) {
-		if (watchdog_nmi(f, cpu)) {
+		if (watchdog_nmi(f, cpu, was)) {
 			(*dp)--;
 			return;
 		}
-		kprintf("trap: NMI on cpu %u at rip %p%s%s; resumed\n", cpu,
-			(void *)f->rip, svc ? " during " : "", svc ? svc : "");
+		kprintf("trap: NMI on cpu %u at rip %p%s%s%s; resumed\n", cpu,
+			(void *)f->rip, svc ? " during " : "", svc ? svc : "",
+			was == CALL_HANDLER ? " (in vamap's handler)" : "");
 		nmi_count++;
 		if (svc)
 			nmi_during_call++;
@@ -243,7 +268,7 @@ static void handle(struct trap_frame *f)
 	}
 	/* A fault inside a firmware call ends the call (or, with a page lent,
 	 * resumes it), not the run. */
-	if (efi_fault_hook(f, cpu)) {
+	if (efi_fault_hook(f, cpu, was)) {
 		(*dp)--;
 		return;
 	}

@@ -39,6 +39,7 @@ static const struct {
 	{ "efi.", SEV_HIGH },
 	/* The firmware escaped or broke the mapping or the convention. */
 	{ "efi.abi", SEV_CRITICAL },
+	{ "efi.buffers", SEV_CRITICAL },
 	{ "efi.stack", SEV_CRITICAL },
 	{ "efi.strict", SEV_CRITICAL },
 	{ "efi.low_half", SEV_CRITICAL },

@@ -37,7 +37,7 @@ static const char *const source_names[] = { "none", "pit", "ap" };
 static struct {
 	enum wd_source source;
 	u32 timeout_ms;
-	u64 deadline;		/* TSC */
+	u64 deadline;		/* TSC; moved by watchdog_extend */
 	volatile u32 armed_gen;	/* the call being watched; 0 = none */
 	u32 gen;
 	u32 target;		/* the calling CPU's APIC ID */
@@ -46,6 +46,7 @@ static struct {
 	u32 ap;			/* the watching AP's APIC ID */
 	char ap_desc[24];	/* "from cpu N" */
 	volatile u32 wakes, handled, ack;
+	unsigned int deflected;	/* deadline NMIs that landed in vamap's handler */
 	/* test=nmi-during-call: NMIs the AP sent the caller, in every call
 	 * it watched (or, for test=nmi-as-fault, while armed), until one
 	 * landed inside a call */
@@ -53,6 +54,9 @@ static struct {
 	unsigned int test_sent;
 	const char *test_svc;
 	u64 test_rip;
+	bool ap_late;		/* the watching AP answered a wake-up late */
+	u32 ap_late_ms;		/* ... after this long */
+	const char *none_why;	/* why there is no source, for efi.watchdog */
 	/* pit */
 	volatile u32 *ioapic;
 	unsigned int pin;
@@ -135,6 +139,8 @@ void watchdog_setup(u32 timeout_ms)
 	u32 self = this_cpu_apic_id(), ap;
 
 	wd.timeout_ms = timeout_ms;
+	if (wd.ap_late)
+		return; /* the AP that answered late does not watch again */
 	if (!timeout_ms) {
 		if (wd.source == WD_NONE)
 			kprintf("watchdog: off (efi.timeout=0): a firmware call "
@@ -158,6 +164,7 @@ void watchdog_setup(u32 timeout_ms)
 			timeout_ms);
 		return;
 	}
+	wd.none_why = "no NMI source (no AP, no I/O APIC)";
 	kprintf("watchdog: no NMI source: a firmware call that never returns "
 		"hangs the machine\n");
 }
@@ -186,13 +193,30 @@ void watchdog_arm(u32 apic_id)
 		return;
 	}
 	/* An AP that cannot take its NMI within the bound could not watch
-	 * the call either (a busy host can delay a virtual CPU for a while). */
+	 * the call either (a busy host can delay a virtual CPU for a while).
+	 * This call is unarmed for it before anything else, so whenever the
+	 * AP does answer it finds nothing to watch and goes back to sleep;
+	 * the PIT, when it can reach this CPU, watches from here on. */
 	until = rdtsc() + ms_to_tsc(wd.timeout_ms);
 	while (__atomic_load_n(&wd.ack, __ATOMIC_ACQUIRE) != wd.gen) {
 		if (rdtsc() > until) {
-			kprintf("watchdog: cpu %u did not answer its NMI in %u ms; "
-				"no watchdog from now on\n", wd.ap, wd.timeout_ms);
+			__atomic_store_n(&wd.armed_gen, 0, __ATOMIC_SEQ_CST);
+			wd.ap_late = true;
+			wd.ap_late_ms = wd.timeout_ms;
+			if (wd.ioapic) {
+				wd.source = WD_PIT;
+				kprintf("watchdog: cpu %u did not answer its NMI in "
+					"%u ms; the PIT watches every call from now "
+					"on\n", wd.ap, wd.timeout_ms);
+				watchdog_arm(apic_id);
+				return;
+			}
 			wd.source = WD_NONE;
+			wd.none_why = "the watching AP answered its wake-up NMI "
+				      "late, and no I/O APIC routes the PIT";
+			kprintf("watchdog: cpu %u did not answer its NMI in %u ms, "
+				"and there is no PIT route; no watchdog from now "
+				"on\n", wd.ap, wd.timeout_ms);
 			return;
 		}
 		__asm__ volatile("pause");
@@ -213,13 +237,26 @@ void watchdog_disarm(void)
 		ioapic_write(IOAPIC_REDIR(wd.pin), wd.redir_lo);
 }
 
-/* On the watching AP, in its NMI handler (NMIs blocked): watch one call. */
+/* On the watching AP, in its NMI handler (NMIs blocked): watch one call.
+ * The deadline moves when the caller's own handler runs (watchdog_extend);
+ * an NMI the caller deflected because it landed in that handler is sent
+ * again once the moved deadline passes. */
 static void ap_watch(void)
 {
 	u32 gen = wd.armed_gen;
 	bool test = ((kopt.test & TEST_NMI_DURING_CALL) || wd.test_armed) &&
 		    !wd.test_landed && wd.test_sent < WATCHDOG_TEST_NMIS;
 
+	if ((kopt.test & TEST_WATCHDOG_LATE) && !wd.ap_late) {
+		/* test=watchdog-late: answer the first wake-up after the
+		 * caller has given up waiting. */
+		u64 until = rdtsc() + ms_to_tsc(wd.timeout_ms + 200);
+
+		while (rdtsc() < until)
+			__asm__ volatile("pause");
+	}
+	if (wd.source != WD_AP)
+		return; /* answered late: the caller no longer counts on it */
 	__atomic_store_n(&wd.ack, gen, __ATOMIC_RELEASE);
 	while (gen && wd.armed_gen == gen) {
 		if (test && efi_call_in_progress(wd.target)) {
@@ -231,18 +268,19 @@ static void ap_watch(void)
 			__atomic_store_n(&wd.test_pending, true, __ATOMIC_SEQ_CST);
 			smp_send_nmi(wd.target);
 		}
-		if (rdtsc() >= wd.deadline) {
-			wd.fired = gen;
+		/* Only at the firmware itself: while the caller's own
+		 * handler runs the deadline is about to move. */
+		if (wd.fired != gen &&
+		    efi_call_state_of(wd.target) == CALL_FIRMWARE &&
+		    rdtsc() >= __atomic_load_n(&wd.deadline, __ATOMIC_ACQUIRE)) {
+			__atomic_store_n(&wd.fired, gen, __ATOMIC_SEQ_CST);
 			smp_send_nmi(wd.target);
-			while (wd.armed_gen == gen)
-				__asm__ volatile("pause");
-			return;
 		}
 		__asm__ volatile("pause");
 	}
 }
 
-bool watchdog_nmi(struct trap_frame *f, u32 apic_id)
+bool watchdog_nmi(struct trap_frame *f, u32 apic_id, enum efi_call_state was)
 {
 	u32 gen = wd.armed_gen;
 
@@ -252,8 +290,13 @@ bool watchdog_nmi(struct trap_frame *f, u32 apic_id)
 		ap_watch();
 		return true;
 	}
+	/* The run is over: an NMI still on its way never resumes anything
+	 * (it would end, and so resume, the call the run stopped in). */
+	if (was == CALL_HALTED)
+		return true;
 	if (wd.test_pending && apic_id == wd.target) {
-		const char *svc = efi_call_in_progress(apic_id);
+		const char *svc = was == CALL_FIRMWARE
+				  ? efi_call_in_progress(apic_id) : NULL;
 
 		wd.test_pending = false;
 		if (svc) {
@@ -274,17 +317,62 @@ bool watchdog_nmi(struct trap_frame *f, u32 apic_id)
 		return true; /* a tick sent just before the entry was masked */
 	if (!gen || apic_id != wd.target)
 		return false;
-	if (wd.source == WD_PIT && !wd.fired) {
+	if (wd.source == WD_PIT && wd.fired != gen) {
 		wd.ticks++;
-		if (rdtsc() < wd.deadline)
-			return true; /* a tick before the deadline */
+		/* vamap's own handler does not count against the firmware:
+		 * its time moves the deadline when it resumes the call. */
+		if (was != CALL_FIRMWARE || rdtsc() < wd.deadline)
+			return true;
 		wd.fired = gen;
 	}
 	if (wd.fired != gen)
 		return false; /* not the watchdog's: reported as an NMI */
+	if (was == CALL_HANDLER ||
+	    (was == CALL_FIRMWARE && trap_returning(f->rip))) {
+		/* Landed in vamap's handler (a page being lent, a slow
+		 * console), or in its last steps back to the firmware: never
+		 * end the call from there; the AP sends it again, the PIT
+		 * ticks again, once the moved deadline passes. */
+		wd.deflected++;
+		__atomic_store_n(&wd.fired, 0, __ATOMIC_SEQ_CST);
+		return true;
+	}
+	if (was != CALL_FIRMWARE)
+		return true; /* the call returned as the deadline passed */
 	efi_watchdog_abort(f, apic_id, wd.source == WD_AP ? wd.ap_desc
 			   : "the PIT's, through the I/O APIC", wd.timeout_ms);
 	return true;
+}
+
+void watchdog_extend(u64 tsc_ticks)
+{
+	__atomic_add_fetch(&wd.deadline, tsc_ticks, __ATOMIC_SEQ_CST);
+}
+
+void watchdog_stop(void)
+{
+	__atomic_store_n(&wd.armed_gen, 0, __ATOMIC_SEQ_CST);
+	if (wd.source == WD_PIT)
+		ioapic_write(IOAPIC_REDIR(wd.pin), wd.redir_lo);
+	wd.source = WD_NONE;
+	wd.none_why = "stopped";
+}
+
+const char *watchdog_none_why(void)
+{
+	return wd.none_why ? wd.none_why : "no NMI source";
+}
+
+unsigned int watchdog_deflected(void)
+{
+	return wd.deflected;
+}
+
+bool watchdog_ap_late(u32 *apic_id, u32 *ms)
+{
+	*apic_id = wd.ap;
+	*ms = wd.ap_late_ms;
+	return wd.ap_late;
 }
 
 const char *watchdog_source(void)

@@ -112,7 +112,7 @@ static void check_sections(void)
 		       MAP_GLOBAL | noexec()) &&
 	    section_ok("data/bss", __data_start, __bss_end,
 		       MAP_WRITE | MAP_GLOBAL | noexec()))
-		ktap_result(true, "mm.kernel_sections", "%s, %u stack guard pages "
+		ktap_result(true, "mm.kernel_sections", "%s, %u guard pages "
 			    "unmapped", kctx.has_nx
 			    ? "text RX, rodata R NX, data/bss RW NX"
 			    : "text RX, rodata R, data/bss RW (no NX: all executable)",

@@ -310,6 +310,7 @@ def run_qemu(cfg, work, tag="", fresh=True):
         f.write(" ".join(argv) + "\n")
     start = last_change = time.monotonic()
     last_size = -1
+    halted_at = None
     detail = ""
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL,
@@ -326,6 +327,9 @@ def run_qemu(cfg, work, tag="", fresh=True):
                 problem = check_framebuffer(work, log)
                 return ("screendump", mask(log, cfg["masks"]), problem,
                         time.monotonic() - start)
+            if (cfg["halt_quiet"] and halted_at is None
+                    and "vamap: halted" in read_log(dbg)):
+                halted_at = now
             if keypress and keypress.search(read_log(ser)):
                 keypress = None
                 monitor(os.path.join(work, "monitor.sock"), "sendkey spc")
@@ -335,6 +339,17 @@ def run_qemu(cfg, work, tag="", fresh=True):
                 p.wait()
                 return ("refused", mask(read_log(dbg), cfg["masks"]), "",
                         now - start)
+        if halted_at is not None and now - halted_at > cfg["halt_quiet"]:
+            p.kill()
+            p.wait()
+            log = read_log(dbg)
+            after = log.split("vamap: halted\n", 1)[1]
+            problem = (f"halt: {len(after.splitlines())} line(s) after "
+                       f"'vamap: halted'" if after.strip() else "")
+            masked = mask(log, cfg["masks"])
+            with open(os.path.join(work, f"masked{suffix}.log"), "w") as f:
+                f.write(masked)
+            return ("halted", masked, problem, now - start)
         if now - start > cfg["timeout"]:
             detail = f"timeout: still running after {cfg['timeout']} s"
         elif now - last_change > cfg["silence"]:
@@ -355,7 +370,7 @@ def judge(cfg, result, update):
     status, masked, detail, elapsed = result
     golden = os.path.join(GOLDEN_DIR, cfg["name"] + ".log")
     problems = []
-    if detail.startswith(("results:", "framebuffer:")):
+    if detail.startswith(("results:", "framebuffer:", "halt:")):
         problems.append(detail)
     if status != cfg["expect"]:
         problems.append(f"exit {status}, expected {cfg['expect']}"

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+/* What the runtime services' arguments point at, and guarded slots
+ * (include/efi_args.h). UEFI 2.10: 8.1 (variables), 8.3 (time), 8.4 (virtual
+ * memory), 8.5 (miscellaneous). */
+#include "efi_args.h"
+
+#define V { ARG_VALUE, 0, 0, NULL }
+
+static const struct efi_arg_desc table[RT_NR_SERVICES][EFI_ARG_MAX] = {
+	[RT_GET_TIME] = { { ARG_OUT, 16, 0, "Time" },
+			  { ARG_OUT, 12, 0, "Capabilities" } },
+	[RT_SET_TIME] = { { ARG_IN, 16, 0, "Time" } },
+	[RT_GET_WAKEUP_TIME] = { { ARG_OUT, 1, 0, "Enabled" },
+				 { ARG_OUT, 1, 0, "Pending" },
+				 { ARG_OUT, 16, 0, "Time" } },
+	[RT_SET_WAKEUP_TIME] = { V, { ARG_IN, 16, 0, "Time" } },
+	/* SetVirtualAddressMap takes a physical pointer: efi/setup.c. */
+	[RT_CONVERT_POINTER] = { V, { ARG_INOUT, 8, 0, "Address" } },
+	[RT_GET_VARIABLE] = { { ARG_STR_IN, 0, 0, "VariableName" },
+			      { ARG_IN, 16, 0, "VendorGuid" },
+			      { ARG_OUT, 4, 0, "Attributes" },
+			      { ARG_INOUT, 8, 0, "DataSize" },
+			      { ARG_OUT_SIZE_PTR, 3, 0, "Data" } },
+	[RT_GET_NEXT_VARIABLE_NAME] = { { ARG_INOUT, 8, 0, "VariableNameSize" },
+					{ ARG_INOUT_SIZE_PTR, 0, 0, "VariableName" },
+					{ ARG_INOUT, 16, 0, "VendorGuid" } },
+	[RT_SET_VARIABLE] = { { ARG_STR_IN, 0, 0, "VariableName" },
+			      { ARG_IN, 16, 0, "VendorGuid" }, V, V,
+			      { ARG_IN_SIZE_ARG, 3, 0, "Data" } },
+	[RT_GET_NEXT_HIGH_MONO_COUNT] = { { ARG_OUT, 4, 0, "HighCount" } },
+	[RT_RESET_SYSTEM] = { V, V, V, { ARG_IN_SIZE_ARG, 2, 0, "ResetData" } },
+	/* The capsule headers the arrays point at are not copied. */
+	[RT_UPDATE_CAPSULE] = { { ARG_ARRAY_IN, 8, 1, "CapsuleHeaderArray" } },
+	[RT_QUERY_CAPSULE_CAPABILITIES] = {
+		{ ARG_ARRAY_IN, 8, 1, "CapsuleHeaderArray" }, V,
+		{ ARG_OUT, 8, 0, "MaximumCapsuleSize" },
+		{ ARG_OUT, 4, 0, "ResetType" } },
+	[RT_QUERY_VARIABLE_INFO] = { V,
+				     { ARG_OUT, 8, 0, "MaximumVariableStorageSize" },
+				     { ARG_OUT, 8, 0, "RemainingVariableStorageSize" },
+				     { ARG_OUT, 8, 0, "MaximumVariableSize" } },
+};
+
+const struct efi_arg_desc *efi_arg_desc(enum efi_rt_service svc, unsigned int i)
+{
+	static const struct efi_arg_desc value = V;
+
+	if ((unsigned int)svc >= RT_NR_SERVICES || i >= EFI_ARG_MAX)
+		return &value;
+	return &table[svc][i];
+}
+
+bool efi_arg_bytes(enum efi_rt_service svc, unsigned int i, const u64 *args,
+		   bool (*owned)(u64 addr, u64 len), u64 *bytes)
+{
+	const struct efi_arg_desc *d = efi_arg_desc(svc, i);
+	u64 p = args[i], n;
+
+	switch (d->kind) {
+	case ARG_IN:
+	case ARG_OUT:
+	case ARG_INOUT:
+		*bytes = d->size;
+		return true;
+	case ARG_STR_IN:
+		for (n = 0; n < EFI_ARG_SLOT_SIZE / 2; n++) {
+			if (!owned(p + 2 * n, 2))
+				return false;
+			if (!((const u16 *)p)[n]) {
+				*bytes = 2 * (n + 1);
+				return true;
+			}
+		}
+		return false;
+	case ARG_IN_SIZE_ARG:
+		*bytes = args[d->size];
+		return true;
+	case ARG_OUT_SIZE_PTR:
+	case ARG_INOUT_SIZE_PTR:
+		if (!owned(args[d->size], 8))
+			return false;
+		*bytes = *(const u64 *)args[d->size];
+		return true;
+	case ARG_ARRAY_IN:
+		if (args[d->count] > EFI_ARG_SLOT_SIZE / d->size)
+			return false;
+		*bytes = d->size * args[d->count];
+		return true;
+	case ARG_VALUE:
+	default:
+		return false;
+	}
+}
+
+u64 efi_arg_place(u64 slot, u64 bytes)
+{
+	/* An empty buffer gets 8 canary bytes, not a pointer to the guard:
+	 * touching it is a finding, reading it must not end the call. */
+	if (!bytes)
+		return slot + EFI_ARG_SLOT_SIZE - 8;
+	return (slot + EFI_ARG_SLOT_SIZE - bytes) & ~7ULL;
+}
+
+/* The canary ranges around [buf_off, buf_off + bytes) in a slot: before
+ * it, at most EFI_ARG_CANARY bytes; after it, up to the slot's end. */
+static void canary_ranges(u64 buf_off, u64 bytes, u64 *lo, u64 *hi)
+{
+	*lo = buf_off > EFI_ARG_CANARY ? buf_off - EFI_ARG_CANARY : 0;
+	*hi = buf_off + bytes;
+}
+
+void efi_arg_canary_fill(u8 *slot, u64 buf_off, u64 bytes)
+{
+	u64 lo, hi, i;
+
+	canary_ranges(buf_off, bytes, &lo, &hi);
+	for (i = lo; i < buf_off; i++)
+		slot[i] = EFI_ARG_CANARY_BYTE;
+	for (i = hi; i < EFI_ARG_SLOT_SIZE; i++)
+		slot[i] = EFI_ARG_CANARY_BYTE;
+}
+
+s64 efi_arg_canary_check(const u8 *slot, u64 buf_off, u64 bytes)
+{
+	u64 lo, hi, i;
+
+	canary_ranges(buf_off, bytes, &lo, &hi);
+	/* Past the end first: the common overrun, named by its far end. */
+	for (i = EFI_ARG_SLOT_SIZE; i > hi; i--)
+		if (slot[i - 1] != EFI_ARG_CANARY_BYTE)
+			return (s64)(i - hi);
+	for (i = lo; i < buf_off; i++)
+		if (slot[i] != EFI_ARG_CANARY_BYTE)
+			return -(s64)(buf_off - i);
+	return 0;
+}

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+// sources: efi/args.c
+/* Guarded buffers (efi_args.h): each service's arguments sized as the
+ * spec says, the placement against the slot's end, the canaries. */
+#include "check.h"
+#include "efi_args.h"
+
+static u8 owned_mem[256];
+
+static bool owned(u64 addr, u64 len)
+{
+	return addr >= (u64)owned_mem && addr + len <= (u64)owned_mem + sizeof(owned_mem);
+}
+
+static void test_sizes(void)
+{
+	u16 *name = (u16 *)owned_mem;
+	u64 *size = (u64 *)(owned_mem + 64);
+	u64 args[5] = { 0 }, n;
+
+	name[0] = 'B';
+	name[1] = 'o';
+	name[2] = 0;
+	*size = 37;
+	/* GetVariable(Name, Guid, Attributes, &DataSize, Data) */
+	args[0] = (u64)name;
+	args[3] = (u64)size;
+	CHECK(efi_arg_bytes(RT_GET_VARIABLE, 0, args, owned, &n) && n == 6);
+	CHECK(efi_arg_bytes(RT_GET_VARIABLE, 1, args, owned, &n) && n == 16);
+	CHECK(efi_arg_bytes(RT_GET_VARIABLE, 2, args, owned, &n) && n == 4);
+	CHECK(efi_arg_bytes(RT_GET_VARIABLE, 3, args, owned, &n) && n == 8);
+	CHECK(efi_arg_bytes(RT_GET_VARIABLE, 4, args, owned, &n) && n == 37);
+	CHECK_STR(efi_arg_desc(RT_GET_VARIABLE, 4)->name, "Data");
+	/* a size pointer vamap does not own is not read */
+	args[3] = 0x1000;
+	CHECK(!efi_arg_bytes(RT_GET_VARIABLE, 4, args, owned, &n));
+	/* a string without its NUL inside owned memory is not sized */
+	for (unsigned int i = 0; i < 128; i++)
+		name[i] = 'x';
+	CHECK(!efi_arg_bytes(RT_GET_VARIABLE, 0, args, owned, &n));
+	/* SetVariable's Data: its size is argument 3's value */
+	args[3] = 5;
+	CHECK(efi_arg_bytes(RT_SET_VARIABLE, 4, args, owned, &n) && n == 5);
+	CHECK(!efi_arg_bytes(RT_SET_VARIABLE, 2, args, owned, &n));
+	/* GetTime's capabilities: 12 bytes (UEFI 2.10 8.3.1) */
+	CHECK(efi_arg_bytes(RT_GET_TIME, 1, args, owned, &n) && n == 12);
+	CHECK(efi_arg_bytes(RT_GET_WAKEUP_TIME, 0, args, owned, &n) && n == 1);
+	CHECK(!efi_arg_bytes(RT_SET_WAKEUP_TIME, 0, args, owned, &n));
+	/* capsule arrays: count elements of 8 bytes, bounded */
+	args[1] = 3;
+	CHECK(efi_arg_bytes(RT_UPDATE_CAPSULE, 0, args, owned, &n) && n == 24);
+	args[1] = 1ULL << 40;
+	CHECK(!efi_arg_bytes(RT_UPDATE_CAPSULE, 0, args, owned, &n));
+	/* past the last argument, out of range */
+	CHECK(efi_arg_desc(RT_GET_TIME, 4)->kind == ARG_VALUE);
+	CHECK(efi_arg_desc(RT_NR_SERVICES, 0)->kind == ARG_VALUE);
+	/* SetVirtualAddressMap is not bounced here */
+	for (unsigned int i = 0; i < EFI_ARG_MAX; i++)
+		CHECK(efi_arg_desc(RT_SET_VIRTUAL_ADDRESS_MAP, i)->kind == ARG_VALUE);
+}
+
+static void test_place(void)
+{
+	const u64 slot = 0x10000;
+
+	CHECK_EQ(efi_arg_place(slot, 16), slot + EFI_ARG_SLOT_SIZE - 16);
+	CHECK_EQ(efi_arg_place(slot, 12), slot + EFI_ARG_SLOT_SIZE - 16);
+	CHECK_EQ(efi_arg_place(slot, 1), slot + EFI_ARG_SLOT_SIZE - 8);
+	CHECK_EQ(efi_arg_place(slot, 0), slot + EFI_ARG_SLOT_SIZE - 8);
+	CHECK_EQ(efi_arg_place(slot, EFI_ARG_SLOT_SIZE), slot);
+}
+
+static void test_canaries(void)
+{
+	static u8 slot[EFI_ARG_SLOT_SIZE];
+	u64 off = efi_arg_place(0, 12); /* 4 canary bytes after */
+
+	efi_arg_canary_fill(slot, off, 12);
+	CHECK_EQ(efi_arg_canary_check(slot, off, 12), 0);
+	slot[off + 11] = 1; /* inside: fine */
+	CHECK_EQ(efi_arg_canary_check(slot, off, 12), 0);
+	slot[off + 13] = 1; /* 2 bytes past the end */
+	CHECK_EQ(efi_arg_canary_check(slot, off, 12), 2);
+	slot[off + 15] = 1; /* named by the farthest */
+	CHECK_EQ(efi_arg_canary_check(slot, off, 12), 4);
+	efi_arg_canary_fill(slot, off, 12);
+	slot[off - 3] = 0; /* 3 bytes before the start */
+	CHECK_EQ(efi_arg_canary_check(slot, off, 12), -3);
+	/* the canary before a buffer is EFI_ARG_CANARY bytes, no more */
+	efi_arg_canary_fill(slot, off, 12);
+	slot[off - EFI_ARG_CANARY - 1] = 0;
+	CHECK_EQ(efi_arg_canary_check(slot, off, 12), 0);
+	/* an empty buffer: 8 canary bytes */
+	off = efi_arg_place(0, 0);
+	efi_arg_canary_fill(slot, off, 0);
+	slot[off] = 0;
+	CHECK_EQ(efi_arg_canary_check(slot, off, 0), 1); /* its first byte */
+}
+
+int main(void)
+{
+	RUN(test_sizes);
+	RUN(test_place);
+	RUN(test_canaries);
+	return check_exit();
+}
