@@ -75,6 +75,7 @@ enum test_knob {
 	TEST_SLOW_LEND = 1u << 29, /* efi: the handler lending a page takes
 				    * longer than efi.timeout= */
 	TEST_FATAL_IN_CALL = 1u << 30, /* efi: a #MC (INT 18) inside a call */
+	TEST_AP_LATE = 1u << 31, /* smp: the second AP answers after the wait */
 };
 
 /* svam= probes, one bit each, run in this order (efi/setup.c). */

@@ -26,6 +26,21 @@
 #define TRAMPOLINE_BASE 0x8000
 #define TRAMPOLINE_DATA (TRAMPOLINE_BASE + 0x1000)
 
+/*
+ * The claim on the data page (kernel/trampoline.asm): while the BSP waits
+ * for AP i, claim holds AP i's APIC ID; the AP that finds its own ID there
+ * swaps in TR_CLAIM_TAKEN and only then reads the rest of the page. When
+ * the BSP gives up on AP i it swaps the ID for TR_CLAIM_ABANDONED; exactly
+ * one of the two swaps succeeds. An AP that finds anything but its own ID
+ * — it answered after vamap gave up on it, and the page may already hold
+ * the next AP's stack and GDT — runs nothing more: it notes its APIC ID
+ * and TSC in late[] and parks in the trampoline's own code (cli; hlt), the
+ * one page vamap never reuses.
+ */
+#define TR_CLAIM_TAKEN 0xfffffffeu
+#define TR_CLAIM_ABANDONED 0xffffffffu
+#define TR_LATE_MAX 8
+
 /* The data page the BSP fills before each SIPI (kernel/trampoline.asm). */
 struct trampoline_data {
 	u32 cr3;
@@ -38,12 +53,26 @@ struct trampoline_data {
 		u16 limit;
 		u32 base; /* a 16-bit LGDT reads 24 bits of it */
 	} __attribute__((packed)) gdtr;
+	u16 pad;
+	u32 claim;	/* see above */
+	u64 hold_until; /* test=ap-late: the AP spins until this TSC */
+	u32 late_count;	/* APs that came late, however many */
+	u32 pad2;
+	struct {
+		u32 apic_id;
+		u32 pad;
+		u64 tsc;	/* when it came */
+	} late[TR_LATE_MAX];
 };
 
 compile_assert(trampoline_data_layout,
 	       __builtin_offsetof(struct trampoline_data, stack) == 8 &&
 		       __builtin_offsetof(struct trampoline_data, arg) == 24 &&
-		       __builtin_offsetof(struct trampoline_data, gdtr) == 64);
+		       __builtin_offsetof(struct trampoline_data, gdtr) == 64 &&
+		       __builtin_offsetof(struct trampoline_data, claim) == 72 &&
+		       __builtin_offsetof(struct trampoline_data, hold_until) == 80 &&
+		       __builtin_offsetof(struct trampoline_data, late_count) == 88 &&
+		       __builtin_offsetof(struct trampoline_data, late) == 96);
 compile_assert(trampoline_below_1m, TRAMPOLINE_DATA + 0x1000 <= 0x100000);
 
 /*

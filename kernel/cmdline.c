@@ -52,6 +52,7 @@ static const struct knob test_knobs[] = {
 	{ "watchdog-late", TEST_WATCHDOG_LATE },
 	{ "slow-lend", TEST_SLOW_LEND },
 	{ "fatal-in-call", TEST_FATAL_IN_CALL },
+	{ "ap-late", TEST_AP_LATE },
 };
 
 static const char *const exit_modes[] = {

@@ -49,6 +49,7 @@ static struct ap {
 	u64 gdt_base;	     /* where its GDT is, from SGDT */
 	u64 cr0, cr4, efer;  /* as the AP found them in ap_main */
 	struct desc_ptr gdtr;
+	u64 gave_up;	     /* TSC when vamap stopped waiting for it, or 0 */
 } aps[MADT_MAX_CPUS];
 
 static struct madt_info madt;
@@ -56,6 +57,9 @@ static const char *skip_why;
 static bool madt_bad; /* a firmware finding: smp.aps fails */
 static const char *ap_wrong; /* the first AP not in the state vamap set */
 static unsigned int started, online, cpus;
+/* An AP claimed the trampoline's data page and never came online: it may
+ * still be reading it, so no further AP is started. */
+static int trampoline_held_by = -1;
 static bool identity_ran, identity_ok;
 static unsigned int identity_regions;
 
@@ -158,7 +162,32 @@ static bool prepare_ap(unsigned int i)
 	td->stack = (u64)stack + AP_STACK_SIZE;
 	td->entry = (u64)ap_main;
 	td->arg = i;
+	/* test=ap-late: the second AP started answers after vamap gave up on
+	 * it (a slow or throttled core, an SMI storm, a loaded host). */
+	td->hold_until = (kopt.test & TEST_AP_LATE) && started == 1
+			 ? rdtsc() + (AP_WAIT_MS + 300) * tsc_per_ms() : 0;
+	if (td->hold_until)
+		kprintf("test: cpu %u (apic id %u) holds off its claim for %u ms\n",
+			i, aps[i].apic_id, AP_WAIT_MS + 300);
+	/* Last: the AP with this ID may take the page from here on. */
+	__atomic_store_n(&td->claim, aps[i].apic_id, __ATOMIC_RELEASE);
 	return true;
+}
+
+/* Stop waiting for AP @i: take the page back from it, unless it claimed
+ * the page first (then it is on its way and must be waited for). */
+static bool give_up(unsigned int i)
+{
+	struct trampoline_data *td = __va(TRAMPOLINE_DATA);
+	u32 want = aps[i].apic_id;
+
+	if (__atomic_compare_exchange_n(&td->claim, &want, TR_CLAIM_ABANDONED,
+					false, __ATOMIC_SEQ_CST,
+					__ATOMIC_SEQ_CST)) {
+		aps[i].gave_up = rdtsc();
+		return true;
+	}
+	return false;
 }
 
 static void start_ap(unsigned int i)
@@ -190,9 +219,23 @@ static void start_ap(unsigned int i)
 	while (!__atomic_load_n(&aps[i].online, __ATOMIC_ACQUIRE) &&
 	       rdtsc() < deadline)
 		__asm__ volatile("pause");
+	if (!aps[i].online && give_up(i)) {
+		kprintf("smp: cpu %u (apic id %u) did not answer within %u ms; if "
+			"it answers later it parks in the trampoline\n", i, id,
+			AP_WAIT_MS);
+		return;
+	}
+	/* It claimed the page in time: wait for it to leave it. */
+	deadline = rdtsc() + AP_WAIT_MS * tsc_per_ms();
+	while (!__atomic_load_n(&aps[i].online, __ATOMIC_ACQUIRE) &&
+	       rdtsc() < deadline)
+		__asm__ volatile("pause");
 	if (!aps[i].online) {
-		kprintf("smp: cpu %u (apic id %u) did not answer within %u ms\n",
-			i, id, AP_WAIT_MS);
+		trampoline_held_by = (int)i;
+		kprintf("smp: cpu %u (apic id %u) claimed the trampoline but did not "
+			"come online within %u ms more; no further AP is started "
+			"(it may still be reading the trampoline's page)\n", i, id,
+			AP_WAIT_MS);
 		return;
 	}
 	online++;
@@ -243,6 +286,35 @@ static bool read_madt(void)
 		kprintf("smp: %u processors past the %u vamap holds are not "
 			"started\n", madt.nr_found - madt.nr_cpus, MADT_MAX_CPUS);
 	return true;
+}
+
+/* The APs that answered after vamap gave up on them (the trampoline's
+ * late list), each named with how late, as smp.aps's details. */
+static void late_aps(void)
+{
+	const struct trampoline_data *td = __va(TRAMPOLINE_DATA);
+	u32 n, k;
+	unsigned int i;
+
+	if (!started)
+		return;
+	n = __atomic_load_n(&td->late_count, __ATOMIC_ACQUIRE);
+	for (k = 0; k < n && k < TR_LATE_MAX; k++) {
+		for (i = 0; i < cpus && aps[i].apic_id != td->late[k].apic_id; i++)
+			;
+		if (i < cpus && aps[i].gave_up)
+			kdetail("smp.aps", "smp: cpu %u (apic id %u) answered %lu ms "
+				"after vamap gave up on it: parked in the "
+				"trampoline, it ran nothing of vamap's\n", i,
+				td->late[k].apic_id, (unsigned long)
+				((td->late[k].tsc - aps[i].gave_up) / tsc_per_ms()));
+		else
+			kdetail("smp.aps", "smp: a CPU with apic id %u ran the "
+				"trampoline unasked: parked there\n",
+				td->late[k].apic_id);
+	}
+	if (n > TR_LATE_MAX)
+		kdetail("smp.aps", "smp: %u more came late\n", n - TR_LATE_MAX);
 }
 
 /* smp.identity's first failure, for its line. */
@@ -390,6 +462,12 @@ int smp_setup(void)
 				aps[i].apic_id);
 			continue;
 		}
+		if (trampoline_held_by >= 0) {
+			kprintf("smp: cpu %u (apic id %u) not started: cpu %d may "
+				"still hold the trampoline\n", i, aps[i].apic_id,
+				trampoline_held_by);
+			continue;
+		}
 		start_ap(i);
 	}
 	return 0;
@@ -425,6 +503,7 @@ void smp_checks(void)
 		ktap_result(identity_ran, "smp.identity",
 			    "%u RAM regions read through trampoline_pgd's 1:1 map",
 			    identity_regions);
+	late_aps();
 	if (madt_bad)
 		ktap_result(false, "smp.aps", "malformed MADT: the BSP ran alone");
 	else if (skip_why)

@@ -8,6 +8,10 @@
 ; match it, and the selectors kernel/gdt.c's TR_GDT_* slots).
 ;
 ; Expects: real mode after INIT-SIPI-SIPI, CS:IP = (TRAMPOLINE_BASE >> 4):0.
+; First, with no stack and nothing of the data page but its claim, the AP
+; takes its APIC ID from CPUID and claims the page with it (include/smp.h):
+; an AP vamap gave up on, or one that answers while the page holds another
+; AP's data, writes its ID and TSC in the late list and parks here.
 ; Leaves: 64-bit mode on trampoline_pgd (CR3 must fit 32 bits), EFER.LME
 ; and the EFER bits the BSP asked for (NXE), RSP = the AP's stack (a late
 ; mapping), RDI = the argument, calling the kernel entry; never returns.
@@ -22,6 +26,12 @@
 %define D_ENTRY   16
 %define D_ARG     24
 %define D_GDTR    64			; its GDT: kernel/gdt.c, gdt_fill_trampoline
+%define D_CLAIM   72			; include/smp.h: the claim
+%define D_HOLD    80
+%define D_LATE_N  88
+%define D_LATE    96			; 16-byte entries: APIC ID, TSC
+%define CLAIM_TAKEN 0xfffffffe
+%define LATE_MAX  8
 
 %define CR0_PE    (1 << 0)
 ; Constants, never ORed into what INIT left (CD and NW survive INIT, SDM
@@ -39,10 +49,55 @@ tr_start:
 	cld
 	xor ax, ax
 	mov ds, ax			; linear = offset: org is the base
+.hold:					; test=ap-late: until the TSC passes
+	rdtsc
+	cmp edx, [TR_DATA + D_HOLD + 4]
+	jb .hold
+	ja .held
+	cmp eax, [TR_DATA + D_HOLD]
+	jb .hold
+.held:
+	xor eax, eax			; this CPU's APIC ID, as kernel/traps.c
+	cpuid				; takes it: leaf 0Bh's x2APIC ID where
+	cmp eax, 0xb			; the CPU has one, else leaf 1's
+	jb .leaf1
+	mov eax, 0xb
+	xor ecx, ecx
+	cpuid
+	test ebx, ebx
+	jz .leaf1
+	mov esi, edx
+	jmp .claim
+.leaf1:
+	mov eax, 1
+	cpuid
+	shr ebx, 24
+	mov esi, ebx
+.claim:
+	mov eax, esi
+	mov ecx, CLAIM_TAKEN
+	lock cmpxchg [TR_DATA + D_CLAIM], ecx
+	jne .late
 	lgdt [TR_DATA + D_GDTR]
 	mov eax, CR0_REAL
 	mov cr0, eax
 	jmp dword 0x08:tr_protected	; TR_GDT_CODE32
+
+.late:					; not this AP's page (any more)
+	mov eax, 1
+	lock xadd [TR_DATA + D_LATE_N], eax
+	cmp eax, LATE_MAX
+	jae .park
+	shl ax, 4
+	mov bx, ax
+	mov [bx + TR_DATA + D_LATE], esi
+	rdtsc
+	mov [bx + TR_DATA + D_LATE + 8], eax
+	mov [bx + TR_DATA + D_LATE + 12], edx
+.park:
+	cli
+	hlt
+	jmp .park
 
 bits 32
 tr_protected:
