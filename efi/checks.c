@@ -769,12 +769,13 @@ static void check_low_half(void)
 	else if (!efi.low_half_dropped)
 		ktap_skip("efi.low_half", "the 1:1 map was never dropped: %s",
 			  efi.disabled_why ? efi.disabled_why : "no SVAM");
-	else if (efi.kernel_refused)
+	else if (efi.stray_refused)
 		ktap_result(false, "efi.low_half", "%lu firmware page%s lent after "
-			    "stray accesses; %u call%s ended reaching kernel memory "
-			    "(UEFI 2.10 8.4)", (unsigned long)efi.lent_pages,
-			    efi.lent_pages == 1 ? "" : "s", efi.kernel_refused,
-			    efi.kernel_refused == 1 ? "" : "s");
+			    "stray accesses; %u call%s ended by a stray access, %u "
+			    "of them reaching kernel memory (UEFI 2.10 8.4)",
+			    (unsigned long)efi.lent_pages,
+			    efi.lent_pages == 1 ? "" : "s", efi.stray_refused,
+			    efi.stray_refused == 1 ? "" : "s", efi.kernel_refused);
 	else if (efi.lent_window)
 		ktap_result(false, "efi.low_half", "%lu firmware page%s lent after "
 			    "stray accesses: %lu through the dropped 1:1 map (UEFI "

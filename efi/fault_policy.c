@@ -23,6 +23,37 @@ const char *efi_pf_access(u64 error)
 				      : "read from a not-present page";
 }
 
+const char *efi_fault_class_name(enum efi_fault_class c)
+{
+	static const char *const names[] = {
+		[EFI_FAULT_EXCEPTION] = "an exception in firmware code",
+		[EFI_FAULT_STRAY_PHYS] = "a stray physical access after "
+					 "SetVirtualAddressMap",
+		[EFI_FAULT_STRAY_WINDOW] = "a stray access by a boot-services "
+					   "window address",
+		[EFI_FAULT_PROTECTION] = "a protection violation",
+		[EFI_FAULT_NO_1TO1] = "an address the 1:1 map does not cover",
+		[EFI_FAULT_OUTSIDE] = "an address in the kernel half",
+	};
+
+	return (unsigned int)c < sizeof(names) / sizeof(names[0]) && names[c]
+		       ? names[c] : "?";
+}
+
+/* The class of a page fault: where CR2 is, then what the error says. */
+static enum efi_fault_class classify(const struct efi_fault_in *in)
+{
+	bool present = in->error & (PF_ERR_PRESENT | PF_ERR_RSVD);
+
+	if (in->window)
+		return present ? EFI_FAULT_PROTECTION : EFI_FAULT_STRAY_WINDOW;
+	if (in->cr2 >= LOW_HALF_END)
+		return present ? EFI_FAULT_PROTECTION : EFI_FAULT_OUTSIDE;
+	if (in->low_half_dropped)
+		return EFI_FAULT_STRAY_PHYS;
+	return present ? EFI_FAULT_PROTECTION : EFI_FAULT_NO_1TO1;
+}
+
 static void abort_(struct efi_fault_decision *d, const char *why)
 {
 	d->action = EFI_FAULT_ABORT;
@@ -37,10 +68,12 @@ void efi_fault_decide(const struct efi_fault_in *in,
 
 	d->region = NULL;
 	d->kernel_owned = false;
+	d->cls = EFI_FAULT_EXCEPTION;
 	if (in->vector != X86_TRAP_PF) {
 		abort_(d, "an exception in firmware code");
 		return;
 	}
+	d->cls = classify(in);
 	d->region = r;
 	/* The kernel's memory is never lent: absent after SVAM, read-only
 	 * in SetVirtualAddressMap's 1:1 map (a present page). Boot-services
@@ -83,8 +116,9 @@ void efi_fault_decide(const struct efi_fault_in *in,
 	d->why = r->class == MEM_BOOT_SERVICES
 			 ? "boot-services memory, still reserved: one page lent"
 			 : "firmware-reserved memory: one page lent";
-	/* Execute only what was fetched; data pages never execute. MMIO
-	 * (not write-back) stays uncached. */
+	/* Execute only what was fetched; data pages never execute. What
+	 * the map does not declare write-back stays uncached
+	 * (efi_mem_uncached). */
 	if (in->error & PF_ERR_FETCH)
 		d->map_flags = MAP_EXEC;
 	else

@@ -25,6 +25,12 @@ static const char *const type_names[EFI_MAX_MEMORY_TYPE] = {
 	[EFI_UNACCEPTED_MEMORY] = "Unaccepted",
 };
 
+bool efi_mem_uncached(u32 type, u64 attr)
+{
+	return !(attr & EFI_MEMORY_WB) || type == EFI_MEMORY_MAPPED_IO ||
+	       type == EFI_MEMORY_MAPPED_IO_PORT_SPACE;
+}
+
 bool efi_type_is_ram(u32 type)
 {
 	switch (type) {

@@ -47,7 +47,7 @@ static bool region_of(const struct efi_memory_desc *d, u64 i,
 		.desc = (u32)i,
 		.class = (u8)efi_mem_class(d->type),
 		.ram = efi_type_is_ram(d->type),
-		.uncached = d->attribute && !(d->attribute & EFI_MEMORY_WB),
+		.uncached = efi_mem_uncached(d->type, d->attribute),
 	};
 	if ((d->attribute & EFI_MEMORY_RUNTIME) && r->class != MEM_RESERVED) {
 		efi_log("memory map desc %lu: %s memory marked "

@@ -55,6 +55,7 @@ static struct {
 	unsigned int svc;
 	u64 vector, error, rip, cr2;
 	const char *why;	 /* the decision table's reason */
+	enum efi_fault_class cls; /* ... and its class */
 	bool kernel_memory;	 /* CR2 in memory the kernel owns */
 	char arg_hit[160];	 /* a guard of the argument arena: whose */
 	u32 hung_ms;		 /* the watchdog ended it after this long */
@@ -463,6 +464,7 @@ bool efi_fault_hook(struct trap_frame *f, u32 apic_id, enum efi_call_state was)
 	if (f->vector == X86_TRAP_PF && arg_guard_hit(read_cr2())) {
 		end_call(f, read_cr2(), "outside the buffer it was handed: a "
 			 "guard page of vamap's argument arena", false);
+		fault.cls = EFI_FAULT_OUTSIDE;
 		return true;
 	}
 	in.vector = (unsigned int)f->vector;
@@ -491,6 +493,7 @@ bool efi_fault_hook(struct trap_frame *f, u32 apic_id, enum efi_call_state was)
 		d.why = "no memory for a table page to lend it";
 	}
 	end_call(f, in.cr2, d.why, d.kernel_owned);
+	fault.cls = d.cls;
 	return true;
 }
 
@@ -615,7 +618,7 @@ static const char *fault_label(void)
 		return "efi.stack";
 	if (fault.arg_hit[0])
 		return "efi.buffers";
-	if (fault.kernel_memory)
+	if (efi_fault_stray(fault.cls))
 		return "efi.low_half";
 	if (efi.strict && fault.vector == X86_TRAP_PF &&
 	    fault.cr2 >= LOW_HALF_END && !efi_region_by_va(&efi.plan, fault.cr2))
@@ -638,8 +641,14 @@ static void report_fault(void)
 			efi_rt_service_name(fault.svc), trap_name(fault.vector),
 			fault.vector, fault.error);
 	}
-	if (fault.vector == X86_TRAP_PF)
+	/* The class where the reason does not say it already. */
+	if (fault.vector == X86_TRAP_PF && fault.cls != EFI_FAULT_PROTECTION)
+		kprintf("efi:   %s (%s): %s\n", efi_pf_access(fault.error),
+			efi_fault_class_name(fault.cls), fault.why);
+	else if (fault.vector == X86_TRAP_PF)
 		kprintf("efi:   %s: %s\n", efi_pf_access(fault.error), fault.why);
+	if (efi_fault_stray(fault.cls))
+		efi.stray_refused++;
 	if (fault.stack_overflow) {
 		if (!efi.stack_overflows++)
 			efi.stack_overflow_svc = fault.svc;
@@ -775,6 +784,7 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	current_svc = svc;
 	efi.calls++;
 	fault.pending = false;
+	fault.cls = EFI_FAULT_EXCEPTION;
 	fault.arg_hit[0] = '\0';
 	fault.lent_this_call = 0;
 	fault.hung_ms = 0;

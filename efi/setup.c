@@ -77,12 +77,9 @@ static bool maps_code(u32 type)
 
 static bool is_mmio(const struct efi_rt_region *r)
 {
-	return !(r->attr & EFI_MEMORY_WB) || r->type == EFI_MEMORY_MAPPED_IO ||
-	       r->type == EFI_MEMORY_MAPPED_IO_PORT_SPACE;
+	return efi_mem_uncached(r->type, r->attr);
 }
 
-/* Default flags for a runtime region where no attributes table speaks:
- * code may hold data (no table to split it), so it stays RWX. */
 /*
  * efi.strict: of the kernel half, efi_pgd keeps the kernel image alone —
  * text RX, rodata and data read-only, the __efi_shared section (stacks,
@@ -119,6 +116,8 @@ static int make_strict(enum efi_mode mode)
 	return 0;
 }
 
+/* Default flags for a runtime region where no attributes table speaks:
+ * code may hold data (no table to split it), so it stays RWX. */
 static u32 default_flags(const struct efi_rt_region *r)
 {
 	if (is_mmio(r))

@@ -49,7 +49,33 @@ struct efi_fault_in {
 	unsigned int lent_this_call, lent_total;
 };
 
+/*
+ * What kind of access it was, whatever is done about it: the log line's
+ * label and the verdict both come from it (efi/runtime.c, efi/checks.c).
+ * Every STRAY_* after SetVirtualAddressMap fails efi.low_half, lent or
+ * refused: a firmware that keeps a physical pointer is wrong even where
+ * vamap could serve it.
+ */
+enum efi_fault_class {
+	EFI_FAULT_EXCEPTION,	/* not a page fault: the firmware's code */
+	EFI_FAULT_STRAY_PHYS,	/* a physical address after the 1:1 map went */
+	EFI_FAULT_STRAY_WINDOW,	/* efi=linux: a boot-services window address */
+	EFI_FAULT_PROTECTION,	/* a mapped page's protection (its RO code, ...) */
+	EFI_FAULT_NO_1TO1,	/* the 1:1 map is there, the page is not in it */
+	EFI_FAULT_OUTSIDE,	/* the kernel half: nothing of it is the firmware's */
+};
+
+/* "a stray physical access", ... for the log. */
+const char *efi_fault_class_name(enum efi_fault_class c);
+
+/* Does @c fail efi.low_half (a stray access after SVAM)? */
+static inline bool efi_fault_stray(enum efi_fault_class c)
+{
+	return c == EFI_FAULT_STRAY_PHYS || c == EFI_FAULT_STRAY_WINDOW;
+}
+
 struct efi_fault_decision {
+	enum efi_fault_class cls;
 	enum efi_fault_action action;
 	u32 map_flags;		       /* MAP_* for the lent page */
 	const struct mem_region *region; /* where CR2 lies, NULL if nowhere */

@@ -11,6 +11,14 @@
  * above 2^52"; NULL when it is a whole range of pages below 2^52. */
 const char *efi_desc_range_problem(u64 phys_start, u64 num_pages);
 
+/* Is memory of UEFI @type with attributes @attr mapped uncached? The one
+ * rule for the runtime regions vamap maps and the pages it lends: unless
+ * the map declares it write-back (EFI_MEMORY_WB), and MMIO always — an
+ * attribute field of 0, which some firmware writes for MMIO and reserved
+ * ranges, is not write-back (UEFI 2.10 7.2.3: the attributes say which
+ * cache modes the memory is capable of). */
+bool efi_mem_uncached(u32 type, u64 attr);
+
 /* The class mm/ gives memory of UEFI @type (unknown types: reserved). */
 enum mem_class efi_mem_class(u32 type);
 

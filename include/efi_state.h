@@ -64,6 +64,8 @@ struct efi_state {
 	u64 lent_pages;		/* firmware pages lent after stray accesses */
 	u64 lent_window;	/* of them, by boot-services window address */
 	unsigned int kernel_refused; /* calls ended: they reached kernel memory */
+	unsigned int stray_refused; /* calls ended by a stray access after SVAM
+				     * (efi_fault_stray), kernel memory or not */
 	unsigned int hung_calls; /* calls the watchdog ended */
 	unsigned int handler_overran; /* vamap's handler on top of a call ran
 				       * past the watchdog's bound (not charged) */

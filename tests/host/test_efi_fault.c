@@ -29,6 +29,8 @@ static void build(void)
 		EFI_MEMORY_WB | EFI_MEMORY_RUNTIME);
 	raw_add(EFI_ACPI_MEMORY_NVS, 0x630000, 0x10, EFI_MEMORY_WB);
 	raw_add(EFI_MEMORY_MAPPED_IO, 0xfee00000, 1, EFI_MEMORY_UC | EFI_MEMORY_RUNTIME);
+	/* reserved, with an attribute field of 0: not declared write-back */
+	raw_add(EFI_RESERVED_TYPE, 0x640000, 0x10, 0);
 	CHECK_EQ(efi_memmap_import(&map, raw, (u64)nraw * STRIDE, STRIDE), 0);
 	/* the kernel image inside loader data, as the stub places it */
 	CHECK_EQ(memmap_reserve(&map, 0x400000, 0x500000, "kernel image"), 0);
@@ -51,6 +53,7 @@ static void test_lent(void)
 	build();
 	d = decide(14, 0, 0x610123); /* read BootData */
 	CHECK_EQ(d.action, EFI_FAULT_LEND);
+	CHECK_EQ(d.cls, EFI_FAULT_STRAY_PHYS);
 	CHECK_EQ(d.map_flags, MAP_WRITE);
 	CHECK_EQ(d.region->type, EFI_BOOT_SERVICES_DATA);
 	d = decide(14, PF_ERR_FETCH, 0x600040); /* fetch BootCode */
@@ -65,6 +68,10 @@ static void test_lent(void)
 	d = decide(14, PF_ERR_WRITE, 0xfee000b0); /* MMIO: uncached */
 	CHECK_EQ(d.action, EFI_FAULT_LEND);
 	CHECK_EQ(d.map_flags, MAP_WRITE | MAP_UC);
+	/* attributes 0: uncached too (efi_mem_uncached; once lent WB) */
+	d = decide(14, 0, 0x640000);
+	CHECK_EQ(d.action, EFI_FAULT_LEND);
+	CHECK_EQ(d.map_flags, MAP_WRITE | MAP_UC);
 }
 
 static void test_never_lent(void)
@@ -76,6 +83,7 @@ static void test_never_lent(void)
 	build();
 	d = decide(14, PF_ERR_WRITE, 0x100000); /* Conventional: allocator's */
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
+	CHECK_EQ(d.cls, EFI_FAULT_STRAY_PHYS); /* refused, still stray */
 	CHECK_STR(d.why, "usable memory, the frame allocator's: never lent");
 	CHECK(d.kernel_owned);
 	d = decide(14, PF_ERR_WRITE, 0x200000); /* LoaderData: allocator's */
@@ -88,6 +96,7 @@ static void test_never_lent(void)
 	d = decide(14, PF_ERR_WRITE | PF_ERR_PRESENT, 0x610000); /* protection */
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
 	CHECK(!d.kernel_owned);
+	CHECK_EQ(d.cls, EFI_FAULT_STRAY_PHYS); /* a low-half address, still */
 	d = decide(14, PF_ERR_RSVD, 0x610000);
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
 	/* a write to the kernel's RAM, read-only in SVAM's 1:1 map */
@@ -97,16 +106,28 @@ static void test_never_lent(void)
 	CHECK(strstr(d.why, "read-only to the firmware") != NULL);
 	d = decide(14, 0, 0xffffff0000001000ULL); /* kernel half */
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
-	d = decide(14, 0, 0x7000000); /* in no region */
+	CHECK_EQ(d.cls, EFI_FAULT_OUTSIDE);
+	d = decide(14, PF_ERR_WRITE | PF_ERR_PRESENT, 0xffffff0000001000ULL);
+	CHECK_EQ(d.cls, EFI_FAULT_PROTECTION); /* its own RO code, say */
+	/* in no region (HPET, chipset MMIO): refused, and a stray access
+	 * that fails efi.low_half like any other */
+	d = decide(14, 0, 0x7000000);
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
 	CHECK(d.region == NULL);
+	CHECK_EQ(d.cls, EFI_FAULT_STRAY_PHYS);
+	CHECK(efi_fault_stray(d.cls));
 	d = decide(13, 0, 0x610000); /* #GP */
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
+	CHECK_EQ(d.cls, EFI_FAULT_EXCEPTION);
+	CHECK(!efi_fault_stray(d.cls));
+	CHECK_STR(efi_fault_class_name(EFI_FAULT_STRAY_PHYS),
+		  "a stray physical access after SetVirtualAddressMap");
 	/* the 1:1 map is still there (efi=1to1, novamap): nothing to lend */
 	in.region = memmap_find(&map, in.cr2);
 	in.low_half_dropped = false;
 	efi_fault_decide(&in, &d);
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
+	CHECK_EQ(d.cls, EFI_FAULT_NO_1TO1);
 	/* limits */
 	in.low_half_dropped = true;
 	in.lent_this_call = EFI_LEND_MAX_PER_CALL;
@@ -142,6 +163,7 @@ static void test_window(void)
 	build();
 	d = decide_window(PF_ERR_WRITE, win + 0x106, 0x610106);
 	CHECK_EQ(d.action, EFI_FAULT_LEND);
+	CHECK_EQ(d.cls, EFI_FAULT_STRAY_WINDOW);
 	CHECK_EQ(d.map_flags, MAP_WRITE);
 	CHECK_EQ(d.region->type, EFI_BOOT_SERVICES_DATA);
 	CHECK_STR(d.why, "boot-services memory, still reserved: one page lent");
@@ -151,6 +173,7 @@ static void test_window(void)
 	/* mapped there and refused: a protection violation stays one */
 	d = decide_window(PF_ERR_WRITE | PF_ERR_PRESENT, win, 0x610000);
 	CHECK_EQ(d.action, EFI_FAULT_ABORT);
+	CHECK_EQ(d.cls, EFI_FAULT_PROTECTION);
 	/* the same address once the memory went to the allocator */
 	memmap_release_boot_services(&map);
 	d = decide_window(PF_ERR_WRITE, win + 0x106, 0x610106);
