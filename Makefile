@@ -71,7 +71,7 @@ KERNEL_C := kernel/main.c kernel/console.c kernel/traps.c kernel/ktap.c kernel/a
 STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c boot/drivers.c \
 	boot/results.c boot/machine.c boot/smbios.c kernel/acpi_tables.c kernel/cmdline.c kernel/printf.c \
 	kernel/results.c \
-	efi/names.c efi/memdesc.c mm/pgtable.c
+	efi/names.c efi/memdesc.c efi/table_hdr.c mm/pgtable.c
 
 KERNEL_ASM := kernel/entry.asm efi/thunk.asm
 KERNEL_OBJS := $(KERNEL_C:%.c=$(BUILD)/kernel-obj/%.o) \

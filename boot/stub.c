@@ -19,6 +19,7 @@
 #include "elf_check.h"
 #include "exitcode.h"
 #include "layout.h"
+#include "efi_table_hdr.h"
 #include "stub.h"
 #include "verdict.h"
 #include "x86.h"
@@ -200,6 +201,49 @@ static bool read_cmdline(EFI_LOADED_IMAGE *li, struct boot_info *bi)
 
 /* The ACPI 2.0 GUID names an RSDP of any revision; the ACPI 1.0 one is
  * the fallback (UEFI 2.10, 4.6.1.1: firmware should publish the first). */
+/*
+ * The three tables' headers (efi_table_hdr.h), @pass 0 before the drivers
+ * start and 1 after: a driver that changes a table (hooks a service) must
+ * compute its CRC32 again. Each problem is a line; the kernel's
+ * efi.tables judges them with its own check after SetVirtualAddressMap.
+ */
+static void check_table_headers(struct boot_info *bi, unsigned int pass)
+{
+	static const char *const when[2] = { "before", "after" };
+	const struct {
+		const void *t;
+		u64 sig;
+		u32 min, bit;
+		const char *name;
+	} tabs[] = {
+		{ ST, EFI_SYSTEM_TABLE_SIGNATURE, EFI_SYSTEM_TABLE_MIN_SIZE,
+		  BOOT_TABLE_SYSTEM, "System Table" },
+		{ ST->BootServices, EFI_BOOT_SERVICES_SIGNATURE,
+		  EFI_BOOT_SERVICES_MIN_SIZE, BOOT_TABLE_BOOT_SERVICES,
+		  "Boot Services table" },
+		{ ST->RuntimeServices, EFI_RUNTIME_SERVICES_SIGNATURE,
+		  EFI_RUNTIME_SERVICES_MIN_SIZE, BOOT_TABLE_RUNTIME_SERVICES,
+		  "Runtime Services table" },
+	};
+	char why[96];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++) {
+		/* Boot services: all memory is mapped 1:1 and readable. */
+		if (!efi_table_header_problem(tabs[i].t, EFI_TABLE_HEADER_MAX,
+					      tabs[i].sig, tabs[i].min, why,
+					      sizeof(why)))
+			continue;
+		stub_log("stub: %s header %s the drivers started: %s\n",
+			 tabs[i].name, when[pass], why);
+		if (!bi->tables_bad[0] && !bi->tables_bad[1])
+			ksnprintf(bi->tables_why, sizeof(bi->tables_why),
+				  "%s, %s the drivers: %s", tabs[i].name,
+				  when[pass], why);
+		bi->tables_bad[pass] |= tabs[i].bit;
+	}
+}
+
 static void find_config_tables(struct boot_info *bi)
 {
 	u64 acpi10 = 0;
@@ -722,7 +766,9 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 	stub_results(li, bi);
 	bi->stub_ts.inputs = rdtsc();
 	/* Before the tables are read: a driver may publish one (tests/zoo). */
+	check_table_headers(bi, 0);
 	stub_load_drivers(image, li, bi);
+	check_table_headers(bi, 1);
 	bi->stub_ts.drivers = rdtsc();
 	find_config_tables(bi);
 	stub_read_machine(bi);

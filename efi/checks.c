@@ -509,6 +509,38 @@ static void check_watchdog(void)
 			    "(NMI source: %s)%s", ms, watchdog_source(), note);
 }
 
+/* efi.tables: the table headers valid at every point they were checked:
+ * the stub's before and after its drivers, the kernel's after
+ * ExitBootServices and after SetVirtualAddressMap (efi/setup.c). */
+static void check_tables(const struct boot_info *bi)
+{
+	unsigned int bad = efi.tables_bad;
+	u32 m;
+
+	for (m = bi->tables_bad[0]; m; m &= m - 1)
+		bad++;
+	for (m = bi->tables_bad[1]; m; m &= m - 1)
+		bad++;
+
+	if (bi->tables_bad[0] | bi->tables_bad[1])
+		kdetail("efi.tables", "efi: the stub found the %s (and named every "
+			"one it found, before the kernel's log)\n", bi->tables_why);
+	if (bad)
+		ktap_result(false, "efi.tables", "%u invalid table header%s "
+			    "(Signature, Revision, HeaderSize, CRC32: UEFI 2.10 "
+			    "4.2)", bad, bad == 1 ? "" : "s");
+	else if (!efi.tables_checked)
+		ktap_skip("efi.tables", "the stub's checks passed; the kernel "
+			  "read no System Table");
+	else
+		ktap_result(true, "efi.tables", "System Table, Boot Services and "
+			    "Runtime Services headers valid in the stub%s; System "
+			    "Table and Runtime Services after ExitBootServices%s",
+			    efi.ndrivers ? ", before and after its drivers" : "",
+			    efi.tables_checked > 1 ? " and SetVirtualAddressMap"
+						   : "");
+}
+
 /* efi.buffers: no call wrote outside a buffer vamap handed it, nor into
  * an input (efi_args.h: each buffer in a guarded slot). */
 static void check_buffers(void)
@@ -1023,6 +1055,7 @@ void efi_checks(const struct boot_info *bi)
 	check_watchdog();
 	check_abi();
 	check_buffers();
+	check_tables(bi);
 	check_stack();
 	/* For the next boot's efi.monotonic.reset (results.h). */
 	if (efi.mono_seen)

@@ -29,6 +29,7 @@
 #include "efi_defs.h"
 #include "efi_memattr.h"
 #include "efi_memdesc.h"
+#include "efi_table_hdr.h"
 #include "efi_tables.h"
 #include "kernel.h"
 #include "ktap.h"
@@ -220,6 +221,44 @@ static void mark_get_time_xp(void)
 		"vamap's copy\n", e->index);
 }
 
+/*
+ * efi.tables: the System Table's and the Runtime Services table's headers
+ * (efi_table_hdr.h) @when (after ExitBootServices, which sets fields of
+ * the System Table to NULL, and after SetVirtualAddressMap, which converts
+ * both tables' pointers: each time the firmware computes the CRC32 again,
+ * UEFI 2.10 4.2 and 7.4.6). Each problem is a detail line of efi.tables.
+ */
+static void check_headers(const char *when, u64 st_pa, u64 rt_pa)
+{
+	const struct {
+		u64 pa, sig;
+		u32 min;
+		const char *name;
+	} tabs[] = {
+		{ st_pa, EFI_SYSTEM_TABLE_SIGNATURE, EFI_SYSTEM_TABLE_MIN_SIZE,
+		  "System Table" },
+		{ rt_pa, EFI_RUNTIME_SERVICES_SIGNATURE,
+		  EFI_RUNTIME_SERVICES_MIN_SIZE, "Runtime Services table" },
+	};
+	char why[96];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tabs); i++) {
+		const void *t = phys(tabs[i].pa, EFI_TABLE_HEADER_MAX);
+
+		if (!t || !efi_table_header_problem(t, EFI_TABLE_HEADER_MAX,
+						    tabs[i].sig, tabs[i].min,
+						    why, sizeof(why)))
+			continue;
+		efi.tables_bad++;
+		kdetail("efi.tables", "efi: the %s's header %s: %s (UEFI 2.10 "
+			"4.2: the CRC32 covers HeaderSize bytes and is computed "
+			"again whenever the table changes)\n", tabs[i].name, when,
+			why);
+	}
+	efi.tables_checked++;
+}
+
 static bool read_tables(const struct boot_info *bi)
 {
 	const struct efi_system_table *st = phys(bi->system_table, sizeof(*st));
@@ -236,6 +275,8 @@ static bool read_tables(const struct boot_info *bi)
 		return false;
 	}
 	efi.system_table = bi->system_table;
+	check_headers("after ExitBootServices", bi->system_table,
+		      st->runtime_services);
 	for (i = 0; i < RT_NR_SERVICES; i++)
 		efi.fn[i] = rt->fn[i];
 	kprintf("efi: UEFI %u.%u, runtime services table at 0x%016lx\n",
@@ -573,6 +614,8 @@ static void check_pointers(void)
 		disable("the runtime services table lost its signature");
 		return;
 	}
+	check_headers("after SetVirtualAddressMap", efi.system_table,
+		      r->pa + (st->runtime_services - r->va));
 	for (i = 0; i < RT_NR_SERVICES; i++) {
 		const struct efi_rt_region *c = efi_region_by_va(&efi.plan, rt->fn[i]);
 

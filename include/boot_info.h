@@ -201,6 +201,18 @@ struct boot_info {
 	u32 mono_prev_known;
 	u32 mono_prev_high;
 	struct boot_machine machine;
+	/* The System Table's, Boot Services' and Runtime Services' headers
+	 * (efi_table_hdr.h) as the stub found them before and after starting
+	 * the drivers: a BOOT_TABLE_* bit per table that failed, and the first
+	 * problem in words ("" when none). */
+	u32 tables_bad[2];
+	char tables_why[120];
+};
+
+enum {
+	BOOT_TABLE_SYSTEM = 1u << 0,
+	BOOT_TABLE_BOOT_SERVICES = 1u << 1,
+	BOOT_TABLE_RUNTIME_SERVICES = 1u << 2,
 };
 
 /* Bytes of scratch per entry: a struct mem_region and a struct frange,

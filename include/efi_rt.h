@@ -37,6 +37,7 @@ struct efi_table_header {
 
 #define EFI_SYSTEM_TABLE_SIGNATURE 0x5453595320494249ULL  /* "IBI SYST" */
 #define EFI_RUNTIME_SERVICES_SIGNATURE 0x56524553544e5552ULL /* "RUNTSERV" */
+#define EFI_BOOT_SERVICES_SIGNATURE 0x56524553544f4f42ULL /* "BOOTSERV" */
 
 struct efi_system_table {
 	struct efi_table_header hdr;

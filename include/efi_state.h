@@ -45,6 +45,8 @@ struct efi_state {
 	} probe[SVAM_NR_PROBES];
 	unsigned int probe_accepted; /* 1 + the accepted probe's index, or 0 */
 	u64 svam_fn_after;	/* SetVirtualAddressMap as SVAM left it */
+	unsigned int tables_bad;     /* table headers found invalid (efi.tables) */
+	unsigned int tables_checked; /* times the kernel checked them */
 	bool pointers_ok;
 	unsigned int pointers_bad; /* service pointers efi.pointers refused */
 	bool no_runtime_regions; /* the map has no EFI_MEMORY_RUNTIME descriptor */
