@@ -33,6 +33,8 @@ struct madt_info {
 	u32 irq0_gsi;
 	u16 irq0_flags;
 	unsigned int skipped_disabled; /* entries neither enabled nor online-capable */
+	unsigned int online_capable;   /* not enabled, only online capable: not
+					* started (ACPI 6.5 5.2.12.2) */
 };
 
 /*

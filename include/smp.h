@@ -85,6 +85,11 @@ compile_assert(trampoline_below_1m, TRAMPOLINE_DATA + 0x1000 <= 0x100000);
 #define AP_CR0 0x80010033u /* PG | WP | NE | ET | MP | PE */
 #define AP_CR4 0x000000a0u /* PGE | PAE */
 
+/* The high dword of an xAPIC ICR, or of an I/O APIC redirection entry,
+ * that sends to @apic_id, into *@hi; false when the ID does not fit the
+ * 8 bits xAPIC destinations have (x2APIC mode is needed). Host-tested. */
+bool apic_xapic_dest(u32 apic_id, u32 *hi);
+
 /* Is an AP's (@cr0, @cr4, @efer) what vamap set, given the BSP's EFER?
  * NULL when it is, else what is wrong. Host-tested. */
 const char *smp_ap_state_wrong(u64 cr0, u64 cr4, u64 efer, u64 bsp_efer);

@@ -37,3 +37,11 @@ const char *smp_ap_state_wrong(u64 cr0, u64 cr4, u64 efer, u64 bsp_efer)
 		return "CR0 not the value the trampoline loads";
 	return NULL;
 }
+
+bool apic_xapic_dest(u32 apic_id, u32 *hi)
+{
+	if (apic_id > 0xff)
+		return false;
+	*hi = apic_id << 24;
+	return true;
+}

@@ -23,8 +23,14 @@ static void add_cpu(struct madt_info *m, u32 apic_id, u32 uid, u32 flags,
 {
 	unsigned int i;
 
-	if (!(flags & (LAPIC_ENABLED | LAPIC_ONLINE_CAPABLE))) {
-		m->skipped_disabled++;
+	/* ACPI 6.5 5.2.12.2: Online Capable without Enabled means the OS
+	 * *may* bring the processor online later (hot-add): it is not there
+	 * to start now. */
+	if (!(flags & LAPIC_ENABLED)) {
+		if (flags & LAPIC_ONLINE_CAPABLE)
+			m->online_capable++;
+		else
+			m->skipped_disabled++;
 		return;
 	}
 	for (i = 0; i < m->nr_cpus; i++)
@@ -52,6 +58,7 @@ int madt_parse(const void *tbl, u64 len, struct madt_info *out,
 	out->nr_cpus = 0;
 	out->nr_found = 0;
 	out->skipped_disabled = 0;
+	out->online_capable = 0;
 	out->nr_ioapics = 0;
 	out->irq0_gsi = 0;
 	out->irq0_flags = 0;

@@ -27,6 +27,7 @@
 
 #define MSR_APIC_BASE 0x1b
 #define APIC_BASE_X2APIC (1ULL << 10)
+#define APIC_BASE_EN (1ULL << 11)
 #define MSR_X2APIC_ID 0x802
 #define MSR_X2APIC_ICR 0x830
 #define LAPIC_ID 0x20
@@ -122,12 +123,15 @@ static u32 bsp_apic_id(void)
 static bool send_ipi(u32 apic_id, u32 icr)
 {
 	unsigned int spin;
+	u32 hi;
 
 	if (x2apic) {
 		wrmsr(MSR_X2APIC_ICR, ((u64)apic_id << 32) | icr);
 		return true;
 	}
-	lapic[LAPIC_ICR_HI / 4] = apic_id << 24;
+	if (!apic_xapic_dest(apic_id, &hi))
+		return false; /* would reach APIC ID apic_id & 0xff */
+	lapic[LAPIC_ICR_HI / 4] = hi;
 	lapic[LAPIC_ICR_LO / 4] = icr;
 	for (spin = 0; spin < 100000; spin++)
 		if (!(lapic[LAPIC_ICR_LO / 4] & ICR_BUSY))
@@ -414,6 +418,37 @@ static bool install_trampoline(void)
 	return true;
 }
 
+/* An APIC ID the MADT lists that xAPIC destinations cannot hold. */
+static bool needs_x2apic(void)
+{
+	unsigned int i;
+	u32 hi;
+
+	for (i = 0; i < madt.nr_cpus; i++)
+		if (!apic_xapic_dest(madt.cpu[i].apic_id, &hi))
+			return true;
+	return false;
+}
+
+/* The BSP's local APIC into x2APIC mode (IA32_APIC_BASE.EXTD, with EN:
+ * SDM vol. 3A 11.12.1), where the CPU has it (CPUID.1:ECX[21]). */
+static bool enable_x2apic(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	if (!(c & (1u << 21))) {
+		kprintf("smp: an APIC ID above 255 and no x2APIC: those CPUs "
+			"cannot be sent an IPI and are not started\n");
+		return false;
+	}
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_EN |
+			     APIC_BASE_X2APIC);
+	kprintf("smp: an APIC ID above 255: local APIC switched to x2APIC "
+		"mode for the IPIs\n");
+	return true;
+}
+
 int smp_setup(void)
 {
 	struct pgd_member m = { "trampoline_pgd", 0, -1, 0, PT_ENTRIES - 1, true };
@@ -447,6 +482,13 @@ int smp_setup(void)
 	if (!read_madt())
 		return 0;
 	x2apic = rdmsr(MSR_APIC_BASE) & APIC_BASE_X2APIC;
+	if (madt.online_capable)
+		kprintf("smp: %u processor%s only online capable, not enabled "
+			"(ACPI 6.5 5.2.12.2: the OS may add them later): not "
+			"started\n", madt.online_capable,
+			madt.online_capable == 1 ? " is" : "s are");
+	if (!x2apic && needs_x2apic())
+		x2apic = enable_x2apic();
 	if (!x2apic) {
 		lapic = late_map(madt.lapic_pa, SZ_4K, MAP_WRITE | MAP_UC);
 		if (!lapic) {

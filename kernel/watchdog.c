@@ -89,7 +89,7 @@ static bool setup_pit(u32 bsp)
 	static struct madt_info m;
 	const char *why;
 	unsigned int i, best = MADT_MAX_IOAPICS, max_pin;
-	u32 where, div = PIT_HZ / PIT_TICK_HZ;
+	u32 where, div = PIT_HZ / PIT_TICK_HZ, dest;
 	u64 pa;
 
 	if (acpi_read_madt(&m, false, &pa, &why, &where)) {
@@ -105,6 +105,11 @@ static bool setup_pit(u32 bsp)
 	if (best == MADT_MAX_IOAPICS) {
 		kprintf("watchdog: no I/O APIC serves GSI %u (ISA IRQ 0)\n",
 			m.irq0_gsi);
+		return false;
+	}
+	if (!apic_xapic_dest(bsp, &dest)) {
+		kprintf("watchdog: the BSP's APIC ID %u does not fit an I/O APIC "
+			"destination (8 bits), so the PIT cannot reach it\n", bsp);
 		return false;
 	}
 	wd.ioapic = late_map(m.ioapic[best].pa, SZ_4K, MAP_WRITE | MAP_UC);
@@ -124,7 +129,7 @@ static bool setup_pit(u32 bsp)
 	outb(PIC1_DATA, 0xff);
 	outb(PIC2_DATA, 0xff);
 	ioapic_write(IOAPIC_REDIR(wd.pin), wd.redir_lo);
-	ioapic_write(IOAPIC_REDIR(wd.pin) + 1, bsp << 24);
+	ioapic_write(IOAPIC_REDIR(wd.pin) + 1, dest);
 	outb(PIT_CMD, PIT_CMD_CH0_MODE2);
 	outb(PIT_CH0, (u8)div);
 	outb(PIT_CH0, (u8)(div >> 8));

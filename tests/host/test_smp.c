@@ -85,12 +85,13 @@ static void test_madt_good(void)
 	madt_finish();
 	CHECK_EQ(madt_parse(tbl, tlen, &m, &why, &where), 0);
 	CHECK_EQ(m.lapic_pa, 0xfee00000);
-	CHECK_EQ(m.nr_cpus, 4);
+	/* the online-capable entry is not a processor to start now */
+	CHECK_EQ(m.nr_cpus, 3);
 	CHECK_EQ(m.cpu[1].apic_id, 1);
-	CHECK_EQ(m.cpu[2].apic_id, 3);
-	CHECK_EQ(m.cpu[3].apic_id, 0x100);
-	CHECK(m.cpu[3].x2apic_entry);
+	CHECK_EQ(m.cpu[2].apic_id, 0x100);
+	CHECK(m.cpu[2].x2apic_entry);
 	CHECK_EQ(m.skipped_disabled, 1);
+	CHECK_EQ(m.online_capable, 1);
 	CHECK_EQ(m.nr_ioapics, 1);
 	CHECK_EQ(m.ioapic[0].pa, 0xfec00000);
 	CHECK_EQ(m.ioapic[0].gsi_base, 0);
@@ -294,6 +295,19 @@ static void test_ap_state(void)
 	CHECK(cpu_rules_wrong(AP_CR0, AP_CR4, efer, true) == NULL);
 }
 
+/* An APIC ID in the xAPIC's 8-bit destination fields (the ICR's high
+ * dword, an I/O APIC redirection entry's bits 56-63), or refused: x2APIC
+ * IDs are 32 bits (Intel SDM vol. 3A 11.12). */
+static void test_xapic_dest(void)
+{
+	u32 hi = 0;
+
+	CHECK(apic_xapic_dest(0, &hi) && hi == 0);
+	CHECK(apic_xapic_dest(0xff, &hi) && hi == 0xff000000u);
+	CHECK(!apic_xapic_dest(0x100, &hi)); /* once sent to APIC ID 0 */
+	CHECK(!apic_xapic_dest(0xffffffffu, &hi));
+}
+
 /* The rules the boot CPU keeps too (cpu_rules.h): U-Boot hands over with
  * CR0.WP clear, OVMF with it set; what the firmware leaves in CR0 besides
  * the rules' bits (ET, AM) is its own. */
@@ -358,6 +372,7 @@ int main(void)
 	RUN(test_gdt);
 	RUN(test_ap_state);
 	RUN(test_cpu_rules);
+	RUN(test_xapic_dest);
 	RUN(test_madt_good);
 	RUN(test_madt_many);
 	RUN(test_madt_malformed);
