@@ -758,13 +758,34 @@ static int strict_leaf(const struct pt_range *r, void *arg)
 /* efi.strict: asked for on the command line; efi_pgd's kernel half really
  * is the image alone (walked, outside the EFI window), and no call reached
  * past it. */
+static void check_shared(void)
+{
+	if (!efi_kguard_on())
+		ktap_skip("efi.shared", "%s", efi.efi_pgd
+			  ? "no memory for the copy of vamap's data: unwatched"
+			  : "no efi_pgd");
+	else if (efi.shared_written)
+		ktap_result(false, "efi.shared", "%u call%s changed vamap's own "
+			    "memory (first: %s), named and put back; efi.strict "
+			    "would have stopped the write (UEFI 2.10 7.4.6)",
+			    efi.shared_written, efi.shared_written == 1 ? "" : "s",
+			    efi_rt_service_name(efi.shared_first_svc));
+	else
+		ktap_result(true, "efi.shared", "%u call%s left vamap's data, "
+			    "bss and top-level tables as they were (the direct "
+			    "map's other pages are not watched)", efi.calls,
+			    efi.calls == 1 ? "" : "s");
+}
+
 static void check_strict(void)
 {
 	struct efi_window w;
 	struct strict_walk sw = { 0 };
 
-	if (!kopt.efi_strict)
+	if (!kopt.efi_strict) {
+		check_shared();
 		return;
+	}
 	if (!efi.strict) {
 		ktap_skip("efi.strict", "no strict efi_pgd: %s", efi.disabled_why
 			  ? efi.disabled_why : "runtime services are off");

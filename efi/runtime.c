@@ -65,6 +65,7 @@ static struct {
 } fault;
 
 static unsigned int current_svc;
+static bool shared_counted; /* efi.shared counted this call already */
 static bool bare; /* efi_call_bare: the checks' cost measured by their absence */
 
 /*
@@ -79,7 +80,9 @@ static bool bare; /* efi_call_bare: the checks' cost measured by their absence *
 static struct efi_call_cpu {
 	enum efi_call_state state;
 	u64 trap_tsc; /* when the handler took the CPU from the firmware */
-} call_cpus[CALL_CPU_SLOTS];
+	bool guarded; /* efi.shared's copy was the firmware's at the trap */
+} call_cpus[CALL_CPU_SLOTS] __kguard_unwatched; /* a trap writes it at any
+						 * time, a copy's too */
 
 static struct efi_call_cpu *call_cpu(u32 apic_id)
 {
@@ -105,10 +108,32 @@ static bool call_event(u32 apic_id, enum efi_call_event ev)
 	return true;
 }
 
+/* efi.shared: what the firmware changed of vamap's memory, named and put
+ * back (efi/kguard.c), counted once per call. */
+static void kguard_check(const char *when)
+{
+	if (efi_kguard_check(efi_rt_service_name(current_svc), when) &&
+	    !shared_counted) {
+		shared_counted = true;
+		if (!efi.shared_written++)
+			efi.shared_first_svc = current_svc;
+	}
+}
+
 enum efi_call_state efi_call_trap_enter(u32 apic_id)
 {
 	struct efi_call_cpu *c = call_cpu(apic_id);
 	enum efi_call_state was = c->state;
+
+	/* Before this handler writes anything of vamap's; only a copy the
+	 * firmware ran on (taken before the thunk, not yet compared) is
+	 * compared and taken again when the handler goes back to it. */
+	if (was == CALL_FIRMWARE) {
+		bool guarded = efi_kguard_armed();
+
+		kguard_check("before vamap's trap handler ran");
+		c->guarded = guarded;
+	}
 
 	if (was == CALL_FIRMWARE)
 		c->trap_tsc = rdtsc();
@@ -133,6 +158,8 @@ void efi_call_trap_exit(u32 apic_id, enum efi_call_state was)
 	    took / efi.tsc_khz >= watchdog_timeout_ms())
 		efi.handler_overran++;
 	call_event(apic_id, CALL_EV_RESUME);
+	if (c->guarded)
+		efi_kguard_snapshot(); /* the firmware's again from here */
 }
 
 enum efi_call_state efi_call_state_of(u32 apic_id)
@@ -593,9 +620,16 @@ static void describe(const char *what, u64 a)
 		return;
 	}
 	if (a >= (u64)__kernel_start && a < (u64)__kernel_end) {
-		kprintf("efi:   %s %p in vamap's kernel %s +0x%lx\n", what, (void *)a,
-			a < (u64)__text_end ? "text" : a < (u64)__rodata_end
-			? "rodata" : "data", (unsigned long)(a - (u64)__kernel_start));
+		char obj[96] = "";
+
+		if (a >= (u64)__rodata_end &&
+		    !efi_kernel_object_name(a, obj, sizeof(obj)))
+			obj[0] = '\0';
+		kprintf("efi:   %s %p in vamap's kernel %s +0x%lx%s%s%s\n", what,
+			(void *)a, a < (u64)__text_end ? "text"
+			: a < (u64)__rodata_end ? "rodata" : "data",
+			(unsigned long)(a - (u64)__kernel_start),
+			obj[0] ? " (" : "", obj, obj[0] ? ")" : "");
 		return;
 	}
 	m = a < LOW_HALF_END ? mm_region_at(a) : NULL;
@@ -784,6 +818,7 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	current_svc = svc;
 	efi.calls++;
 	fault.pending = false;
+	shared_counted = false;
 	fault.cls = EFI_FAULT_EXCEPTION;
 	fault.arg_hit[0] = '\0';
 	fault.lent_this_call = 0;
@@ -798,7 +833,9 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 		saved.before = efi_thunk_want;
 		capture_fpu(&saved.before, saved.sse);
 	}
+	efi_kguard_snapshot(); /* the last of vamap's writes are above */
 	st = efi_thunk_call(efi.fn[svc], args, nargs);
+	kguard_check("during the call");
 	if (!bare) {
 		saved.after = efi_abi_out.cpu;
 		capture_fpu(&saved.after, saved.sse);

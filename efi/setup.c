@@ -839,6 +839,7 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 			return;
 	} else {
 		mm_table_list_join(&member);
+		efi_kguard_init();
 	}
 	if (map_everything()) {
 		disable("efi_pgd could not be filled");

@@ -11,8 +11,11 @@
  *   results=save|off     keep the report for the next boot (default save)
  *   efi.timeout=MS       bound on one firmware call, 0 = no watchdog
  *                        (default CMDLINE_EFI_TIMEOUT_MS)
- *   efi.strict           efi_pgd holds only what a call needs of the
- *                        kernel half (include/efi_pgd.h)
+ *   efi.strict           (default) efi_pgd holds only what a call needs
+ *                        of the kernel half (include/efi_pgd.h)
+ *   efi.shared           efi_pgd shares the whole kernel half, writable
+ *                        (the seeds' design, Linux's efi_mm); vamap's own
+ *                        data is watched instead (efi/kguard.c)
  *   svam=PROBE[,PROBE...]  before its own SetVirtualAddressMap, hand the
  *                        firmware maps it must refuse (enum svam_probe;
  *                        efi/setup.c, docs/checks.md)
@@ -127,7 +130,7 @@ struct options {
 	u32 test;
 	u32 svam_probes;       /* enum svam_probe */
 	u32 efi_timeout_ms;    /* efi.timeout=; 0 turns the watchdog off */
-	bool efi_strict;       /* efi.strict */
+	bool efi_strict;       /* efi.strict (default); false: efi.shared */
 	bool verbose;
 	bool json;	/* print the report as JSON at the end */
 	bool bench;            /* bench */

@@ -18,6 +18,10 @@
  * in a strict efi_pgd (linker/kernel.ld). Locals on the boot stack are. */
 #define __efi_shared __attribute__((section(".bss.efi_shared")))
 
+/* State other CPUs write during a firmware call, and efi.shared's own:
+ * not compared by its watch (efi/kguard.c, linker/kernel.ld). */
+#define __kguard_unwatched __attribute__((section(".bss.unwatched")))
+
 /* The boot stack every firmware call runs on (kernel/entry.asm). */
 #define EFI_CALL_STACK_KIB 16
 
@@ -73,6 +77,9 @@ struct efi_state {
 				       * past the watchdog's bound (not charged) */
 	bool strict;		/* efi.strict: efi_pgd without the direct map */
 	u64 strict_pages;	/* kernel-half pages a strict efi_pgd holds */
+	unsigned int shared_written; /* efi.shared: calls that changed vamap's
+				      * own memory (efi/kguard.c) */
+	unsigned int shared_first_svc;
 	unsigned int strict_refused; /* calls ended reaching kernel-half
 				      * memory a strict efi_pgd leaves out */
 	unsigned int abi_bad_calls; /* calls that broke the convention */
@@ -167,6 +174,24 @@ bool efi_call_bare(bool on);
 
 /* Time the read-only runtime services (`bench` on the command line). */
 void efi_bench(void);
+
+/*
+ * efi.shared's watch on vamap's own memory (efi/kguard.c): init allocates
+ * the copy (false without memory: unwatched, and said so); snapshot takes
+ * it; check compares, puts back and names every changed range as the
+ * work of service @svc (@when: "during the call", ...), returning how many.
+ */
+bool efi_kguard_init(void);
+void efi_kguard_snapshot(void);
+unsigned int efi_kguard_check(const char *svc, const char *when);
+bool efi_kguard_on(void);
+/* A copy is taken and not yet compared: the firmware runs on it. */
+bool efi_kguard_armed(void);
+
+/* "the IDT +0x1f0", "the EFI state +0x10", ...: what vamap's memory at
+ * kernel address @a is, for a finding (efi/kguard.c); false when it is
+ * none of the objects named (then @buf says the section and offset). */
+bool efi_kernel_object_name(u64 a, char *buf, size_t n);
 
 /* The service CPU @apic_id is in now (the firmware runs, or vamap's
  * handler on top of it), or NULL. */

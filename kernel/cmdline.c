@@ -260,6 +260,7 @@ static void reset(struct options *opt)
 		p[i] = 0;
 	opt->exit = EXIT_HALT;
 	opt->efi_timeout_ms = CMDLINE_EFI_TIMEOUT_MS;
+	opt->efi_strict = true;
 }
 
 /* A decimal number in [0, @max] spelling all of [v, v+n). */
@@ -330,6 +331,8 @@ unsigned int cmdline_parse(const char *line, struct options *opt)
 					"0..600000:", w, n);
 		} else if (word_is(w, n, "efi.strict")) {
 			opt->efi_strict = true;
+		} else if (word_is(w, n, "efi.shared")) {
+			opt->efi_strict = false;
 		} else if (word_is(w, n, "verbose")) {
 			opt->verbose = true;
 		} else if (word_is(w, n, "bench")) {
@@ -356,6 +359,7 @@ static bool word_is_ours(const char *w, size_t n)
 		klen++;
 	if (klen == n)
 		return word_is(w, n, "verbose") || word_is(w, n, "efi.strict") ||
+		       word_is(w, n, "efi.shared") ||
 		       word_is(w, n, "bench") || word_is(w, n, "stress") ||
 		       word_is(w, n, "json");
 	if (word_is(w, klen, "efi.timeout"))

@@ -53,7 +53,7 @@ struct trap_cpu {
 		u64 resume, error, cr2;
 	} expect;
 };
-static struct trap_cpu trap_cpus[TRAP_CPU_SLOTS];
+static struct trap_cpu trap_cpus[TRAP_CPU_SLOTS] __kguard_unwatched; /* by CPU */
 
 static struct trap_cpu *trap_cpu(u32 apic_id)
 {

@@ -45,6 +45,7 @@ static const struct {
 	{ "efi.tables", SEV_MEDIUM },
 	{ "efi.stack", SEV_CRITICAL },
 	{ "efi.strict", SEV_CRITICAL },
+	{ "efi.shared", SEV_CRITICAL },
 	{ "efi.low_half", SEV_CRITICAL },
 	{ "efi.lowref", SEV_CRITICAL },
 	{ "efi.directmap", SEV_CRITICAL },

@@ -63,7 +63,7 @@ static struct {
 	u32 redir_lo;		/* the entry, masked */
 	u64 ticks;
 	u64 quiet_until;	/* TSC: a tick in flight at the disarm */
-} wd;
+} wd __kguard_unwatched; /* the watching AP writes it during calls */
 
 static u64 ms_to_tsc(u64 ms)
 {

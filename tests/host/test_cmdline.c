@@ -50,10 +50,13 @@ static void test_efi_options(void)
 
 	CHECK_EQ(cmdline_parse("", &o), 0);
 	CHECK_EQ(o.efi_timeout_ms, CMDLINE_EFI_TIMEOUT_MS);
-	CHECK(!o.efi_strict);
-	CHECK_EQ(cmdline_parse("efi.timeout=250 efi.strict", &o), 0);
+	CHECK(o.efi_strict); /* the default */
+	CHECK_EQ(cmdline_parse("efi.timeout=250 efi.shared", &o), 0);
 	CHECK_EQ(o.efi_timeout_ms, 250);
+	CHECK(!o.efi_strict);
+	CHECK_EQ(cmdline_parse("efi.shared efi.strict", &o), 0); /* later wins */
 	CHECK(o.efi_strict);
+	CHECK(cmdline_is_ours("efi.shared"));
 	CHECK_EQ(cmdline_parse("efi.timeout=0", &o), 0);
 	CHECK_EQ(o.efi_timeout_ms, 0); /* no watchdog */
 	CHECK_EQ(cmdline_parse("efi.timeout=600001 efi.timeout=1s efi.timeout= "
@@ -62,7 +65,7 @@ static void test_efi_options(void)
 				 "'efi.timeout=600001'");
 	CHECK_STR(o.problems[3], "unknown option 'efi.timeout'");
 	CHECK_EQ(o.efi_timeout_ms, CMDLINE_EFI_TIMEOUT_MS); /* unchanged */
-	CHECK(!o.efi_strict);
+	CHECK(o.efi_strict); /* efi.strict=1 is no word of vamap's */
 	CHECK(cmdline_is_ours("efi.strict"));
 	CHECK(cmdline_is_ours("x efi.timeout=5"));
 }
