@@ -54,6 +54,7 @@ static struct {
 	bool pending;
 	unsigned int svc;
 	u64 vector, error, rip, cr2;
+	u64 caller;		 /* a jump to no code: the return address */
 	const char *why;	 /* the decision table's reason */
 	enum efi_fault_class cls; /* ... and its class */
 	bool kernel_memory;	 /* CR2 in memory the kernel owns */
@@ -317,6 +318,14 @@ static void end_call(struct trap_frame *f, u64 cr2, const char *why,
 	fault.error = f->error;
 	fault.rip = f->rip;
 	fault.cr2 = cr2;
+	/* A fetch that faulted at its own target after a CALL: the return
+	 * address is on top of the call's stack now, and will not be once
+	 * vamap's own code runs there. */
+	fault.caller = f->vector == X86_TRAP_PF && (f->error & PF_ERR_FETCH) &&
+		       f->rip == cr2 && !(f->rsp & 7) &&
+		       f->rsp >= (u64)boot_stack &&
+		       f->rsp + 8 <= (u64)boot_stack_top
+		       ? *(const u64 *)f->rsp : 0;
 	fault.why = why;
 	fault.kernel_memory = kernel_memory;
 	f->rip = (u64)efi_thunk_fault_resume;
@@ -559,48 +568,64 @@ static const struct boot_driver *driver_at(u64 pa)
  * attributes entry that set its protection, and the PE/COFF image that
  * holds it (read through the direct map), with its CodeView name.
  */
-static void describe_in_region(const struct efi_rt_region *r, u64 off)
+/* The PE/COFF image holding byte @off of the RAM [@pa, @pa + @size),
+ * shown at @va (its address as the firmware uses it), with its CodeView
+ * name and the driver file the stub started, if any. */
+static void describe_image(const char *label, u64 pa, u64 size, u64 va, u64 off)
 {
-	const struct efi_memattr_entry *e = efi_memattr.usable
-		? efi_memattr_lookup(efi_memattr.parsed, r->pa + off) : NULL;
-	const struct mem_region *m = mm_region_at(r->pa);
+	const struct mem_region *m = mm_region_at(pa);
 	const struct boot_driver *d;
 	struct pe_image im;
 	char who[128];
 
-	if (e)
-		kprintf("efi:     attributes entry %u (%s%s%s) sets its protection\n",
-			e->index, efi_memory_type_name(e->type),
-			e->attr & EFI_MEMORY_RO ? ", RO" : "",
-			e->attr & EFI_MEMORY_XP ? ", XP" : "");
 	/* Read through the direct map only what it maps: RAM, all of it. */
-	if (!m || !m->ram || r->pa + r->size > m->end ||
-	    !pe_image_find(__va(r->pa), r->size, off, &im))
+	if (!m || !m->ram || pa + size > m->end ||
+	    !pe_image_find(__va(pa), size, off, &im))
 		return;
 	/* Named by its CodeView entry, by the file the stub started, or both. */
-	d = driver_at(r->pa + im.base);
+	d = driver_at(pa + im.base);
 	if (d)
 		ksnprintf(who, sizeof(who), "%s%sdriver \\vamap\\drivers\\%s",
 			  im.name, im.name[0] ? ", " : "", d->name);
 	else
 		ksnprintf(who, sizeof(who), "%s",
 			  im.name[0] ? im.name : "no CodeView name");
-	kprintf("efi:     in the PE/COFF image at %p (0x%x bytes) +0x%lx: %s\n",
-		(void *)(r->va + im.base), im.size, (unsigned long)(off - im.base),
-		who);
+	kdetail(label, "efi:     in the PE/COFF image at %p (0x%x bytes) +0x%lx: "
+		"%s\n", (void *)(va + im.base), im.size,
+		(unsigned long)(off - im.base), who);
 }
 
-/* "RuntimeData desc 80 +0x1f0" for an address the firmware used. */
-static void describe(const char *what, u64 a)
+/*
+ * What else is known of a runtime region's byte @off: the memory
+ * attributes entry that set its protection, and the PE/COFF image that
+ * holds it (read through the direct map), with its CodeView name.
+ */
+static void describe_in_region(const char *label, const struct efi_rt_region *r,
+			       u64 off)
+{
+	const struct efi_memattr_entry *e = efi_memattr.usable
+		? efi_memattr_lookup(efi_memattr.parsed, r->pa + off) : NULL;
+
+	if (e)
+		kdetail(label, "efi:     attributes entry %u (%s%s%s) sets its "
+			"protection\n", e->index, efi_memory_type_name(e->type),
+			e->attr & EFI_MEMORY_RO ? ", RO" : "",
+			e->attr & EFI_MEMORY_XP ? ", XP" : "");
+	describe_image(label, r->pa, r->size, r->va, off);
+}
+
+/* "RuntimeData desc 80 +0x1f0" for an address the firmware used, as a
+ * detail line of check @label (NULL: the log alone). */
+static void describe_for(const char *label, const char *what, u64 a)
 {
 	const struct efi_rt_region *r = efi_region_by_va(&efi.plan, a);
 	const struct mem_region *m;
 
 	if (r) {
-		kprintf("efi:   %s %p in %s desc %u +0x%lx\n", what, (void *)a,
+		kdetail(label, "efi:   %s %p in %s desc %u +0x%lx\n", what, (void *)a,
 			efi_memory_type_name(r->type), r->desc,
 			(unsigned long)(a - r->va));
-		describe_in_region(r, a - r->va);
+		describe_in_region(label, r, a - r->va);
 		return;
 	}
 	if (a >= PAGE_OFFSET && a < PAGE_OFFSET + DIRECT_MAP_MAX) {
@@ -608,14 +633,14 @@ static void describe(const char *what, u64 a)
 
 		m = mm_region_at(pa);
 		if (m)
-			kprintf("efi:   %s %p in the direct map: physical 0x%016lx in "
-				"%s desc %u +0x%lx%s\n", what, (void *)a,
+			kdetail(label, "efi:   %s %p in the direct map: physical "
+				"0x%016lx in %s desc %u +0x%lx%s\n", what, (void *)a,
 				(unsigned long)pa, efi_memory_type_name(m->type),
 				m->desc, (unsigned long)(pa - m->start),
 				mem_region_kernel_owned(m) ? ", the kernel's memory" : "");
 		else
-			kprintf("efi:   %s %p in the direct map, physical 0x%016lx "
-				"outside the memory map\n", what, (void *)a,
+			kdetail(label, "efi:   %s %p in the direct map, physical "
+				"0x%016lx outside the memory map\n", what, (void *)a,
 				(unsigned long)pa);
 		return;
 	}
@@ -625,8 +650,8 @@ static void describe(const char *what, u64 a)
 		if (a >= (u64)__rodata_end &&
 		    !efi_kernel_object_name(a, obj, sizeof(obj)))
 			obj[0] = '\0';
-		kprintf("efi:   %s %p in vamap's kernel %s +0x%lx%s%s%s\n", what,
-			(void *)a, a < (u64)__text_end ? "text"
+		kdetail(label, "efi:   %s %p in vamap's kernel %s +0x%lx%s%s%s\n",
+			what, (void *)a, a < (u64)__text_end ? "text"
 			: a < (u64)__rodata_end ? "rodata" : "data",
 			(unsigned long)(a - (u64)__kernel_start),
 			obj[0] ? " (" : "", obj, obj[0] ? ")" : "");
@@ -634,12 +659,41 @@ static void describe(const char *what, u64 a)
 	}
 	m = a < LOW_HALF_END ? mm_region_at(a) : NULL;
 	if (m) {
-		kprintf("efi:   %s %p in %s desc %u +0x%lx (physical)\n", what,
-			(void *)a, efi_memory_type_name(m->type), m->desc,
+		kdetail(label, "efi:   %s %p in %s desc %u +0x%lx (physical)\n",
+			what, (void *)a, efi_memory_type_name(m->type), m->desc,
 			(unsigned long)(a - m->start));
+		/* A physical address of a firmware image: an unconverted
+		 * pointer, a boot-services driver's code. */
+		describe_image(label, m->start, m->end - m->start, m->start,
+			       a - m->start);
 		return;
 	}
-	kprintf("efi:   %s %p not in the map\n", what, (void *)a);
+	kdetail(label, "efi:   %s %p not in the map\n", what, (void *)a);
+}
+
+static void describe(const char *what, u64 a)
+{
+	describe_for(NULL, what, a);
+}
+
+void efi_describe_address(const char *label, const char *what, u64 a)
+{
+	describe_for(label, what, a);
+}
+
+/*
+ * The firmware jumped to an address that is no code (a NULL function
+ * pointer, a freed or unconverted table's entry): the fetch faulted at
+ * the target itself, and the return address its CALL pushed, on the
+ * call's own stack, names the caller.
+ */
+static void describe_caller(const char *label)
+{
+	if (!fault.caller)
+		return;
+	kdetail(label, "efi:   a jump to no code: the return address on the "
+		"stack, %p, names the caller\n", (void *)fault.caller);
+	describe_for(label, "caller", fault.caller);
 }
 
 /* The check a fault's lines belong to besides the service's own, which
@@ -694,10 +748,11 @@ static void report_fault(void)
 		kprintf("efi:   rip: not known (a #DF saves none, SDM vol. 3A "
 			"6.15)\n");
 	} else {
-		describe("rip", fault.rip);
+		describe_for(label, "rip", fault.rip);
+		describe_caller(label);
 	}
 	if (fault.vector == X86_TRAP_PF)
-		describe("cr2", fault.cr2);
+		describe_for(label, "cr2", fault.cr2);
 	if (fault.arg_hit[0]) {
 		kdetail(label, "efi:   %s wrote %s: the guard stopped it, no "
 			"byte of vamap's changed\n", efi_rt_service_name(fault.svc),

@@ -658,6 +658,7 @@ static void check_pointers(void)
 			kdetail("efi.pointers",
 				"efi: %s at %p is not in a runtime code region\n",
 				efi_rt_service_name(i), (void *)rt->fn[i]);
+			efi_describe_address("efi.pointers", "pointer", rt->fn[i]);
 			bad++;
 			continue;
 		}
@@ -674,6 +675,7 @@ static void check_pointers(void)
 				"XP): a runtime image the table does not describe\n",
 				efi_rt_service_name(i), (void *)rt->fn[i], e->index,
 				(unsigned long)e->pa, (unsigned long)(e->pa + e->size));
+			efi_describe_address("efi.pointers", "pointer", rt->fn[i]);
 			bad++;
 		}
 	}

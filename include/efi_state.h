@@ -193,6 +193,11 @@ bool efi_kguard_armed(void);
  * none of the objects named (then @buf says the section and offset). */
 bool efi_kernel_object_name(u64 a, char *buf, size_t n);
 
+/* Where @a is — a runtime region and the PE/COFF image in it, the
+ * direct map, vamap's image, a physical region and its image — as detail
+ * lines of check @label ("rip", "pointer", ... as @what). */
+void efi_describe_address(const char *label, const char *what, u64 a);
+
 /* The service CPU @apic_id is in now (the firmware runs, or vamap's
  * handler on top of it), or NULL. */
 const char *efi_call_in_progress(u32 apic_id);

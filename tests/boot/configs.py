@@ -386,6 +386,9 @@ CONFIGS = [
     dict(name="zoo-mmio-unmapped", smp=2, expect="fail",
          drivers=("mmio_unmapped",)),
     dict(name="zoo-stack-hog", smp=2, expect="fail", drivers=("stack_hog",)),
+    # A call through a NULL function pointer: the fault at address 0 names
+    # nobody; the return address on the stack names the driver.
+    dict(name="zoo-null-call", smp=2, expect="fail", drivers=("null_call",)),
     # Writes past the buffers vamap hands over (efi_args.h): a 1-byte
     # BOOLEAN written as a UINT32 (the canary after it: named, the status
     # taken as ABORTED, runtime services stay on), then 24 bytes into a
