@@ -116,6 +116,14 @@ void efi_release_boot_services(void);
  * mapped 1:1 for the call if it is a physical address. *@how says which. */
 efi_status_t efi_svam_again(const char **how);
 
+/* Fault injections for the checks' failure paths (efi/inject.c), each
+ * doing nothing without its test= knob: test=efi-hang (a call that spins),
+ * test=fatal-in-call (a #MC inside a call); test=nmi-as-fault's call that
+ * waits for the watching AP's NMI (its caller checks the knob). */
+void efi_inject_hang(void);
+void efi_inject_fatal(void);
+void efi_inject_nmi_as_fault(void);
+
 /* The dump of efi_pgd's own part and the runtime checks, each a KTAP line
  * (efi/checks.c). */
 void efi_dump_pgd(void);
