@@ -104,10 +104,8 @@ enum efi_call_state efi_call_trap_enter(u32 apic_id)
 
 		kguard_check("before vamap's trap handler ran");
 		c->guarded = guarded;
-	}
-
-	if (was == CALL_FIRMWARE)
 		c->trap_tsc = rdtsc();
+	}
 	c->state = efi_call_next(was, CALL_EV_TRAP); /* never refused */
 	return was;
 }
