@@ -40,14 +40,26 @@ static const char *abi_clause(unsigned int bit)
  * put its own state back), and keep the deepest stack use (@used bytes,
  * efi_stack_depth's).
  */
+/* Bytes painted below a call: at least 2 KiB, twice the deepest use seen
+ * (rounded up to 1 KiB), the whole stack at most. */
+static u64 paint_window = 2048;
+
+u64 efi_stack_paint_window(void)
+{
+	return paint_window;
+}
+
 u64 efi_stack_depth(void)
 {
+	u64 window, used;
+
 	/* A lent page's #PF ran vamap's handler on this stack too, so that
 	 * call is not measured; nor one ended by a fault. */
 	if (!efi_stack_floor || !efi_abi_out.valid || call_fault.lent_this_call)
 		return 0;
-	return efi_stack_used((const u64 *)efi_stack_floor,
-			      efi_abi_out.want_rsp - 8 - efi_stack_floor);
+	window = efi_abi_out.want_rsp - 8 - efi_stack_floor;
+	used = efi_stack_used((const u64 *)efi_stack_floor, window);
+	return used >= window ? used | EFI_STACK_AT_LEAST : used;
 }
 
 void efi_abi_check(unsigned int svc, const struct efi_abi_cpu *before,
@@ -59,10 +71,19 @@ void efi_abi_check(unsigned int svc, const struct efi_abi_cpu *before,
 	u64 bad, b, a;
 
 	want.rsp = efi_abi_out.want_rsp;
+	if (used & EFI_STACK_AT_LEAST) {
+		/* It wrote the lowest painted byte: it went at least this
+		 * deep; the next calls get a wider window. */
+		used &= ~EFI_STACK_AT_LEAST;
+		efi.stack_at_least = true;
+	}
 	if (used > efi.stack_max) {
 		efi.stack_max = used;
 		efi.stack_max_svc = svc;
 	}
+	while (paint_window < 2 * efi.stack_max + 1024 &&
+	       paint_window < EFI_CALL_STACK_KIB * 1024)
+		paint_window += 1024;
 	bad = efi_abi_diff(&want, got, before, after, sse);
 	if (bad && !efi.abi_bad_calls++)
 		efi.abi_first_svc = svc;

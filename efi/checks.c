@@ -557,8 +557,9 @@ static void check_stack(void)
 	else if (!efi.stack_max)
 		ktap_skip("efi.stack", "no call was measured");
 	else
-		ktap_result(true, "efi.stack", "deepest call %s used %lu bytes of "
-			    "the %u KiB stack", efi_rt_service_name(efi.stack_max_svc),
+		ktap_result(true, "efi.stack", "deepest call %s used %s%lu bytes "
+			    "of the %u KiB stack", efi_rt_service_name(efi.stack_max_svc),
+			    efi.stack_at_least ? "at least " : "",
 			    (unsigned long)efi.stack_max, EFI_CALL_STACK_KIB);
 }
 

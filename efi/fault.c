@@ -128,7 +128,7 @@ bool efi_fault_hook(struct trap_frame *f, u32 apic_id, enum efi_call_state was)
 	/* A #DF whose CR2 is in the guard under the call's stack: the
 	 * firmware ran off the stack (the #PF could not push its frame). */
 	if (f->vector == X86_TRAP_DF && efi_stack_floor &&
-	    read_cr2() - (efi_stack_floor - SZ_4K) < SZ_4K) {
+	    read_cr2() - ((u64)boot_stack - SZ_4K) < SZ_4K) {
 		end_call(f, read_cr2(), "the call ran off its stack", false);
 		call_fault.stack_overflow = true;
 		return true;

@@ -56,6 +56,9 @@ bool efi_bounce_guard_hit(u64 cr2, char *buf, size_t n);
  * it, given the system state it was called with (@before) and left
  * (@after) and that depth. */
 u64 efi_stack_depth(void);
+#define EFI_STACK_AT_LEAST (1ULL << 63) /* the whole window was used */
+/* How many bytes below a call the thunk paints (abi_check.c). */
+u64 efi_stack_paint_window(void);
 void efi_abi_check(unsigned int svc, const struct efi_abi_cpu *before,
 		   const struct efi_abi_cpu *after, bool sse, u64 used);
 

@@ -210,16 +210,23 @@ static void efi_leave(const struct efi_saved *s)
 		__asm__ volatile("sti");
 }
 
-/* The bottom of the stack this call runs on, for the thunk to paint: the
- * boot stack, which every call in the normal flow uses; 0 (no painting, no
+/* The bottom of what the thunk paints for this call: within the boot
+ * stack, which every call in the normal flow uses; 0 (no painting, no
  * measure) on any other, such as the #DF stack of a report after a fault. */
 static u64 stack_floor(void)
 {
-	u64 rsp;
+	u64 rsp, floor;
 
 	__asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
-	return rsp > (u64)boot_stack && rsp <= (u64)boot_stack_top
-		       ? (u64)boot_stack : 0;
+	if (rsp <= (u64)boot_stack || rsp > (u64)boot_stack_top)
+		return 0;
+	/* Only a window below the call is painted and read back
+	 * (efi_stack_paint_window: twice the deepest use seen), not the
+	 * whole stack: a call deeper than the window is measured as at
+	 * least its size and widens it; one off the stack meets the guard
+	 * page whatever was painted. */
+	floor = ALIGN_DOWN(rsp - efi_stack_paint_window(), 8);
+	return floor > (u64)boot_stack ? floor : (u64)boot_stack;
 }
 
 efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)

@@ -11,7 +11,8 @@
 ; set the FPU control word and MXCSR (efi/runtime.c, efi_enter), and filled
 ; efi_thunk_want with the system state it calls with (CR3 = efi_pgd); at
 ; most EFI_THUNK_MAX_ARGS arguments; efi_stack_floor either 0 or the bottom
-; of the stack the call runs on, and efi_thunk_sse set when CR4.OSFXSR is.
+; of the window it paints below the call (efi/runtime.c), and efi_thunk_sse
+; set when CR4.OSFXSR is.
 ; Leaves: RAX = the service's EFI_STATUS; every System V callee-saved
 ; register as it was; RFLAGS with DF, IF, AC and TF clear; CR3, CR0, CR4,
 ; EFER, GDTR and IDTR as efi_thunk_want has them.

@@ -90,6 +90,7 @@ struct efi_state {
 				 * were handed, or into an input */
 	unsigned int buf_bad_svc; /* ... the first of them */
 	u64 stack_max;		/* deepest stack use of a call, bytes */
+	bool stack_at_least;	/* a call used a whole painted window */
 	unsigned int stack_max_svc;
 	unsigned int stack_overflows; /* calls that ran off the stack */
 	unsigned int stack_overflow_svc;
