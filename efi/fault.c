@@ -32,8 +32,6 @@ static void describe(const char *what, u64 a);
  * vamap's handler, which must not end the call nor count the time. */
 static void slow_lend(void)
 {
-	u64 until = rdtsc() + (kopt.efi_timeout_ms + 300) *
-			      (efi.tsc_khz ? efi.tsc_khz : 1000000);
 	static bool done;
 
 	if (done)
@@ -41,8 +39,7 @@ static void slow_lend(void)
 	done = true;
 	kprintf("test: the handler lending a page spins %u ms\n",
 		kopt.efi_timeout_ms + 300);
-	while (rdtsc() < until)
-		__asm__ volatile("pause");
+	delay_us((kopt.efi_timeout_ms + 300) * 1000ULL);
 }
 
 /*

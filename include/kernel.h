@@ -12,6 +12,11 @@ extern struct options kopt;
 /* TSC ticks per millisecond as the stub measured them (0: unknown). */
 extern u64 kernel_tsc_khz;
 
+/* TSC ticks per millisecond (kernel_tsc_khz, or 1 GHz when no source gave
+ * it), and a busy wait of @us microseconds on the TSC (kernel/lib.c). */
+u64 tsc_per_ms(void);
+void delay_us(u64 us);
+
 struct fbcon;
 
 void console_init(void);

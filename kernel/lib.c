@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The string functions the compiler may emit calls to, and a few more. */
 #include "kernel.h"
+#include "x86.h"
 
 void *memset(void *d, int c, size_t n)
 {
@@ -59,4 +60,17 @@ size_t strlen(const char *s)
 	while (s[n])
 		n++;
 	return n;
+}
+
+u64 tsc_per_ms(void)
+{
+	return kernel_tsc_khz ? kernel_tsc_khz : 1000000;
+}
+
+void delay_us(u64 us)
+{
+	u64 end = rdtsc() + us * tsc_per_ms() / 1000;
+
+	while (rdtsc() < end)
+		__asm__ volatile("pause");
 }

@@ -69,19 +69,6 @@ extern const struct desc_ptr idt_desc;
 void load_gdt(const struct desc_ptr *gdtr);
 __noreturn void ap_main(u64 index);
 
-static u64 tsc_per_ms(void)
-{
-	return kernel_tsc_khz ? kernel_tsc_khz : 1000000;
-}
-
-static void delay_us(u64 us)
-{
-	u64 end = rdtsc() + us * tsc_per_ms() / 1000;
-
-	while (rdtsc() < end)
-		__asm__ volatile("pause");
-}
-
 /* ---- the AP side -------------------------------------------------------- */
 
 __noreturn void ap_main(u64 index)
@@ -178,6 +165,17 @@ static bool prepare_ap(unsigned int i)
 	return true;
 }
 
+/* Wait up to AP_WAIT_MS for AP @i to say it is online. */
+static bool wait_online(unsigned int i)
+{
+	u64 deadline = rdtsc() + AP_WAIT_MS * tsc_per_ms();
+
+	while (!__atomic_load_n(&aps[i].online, __ATOMIC_ACQUIRE) &&
+	       rdtsc() < deadline)
+		__asm__ volatile("pause");
+	return __atomic_load_n(&aps[i].online, __ATOMIC_ACQUIRE);
+}
+
 /* Stop waiting for AP @i: take the page back from it, unless it claimed
  * the page first (then it is on its way and must be waited for). */
 static bool give_up(unsigned int i)
@@ -198,7 +196,6 @@ static void start_ap(unsigned int i)
 {
 	u32 id = aps[i].apic_id;
 	const char *wrong;
-	u64 deadline;
 
 	if (!prepare_ap(i)) {
 		kprintf("smp: cpu %u (apic id %u): no memory for its stack and "
@@ -219,22 +216,14 @@ static void start_ap(unsigned int i)
 		if (!__atomic_load_n(&aps[i].online, __ATOMIC_ACQUIRE))
 			send_ipi(id, ICR_SIPI | (TRAMPOLINE_BASE >> 12));
 	}
-	deadline = rdtsc() + AP_WAIT_MS * tsc_per_ms();
-	while (!__atomic_load_n(&aps[i].online, __ATOMIC_ACQUIRE) &&
-	       rdtsc() < deadline)
-		__asm__ volatile("pause");
-	if (!aps[i].online && give_up(i)) {
+	if (!wait_online(i) && give_up(i)) {
 		kprintf("smp: cpu %u (apic id %u) did not answer within %u ms; if "
 			"it answers later it parks in the trampoline\n", i, id,
 			AP_WAIT_MS);
 		return;
 	}
 	/* It claimed the page in time: wait for it to leave it. */
-	deadline = rdtsc() + AP_WAIT_MS * tsc_per_ms();
-	while (!__atomic_load_n(&aps[i].online, __ATOMIC_ACQUIRE) &&
-	       rdtsc() < deadline)
-		__asm__ volatile("pause");
-	if (!aps[i].online) {
+	if (!wait_online(i)) {
 		trampoline_held_by = (int)i;
 		kprintf("smp: cpu %u (apic id %u) claimed the trampoline but did not "
 			"come online within %u ms more; no further AP is started "

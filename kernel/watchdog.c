@@ -55,7 +55,6 @@ static struct {
 	const char *test_svc;
 	u64 test_rip;
 	bool ap_late;		/* the watching AP answered a wake-up late */
-	u32 ap_late_ms;		/* ... after this long */
 	const char *none_why;	/* why there is no source, for efi.watchdog */
 	/* pit */
 	volatile u32 *ioapic;
@@ -67,7 +66,7 @@ static struct {
 
 static u64 ms_to_tsc(u64 ms)
 {
-	return ms * (kernel_tsc_khz ? kernel_tsc_khz : 1000000);
+	return ms * tsc_per_ms();
 }
 
 static u32 ioapic_read(u32 reg)
@@ -143,9 +142,9 @@ void watchdog_setup(u32 timeout_ms)
 {
 	u32 self = this_cpu_apic_id(), ap;
 
-	wd.timeout_ms = timeout_ms;
 	if (wd.ap_late)
 		return; /* the AP that answered late does not watch again */
+	wd.timeout_ms = timeout_ms;
 	if (!timeout_ms) {
 		if (wd.source == WD_NONE)
 			kprintf("watchdog: off (efi.timeout=0): a firmware call "
@@ -207,7 +206,6 @@ void watchdog_arm(u32 apic_id)
 		if (rdtsc() > until) {
 			__atomic_store_n(&wd.armed_gen, 0, __ATOMIC_SEQ_CST);
 			wd.ap_late = true;
-			wd.ap_late_ms = wd.timeout_ms;
 			if (wd.ioapic) {
 				wd.source = WD_PIT;
 				kprintf("watchdog: cpu %u did not answer its NMI in "
@@ -255,10 +253,7 @@ static void ap_watch(void)
 	if ((kopt.test & TEST_WATCHDOG_LATE) && !wd.ap_late) {
 		/* test=watchdog-late: answer the first wake-up after the
 		 * caller has given up waiting. */
-		u64 until = rdtsc() + ms_to_tsc(wd.timeout_ms + 200);
-
-		while (rdtsc() < until)
-			__asm__ volatile("pause");
+		delay_us((wd.timeout_ms + 200) * 1000ULL);
 	}
 	if (wd.source != WD_AP)
 		return; /* answered late: the caller no longer counts on it */
@@ -376,7 +371,7 @@ unsigned int watchdog_deflected(void)
 bool watchdog_ap_late(u32 *apic_id, u32 *ms)
 {
 	*apic_id = wd.ap;
-	*ms = wd.ap_late_ms;
+	*ms = wd.timeout_ms; /* the bound it missed: setup leaves it since */
 	return wd.ap_late;
 }
 
