@@ -7,6 +7,7 @@
  * registers, descriptor tables, x87 and SSE control words) alone.
  */
 #include "efi_abi.h"
+#include "kernel.h"
 
 #define OFF(f) __builtin_offsetof(struct efi_abi_regs, f)
 _Static_assert(OFF(rsp) == EFI_ABI_OFF_RSP && OFF(rflags) == EFI_ABI_OFF_FLAGS &&
@@ -66,6 +67,14 @@ u64 efi_abi_diff(const struct efi_abi_regs *want, const struct efi_abi_regs *got
 	u64 bad = 0;
 	unsigned int i;
 
+	/* It runs after every call: the common case, nothing changed, in a
+	 * few block compares. */
+	if (!memcmp(got->gpr, want->gpr, sizeof(got->gpr) + sizeof(got->rsp)) &&
+	    !(got->rflags & (RFLAGS_DF | RFLAGS_IF | RFLAGS_AC | RFLAGS_TF)) &&
+	    (!sse || !memcmp(got->xmm, want->xmm, sizeof(got->xmm))) &&
+	    !memcmp(a, b, __builtin_offsetof(struct efi_abi_cpu, fcw)) &&
+	    a->fcw == b->fcw && (!sse || !((a->mxcsr ^ b->mxcsr) & ~0x3fu)))
+		return 0;
 	for (i = 0; i < EFI_ABI_GPRS; i++)
 		if (got->gpr[i] != want->gpr[i])
 			bad |= 1ULL << (EFI_ABI_BAD_GPR0 + i);
@@ -150,9 +159,16 @@ void efi_abi_values(unsigned int bit, const struct efi_abi_regs *want,
 
 u64 efi_stack_used(const u64 *floor, u64 bytes)
 {
-	u64 i, n = bytes / 8;
+	u64 left = bytes / 8;
+	bool ne = false;
 
-	for (i = 0; i < n && floor[i] == EFI_STACK_PAINT; i++)
-		;
-	return (n - i) * 8;
+	/* One REPE SCASQ: one instruction a quadword (it runs after every
+	 * call). It stops past the first quadword that is not paint, with
+	 * @left the quadwords above that one. */
+	if (left)
+		__asm__ volatile("repe scasq"
+				 : "+D"(floor), "+c"(left), "=@ccne"(ne)
+				 : "a"(EFI_STACK_PAINT)
+				 : "memory");
+	return ne ? (left + 1) * 8 : 0;
 }

@@ -35,62 +35,118 @@ static const char *abi_clause(unsigned int bit)
 }
 
 /*
+ * efi.stack's measure. A call made in the normal flow runs on
+ * efi_fw_stack, which nothing but the firmware writes (and vamap's #PF
+ * handler, when it lent the call a page: that call is not measured; an
+ * NMI, #DF or #MC has a stack of its own). The whole stack holds
+ * EFI_STACK_PAINT before a call; after it one REPE SCASQ from the bottom
+ * of a window under the call's frame finds the deepest quadword the call
+ * changed. Everything under that one is paint still, so only what the call
+ * used is painted again: the next call finds the stack ready, and a call
+ * costs a quadword of its use plus one of the window it left alone. The
+ * window is 256 bytes more than the deepest use seen, 1 KiB at least; a
+ * call that wrote its lowest quadword went deeper, and the scan goes on
+ * from the stack's bottom (once: the window widens). A call that went
+ * deeper without writing the window's lowest quadword is measured short,
+ * as any painted window measures; the guard page under the stack still
+ * stops one that runs off it.
+ */
+#define WINDOW_MARGIN 256
+static u64 window = 1024;
+static bool painted; /* the whole stack holds paint only */
+
+static void paint(u64 lo, u64 hi)
+{
+	u64 n = (hi - lo) / 8;
+	void *p = (void *)lo;
+
+	__asm__ volatile("rep stosq"
+			 : "+D"(p), "+c"(n)
+			 : "a"(EFI_STACK_PAINT)
+			 : "memory");
+}
+
+void efi_stack_prepare(void)
+{
+	if (painted)
+		return;
+	paint((u64)efi_fw_stack, (u64)efi_fw_stack_top);
+	painted = true;
+}
+
+void efi_stack_forget(void)
+{
+	painted = false;
+}
+
+u64 efi_stack_depth(void)
+{
+	u64 bottom = (u64)efi_fw_stack, top = (u64)efi_fw_stack_top;
+	u64 floor = top - window, frame, used;
+
+	if (!efi_call_stack)
+		return 0;
+	if (!efi_abi_out.valid || call_fault.lent_this_call) {
+		painted = false;
+		return 0;
+	}
+	/* The quadword 16-byte alignment leaves above an odd fifth, seventh,
+	 * ... argument: a write there is above the frame, as the guard page
+	 * would have said. */
+	if (call_fault.frame_end < top &&
+	    *(const u64 *)call_fault.frame_end != EFI_STACK_PAINT)
+		call_fault.frame_above = 8;
+	frame = efi_abi_out.want_rsp - 8; /* the return address's slot */
+	used = efi_stack_used((const u64 *)floor, frame - floor);
+	if (used >= frame - floor)
+		used = efi_stack_used((const u64 *)bottom, frame - bottom);
+	if (used >= frame - bottom) {
+		painted = false; /* and the guard page said more */
+		return used | EFI_STACK_AT_LEAST;
+	}
+	paint(frame - used, top); /* what the call used, and its frame */
+	return used;
+}
+
+/*
  * efi.abi: compare what the firmware returned with against what the thunk
  * called it with, name every difference as a finding (vamap has already
  * put its own state back), and keep the deepest stack use (@used bytes,
  * efi_stack_depth's).
  */
-/* Bytes painted below a call: at least 2 KiB, twice the deepest use seen
- * (rounded up to 1 KiB), the whole stack at most. */
-static u64 paint_window = 2048;
-
-u64 efi_stack_paint_window(void)
-{
-	return paint_window;
-}
-
-u64 efi_stack_depth(void)
-{
-	u64 window, used;
-
-	/* A lent page's #PF ran vamap's handler on this stack too, so that
-	 * call is not measured; nor one ended by a fault. */
-	if (!efi_stack_floor || !efi_abi_out.valid || call_fault.lent_this_call)
-		return 0;
-	window = efi_abi_out.want_rsp - 8 - efi_stack_floor;
-	used = efi_stack_used((const u64 *)efi_stack_floor, window);
-	return used >= window ? used | EFI_STACK_AT_LEAST : used;
-}
-
 void efi_abi_check(unsigned int svc, const struct efi_abi_cpu *before,
 		   const struct efi_abi_cpu *after, bool sse, u64 used)
 {
-	struct efi_abi_regs want = efi_abi_pattern;
+	static struct efi_abi_regs want; /* the pattern, copied once */
 	const struct efi_abi_regs *got = efi_abi_out.valid ? &efi_abi_out : &want;
 	unsigned int bit;
 	u64 bad, b, a;
+	bool at_least;
 
+	if (!want.gpr[0])
+		want = efi_abi_pattern;
 	want.rsp = efi_abi_out.want_rsp;
-	if (used & EFI_STACK_AT_LEAST) {
-		/* It wrote the lowest painted byte: it went at least this
-		 * deep; the next calls get a wider window. */
-		used &= ~EFI_STACK_AT_LEAST;
-		efi.stack_at_least = true;
-	}
-	if (used > efi.stack_max) {
+	/* EFI_STACK_AT_LEAST: it wrote the stack's lowest quadword, so it
+	 * went at least this deep (and the guard page under the stack has
+	 * likely said more); one measured as deep exactly makes the deepest
+	 * exact again. */
+	at_least = used & EFI_STACK_AT_LEAST;
+	used &= ~EFI_STACK_AT_LEAST;
+	if (used > efi.stack_max || (used == efi.stack_max && !at_least)) {
 		efi.stack_max = used;
 		efi.stack_max_svc = svc;
+		efi.stack_at_least = at_least;
 	}
-	while (paint_window < 2 * efi.stack_max + 1024 &&
-	       paint_window < EFI_CALL_STACK_KIB * 1024)
-		paint_window += 1024;
+	while (window < efi.stack_max + WINDOW_MARGIN &&
+	       window < EFI_CALL_STACK_KIB * 1024)
+		window += WINDOW_MARGIN;
 	bad = efi_abi_diff(&want, got, before, after, sse);
 	if (bad && !efi.abi_bad_calls++)
 		efi.abi_first_svc = svc;
 	/* Each service's broken register once; the count says how often. */
 	bad &= ~efi.abi_reported[svc];
 	efi.abi_reported[svc] |= bad;
-	for (bit = 0; bit < EFI_ABI_NR_BAD; bit++) {
+	for (bit = 0; bad >> bit; bit++) {
 		if (!(bad & (1ULL << bit)))
 			continue;
 		efi_abi_values(bit, &want, got, before, after, &b, &a);

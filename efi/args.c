@@ -51,10 +51,10 @@ const struct efi_arg_desc *efi_arg_desc(enum efi_rt_service svc, unsigned int i)
 }
 
 bool efi_arg_bytes(enum efi_rt_service svc, unsigned int i, const u64 *args,
-		   bool (*owned)(u64 addr, u64 len), u64 *bytes)
+		   u64 (*owned)(u64 addr), u64 *bytes)
 {
 	const struct efi_arg_desc *d = efi_arg_desc(svc, i);
-	u64 p = args[i], n;
+	u64 p = args[i], n, max;
 
 	switch (d->kind) {
 	case ARG_IN:
@@ -63,21 +63,21 @@ bool efi_arg_bytes(enum efi_rt_service svc, unsigned int i, const u64 *args,
 		*bytes = d->size;
 		return true;
 	case ARG_STR_IN:
-		for (n = 0; n < EFI_ARG_SLOT_SIZE / 2; n++) {
-			if (!owned(p + 2 * n, 2))
-				return false;
+		max = owned(p) / 2;
+		if (max > EFI_ARG_SLOT_SIZE / 2)
+			max = EFI_ARG_SLOT_SIZE / 2;
+		for (n = 0; n < max; n++)
 			if (!((const u16 *)p)[n]) {
 				*bytes = 2 * (n + 1);
 				return true;
 			}
-		}
 		return false;
 	case ARG_IN_SIZE_ARG:
 		*bytes = args[d->size];
 		return true;
 	case ARG_OUT_SIZE_PTR:
 	case ARG_INOUT_SIZE_PTR:
-		if (!owned(args[d->size], 8))
+		if (owned(args[d->size]) < 8)
 			return false;
 		*bytes = *(const u64 *)args[d->size];
 		return true;
@@ -109,28 +109,67 @@ static void canary_ranges(u64 buf_off, u64 bytes, u64 *lo, u64 *hi)
 	*hi = buf_off + bytes;
 }
 
+#define CANARY_QWORD (0x0101010101010101ULL * EFI_ARG_CANARY_BYTE)
+
+/*
+ * Both run around every call, a quadword at a time: a buffer starts
+ * 8-aligned, so the canaries before it are whole quadwords; the ones after
+ * it share its last quadword (the slot ends 8-aligned), whose bytes below
+ * @hi are the buffer's and kept.
+ */
+static u64 kept_mask(u64 hi, u64 at)
+{
+	u64 n = hi > at ? hi - at : 0; /* the buffer's bytes in this one */
+
+	return n >= 8 ? ~0ULL : (1ULL << (8 * n)) - 1;
+}
+
+/* How many of the @n quadwords at @p are canaries before the first that
+ * is not: one REPE SCASQ. */
+static u64 intact_qwords(const u8 *p, u64 n)
+{
+	u64 left = n;
+	bool ne = false;
+
+	if (left)
+		__asm__ volatile("repe scasq"
+				 : "+D"(p), "+c"(left), "=@ccne"(ne)
+				 : "a"(CANARY_QWORD)
+				 : "memory");
+	return ne ? n - left - 1 : n;
+}
+
 void efi_arg_canary_fill(u8 *slot, u64 buf_off, u64 bytes)
 {
 	u64 lo, hi, i;
 
 	canary_ranges(buf_off, bytes, &lo, &hi);
-	for (i = lo; i < buf_off; i++)
-		slot[i] = EFI_ARG_CANARY_BYTE;
-	for (i = hi; i < EFI_ARG_SLOT_SIZE; i++)
-		slot[i] = EFI_ARG_CANARY_BYTE;
+	for (i = lo & ~7ULL; i < buf_off; i += 8)
+		*(u64 *)(slot + i) = CANARY_QWORD;
+	for (i = hi & ~7ULL; i < EFI_ARG_SLOT_SIZE; i += 8) {
+		u64 keep = kept_mask(hi, i), *q = (u64 *)(slot + i);
+
+		*q = (*q & keep) | (CANARY_QWORD & ~keep);
+	}
 }
 
 s64 efi_arg_canary_check(const u8 *slot, u64 buf_off, u64 bytes)
 {
-	u64 lo, hi, i;
+	u64 lo, hi, i, diff;
 
 	canary_ranges(buf_off, bytes, &lo, &hi);
 	/* Past the end first: the common overrun, named by its far end. */
-	for (i = EFI_ARG_SLOT_SIZE; i > hi; i--)
-		if (slot[i - 1] != EFI_ARG_CANARY_BYTE)
-			return (s64)(i - hi);
-	for (i = lo; i < buf_off; i++)
-		if (slot[i] != EFI_ARG_CANARY_BYTE)
-			return -(s64)(buf_off - i);
+	for (i = EFI_ARG_SLOT_SIZE; i > (hi & ~7ULL); i -= 8) {
+		diff = (*(const u64 *)(slot + i - 8) ^ CANARY_QWORD) &
+		       ~kept_mask(hi, i - 8);
+		if (diff)
+			return (s64)(i - 8 + (63 - __builtin_clzll(diff)) / 8 + 1 - hi);
+	}
+	i = (lo & ~7ULL) + 8 * intact_qwords(slot + (lo & ~7ULL),
+					    (buf_off - (lo & ~7ULL)) / 8);
+	if (i < buf_off) {
+		diff = *(const u64 *)(slot + i) ^ CANARY_QWORD;
+		return -(s64)(buf_off - (i + __builtin_ctzll(diff) / 8));
+	}
 	return 0;
 }

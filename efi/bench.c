@@ -5,11 +5,13 @@
  * follows executed instructions, so the numbers repeat).
  *
  * Each service that only reads is called
- * BENCH_CALLS times through efi_call with the calling-convention checks
- * (stack painted and measured, CPU state captured, compared and put back)
- * and BENCH_CALLS times without them; the line gives the median and the
- * maximum of each, in TSC ticks, and the difference of the medians: what
- * the checks cost a call. Runs after the report, so nothing it does
+ * BENCH_CALLS times through efi_call with every check vamap makes around a
+ * call (guarded buffers, the stack measure, the calling-convention
+ * compare, efi.shared's copy when on), BENCH_CALLS times with none of
+ * them (the state repair stays: it is not a check), and BENCH_CALLS times
+ * without each one; the lines give the median and the maximum, in TSC
+ * ticks, the difference of the medians (what the checks cost a call) and
+ * each check's share. Runs after the report, so nothing it does
  * reaches a verdict. GetNextHighMonotonicCount is left out: each call
  * raises the platform's persistent high count (UEFI 2.10 8.5.2), a flash
  * write on OVMF.
@@ -93,6 +95,16 @@ void efi_bench(void)
 		RT_GET_TIME, RT_GET_WAKEUP_TIME, RT_GET_VARIABLE,
 		RT_GET_NEXT_VARIABLE_NAME, RT_QUERY_VARIABLE_INFO,
 	};
+	/* Each check's share: the checked median less the one without it. */
+	static const struct {
+		unsigned int mask;
+		const char *name;
+	} parts[] = {
+		{ EFI_SKIP_BUFFERS, "guarded buffers" },
+		{ EFI_SKIP_STACK, "stack measure" },
+		{ EFI_SKIP_ABI, "calling-convention compare" },
+		{ EFI_SKIP_SHARED, "efi.shared copy" },
+	};
 	unsigned int i;
 
 	kprintf("== bench: %u calls of each service, TSC ticks (under -icount "
@@ -103,8 +115,9 @@ void efi_bench(void)
 		return;
 	}
 	for (i = 0; i < ARRAY_SIZE(svcs); i++) {
-		struct sample chk, bare;
+		struct sample chk, bare, without[ARRAY_SIZE(parts)];
 		const char *name = efi_rt_service_name(svcs[i]);
+		unsigned int p;
 
 		if (!(efi.rt_supported & efi_rt_supported_bit(svcs[i]))) {
 			kprintf("bench: %-26s unsupported (RT properties table)\n",
@@ -114,7 +127,7 @@ void efi_bench(void)
 		measure(svcs[i], &chk);
 		if (!efi.runtime_enabled)
 			break; /* it faulted: reported, and nothing more to time */
-		if (!efi_call_bare(true)) {
+		if (!efi_call_skip(EFI_SKIP_ALL)) {
 			kprintf("bench: %-26s checked median %7lu max %7lu (%s); "
 				"not timed without the checks: a call broke the "
 				"calling convention\n", name,
@@ -123,11 +136,20 @@ void efi_bench(void)
 			continue;
 		}
 		measure(svcs[i], &bare);
-		efi_call_bare(false);
+		for (p = 0; p < ARRAY_SIZE(parts); p++) {
+			efi_call_skip(parts[p].mask);
+			measure(svcs[i], &without[p]);
+		}
+		efi_call_skip(0);
 		kprintf("bench: %-26s checked median %7lu max %7lu, bare median "
 			"%7lu max %7lu: the checks cost %ld a call (%s)\n", name,
 			(unsigned long)chk.median, (unsigned long)chk.max,
 			(unsigned long)bare.median, (unsigned long)bare.max,
 			(long)(chk.median - bare.median), efi_status_name(chk.st));
+		kprintf("bench: %-26s of which", "");
+		for (p = 0; p < ARRAY_SIZE(parts); p++)
+			kprintf("%s %s %ld", p ? "," : "", parts[p].name,
+				(long)(chk.median - without[p].median));
+		kprintf("\n");
 	}
 }

@@ -27,9 +27,17 @@ static struct {
 	unsigned int n;
 	struct bounce {
 		unsigned int arg;
+		bool in; /* the firmware only reads it */
 		u64 orig, bytes, off; /* off: the buffer's offset in its slot */
 	} b[EFI_ARG_SLOTS];
 	unsigned int svc;
+	/* Each slot's canaries as the last check found them intact around
+	 * a buffer at @off of @bytes: copying in one of the same place and
+	 * size leaves them so, and they are not filled again. */
+	struct efi_slot_canary {
+		u64 off, bytes;
+		bool intact;
+	} canary[EFI_ARG_SLOTS];
 } bounced;
 
 static u8 *arg_slot(unsigned int k)
@@ -37,16 +45,19 @@ static u8 *arg_slot(unsigned int k)
 	return efi_arg_arena + SZ_4K + k * (EFI_ARG_SLOT_SIZE + SZ_4K);
 }
 
-static bool vamap_owned(u64 a, u64 len)
+/* Bytes of vamap's image from @a on. */
+static u64 vamap_owned(u64 a)
 {
-	return a >= (u64)__kernel_start && a + len >= a &&
-	       a + len <= (u64)__kernel_end;
+	return a >= (u64)__kernel_start && a < (u64)__kernel_end
+	       ? (u64)__kernel_end - a : 0;
 }
 
 /* Point each of @args that vamap owns at a copy in its own slot. */
 void efi_bounce_in(unsigned int svc, u64 *args, unsigned int nargs)
 {
 	u64 in[EFI_ARG_MAX], bytes;
+	enum efi_arg_kind kind;
+	struct efi_slot_canary *c;
 	unsigned int i;
 
 	bounced.n = 0;
@@ -57,7 +68,7 @@ void efi_bounce_in(unsigned int svc, u64 *args, unsigned int nargs)
 		u8 *slot = arg_slot(bounced.n);
 
 		if (!in[i] || !efi_arg_bytes(svc, i, in, vamap_owned, &bytes) ||
-		    !vamap_owned(in[i], bytes))
+		    vamap_owned(in[i]) < bytes)
 			continue; /* not vamap's: passed as it is */
 		if (bytes > EFI_ARG_SLOT_SIZE) {
 			kprintf("efi: %s's %s (%lu bytes) is larger than a guarded "
@@ -65,12 +76,21 @@ void efi_bounce_in(unsigned int svc, u64 *args, unsigned int nargs)
 				efi_arg_desc(svc, i)->name, (unsigned long)bytes);
 			continue;
 		}
+		kind = efi_arg_desc(svc, i)->kind;
 		b->arg = i;
+		b->in = kind == ARG_IN || kind == ARG_STR_IN ||
+			kind == ARG_IN_SIZE_ARG || kind == ARG_ARRAY_IN;
 		b->orig = in[i];
 		b->bytes = bytes;
 		b->off = efi_arg_place(0, bytes);
 		memcpy(slot + b->off, (const void *)b->orig, bytes);
-		efi_arg_canary_fill(slot, b->off, bytes);
+		c = &bounced.canary[bounced.n];
+		if (!c->intact || c->off != b->off || c->bytes != bytes) {
+			efi_arg_canary_fill(slot, b->off, bytes);
+			c->off = b->off;
+			c->bytes = bytes;
+		}
+		c->intact = false; /* until the check after the call */
 		args[i] = (u64)slot + b->off;
 		bounced.n++;
 	}
@@ -85,13 +105,13 @@ unsigned int efi_bounce_out(bool returned)
 
 	for (i = 0; i < bounced.n; i++) {
 		const struct bounce *b = &bounced.b[i];
-		const struct efi_arg_desc *d = efi_arg_desc(bounced.svc, b->arg);
 		const u8 *slot = arg_slot(i);
 		s64 c = efi_arg_canary_check(slot, b->off, b->bytes);
-		bool in = d->kind == ARG_IN || d->kind == ARG_STR_IN ||
-			  d->kind == ARG_IN_SIZE_ARG || d->kind == ARG_ARRAY_IN;
 
+		bounced.canary[i].intact = !c;
 		if (c) {
+			const struct efi_arg_desc *d = efi_arg_desc(bounced.svc, b->arg);
+
 			bad++;
 			kdetail("efi.buffers", "efi: finding: %s wrote up to byte "
 				"%ld %s its argument %u, %s (a %lu-byte buffer; the "
@@ -102,8 +122,11 @@ unsigned int efi_bounce_out(bool returned)
 				c > 0 ? "past the end of" : "before the start of",
 				b->arg + 1, d->name, (unsigned long)b->bytes);
 		}
-		if (in) {
+		if (b->in) {
 			if (memcmp(slot + b->off, (const void *)b->orig, b->bytes)) {
+				const struct efi_arg_desc *d =
+					efi_arg_desc(bounced.svc, b->arg);
+
 				bad++;
 				kdetail("efi.buffers", "efi: finding: %s wrote into "
 					"its argument %u, %s, an input (%lu bytes; "

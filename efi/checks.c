@@ -542,9 +542,9 @@ static void check_abi(void)
 		    efi_rt_service_name(efi.abi_first_svc), what);
 }
 
-/* efi.stack: no call ran off the stack vamap gives it. The depth is the
- * deepest qword the call changed below where it was called, painted
- * before each call (efi/thunk.asm). */
+/* efi.stack: no call ran off the stack vamap gives it, at either end. The
+ * depth is the deepest qword the call changed below where it was called,
+ * painted before each call (efi/abi_check.c). */
 static void check_stack(void)
 {
 	if (efi.stack_overflows)
@@ -554,6 +554,11 @@ static void check_stack(void)
 			    EFI_CALL_STACK_KIB,
 			    efi_rt_service_name(efi.stack_overflow_svc),
 			    (unsigned long)efi.stack_max);
+	else if (efi.stack_above)
+		ktap_result(false, "efi.stack", "%u call%s touched memory above "
+			    "their own stack frame (first: %s)", efi.stack_above,
+			    efi.stack_above == 1 ? "" : "s",
+			    efi_rt_service_name(efi.stack_above_svc));
 	else if (!efi.stack_max)
 		ktap_skip("efi.stack", "no call was measured");
 	else

@@ -103,8 +103,8 @@ static void end_call(struct trap_frame *f, u64 cr2, const char *why,
 	 * vamap's own code runs there. */
 	call_fault.caller = f->vector == X86_TRAP_PF && (f->error & PF_ERR_FETCH) &&
 		       f->rip == cr2 && !(f->rsp & 7) &&
-		       f->rsp >= (u64)boot_stack &&
-		       f->rsp + 8 <= (u64)boot_stack_top
+		       f->rsp >= (u64)efi_fw_stack &&
+		       f->rsp + 8 <= (u64)efi_fw_stack_top
 		       ? *(const u64 *)f->rsp : 0;
 	call_fault.why = why;
 	call_fault.kernel_memory = kernel_memory;
@@ -124,10 +124,19 @@ bool efi_fault_hook(struct trap_frame *f, u32 apic_id, enum efi_call_state was)
 		return false;
 	/* A #DF whose CR2 is in the guard under the call's stack: the
 	 * firmware ran off the stack (the #PF could not push its frame). */
-	if (f->vector == X86_TRAP_DF && efi_stack_floor &&
-	    read_cr2() - ((u64)boot_stack - SZ_4K) < SZ_4K) {
+	if (f->vector == X86_TRAP_DF && efi_call_stack &&
+	    read_cr2() - ((u64)efi_fw_stack - SZ_4K) < SZ_4K) {
 		end_call(f, read_cr2(), "the call ran off its stack", false);
 		call_fault.stack_overflow = true;
+		return true;
+	}
+	/* Above its own frame: the guard page over efi_fw_stack's top. */
+	if (f->vector == X86_TRAP_PF && efi_call_stack &&
+	    read_cr2() - (u64)efi_fw_stack_top < SZ_4K) {
+		end_call(f, read_cr2(), "above its own stack frame: the guard "
+			 "page over the firmware-call stack", false);
+		call_fault.frame_above = read_cr2() - call_fault.frame_end + 1;
+		call_fault.cls = EFI_FAULT_OUTSIDE;
 		return true;
 	}
 	/* Not the firmware's doing: the caller reports them as what they are. */
@@ -327,6 +336,39 @@ void efi_describe_address(const char *label, const char *what, u64 a)
  * the target itself, and the return address its CALL pushed, on the
  * call's own stack, names the caller.
  */
+/* A call that touched memory above its own frame on efi_fw_stack: the
+ * guard page over the stack stopped it, or it wrote the one quadword of
+ * alignment left between its frame and that page. */
+void efi_report_frame_above(unsigned int svc, bool faulted, u64 error)
+{
+	static u32 reported; /* each service's first, as efi.abi's */
+
+	if (!efi.stack_above++)
+		efi.stack_above_svc = svc;
+	if (!faulted && (reported & (1u << svc)))
+		return;
+	reported |= 1u << svc;
+	if (faulted)
+		kdetail("efi.stack", "efi: finding: %s %s byte %lu above its own "
+			"stack frame, in its caller's: the guard page over the "
+			"stack (UEFI 2.10 2.3.4.2: a callee owns its return "
+			"address, the 32-byte home space and its stack "
+			"arguments; here they end at %p)\n",
+			efi_rt_service_name(svc),
+			error & PF_ERR_WRITE ? "wrote" : "read",
+			(unsigned long)call_fault.frame_above,
+			(void *)call_fault.frame_end);
+	else
+		kdetail("efi.stack", "efi: finding: %s wrote the %lu bytes right "
+			"above its own stack frame, in its caller's (UEFI 2.10 "
+			"2.3.4.2: a callee owns its return address, the 32-byte "
+			"home space and its stack arguments; here they end at "
+			"%p); later calls counted, not printed\n",
+			efi_rt_service_name(svc),
+			(unsigned long)call_fault.frame_above,
+			(void *)call_fault.frame_end);
+}
+
 static void describe_caller(const char *label)
 {
 	if (!call_fault.caller)
@@ -342,7 +384,7 @@ static const char *fault_label(void)
 {
 	if (call_fault.hung_ms)
 		return "efi.watchdog";
-	if (call_fault.stack_overflow)
+	if (call_fault.stack_overflow || call_fault.frame_above)
 		return "efi.stack";
 	if (call_fault.arg_hit[0])
 		return "efi.buffers";
@@ -393,7 +435,11 @@ void efi_report_fault(void)
 	}
 	if (call_fault.vector == X86_TRAP_PF)
 		describe_for(label, "cr2", call_fault.cr2);
-	if (call_fault.arg_hit[0]) {
+	if (call_fault.frame_above) {
+		efi_report_frame_above(call_fault.svc, true, call_fault.error);
+		kdetail(label, "efi:   the guard page stopped it: no byte of "
+			"vamap's changed\n");
+	} else if (call_fault.arg_hit[0]) {
 		kdetail(label, "efi:   %s wrote %s: the guard stopped it, no "
 			"byte of vamap's changed\n", efi_rt_service_name(call_fault.svc),
 			call_fault.arg_hit);

@@ -31,6 +31,8 @@ struct efi_call_fault {
 	const char *watcher;	 /* whose NMI did */
 	unsigned int lent_this_call;
 	bool stack_overflow;	 /* the #DF of a call past the stack's guard */
+	u64 frame_end;		 /* on efi_fw_stack: its frame's end */
+	u64 frame_above;	 /* bytes above it the call touched, 0: none */
 };
 extern struct efi_call_fault call_fault;
 extern unsigned int efi_current_svc; /* the service being called */
@@ -40,8 +42,11 @@ extern unsigned int efi_current_svc; /* the service being called */
 bool efi_call_event(u32 apic_id, enum efi_call_event ev);
 
 /* fault.c: the lines of a call that call_fault says ended; runtime
- * services off. */
+ * services off. The finding of a call that touched call_fault.frame_above
+ * bytes above its frame (@faulted: the guard page stopped an access of
+ * #PF error code @error). */
 void efi_report_fault(void);
+void efi_report_frame_above(unsigned int svc, bool faulted, u64 error);
 
 /* bounce.c: @args that point into vamap's image into guarded slots, and
  * back; out returns the buffers written outside or inputs changed. The
@@ -50,24 +55,29 @@ void efi_bounce_in(unsigned int svc, u64 *args, unsigned int nargs);
 unsigned int efi_bounce_out(bool returned);
 bool efi_bounce_guard_hit(u64 cr2, char *buf, size_t n);
 
-/* abi_check.c: how deep the call just made went into its painted stack,
- * read right after the thunk returns, before any function of vamap's
- * runs over that stack (0: not measured); then efi.abi and efi.stack for
- * it, given the system state it was called with (@before) and left
- * (@after) and that depth. */
+/* abi_check.c: efi_fw_stack's window painted for a call (before the
+ * thunk); how deep the call just made went into it (0: not measured:
+ * it faulted, or a page lent ran vamap's handler on that stack),
+ * read right after the thunk returns (0: not measured), and the window
+ * made ready for the next; then efi.abi and efi.stack for it, given the
+ * system state it was called with (@before) and left (@after) and that
+ * depth. */
+void efi_stack_prepare(void);
+void efi_stack_forget(void); /* a call ran on it unmeasured */
 u64 efi_stack_depth(void);
 #define EFI_STACK_AT_LEAST (1ULL << 63) /* the whole window was used */
-/* How many bytes below a call the thunk paints (abi_check.c). */
-u64 efi_stack_paint_window(void);
 void efi_abi_check(unsigned int svc, const struct efi_abi_cpu *before,
 		   const struct efi_abi_cpu *after, bool sse, u64 used);
 
-/* The thunk (efi/thunk.asm) and the stack every call runs on. */
+/* The thunk (efi/thunk.asm), the stack calls run on (kernel/entry.asm)
+ * and the one vamap runs on. efi_call_stack: efi_fw_stack_top for a call
+ * on it, 0 for one on the current stack. */
 #define EFI_THUNK_MAX_ARGS 10
 u64 efi_thunk_call(u64 fn, const u64 *args, u64 nargs);
 extern char efi_thunk_fault_resume[];
-extern u64 efi_thunk_rsp, efi_stack_floor, efi_thunk_sse;
+extern u64 efi_thunk_rsp, efi_call_stack, efi_thunk_sse;
 extern struct efi_abi_regs efi_abi_out;
+extern char efi_fw_stack[], efi_fw_stack_top[];
 extern char boot_stack[], boot_stack_top[];
 
 #endif

@@ -37,7 +37,8 @@ struct efi_state efi;
 struct efi_call_fault call_fault;
 unsigned int efi_current_svc;
 static bool shared_counted; /* efi.shared counted this call already */
-static bool bare; /* efi_call_bare: the checks' cost measured by their absence */
+static unsigned int skip; /* efi_call_skip: a check's cost measured by its
+			   * absence */
 
 /*
  * Who owns each CPU in a firmware call (efi_call_state.h), by APIC ID as
@@ -83,6 +84,8 @@ bool efi_call_event(u32 apic_id, enum efi_call_event ev)
  * back (efi/kguard.c), counted once per call. */
 static void kguard_check(const char *when)
 {
+	if (!efi_kguard_armed())
+		return;
 	if (efi_kguard_check(efi_rt_service_name(efi_current_svc), when) &&
 	    !shared_counted) {
 		shared_counted = true;
@@ -210,23 +213,18 @@ static void efi_leave(const struct efi_saved *s)
 		__asm__ volatile("sti");
 }
 
-/* The bottom of what the thunk paints for this call: within the boot
- * stack, which every call in the normal flow uses; 0 (no painting, no
- * measure) on any other, such as the #DF stack of a report after a fault. */
-static u64 stack_floor(void)
+/* The stack the call runs on: efi_fw_stack when vamap calls from its own
+ * stack, the normal flow; the current one (0) when it calls from a trap
+ * handler, which may run on efi_fw_stack itself (the report saved after
+ * a fault). */
+static u64 call_stack(void)
 {
-	u64 rsp, floor;
+	u64 rsp;
 
 	__asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
 	if (rsp <= (u64)boot_stack || rsp > (u64)boot_stack_top)
 		return 0;
-	/* Only a window below the call is painted and read back
-	 * (efi_stack_paint_window: twice the deepest use seen), not the
-	 * whole stack: a call deeper than the window is measured as at
-	 * least its size and widens it; one off the stack meets the guard
-	 * page whatever was painted. */
-	floor = ALIGN_DOWN(rsp - efi_stack_paint_window(), 8);
-	return floor > (u64)boot_stack ? floor : (u64)boot_stack;
+	return (u64)efi_fw_stack_top;
 }
 
 efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
@@ -236,7 +234,7 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	efi_status_t st;
 	unsigned int i;
 	va_list ap;
-	u64 used;
+	u64 used = 0;
 	u32 cpu;
 
 	if (!efi.runtime_enabled || !efi.efi_pgd || !efi.fn[svc] ||
@@ -259,29 +257,44 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	call_fault.lent_this_call = 0;
 	call_fault.hung_ms = 0;
 	call_fault.stack_overflow = false;
-	efi_stack_floor = bare ? 0 : stack_floor();
-	if (!bare)
+	call_fault.frame_above = 0;
+	efi_call_stack = call_stack();
+	/* Its return address, home space and stack arguments, 16-aligned
+	 * at the call (efi/thunk.asm): the frame ends at the stack's top
+	 * or a quadword under it. */
+	call_fault.frame_end = efi_call_stack - 8 * (nargs > 4 && nargs % 2);
+	if (efi_call_stack && !(skip & EFI_SKIP_STACK))
+		efi_stack_prepare();
+	if (!(skip & EFI_SKIP_BUFFERS))
 		efi_bounce_in(svc, args, nargs);
 	watchdog_arm(cpu);
 	efi_enter(&saved);
-	if (!bare) {
+	if (!(skip & EFI_SKIP_ABI)) {
 		saved.before = efi_thunk_want;
 		capture_fpu(&saved.before, saved.sse);
 	}
-	efi_kguard_snapshot(); /* the last of vamap's writes are above */
+	if (!(skip & EFI_SKIP_SHARED))
+		efi_kguard_snapshot(); /* the last of vamap's writes are above */
 	st = efi_thunk_call(efi.fn[svc], args, nargs);
-	used = bare ? 0 : efi_stack_depth(); /* before vamap's calls reuse it */
-	kguard_check("during the call");
-	if (!bare) {
+	if (!(skip & EFI_SKIP_SHARED))
+		kguard_check("during the call");
+	if (!(skip & EFI_SKIP_ABI)) {
 		saved.after = efi_abi_out.cpu;
 		capture_fpu(&saved.after, saved.sse);
 	}
 	efi_leave(&saved);
 	watchdog_disarm();
 	efi_call_event(cpu, CALL_EV_RETURN);
-	if (!bare)
+	/* On swapper_pg_dir: efi_fw_stack holds nothing of vamap's. */
+	if (!(skip & EFI_SKIP_STACK))
+		used = efi_stack_depth();
+	else if (efi_call_stack)
+		efi_stack_forget(); /* it ran on an unpainted stack */
+	if (!(skip & EFI_SKIP_ABI))
 		efi_abi_check(svc, &saved.before, &saved.after, saved.sse, used);
-	efi_stack_floor = 0;
+	efi_call_stack = 0;
+	if (call_fault.frame_above && !call_fault.pending)
+		efi_report_frame_above(svc, false, 0); /* the alignment slot */
 	if (efi_bounce_out(!call_fault.pending) || call_fault.arg_hit[0]) {
 		if (!efi.buf_bad++)
 			efi.buf_bad_svc = svc;
@@ -298,11 +311,11 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	return EFI_ABORTED;
 }
 
-bool efi_call_bare(bool on)
+bool efi_call_skip(unsigned int mask)
 {
-	if (on && efi.abi_bad_calls)
+	if ((mask & EFI_SKIP_ABI) && efi.abi_bad_calls)
 		return false; /* nothing would put back what the firmware breaks */
-	bare = on;
+	skip = mask;
 	return true;
 }
 

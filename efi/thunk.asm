@@ -10,16 +10,23 @@
 ; Expects: the caller has switched CR3 to efi_pgd, disabled interrupts and
 ; set the FPU control word and MXCSR (efi/runtime.c, efi_enter), and filled
 ; efi_thunk_want with the system state it calls with (CR3 = efi_pgd); at
-; most EFI_THUNK_MAX_ARGS arguments; efi_stack_floor either 0 or the bottom
-; of the window it paints below the call (efi/runtime.c), and efi_thunk_sse
-; set when CR4.OSFXSR is.
+; most EFI_THUNK_MAX_ARGS arguments; efi_call_stack either the top of the
+; stack the firmware runs on (efi_fw_stack_top, painted by efi/abi_check.c)
+; or 0 to call on the current stack (a call made from a trap handler), and
+; efi_thunk_sse set when CR4.OSFXSR is.
+;
+; The firmware's frame: on efi_fw_stack the return address, the 32 bytes
+; of home space and the stack arguments end at the stack's top, under an
+; unmapped page, so a service that writes or reads above its own frame
+; faults there (RSP 16-aligned at the call leaves one spare quadword when
+; the arguments are an odd number past four).
 ; Leaves: RAX = the service's EFI_STATUS; every System V callee-saved
 ; register as it was; RFLAGS with DF, IF, AC and TF clear; CR3, CR0, CR4,
 ; EFER, GDTR and IDTR as efi_thunk_want has them.
 ;
 ; Calling-convention checks (include/efi_abi.h): before the call the thunk
-; paints [efi_stack_floor, RSP) with EFI_STACK_PAINT and loads RBX, RBP,
-; RDI, RSI, R12-R15 (and XMM6-XMM15) with efi_abi_pattern. After it, before
+; loads RBX, RBP, RDI, RSI, R12-R15 (and XMM6-XMM15) with efi_abi_pattern
+; and records the RSP of the call in efi_abi_out.want_rsp. After it, before
 ; anything of vamap's depends on them, it takes the system state as the
 ; firmware left it into efi_abi_out.cpu and loads vamap's (efi_thunk_want):
 ;   1. CR3, with one read (efi_thunk_want's CR3) through the table the
@@ -60,10 +67,8 @@ default rel
 %define CPU_GDTR 38
 %define CPU_IDTR 54
 %define MSR_EFER 0xc0000080
-%define EFI_STACK_PAINT      0x5641504d53544b21
 
 %define EFI_THUNK_MAX_ARGS 10
-%define FRAME (32 + 8 * (EFI_THUNK_MAX_ARGS - 4) + 8)
 %define SAVED (5 * 8)			; rbx r12 r13 r14 r15 below rbp
 
 section .text
@@ -71,7 +76,7 @@ global efi_thunk_call
 global efi_thunk_fault_resume
 global efi_thunk_rsp
 global efi_abi_out
-global efi_stack_floor
+global efi_call_stack
 global efi_thunk_sse
 extern efi_abi_pattern
 extern efi_thunk_want
@@ -108,29 +113,33 @@ efi_thunk_call:
 	push r13
 	push r14
 	push r15
-	sub rsp, FRAME			; 5 pushes + FRAME keep RSP 16-aligned
-	mov [efi_thunk_rsp], rsp
+	mov [efi_thunk_rsp], rsp	; vamap's stack, its registers on it
 	mov r11, rdi			; fn
 	mov r10, rsi			; args
+	mov rcx, rdx			; the frame: 8 * max(nargs, 4), 16-aligned
+	cmp rcx, 4
+	jae .frame
+	mov ecx, 4
+.frame:
+	lea rax, [rcx * 8 + 15]
+	and rax, -16
+	mov rdi, [efi_call_stack]
+	test rdi, rdi
+	jnz .switch
+	mov rdi, rsp			; this stack: below what it holds
+	and rdi, -16
+.switch:
+	sub rdi, rax
+	mov rsp, rdi
+	mov [efi_abi_out + EFI_ABI_OFF_WANT_RSP], rsp ; RSP after its RET
 	mov ecx, 4
 .stack_args:
 	cmp rcx, rdx
-	jae .paint
+	jae .load
 	mov rax, [r10 + rcx * 8]
 	mov [rsp + rcx * 8], rax	; = rsp + 32 + (rcx - 4) * 8
 	inc rcx
 	jmp .stack_args
-.paint:					; [efi_stack_floor, rsp - 8) ← paint
-	mov rdi, [efi_stack_floor]	; (rsp - 8 will hold the return address)
-	test rdi, rdi
-	jz .load
-	lea rcx, [rsp - 8]
-	sub rcx, rdi
-	jbe .load
-	shr rcx, 3
-	mov rax, EFI_STACK_PAINT
-	cld
-	rep stosq
 .load:
 	lea rax, [efi_abi_pattern]
 	mov rbx, [rax + 0]
@@ -196,11 +205,8 @@ efi_thunk_fault_resume:			; RSP = efi_thunk_rsp, RAX = status
 	popfq
 	mov qword [efi_abi_out + EFI_ABI_OFF_VALID], 0
 	call take_system_state
-thunk_unwind:
-	mov r11, [efi_thunk_rsp]	; RSP once the return address is popped
-	mov [efi_abi_out + EFI_ABI_OFF_WANT_RSP], r11
+thunk_unwind:				; RSP = efi_thunk_rsp
 	mov qword [efi_thunk_rsp], 0
-	add rsp, FRAME
 	lea rbp, [rsp + SAVED]
 	pop r15
 	pop r14
@@ -238,7 +244,7 @@ take_system_state:
 section .bss.efi_shared nobits alloc noexec write align=16
 efi_thunk_rsp:
 	resq 1
-efi_stack_floor:
+efi_call_stack:
 	resq 1
 efi_thunk_sse:
 	resq 1

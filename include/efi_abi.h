@@ -5,7 +5,8 @@
  * and captures after it, and the comparison (efi/abi.c, host-tested).
  *
  * Before the call the thunk loads every nonvolatile register with a known
- * pattern (efi_abi_pattern) and paints the unused part of the stack; after
+ * pattern (efi_abi_pattern) and switches to the firmware-call stack, which
+ * efi/abi_check.c keeps painted below the call; after
  * it, it takes CR3, CR0, CR4, EFER, GDTR and IDTR as the firmware left them
  * and loads vamap's (efi_thunk_want) before any memory access but the one
  * that reads vamap's CR3 and before any x87 or SSE instruction, stores the

@@ -54,13 +54,13 @@ struct efi_arg_desc {
 const struct efi_arg_desc *efi_arg_desc(enum efi_rt_service svc, unsigned int i);
 
 /* How many bytes argument @i of @svc points at, given the call's
- * arguments @args; @owned(addr, len) says whether vamap owns (and may read
- * directly) [addr, addr + len): sizes passed by pointer and strings are
- * read only there. false when it is not a pointer vamap can size: a
- * value, a size pointer it does not own, a string with no NUL within a
- * slot. */
+ * arguments @args; @owned(addr) says how many bytes from @addr on vamap
+ * owns (and may read directly), 0 for none: sizes passed by pointer and
+ * strings are read only there. false when it is not a pointer vamap can
+ * size: a value, a size pointer it does not own, a string with no NUL
+ * within a slot. */
 bool efi_arg_bytes(enum efi_rt_service svc, unsigned int i, const u64 *args,
-		   bool (*owned)(u64 addr, u64 len), u64 *bytes);
+		   u64 (*owned)(u64 addr), u64 *bytes);
 
 /* Where a @bytes-byte buffer starts in a slot of EFI_ARG_SLOT_SIZE at
  * @slot: flush with the slot's end when @bytes is a multiple of 8,

@@ -94,6 +94,8 @@ struct efi_state {
 	unsigned int stack_max_svc;
 	unsigned int stack_overflows; /* calls that ran off the stack */
 	unsigned int stack_overflow_svc;
+	unsigned int stack_above; /* calls that touched above their frame */
+	unsigned int stack_above_svc;
 	unsigned int calls;	/* firmware calls made */
 	u32 ndrivers;		/* runtime drivers the stub started */
 	struct boot_driver drivers[BOOT_DRIVERS_MAX];
@@ -174,12 +176,20 @@ static inline efi_status_t efi_query_variable_info(u32 attr, u64 *max_storage,
 			(u64)remaining, (u64)max_size);
 }
 
-/* For efi/bench.c: make the calls that follow without the
- * calling-convention checks (no stack painting, no CPU state captured,
- * compared or put back) when @on, with them again when not. Refuses (false)
- * once any call has broken the convention: then only the checks keep the
- * kernel's state. */
-bool efi_call_bare(bool on);
+/* For efi/bench.c: make the calls that follow without the checks in
+ * @mask (0: all of them again): the guarded buffers (arguments handed as
+ * they are), the stack measure (no painting), the calling-convention
+ * comparison (the thunk still puts vamap's state back), efi.shared's copy
+ * and compare. Refuses (false) to drop the comparison once any call has
+ * broken the convention. */
+enum {
+	EFI_SKIP_BUFFERS = 1,
+	EFI_SKIP_STACK = 2,
+	EFI_SKIP_ABI = 4,
+	EFI_SKIP_SHARED = 8,
+	EFI_SKIP_ALL = 15,
+};
+bool efi_call_skip(unsigned int mask);
 
 /* Time the read-only runtime services (`bench` on the command line). */
 void efi_bench(void);

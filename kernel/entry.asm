@@ -19,8 +19,8 @@
 ;
 ; The stacks sit in .bss each above a 4 KiB guard page; mm/paging.c unmaps
 ; the guards once swapper_pg_dir is live (stack_guards[] below), so an
-; overflow of the boot stack — which every firmware call runs on — faults
-; instead of overwriting what lies below.
+; overflow of a stack faults instead of overwriting what lies below. A
+; firmware call runs on a stack of its own, efi_fw_stack.
 ;
 ; Also holds the exception stubs: each pushes a uniform frame (a zero for
 ; vectors without an error code, then the vector number) and enters
@@ -32,7 +32,8 @@ default rel
 %define KERNEL_CS 0x08
 %define KERNEL_DS 0x10
 %define TSS_SEL   0x18		; kernel/gdt.c asserts these three
-%define BOOT_STACK_SIZE  16384	; EFI_CALL_STACK_KIB in include/efi_state.h
+%define BOOT_STACK_SIZE  16384
+%define FW_STACK_SIZE    16384	; EFI_CALL_STACK_KIB in include/efi_state.h
 %define IST_STACK_SIZE   8192
 ; include/cpu_rules.h (cpu.control checks the result on every boot)
 %define CPU_CR0_SET   0x80010023	; PG | WP | NE | MP | PE
@@ -322,6 +323,19 @@ mc_stack_guard:
 	resb 4096
 	resb IST_STACK_SIZE
 mc_stack_top:
+; The stack a firmware call runs on (efi/thunk.asm): vamap's own stack
+; never holds a firmware frame. A guard page under it (the call ran off
+; it) and one above it (the call wrote or read above its own frame: the
+; return address, the home space and its stack arguments end on the
+; stack's last byte).
+global efi_fw_stack, efi_fw_stack_top
+efi_fw_stack_guard:
+	resb 4096
+efi_fw_stack:
+	resb FW_STACK_SIZE
+efi_fw_stack_top:
+efi_fw_frame_guard:
+	resb 4096
 ; The argument arena (include/efi_args.h, efi/runtime.c): the buffers vamap
 ; hands the firmware are copied into these slots for a call, each slot
 ; between two guard pages, so a write past a buffer faults.
@@ -348,6 +362,8 @@ stack_guards:
 	dq df_stack_guard, df_stack_name
 	dq nmi_stack_guard, nmi_stack_name
 	dq mc_stack_guard, mc_stack_name
+	dq efi_fw_stack_guard, fw_stack_name
+	dq efi_fw_frame_guard, fw_frame_name
 %assign i 0
 %rep EFI_ARG_SLOTS + 1
 	dq arg_guard %+ i, arg_guard_name
@@ -358,6 +374,8 @@ boot_stack_name: db "the boot stack", 0
 df_stack_name: db "the #DF stack", 0
 nmi_stack_name: db "the NMI stack", 0
 mc_stack_name: db "the #MC stack", 0
+fw_stack_name: db "the firmware-call stack", 0
+fw_frame_name: db "above a firmware call's frame", 0
 arg_guard_name: db "a slot of the firmware-argument arena", 0
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -7,8 +7,8 @@ reports, for a few machine sizes, with the stub's own phases, the
 conformance matrix (efi/conform.c) and the split of stub entry to
 SetVirtualAddressMap returned into the firmware's time and vamap's; on the
 first, the cost of each read-only
-runtime service with and without the calling-convention checks (efi/bench.c,
-the `bench` command-line word)."""
+runtime service with and without the checks vamap makes around a call, and
+each check's share (efi/bench.c, the `bench` command-line word)."""
 import os
 import re
 import subprocess

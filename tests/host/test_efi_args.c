@@ -7,9 +7,11 @@
 
 static u8 owned_mem[256];
 
-static bool owned(u64 addr, u64 len)
+static u64 owned(u64 addr)
 {
-	return addr >= (u64)owned_mem && addr + len <= (u64)owned_mem + sizeof(owned_mem);
+	u64 end = (u64)owned_mem + sizeof(owned_mem);
+
+	return addr >= (u64)owned_mem && addr < end ? end - addr : 0;
 }
 
 static void test_sizes(void)
@@ -38,6 +40,12 @@ static void test_sizes(void)
 	for (unsigned int i = 0; i < 128; i++)
 		name[i] = 'x';
 	CHECK(!efi_arg_bytes(RT_GET_VARIABLE, 0, args, owned, &n));
+	/* ... its NUL the last owned character: sized */
+	name[127] = 0;
+	CHECK(efi_arg_bytes(RT_GET_VARIABLE, 0, args, owned, &n) && n == 256);
+	/* a size pointer whose 8 bytes run past owned memory is not read */
+	args[3] = (u64)owned_mem + sizeof(owned_mem) - 4;
+	CHECK(!efi_arg_bytes(RT_GET_VARIABLE, 4, args, owned, &n));
 	/* SetVariable's Data: its size is argument 3's value */
 	args[3] = 5;
 	CHECK(efi_arg_bytes(RT_SET_VARIABLE, 4, args, owned, &n) && n == 5);
@@ -75,7 +83,10 @@ static void test_canaries(void)
 	static u8 slot[EFI_ARG_SLOT_SIZE];
 	u64 off = efi_arg_place(0, 12); /* 4 canary bytes after */
 
+	slot[off + 11] = 0x5a; /* the buffer's last byte shares a quadword */
 	efi_arg_canary_fill(slot, off, 12);
+	CHECK_EQ(slot[off + 11], 0x5a); /* ... and is kept */
+	CHECK_EQ(slot[off + 12], EFI_ARG_CANARY_BYTE);
 	CHECK_EQ(efi_arg_canary_check(slot, off, 12), 0);
 	slot[off + 11] = 1; /* inside: fine */
 	CHECK_EQ(efi_arg_canary_check(slot, off, 12), 0);
@@ -86,6 +97,10 @@ static void test_canaries(void)
 	efi_arg_canary_fill(slot, off, 12);
 	slot[off - 3] = 0; /* 3 bytes before the start */
 	CHECK_EQ(efi_arg_canary_check(slot, off, 12), -3);
+	slot[off - 9] = 0; /* named by the farthest */
+	CHECK_EQ(efi_arg_canary_check(slot, off, 12), -9);
+	slot[off - EFI_ARG_CANARY] = 0; /* the first canary byte */
+	CHECK_EQ(efi_arg_canary_check(slot, off, 12), -EFI_ARG_CANARY);
 	/* the canary before a buffer is EFI_ARG_CANARY bytes, no more */
 	efi_arg_canary_fill(slot, off, 12);
 	slot[off - EFI_ARG_CANARY - 1] = 0;
@@ -95,6 +110,13 @@ static void test_canaries(void)
 	efi_arg_canary_fill(slot, off, 0);
 	slot[off] = 0;
 	CHECK_EQ(efi_arg_canary_check(slot, off, 0), 1); /* its first byte */
+	slot[off + 7] = 0;
+	CHECK_EQ(efi_arg_canary_check(slot, off, 0), 8); /* the slot's last */
+	/* a buffer that ends the slot has no canary after it */
+	off = efi_arg_place(0, 16);
+	efi_arg_canary_fill(slot, off, 16);
+	slot[off + 15] = 0;
+	CHECK_EQ(efi_arg_canary_check(slot, off, 16), 0);
 }
 
 int main(void)
