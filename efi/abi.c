@@ -7,7 +7,7 @@
  * registers, descriptor tables, x87 and SSE control words) alone.
  */
 #include "efi_abi.h"
-#include "kernel.h"
+#include "x86.h"
 
 #define OFF(f) __builtin_offsetof(struct efi_abi_regs, f)
 _Static_assert(OFF(rsp) == EFI_ABI_OFF_RSP && OFF(rflags) == EFI_ABI_OFF_FLAGS &&
@@ -69,10 +69,11 @@ u64 efi_abi_diff(const struct efi_abi_regs *want, const struct efi_abi_regs *got
 
 	/* It runs after every call: the common case, nothing changed, in a
 	 * few block compares. */
-	if (!memcmp(got->gpr, want->gpr, sizeof(got->gpr) + sizeof(got->rsp)) &&
+	if (repe_cmpsq(got->gpr, want->gpr, EFI_ABI_GPRS + 1) == EFI_ABI_GPRS + 1 &&
 	    !(got->rflags & (RFLAGS_DF | RFLAGS_IF | RFLAGS_AC | RFLAGS_TF)) &&
-	    (!sse || !memcmp(got->xmm, want->xmm, sizeof(got->xmm))) &&
-	    !memcmp(a, b, __builtin_offsetof(struct efi_abi_cpu, fcw)) &&
+	    (!sse || repe_cmpsq(got->xmm, want->xmm, 2 * EFI_ABI_XMMS) ==
+			     2 * EFI_ABI_XMMS) &&
+	    repe_cmpsq(a, b, CPU_OFF(fcw) / 8) == CPU_OFF(fcw) / 8 &&
 	    a->fcw == b->fcw && (!sse || !((a->mxcsr ^ b->mxcsr) & ~0x3fu)))
 		return 0;
 	for (i = 0; i < EFI_ABI_GPRS; i++)
@@ -159,16 +160,8 @@ void efi_abi_values(unsigned int bit, const struct efi_abi_regs *want,
 
 u64 efi_stack_used(const u64 *floor, u64 bytes)
 {
-	u64 left = bytes / 8;
-	bool ne = false;
+	u64 n = bytes / 8;
 
-	/* One REPE SCASQ: one instruction a quadword (it runs after every
-	 * call). It stops past the first quadword that is not paint, with
-	 * @left the quadwords above that one. */
-	if (left)
-		__asm__ volatile("repe scasq"
-				 : "+D"(floor), "+c"(left), "=@ccne"(ne)
-				 : "a"(EFI_STACK_PAINT)
-				 : "memory");
-	return ne ? (left + 1) * 8 : 0;
+	/* It runs after every call: one instruction a quadword. */
+	return (n - repe_scasq(floor, EFI_STACK_PAINT, n)) * 8;
 }

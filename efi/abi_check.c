@@ -57,13 +57,7 @@ static bool painted; /* the whole stack holds paint only */
 
 static void paint(u64 lo, u64 hi)
 {
-	u64 n = (hi - lo) / 8;
-	void *p = (void *)lo;
-
-	__asm__ volatile("rep stosq"
-			 : "+D"(p), "+c"(n)
-			 : "a"(EFI_STACK_PAINT)
-			 : "memory");
+	rep_stosq((void *)lo, EFI_STACK_PAINT, (hi - lo) / 8);
 }
 
 void efi_stack_prepare(void)

@@ -3,6 +3,7 @@
  * (include/efi_args.h). UEFI 2.10: 8.1 (variables), 8.3 (time), 8.4 (virtual
  * memory), 8.5 (miscellaneous). */
 #include "efi_args.h"
+#include "x86.h"
 
 #define V { ARG_VALUE, 0, 0, NULL }
 
@@ -124,21 +125,6 @@ static u64 kept_mask(u64 hi, u64 at)
 	return n >= 8 ? ~0ULL : (1ULL << (8 * n)) - 1;
 }
 
-/* How many of the @n quadwords at @p are canaries before the first that
- * is not: one REPE SCASQ. */
-static u64 intact_qwords(const u8 *p, u64 n)
-{
-	u64 left = n;
-	bool ne = false;
-
-	if (left)
-		__asm__ volatile("repe scasq"
-				 : "+D"(p), "+c"(left), "=@ccne"(ne)
-				 : "a"(CANARY_QWORD)
-				 : "memory");
-	return ne ? n - left - 1 : n;
-}
-
 void efi_arg_canary_fill(u8 *slot, u64 buf_off, u64 bytes)
 {
 	u64 lo, hi, i;
@@ -165,8 +151,8 @@ s64 efi_arg_canary_check(const u8 *slot, u64 buf_off, u64 bytes)
 		if (diff)
 			return (s64)(i - 8 + (63 - __builtin_clzll(diff)) / 8 + 1 - hi);
 	}
-	i = (lo & ~7ULL) + 8 * intact_qwords(slot + (lo & ~7ULL),
-					    (buf_off - (lo & ~7ULL)) / 8);
+	i = (lo & ~7ULL) + 8 * repe_scasq(slot + (lo & ~7ULL), CANARY_QWORD,
+					  (buf_off - (lo & ~7ULL)) / 8);
 	if (i < buf_off) {
 		diff = *(const u64 *)(slot + i) ^ CANARY_QWORD;
 		return -(s64)(buf_off - (i + __builtin_ctzll(diff) / 8));

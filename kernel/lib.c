@@ -5,29 +5,21 @@
 
 /*
  * memset, memcpy and memcmp work a quadword at a time with the string
- * instructions (DF is clear in every C context: the ABI at a call, `cld`
- * at every entry): one instruction per 8 bytes, as -icount counts and
- * fast on every CPU since ERMSB. They run around every firmware call
- * (guarded buffers, efi.shared's copy), where the bytes add up.
+ * instructions (x86.h). They run around every firmware call (guarded
+ * buffers, efi.shared's copy), where the bytes add up.
  */
 void *memset(void *d, int c, size_t n)
 {
-	u64 v = 0x0101010101010101ULL * (u8)c;
-	size_t q = n >> 3, r = n & 7;
-	void *p = d;
+	u64 q = n >> 3;
 
-	__asm__ volatile("rep stosq" : "+D"(p), "+c"(q) : "a"(v) : "memory");
-	__asm__ volatile("rep stosb" : "+D"(p), "+c"(r) : "a"(v) : "memory");
+	rep_stosq(d, 0x0101010101010101ULL * (u8)c, q);
+	rep_stosb((u8 *)d + 8 * q, (u8)c, n & 7);
 	return d;
 }
 
 void *memcpy(void *d, const void *s, size_t n)
 {
-	size_t q = n >> 3, r = n & 7;
-	void *p = d;
-
-	__asm__ volatile("rep movsq" : "+D"(p), "+S"(s), "+c"(q) : : "memory");
-	__asm__ volatile("rep movsb" : "+D"(p), "+S"(s), "+c"(r) : : "memory");
+	rep_movs(d, s, n >> 3, n & 7);
 	return d;
 }
 
@@ -45,22 +37,11 @@ void *memmove(void *d, const void *s, size_t n)
 
 int memcmp(const void *a, const void *b, size_t n)
 {
-	const u8 *x = a, *y = b;
-	size_t q = n >> 3;
-	bool ne = false;
+	u64 same = repe_cmpsq(a, b, n >> 3);
+	const u8 *x = (const u8 *)a + 8 * same, *y = (const u8 *)b + 8 * same;
 
-	if (q)
-		__asm__ volatile("repe cmpsq"
-				 : "+S"(x), "+D"(y), "+c"(q), "=@ccne"(ne)
-				 : : "memory");
-	if (ne) { /* the quadword before x and y differs: find its byte */
-		x -= 8;
-		y -= 8;
-		n = 8;
-	} else {
-		n &= 7;
-	}
-	for (; n; n--, x++, y++)
+	/* The first quadword that differs, or the bytes after the last. */
+	for (n = same < n >> 3 ? 8 : n & 7; n; n--, x++, y++)
 		if (*x != *y)
 			return *x < *y ? -1 : 1;
 	return 0;
