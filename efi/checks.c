@@ -489,15 +489,16 @@ static void check_tables(const struct boot_info *bi)
 						   : "");
 }
 
-/* efi.buffers: no call wrote outside a buffer vamap handed it, nor into
- * an input (efi_args.h: each buffer in a guarded slot). */
+/* efi.buffers: no call went outside a buffer vamap handed it, nor wrote
+ * into an input (efi_args.h: each buffer in a guarded slot; the
+ * SetVirtualAddressMap map between guard pages of its own, efi/setup.c). */
 static void check_buffers(void)
 {
 	if (!efi.calls)
 		ktap_skip("efi.buffers", "no firmware call was made");
 	else if (efi.buf_bad)
-		ktap_result(false, "efi.buffers", "%u call%s wrote outside a "
-			    "buffer vamap handed %s, or into an input (first: "
+		ktap_result(false, "efi.buffers", "%u call%s went outside a "
+			    "buffer vamap handed %s, or wrote into an input (first: "
 			    "%s; UEFI 2.10 8)", efi.buf_bad,
 			    efi.buf_bad == 1 ? "" : "s",
 			    efi.buf_bad == 1 ? "it" : "them",

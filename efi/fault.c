@@ -152,6 +152,15 @@ bool efi_fault_hook(struct trap_frame *f, u32 apic_id, enum efi_call_state was)
 		call_fault.cls = EFI_FAULT_OUTSIDE;
 		return true;
 	}
+	if (f->vector == X86_TRAP_PF &&
+	    efi_current_svc == RT_SET_VIRTUAL_ADDRESS_MAP &&
+	    efi_svam_guard_hit(read_cr2(), call_fault.arg_hit,
+			       sizeof(call_fault.arg_hit))) {
+		end_call(f, read_cr2(), "outside the map it was handed: a guard "
+			 "page beside vamap's SetVirtualAddressMap map", false);
+		call_fault.cls = EFI_FAULT_NO_1TO1;
+		return true;
+	}
 	in.vector = (unsigned int)f->vector;
 	in.error = f->error;
 	in.cr2 = f->vector == X86_TRAP_PF ? read_cr2() : 0;
@@ -440,8 +449,9 @@ void efi_report_fault(void)
 		kdetail(label, "efi:   the guard page stopped it: no byte of "
 			"vamap's changed\n");
 	} else if (call_fault.arg_hit[0]) {
-		kdetail(label, "efi:   %s wrote %s: the guard stopped it, no "
+		kdetail(label, "efi:   %s %s %s: the guard stopped it, no "
 			"byte of vamap's changed\n", efi_rt_service_name(call_fault.svc),
+			call_fault.error & PF_ERR_WRITE ? "wrote" : "read",
 			call_fault.arg_hit);
 	} else if (call_fault.kernel_memory) {
 		efi.kernel_refused++;

@@ -52,6 +52,9 @@ void efi_report_frame_above(unsigned int svc, bool faulted, u64 error);
  * back; out returns the buffers written outside or inputs changed. The
  * guard hit at @cr2, in words into @buf; false when not a guard's. */
 void efi_bounce_in(unsigned int svc, u64 *args, unsigned int nargs);
+/* setup.c: a fault at @cr2 in a guard page of the SetVirtualAddressMap
+ * map, in words into @what; false when not there. */
+bool efi_svam_guard_hit(u64 cr2, char *what, size_t n);
 unsigned int efi_bounce_out(bool returned);
 bool efi_bounce_guard_hit(u64 cr2, char *buf, size_t n);
 

@@ -31,6 +31,7 @@
 #include "efi_memdesc.h"
 #include "efi_table_hdr.h"
 #include "efi_tables.h"
+#include "internal.h"
 #include "kernel.h"
 #include "ktap.h"
 #include "mm.h"
@@ -44,8 +45,77 @@ static const u8 *raw_map;
 static u64 raw_size, raw_desc_size;
 static u32 raw_desc_version;
 
-/* The SVAM map: only the runtime descriptors, firmware stride. */
-static u8 svam_map[EFI_MAX_RT_REGIONS * 64] __aligned(16) __efi_shared;
+/*
+ * The runtime-region table (efi.plan.r) and the SVAM map, sized by the
+ * firmware's map (no fixed cap): one run of contiguous frames, reached
+ * through the direct map, laid out [region table][guard][SVAM map room]
+ * [guard]. The SVAM map is built at the start of its room (svam_map) and
+ * moved flush against the second guard just before each call
+ * (svam_flush). While SetVirtualAddressMap runs, efi_pgd's 1:1 map maps
+ * the run read-only and leaves both guard pages out: the firmware can
+ * change neither the table nor its map, and a read past the map's end
+ * (or before its room) faults and is named (efi_svam_guard_hit).
+ */
+static struct {
+	u64 pa, pages;	   /* the whole run */
+	u64 room_pa, room; /* the SVAM map's room, ending at the 2nd guard */
+	u64 map_pa;	   /* the map the last call was given */
+} rt_store;
+static u8 *svam_map; /* the room, through the direct map */
+
+static int rt_store_alloc(void)
+{
+	u64 cap = efi_plan_capacity(raw_size, raw_desc_size);
+	u64 table = ALIGN_UP(cap * sizeof(struct efi_rt_region), SZ_4K);
+	u64 room = ALIGN_UP((cap + 1) * raw_desc_size, SZ_4K);
+	u64 pa;
+
+	if (!cap)
+		return 0; /* efi_plan_va says why the map is unreadable */
+	if (mm_alloc_pages((table + room) / SZ_4K + 2, &pa))
+		return -ENOMEM;
+	rt_store.pa = pa;
+	rt_store.pages = (table + room) / SZ_4K + 2;
+	rt_store.room_pa = pa + table + SZ_4K;
+	rt_store.room = room;
+	svam_map = __va(rt_store.room_pa);
+	efi.plan.r = __va(pa);
+	efi.plan.cap = (unsigned int)MIN(cap, (u64)~0u);
+	return 0;
+}
+
+/* Move the @size-byte map built at the start of its room flush against
+ * the guard after it; its physical address, for the call. */
+static u64 svam_flush(u64 size)
+{
+	u64 at = rt_store.room_pa + rt_store.room - size;
+
+	memmove(__va(at), svam_map, size);
+	rt_store.map_pa = at;
+	return at;
+}
+
+bool efi_svam_guard_hit(u64 cr2, char *what, size_t n)
+{
+	u64 end = rt_store.room_pa + rt_store.room, size = end - rt_store.map_pa;
+
+	if (!rt_store.pages)
+		return false;
+	if (cr2 - end < SZ_4K) {
+		ksnprintf(what, n, "to byte %lu past the end of its argument 4, "
+			  "VirtualMap (a %lu-byte buffer)",
+			  (unsigned long)(cr2 - end + 1), (unsigned long)size);
+		return true;
+	}
+	if (cr2 - (rt_store.room_pa - SZ_4K) < SZ_4K) {
+		ksnprintf(what, n, "to byte %lu before the start of its argument "
+			  "4, VirtualMap (a %lu-byte buffer)",
+			  (unsigned long)(end - size - cr2), (unsigned long)size);
+		return true;
+	}
+	return false;
+}
+
 
 static void disable(const char *why)
 {
@@ -315,6 +385,36 @@ static void log_regions(void)
 	}
 }
 
+/* [start, end) 1:1 with @flags, less the run of rt_store, which
+ * map_rt_store maps on its own. */
+static int map_ram_1to1(u64 start, u64 end, u32 flags)
+{
+	u64 s = rt_store.pa, e = s + rt_store.pages * SZ_4K;
+	int ret = 0;
+
+	if (!rt_store.pages || e <= start || s >= end)
+		return map_efi(start, start, end - start, flags);
+	if (start < s)
+		ret = map_efi(start, start, s - start, flags);
+	if (!ret && e < end)
+		ret = map_efi(e, e, end - e, flags);
+	return ret;
+}
+
+/* The run read-only, its two guard pages left out. */
+static int map_rt_store(void)
+{
+	u64 guard = rt_store.room_pa - SZ_4K;
+	int ret;
+
+	if (!rt_store.pages)
+		return 0;
+	ret = map_efi(rt_store.pa, rt_store.pa, guard - rt_store.pa, 0);
+	if (!ret)
+		ret = map_efi(rt_store.room_pa, rt_store.room_pa, rt_store.room, 0);
+	return ret;
+}
+
 /* The runtime regions at VA = PA with their default flags, as
  * SetVirtualAddressMap runs (step 4, and efi_svam_again). */
 static int map_runtime_1to1(void)
@@ -337,20 +437,23 @@ static int map_everything(void)
 
 	/* All RAM 1:1, but the kernel's read-only: a stray write during
 	 * SetVirtualAddressMap faults and is named instead of landing in
-	 * kernel memory; reads (the SVAM map itself, and U-Boot's boot-time
-	 * code reading its own data in what is now Conventional memory)
-	 * change nothing (docs/decisions.md). */
+	 * kernel memory; reads (U-Boot's boot-time code reading its own data
+	 * in what is now Conventional memory) change nothing
+	 * (docs/decisions.md). The region table and the SVAM map
+	 * (rt_store) read-only too, without their guard pages. */
 	ret = 0;
 	for_each_mem_region(m) {
 		if (!m->ram)
 			continue;
-		ret = map_efi(m->start, m->start, m->end - m->start,
-			      mem_region_kernel_owned(m) ? 0
-			      : m->type == EFI_BOOT_SERVICES_CODE ? MAP_WRITE | MAP_EXEC
-								  : MAP_WRITE);
+		ret = map_ram_1to1(m->start, m->end,
+				   mem_region_kernel_owned(m) ? 0
+				   : m->type == EFI_BOOT_SERVICES_CODE ? MAP_WRITE | MAP_EXEC
+								       : MAP_WRITE);
 		if (ret)
 			break;
 	}
+	if (!ret)
+		ret = map_rt_store();
 	if (!ret)
 		ret = map_runtime_1to1();
 	if (efi.mode == EFI_MODE_SLOT || efi.mode == EFI_MODE_LINUX) {
@@ -393,7 +496,7 @@ static u64 fill_svam_map(bool shuffle, int skip)
 {
 	unsigned int i, k = 0, n = efi.plan.n;
 
-	if ((u64)(n + 1) * raw_desc_size > sizeof(svam_map))
+	if ((u64)(n + 1) * raw_desc_size > rt_store.room)
 		return 0; /* one to spare: svam=unknown adds one */
 	for (i = 0; i < n; i++) {
 		unsigned int j = svam_order(i, shuffle);
@@ -507,8 +610,7 @@ static bool run_svam_probes(void)
 			(unsigned long)dsize, dver, what);
 		efi.probe[k].run = true;
 		efi.probe[k].status = efi_call(RT_SET_VIRTUAL_ADDRESS_MAP, 4, size,
-					       dsize, (u64)dver,
-					       __pa_symbol(svam_map));
+					       dsize, (u64)dver, svam_flush(size));
 		kprintf("efi: svam=%s: returned %s\n", name,
 			efi_status_name(efi.probe[k].status));
 		if (efi.probe[k].status == EFI_SUCCESS) {
@@ -530,24 +632,25 @@ static bool run_svam_probes(void)
 static void call_svam(void)
 {
 	u64 size = fill_svam_map(kopt.svam_probes & SVAM_PROBE_SHUFFLED, -1);
+	u64 map_pa;
 
 	if (!size) {
 		disable("runtime map larger than the SVAM buffer");
 		return;
 	}
 	svam_map_size = size;
+	map_pa = svam_flush(size);
 	kprintf("efi: SetVirtualAddressMap(%lu bytes, desc_size %lu, version %u, "
 		"map at physical 0x%016lx%s)\n", (unsigned long)size,
 		(unsigned long)raw_desc_size, raw_desc_version,
-		(unsigned long)__pa_symbol(svam_map),
+		(unsigned long)map_pa,
 		(kopt.svam_probes & SVAM_PROBE_SHUFFLED) ? ", svam=shuffled: "
 							     "out of order"
 							   : "");
 	efi.svam_called = true;
 	efi.t_svam_call = rdtsc();
 	efi.svam_status = efi_call(RT_SET_VIRTUAL_ADDRESS_MAP, 4, size,
-				   raw_desc_size, (u64)raw_desc_version,
-				   __pa_symbol(svam_map));
+				   raw_desc_size, (u64)raw_desc_version, map_pa);
 	efi.t_svam_returned = rdtsc();
 	kprintf("efi: SetVirtualAddressMap returned %s\n",
 		efi_status_name(efi.svam_status));
@@ -579,9 +682,9 @@ efi_status_t efi_svam_again(const char **how)
 		return EFI_NOT_FOUND;
 	}
 	efi.fn[RT_SET_VIRTUAL_ADDRESS_MAP] = fn;
-	/* svam_map still holds the map that succeeded */
+	/* rt_store.map_pa still holds the map that succeeded */
 	st = efi_call(RT_SET_VIRTUAL_ADDRESS_MAP, 4, svam_map_size, raw_desc_size,
-		      (u64)raw_desc_version, __pa_symbol(svam_map));
+		      (u64)raw_desc_version, rt_store.map_pa);
 	efi.fn[RT_SET_VIRTUAL_ADDRESS_MAP] = 0;
 	if (one_to_one)
 		pt_free_range(efi.pt, efi.efi_pgd, 0, PGD_KERNEL_FIRST - 1);
@@ -799,6 +902,11 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 	raw_desc_size = bi->memmap_desc_size;
 	raw_desc_version = bi->memmap_desc_version;
 	efi_mode_window(mode, &w);
+	if (rt_store_alloc()) {
+		disable("no memory for the runtime-region table and the "
+			"SetVirtualAddressMap map");
+		return;
+	}
 	if (mode == EFI_MODE_LINUX)
 		ret = efi_plan_va_linux(raw_map, raw_size, raw_desc_size, w.base,
 					w.top, &efi.plan);

@@ -74,8 +74,9 @@ static void collect(const void *raw, u64 map_size, u64 desc_size, bool linux_rul
 			p->errors++;
 			continue;
 		}
-		if (p->n == EFI_MAX_RT_REGIONS) {
-			reject(p, i, "more runtime descriptors than vamap holds");
+		if (p->n == p->cap) {
+			reject(p, i, "more runtime descriptors than the plan "
+			       "was given room for");
 			continue;
 		}
 		prev.k = (int)p->n;
@@ -93,6 +94,13 @@ static void collect(const void *raw, u64 map_size, u64 desc_size, bool linux_rul
 
 static int plan(const void *raw, u64 map_size, u64 desc_size, u64 win_base,
 		u64 win_top, bool identity, bool linux_rules, struct efi_va_plan *p);
+
+u64 efi_plan_capacity(u64 map_size, u64 desc_size)
+{
+	if (desc_size < sizeof(struct efi_memory_desc) || desc_size % 8)
+		return 0;
+	return map_size / desc_size;
+}
 
 int efi_plan_va(const void *raw, u64 map_size, u64 desc_size, u64 win_base,
 		u64 win_top, bool identity, struct efi_va_plan *p)

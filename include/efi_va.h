@@ -14,8 +14,6 @@
 
 #include "types.h"
 
-#define EFI_MAX_RT_REGIONS 512
-
 struct efi_rt_region {
 	u64 pa, va, size;
 	u64 attr;
@@ -25,8 +23,11 @@ struct efi_rt_region {
 	u8 boot_services; /* efi=linux: a boot-services region Linux maps */
 };
 
+/* The caller gives the plan its region storage: @r with room for @cap
+ * regions; efi_plan_capacity() says how many a map can need. */
 struct efi_va_plan {
-	struct efi_rt_region r[EFI_MAX_RT_REGIONS];
+	struct efi_rt_region *r;
+	unsigned int cap;
 	unsigned int n;
 	unsigned int errors; /* regions that are malformed or did not fit */
 	u64 lowest_va;
@@ -34,6 +35,10 @@ struct efi_va_plan {
 	 * order, the order Linux builds its new_memmap in. */
 	bool svam_reverse;
 };
+
+/* Regions a map of @map_size bytes in @desc_size strides can give a plan:
+ * one per descriptor (0 for an unreadable stride). */
+u64 efi_plan_capacity(u64 map_size, u64 desc_size);
 
 /*
  * Plan VAs for the runtime descriptors of the raw map into

@@ -32,6 +32,10 @@ int frame_add_usable(struct frame_alloc *fa, const struct memmap *m, u64 floor);
 int frame_add(struct frame_alloc *fa, u64 start, u64 end);
 /* The highest free page that ends at or below @limit (0: no limit). */
 int frame_alloc(struct frame_alloc *fa, u64 limit, u64 *pa);
+/* The highest run of @pages physically contiguous free pages that ends at
+ * or below @limit: its first page in @pa. -ENOMEM when no range holds
+ * one, -EINVAL for 0 pages. */
+int frame_alloc_pages(struct frame_alloc *fa, u64 pages, u64 limit, u64 *pa);
 int frame_free(struct frame_alloc *fa, u64 pa);
 
 #endif

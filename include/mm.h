@@ -48,6 +48,9 @@ u64 mm_ram_end(void);
 int mm_alloc_page_below(u64 limit, u64 *pa);
 /* Give back a page mm_alloc_page_below() handed out. */
 void mm_free_page(u64 pa);
+/* @pages physically contiguous zeroed frames, reached through the direct
+ * map (__va): the first in @pa. -ENOMEM when no free range holds them. */
+int mm_alloc_pages(u64 pages, u64 *pa);
 /* Boot-services memory above the low reserve goes to the allocator and
  * its regions become usable (the kernel's, never lent again): the bytes
  * freed. Called once the firmware's checks are done. */

@@ -68,28 +68,31 @@ int frame_add_usable(struct frame_alloc *fa, const struct memmap *m, u64 floor)
 	return 0;
 }
 
-int frame_alloc(struct frame_alloc *fa, u64 limit, u64 *pa)
+int frame_alloc_pages(struct frame_alloc *fa, u64 pages, u64 limit, u64 *pa)
 {
+	u64 bytes = pages << 12;
 	unsigned int i;
 
+	if (!pages || pages > (~0ULL >> 12))
+		return -EINVAL;
 	for (i = fa->n; i-- > 0;) {
 		struct frange *r = &fa->r[i];
 		u64 top = limit ? MIN(r->end, ALIGN_DOWN(limit, SZ_4K)) : r->end;
 
-		if (top <= r->start)
+		if (top <= r->start || top - r->start < bytes)
 			continue;
-		*pa = top - SZ_4K;
+		*pa = top - bytes;
 		if (top == r->end) {
-			r->end -= SZ_4K;
+			r->end -= bytes;
 			if (r->end == r->start) {
 				for (; i + 1 < fa->n; i++)
 					fa->r[i] = fa->r[i + 1];
 				fa->n--;
 			}
 		} else {
-			/* Taking a page from the middle splits the range. */
+			/* Taking pages from the middle splits the range. */
 			if (*pa == r->start) {
-				r->start += SZ_4K;
+				r->start = top;
 			} else {
 				if (fa->n == fa->cap)
 					continue; /* no room to split: try lower */
@@ -101,10 +104,15 @@ int frame_alloc(struct frame_alloc *fa, u64 limit, u64 *pa)
 				fa->n++;
 			}
 		}
-		fa->free_pages--;
+		fa->free_pages -= pages;
 		return 0;
 	}
 	return -ENOMEM;
+}
+
+int frame_alloc(struct frame_alloc *fa, u64 limit, u64 *pa)
+{
+	return frame_alloc_pages(fa, 1, limit, pa);
 }
 
 int frame_free(struct frame_alloc *fa, u64 pa)

@@ -426,6 +426,14 @@ int mm_alloc_page_below(u64 limit, u64 *pa)
 	return 0;
 }
 
+int mm_alloc_pages(u64 pages, u64 *pa)
+{
+	if (frame_alloc_pages(&kframes, pages, 0, pa))
+		return -ENOMEM;
+	memset(__va(*pa), 0, pages * SZ_4K);
+	return 0;
+}
+
 void mm_free_page(u64 pa)
 {
 	frame_free(&kframes, pa);

@@ -19,7 +19,8 @@
 
 static struct mem_region regions[MAXR];
 static struct frange franges[MAXR];
-static struct efi_va_plan plan;
+static struct efi_rt_region plan_room[MAXR];
+static struct efi_va_plan plan = { .r = plan_room, .cap = MAXR };
 
 static void check_plan(u64 base, u64 top)
 {

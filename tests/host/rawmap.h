@@ -11,7 +11,7 @@
 #include "efi_defs.h"
 
 #define STRIDE 48
-#define RAWMAP_MAX 512
+#define RAWMAP_MAX 1024
 
 static u8 raw[RAWMAP_MAX * STRIDE];
 static unsigned int nraw;

@@ -15,7 +15,8 @@
 #include "rawmap.h"
 #include "sim.h"
 
-static struct efi_va_plan plan;
+static struct efi_rt_region plan_room[RAWMAP_MAX];
+static struct efi_va_plan plan = { .r = plan_room, .cap = RAWMAP_MAX };
 
 #define RT (EFI_MEMORY_RUNTIME | EFI_MEMORY_WB)
 
@@ -90,6 +91,37 @@ static void test_no_runtime(void)
 	CHECK_EQ(plan.n, 0);
 	CHECK_EQ(plan.errors, 0);
 	CHECK_EQ(plan.lowest_va, EFI_SLOT_BASE + EFI_SLOT_SIZE);
+}
+
+/* More runtime descriptors than the fixed table of 512 the plan once had
+ * (a fragmented map: every driver's code and data apart, as on a large
+ * server): each is placed, none rejected, given the room
+ * efi_plan_capacity() asks for; with less room, the ones past it are
+ * rejected, named, and the plan is refused. */
+static void test_many_regions(void)
+{
+	enum { N = 600 };
+	unsigned int i;
+
+	raw_reset();
+	for (i = 0; i < N; i++)
+		raw_add(i % 3 ? EFI_RUNTIME_SERVICES_DATA : EFI_RUNTIME_SERVICES_CODE,
+			0x40000000 + (u64)i * 0x3000, 2, RT);
+	raw_add(EFI_CONVENTIONAL_MEMORY, 0x100000, 0x100, EFI_MEMORY_WB);
+	CHECK_EQ(efi_plan_capacity((u64)nraw * STRIDE, STRIDE), N + 1);
+	CHECK_EQ(efi_plan_capacity((u64)nraw * STRIDE, 44), 0);
+	CHECK_EQ(efi_plan_va(raw, (u64)nraw * STRIDE, STRIDE, EFI_SLOT_BASE,
+			     EFI_SLOT_BASE + EFI_SLOT_SIZE, false, &plan), 0);
+	CHECK_EQ(plan.n, N);
+	CHECK_EQ(plan.errors, 0);
+	CHECK_EQ(plan.r[N - 1].desc, N - 1);
+	check_plan_shape(EFI_SLOT_BASE, EFI_SLOT_BASE + EFI_SLOT_SIZE);
+	plan.cap = N - 10;
+	CHECK_EQ(efi_plan_va(raw, (u64)nraw * STRIDE, STRIDE, EFI_SLOT_BASE,
+			     EFI_SLOT_BASE + EFI_SLOT_SIZE, false, &plan), -EINVAL);
+	CHECK_EQ(plan.n, N - 10);
+	CHECK_EQ(plan.errors, 10);
+	plan.cap = RAWMAP_MAX;
 }
 
 /*
@@ -554,6 +586,7 @@ int main(void)
 	RUN(test_strict);
 	RUN(test_placement);
 	RUN(test_no_runtime);
+	RUN(test_many_regions);
 	RUN(test_stride);
 	RUN(test_linux_ovmf_shape);
 	RUN(test_linux_random);

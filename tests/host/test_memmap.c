@@ -303,6 +303,36 @@ static void test_frames_never_reserved(void)
 	CHECK_EQ(pa, 0x1ff000);
 }
 
+/* Runs of contiguous pages (the runtime-region table, the SVAM map):
+ * the highest range that holds the whole run, never one split across two
+ * ranges, the free count kept. */
+static void test_frame_runs(void)
+{
+	static struct frange fr[8];
+	struct frame_alloc fa;
+	u64 pa;
+
+	frame_init(&fa, fr, ARRAY_SIZE(fr));
+	CHECK_EQ(frame_add(&fa, 0x10000, 0x20000), 0);	/* 16 pages */
+	CHECK_EQ(frame_add(&fa, 0x30000, 0x33000), 0);	/* 3 pages */
+	CHECK_EQ(frame_alloc_pages(&fa, 4, 0, &pa), 0);
+	CHECK_EQ(pa, 0x1c000); /* not 0x30000's 3 pages */
+	CHECK_EQ(fa.free_pages, 16 + 3 - 4);
+	CHECK_EQ(frame_alloc_pages(&fa, 3, 0, &pa), 0);
+	CHECK_EQ(pa, 0x30000); /* that range, whole: it goes */
+	CHECK_EQ(fa.n, 1);
+	CHECK_EQ(frame_alloc_pages(&fa, 13, 0, &pa), -ENOMEM);
+	CHECK_EQ(frame_alloc_pages(&fa, 0, 0, &pa), -EINVAL);
+	/* below a limit, from the middle: the range splits */
+	CHECK_EQ(frame_alloc_pages(&fa, 2, 0x18000, &pa), 0);
+	CHECK_EQ(pa, 0x16000);
+	CHECK_EQ(fa.n, 2);
+	CHECK_EQ(fa.free_pages, 16 - 4 - 2);
+	CHECK_EQ(frame_alloc_pages(&fa, 6, 0, &pa), 0);
+	CHECK_EQ(pa, 0x10000); /* 0x10000-0x16000, exactly */
+	CHECK_EQ(frame_alloc_pages(&fa, 5, 0, &pa), -ENOMEM); /* 4 are left */
+}
+
 /*
  * A fragmented map larger than firmware hands over on large machines:
  * 70,000 descriptors, alternating one free page and one loader page. Every
@@ -462,6 +492,7 @@ int main(void)
 	RUN(test_random_overlaps);
 	RUN(test_reserve);
 	RUN(test_frames_never_reserved);
+	RUN(test_frame_runs);
 	RUN(test_boot_rules);
 	return check_exit();
 }
