@@ -30,10 +30,10 @@ static const struct efi_arg_desc table[RT_NR_SERVICES][EFI_ARG_MAX] = {
 			      { ARG_IN_SIZE_ARG, 3, 0, "Data" } },
 	[RT_GET_NEXT_HIGH_MONO_COUNT] = { { ARG_OUT, 4, 0, "HighCount" } },
 	[RT_RESET_SYSTEM] = { V, V, V, { ARG_IN_SIZE_ARG, 2, 0, "ResetData" } },
-	/* The capsule headers the arrays point at are not copied. */
-	[RT_UPDATE_CAPSULE] = { { ARG_ARRAY_IN, 8, 1, "CapsuleHeaderArray" } },
+	/* The capsules the arrays point at are guarded too (efi/bounce.c). */
+	[RT_UPDATE_CAPSULE] = { { ARG_CAPSULES_IN, 8, 1, "CapsuleHeaderArray" } },
 	[RT_QUERY_CAPSULE_CAPABILITIES] = {
-		{ ARG_ARRAY_IN, 8, 1, "CapsuleHeaderArray" }, V,
+		{ ARG_CAPSULES_IN, 8, 1, "CapsuleHeaderArray" }, V,
 		{ ARG_OUT, 8, 0, "MaximumCapsuleSize" },
 		{ ARG_OUT, 4, 0, "ResetType" } },
 	[RT_QUERY_VARIABLE_INFO] = { V,
@@ -83,6 +83,7 @@ bool efi_arg_bytes(enum efi_rt_service svc, unsigned int i, const u64 *args,
 		*bytes = *(const u64 *)args[d->size];
 		return true;
 	case ARG_ARRAY_IN:
+	case ARG_CAPSULES_IN:
 		if (args[d->count] > EFI_ARG_SLOT_SIZE / d->size)
 			return false;
 		*bytes = d->size * args[d->count];
@@ -93,13 +94,17 @@ bool efi_arg_bytes(enum efi_rt_service svc, unsigned int i, const u64 *args,
 	}
 }
 
-u64 efi_arg_place(u64 slot, u64 bytes)
+bool efi_capsule_bytes(u64 hdr, u64 (*owned)(u64 addr), u64 *bytes)
 {
-	/* An empty buffer gets 8 canary bytes, not a pointer to the guard:
-	 * touching it is a finding, reading it must not end the call. */
-	if (!bytes)
-		return slot + EFI_ARG_SLOT_SIZE - 8;
-	return (slot + EFI_ARG_SLOT_SIZE - bytes) & ~7ULL;
+	u64 have = owned(hdr), size;
+
+	if (have < EFI_CAPSULE_HEADER_SIZE)
+		return false;
+	size = *(const u32 *)(hdr + 24); /* CapsuleImageSize */
+	if (size < EFI_CAPSULE_HEADER_SIZE || size > have)
+		return false;
+	*bytes = size;
+	return true;
 }
 
 /* The canary ranges around [buf_off, buf_off + bytes) in a slot: before

@@ -29,6 +29,10 @@ static struct {
 		unsigned int arg;
 		bool in; /* the firmware only reads it */
 		u64 orig, bytes, off; /* off: the buffer's offset in its slot */
+		bool capsules; /* an array bounce_capsules rewrote */
+		int parent; /* a capsule: the array's bounce, else -1 */
+		unsigned int index; /* ... and its element */
+		const char *name; /* the spec's name (a capsule's array's) */
 	} b[EFI_ARG_SLOTS];
 	unsigned int svc;
 	/* Each slot's canaries as the last check found them intact around
@@ -52,47 +56,118 @@ static u64 vamap_owned(u64 a)
 	       ? (u64)__kernel_end - a : 0;
 }
 
+/* How a finding names bounce @b: the spec's name, "[n]" after it for a
+ * capsule. */
+static const char *bname(const struct bounce *b, char *buf, size_t n)
+{
+	if (b->parent < 0)
+		return b->name;
+	ksnprintf(buf, n, "%s[%u]", b->name, b->index);
+	return buf;
+}
+
+/* Copy @bytes at @orig into the next free slot as argument @arg's
+ * buffer, canaries around it; its address there, 0 when no slot is left
+ * or it does not fit one. */
+static inline __attribute__((always_inline)) u64
+bounce_one(unsigned int arg, const char *name, int parent,
+		      unsigned int index, u64 orig, u64 bytes, bool in)
+{
+	struct bounce *b = &bounced.b[bounced.n];
+	struct efi_slot_canary *c = &bounced.canary[bounced.n];
+	u8 *slot = arg_slot(bounced.n);
+
+	if (bounced.n == EFI_ARG_SLOTS || bytes > EFI_ARG_SLOT_SIZE) {
+		kprintf("efi: %s's %s (%lu bytes) %s: handed unguarded\n",
+			efi_rt_service_name(bounced.svc), name,
+			(unsigned long)bytes,
+			bytes > EFI_ARG_SLOT_SIZE ? "is larger than a guarded slot"
+						  : "finds no guarded slot left");
+		return 0;
+	}
+	b->arg = arg;
+	b->in = in;
+	b->orig = orig;
+	b->bytes = bytes;
+	b->off = efi_arg_place(0, bytes);
+	b->capsules = false;
+	b->parent = parent;
+	b->index = index;
+	b->name = name;
+	memcpy(slot + b->off, (const void *)orig, bytes);
+	if (!c->intact || c->off != b->off || c->bytes != bytes) {
+		efi_arg_canary_fill(slot, b->off, bytes);
+		c->off = b->off;
+		c->bytes = bytes;
+	}
+	c->intact = false; /* until the check after the call */
+	bounced.n++;
+	return (u64)slot + b->off;
+}
+
+/* The capsules a bounced CapsuleHeaderArray (bounce @k) points at, each
+ * into a slot of its own, the array's copy pointed at the copies. */
+static void bounce_capsules(unsigned int k, const char *name)
+{
+	u64 *elem = (u64 *)((u64)arg_slot(k) + bounced.b[k].off);
+	unsigned int j, n = (unsigned int)(bounced.b[k].bytes / 8);
+	u64 bytes, at;
+
+	for (j = 0; j < n; j++) {
+		if (!elem[j] || !efi_capsule_bytes(elem[j], vamap_owned, &bytes))
+			continue; /* not vamap's, or not a capsule it can size */
+		at = bounce_one(bounced.b[k].arg, name, (int)k, j, elem[j], bytes,
+				true);
+		if (at)
+			elem[j] = at;
+	}
+}
+
+/* The kinds the firmware only reads (efi_args.h). */
+#define INPUT_KINDS (1u << ARG_IN | 1u << ARG_STR_IN | 1u << ARG_IN_SIZE_ARG | \
+		     1u << ARG_ARRAY_IN | 1u << ARG_CAPSULES_IN)
+
 /* Point each of @args that vamap owns at a copy in its own slot. */
 void efi_bounce_in(unsigned int svc, u64 *args, unsigned int nargs)
 {
-	u64 in[EFI_ARG_MAX], bytes;
-	enum efi_arg_kind kind;
-	struct efi_slot_canary *c;
+	u64 in[EFI_ARG_MAX], bytes, at;
+	const struct efi_arg_desc *d;
 	unsigned int i;
 
 	bounced.n = 0;
 	bounced.svc = svc;
 	memcpy(in, args, sizeof(in));
 	for (i = 0; i < nargs && i < EFI_ARG_MAX; i++) {
-		struct bounce *b = &bounced.b[bounced.n];
-		u8 *slot = arg_slot(bounced.n);
-
 		if (!in[i] || !efi_arg_bytes(svc, i, in, vamap_owned, &bytes) ||
 		    vamap_owned(in[i]) < bytes)
 			continue; /* not vamap's: passed as it is */
-		if (bytes > EFI_ARG_SLOT_SIZE) {
-			kprintf("efi: %s's %s (%lu bytes) is larger than a guarded "
-				"slot: handed unguarded\n", efi_rt_service_name(svc),
-				efi_arg_desc(svc, i)->name, (unsigned long)bytes);
+		d = efi_arg_desc(svc, i);
+		at = bounce_one(i, d->name, -1, 0, in[i], bytes,
+				(1u << d->kind) & INPUT_KINDS);
+		if (!at)
 			continue;
+		args[i] = at;
+		if (d->kind == ARG_CAPSULES_IN) {
+			bounced.b[bounced.n - 1].capsules = true;
+			bounce_capsules(bounced.n - 1, d->name);
 		}
-		kind = efi_arg_desc(svc, i)->kind;
-		b->arg = i;
-		b->in = kind == ARG_IN || kind == ARG_STR_IN ||
-			kind == ARG_IN_SIZE_ARG || kind == ARG_ARRAY_IN;
-		b->orig = in[i];
-		b->bytes = bytes;
-		b->off = efi_arg_place(0, bytes);
-		memcpy(slot + b->off, (const void *)b->orig, bytes);
-		c = &bounced.canary[bounced.n];
-		if (!c->intact || c->off != b->off || c->bytes != bytes) {
-			efi_arg_canary_fill(slot, b->off, bytes);
-			c->off = b->off;
-			c->bytes = bytes;
-		}
-		c->intact = false; /* until the check after the call */
-		args[i] = (u64)slot + b->off;
-		bounced.n++;
+	}
+}
+
+/* An array whose elements bounce_capsules pointed at copies: those
+ * elements back to what vamap handed over, where the firmware left them
+ * alone, so the array compares as any input. */
+static void unbounce_capsules(unsigned int k)
+{
+	u64 *elem = (u64 *)((u64)arg_slot(k) + bounced.b[k].off);
+	unsigned int i;
+
+	for (i = k + 1; i < bounced.n; i++) {
+		const struct bounce *c = &bounced.b[i];
+
+		if (c->parent == (int)k &&
+		    elem[c->index] == (u64)arg_slot(i) + c->off)
+			elem[c->index] = c->orig;
 	}
 }
 
@@ -107,11 +182,10 @@ unsigned int efi_bounce_out(bool returned)
 		const struct bounce *b = &bounced.b[i];
 		const u8 *slot = arg_slot(i);
 		s64 c = efi_arg_canary_check(slot, b->off, b->bytes);
+		char nbuf[48];
 
 		bounced.canary[i].intact = !c;
 		if (c) {
-			const struct efi_arg_desc *d = efi_arg_desc(bounced.svc, b->arg);
-
 			bad++;
 			kdetail("efi.buffers", "efi: finding: %s wrote up to byte "
 				"%ld %s its argument %u, %s (a %lu-byte buffer; the "
@@ -120,19 +194,20 @@ unsigned int efi_bounce_out(bool returned)
 				"sizes)\n", efi_rt_service_name(bounced.svc),
 				(long)(c > 0 ? c : -c),
 				c > 0 ? "past the end of" : "before the start of",
-				b->arg + 1, d->name, (unsigned long)b->bytes);
+				b->arg + 1, bname(b, nbuf, sizeof(nbuf)),
+				(unsigned long)b->bytes);
 		}
 		if (b->in) {
+			if (b->capsules)
+				unbounce_capsules(i);
 			if (memcmp(slot + b->off, (const void *)b->orig, b->bytes)) {
-				const struct efi_arg_desc *d =
-					efi_arg_desc(bounced.svc, b->arg);
-
 				bad++;
 				kdetail("efi.buffers", "efi: finding: %s wrote into "
 					"its argument %u, %s, an input (%lu bytes; "
 					"UEFI 2.10 8: IN)\n",
 					efi_rt_service_name(bounced.svc), b->arg + 1,
-					d->name, (unsigned long)b->bytes);
+					bname(b, nbuf, sizeof(nbuf)),
+					(unsigned long)b->bytes);
 			}
 		} else if (returned) {
 			memcpy((void *)b->orig, slot + b->off, b->bytes);
@@ -155,7 +230,8 @@ bool efi_bounce_guard_hit(u64 cr2, char *what, size_t n)
 	for (i = 0; i < bounced.n; i++) {
 		const struct bounce *b = &bounced.b[i];
 		u64 buf = (u64)arg_slot(i) + b->off, buf_end = buf + b->bytes;
-		const char *name = efi_arg_desc(bounced.svc, b->arg)->name;
+		char nbuf[48];
+		const char *name = bname(b, nbuf, sizeof(nbuf));
 		unsigned int nth = b->arg + 1;
 
 		if (cr2 >= buf_end && cr2 < buf_end + SZ_4K) {

@@ -15,8 +15,21 @@
  * test=efi-hang: GetTime's pointer is replaced, for one call, by a stand-in
  * in kernel text that spins with interrupts off — the shape of a firmware
  * call that never returns (the zoo's runtime driver does it for real).
+ * The stand-ins lie in .text.stand_in, which trap_in_vamap() counts as the
+ * firmware's code, not vamap's: they play firmware.
+ * test=efi-hang-vamap: the same spin in vamap's own text, as a firmware
+ * that jumped into vamap's code and stays there: the watchdog defers to
+ * vamap's code for WD_IN_VAMAP_MS, then ends the call all the same.
  */
-static __attribute__((ms_abi, noreturn)) void hang_stand_in(void)
+#define STAND_IN __attribute__((section(".text.stand_in"), ms_abi))
+
+static STAND_IN __attribute__((noreturn)) void hang_stand_in(void)
+{
+	for (;;)
+		__asm__ volatile("cli; pause");
+}
+
+static __attribute__((ms_abi, noreturn, noinline)) void hang_in_vamap(void)
 {
 	for (;;)
 		__asm__ volatile("cli; pause");
@@ -25,14 +38,17 @@ static __attribute__((ms_abi, noreturn)) void hang_stand_in(void)
 void efi_inject_hang(void)
 {
 	u64 real = efi.fn[RT_GET_TIME];
+	bool in_vamap = kopt.test & TEST_EFI_HANG_VAMAP;
 	efi_status_t st;
 	struct efi_time t;
 
-	if (!(kopt.test & TEST_EFI_HANG) || !efi.runtime_enabled || !real)
+	if (!(kopt.test & (TEST_EFI_HANG | TEST_EFI_HANG_VAMAP)) ||
+	    !efi.runtime_enabled || !real)
 		return;
-	kprintf("test: GetTime replaced for one call by a stand-in in kernel "
-		"text that spins with interrupts off\n");
-	efi.fn[RT_GET_TIME] = (u64)hang_stand_in;
+	kprintf("test: GetTime replaced for one call by a stand-in %s that "
+		"spins with interrupts off\n",
+		in_vamap ? "in vamap's own text" : "in kernel text");
+	efi.fn[RT_GET_TIME] = in_vamap ? (u64)hang_in_vamap : (u64)hang_stand_in;
 	st = efi_call(RT_GET_TIME, 2, (u64)&t, (u64)0);
 	efi.fn[RT_GET_TIME] = real;
 	kprintf("test: the call returned %s\n", efi_status_name(st));
@@ -45,7 +61,7 @@ void efi_inject_hang(void)
  * and kernel_exit must save the report through a guarded call, then stop
  * the watchdog for good (nothing may resume the call afterwards).
  */
-static __attribute__((ms_abi)) u64 fatal_stand_in(void)
+static STAND_IN u64 fatal_stand_in(void)
 {
 	__asm__ volatile("int $18");
 	return EFI_SUCCESS;
@@ -68,7 +84,7 @@ void efi_inject_fatal(void)
  * kernel text that waits for the watching AP's NMI, so that it lands in a
  * call at a known place; vamap then takes it as the firmware's fault.
  */
-static __attribute__((ms_abi)) u64 nmi_stand_in(void)
+static STAND_IN u64 nmi_stand_in(void)
 {
 	const char *svc;
 	unsigned int sent;

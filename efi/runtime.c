@@ -273,10 +273,10 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 		saved.before = efi_thunk_want;
 		capture_fpu(&saved.before, saved.sse);
 	}
-	if (!(skip & EFI_SKIP_SHARED))
+	if (!(skip & EFI_SKIP_SHARED) && !efi.strict)
 		efi_kguard_snapshot(); /* the last of vamap's writes are above */
 	st = efi_thunk_call(efi.fn[svc], args, nargs);
-	if (!(skip & EFI_SKIP_SHARED))
+	if (!(skip & EFI_SKIP_SHARED) && !efi.strict)
 		kguard_check("during the call");
 	if (!(skip & EFI_SKIP_ABI)) {
 		saved.after = efi_abi_out.cpu;

@@ -82,7 +82,7 @@ enum boot_waivers_state {
 };
 
 /* A runtime driver the stub loaded from \vamap\drivers\ (boot/drivers.c). */
-#define BOOT_DRIVERS_MAX 8
+#define BOOT_DRIVERS_MAX 16
 #define BOOT_DRIVER_NAME_MAX 32
 struct boot_driver {
 	u64 base;	/* ImageBase (physical), 0 if it did not load */

@@ -79,6 +79,8 @@ enum test_knob {
 				    * longer than efi.timeout= */
 	TEST_FATAL_IN_CALL = 1u << 30, /* efi: a #MC (INT 18) inside a call */
 	TEST_AP_LATE = 1u << 31, /* smp: the second AP answers after the wait */
+	TEST_EFI_HANG_VAMAP = 1ULL << 32, /* efi: efi-hang, spinning in
+					   * vamap's own text */
 };
 
 /* svam= probes, one bit each, run in this order (efi/setup.c). */
@@ -127,8 +129,8 @@ struct options {
 	unsigned int efi_mode; /* enum efi_mode (include/efi_pgd.h) */
 	unsigned int reset;    /* enum reset_request */
 	unsigned int results;  /* enum results_mode */
-	u32 test;
-	u32 svam_probes;       /* enum svam_probe */
+	u64 test;	       /* enum test_knob bits */
+	u64 svam_probes;       /* enum svam_probe */
 	u32 efi_timeout_ms;    /* efi.timeout=; 0 turns the watchdog off */
 	bool efi_strict;       /* efi.strict (default); false: efi.shared */
 	bool verbose;

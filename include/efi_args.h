@@ -39,6 +39,8 @@ enum efi_arg_kind {
 			    * at the call */
 	ARG_INOUT_SIZE_PTR,
 	ARG_ARRAY_IN,	/* @size-byte elements, argument @count's value many */
+	ARG_CAPSULES_IN, /* an ARG_ARRAY_IN of pointers to capsules, each
+			  * read as its header says (efi_capsule_bytes) */
 };
 
 struct efi_arg_desc {
@@ -62,11 +64,25 @@ const struct efi_arg_desc *efi_arg_desc(enum efi_rt_service svc, unsigned int i)
 bool efi_arg_bytes(enum efi_rt_service svc, unsigned int i, const u64 *args,
 		   u64 (*owned)(u64 addr), u64 *bytes);
 
+/* How many bytes the capsule at @hdr is (UEFI 2.10 8.5.3: an
+ * EFI_CAPSULE_HEADER whose CapsuleImageSize counts the header too), read
+ * from its header only where @owned says vamap owns it; false when its
+ * header is not vamap's or its size is below a header's or past what
+ * vamap owns. */
+bool efi_capsule_bytes(u64 hdr, u64 (*owned)(u64 addr), u64 *bytes);
+#define EFI_CAPSULE_HEADER_SIZE 28
+
 /* Where a @bytes-byte buffer starts in a slot of EFI_ARG_SLOT_SIZE at
  * @slot: flush with the slot's end when @bytes is a multiple of 8,
  * else 8-aligned with the rest of the slot after it (an empty one 8 bytes
- * before the end). */
-u64 efi_arg_place(u64 slot, u64 bytes);
+ * before the end: touching it is a finding, reading it must not end the
+ * call). Inline: it runs for every buffer of every call. */
+static inline u64 efi_arg_place(u64 slot, u64 bytes)
+{
+	if (!bytes)
+		return slot + EFI_ARG_SLOT_SIZE - 8;
+	return (slot + EFI_ARG_SLOT_SIZE - bytes) & ~7ULL;
+}
 
 /* Fill the canaries around the buffer [@buf, @buf + @bytes) in its slot
  * @slot, and check them: the offset from the buffer's end (> 0) or start

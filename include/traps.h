@@ -40,10 +40,13 @@ bool trap_expected_seen(u64 *error, u64 *cr2);
 
 void trap_handler(struct trap_frame *f);
 
-/* Is @rip in the last steps of vamap's trap handler, after it gave the CPU
- * back to a firmware call and before its IRETQ? An NMI there has not
- * interrupted the firmware (kernel/watchdog.c defers the deadline's). */
-bool trap_returning(u64 rip);
+/* Is @rip vamap's own code? A CPU whose call state says FIRMWARE runs it
+ * before the thunk's CALL, after the firmware's RET, and in the last
+ * steps of vamap's trap handler once it gave the CPU back to the call
+ * (before its IRETQ): an NMI there has not interrupted the firmware
+ * (kernel/watchdog.c defers the deadline's). By address, not by function
+ * name: whatever the compiler inlines or renames stays covered. */
+bool trap_in_vamap(u64 rip);
 
 /* "#PF page fault" for vector 14; "interrupt" past the exceptions. */
 const char *trap_name(u64 vector);

@@ -8,7 +8,7 @@
 
 struct knob {
 	const char *name;
-	u32 bit;
+	u64 bit;
 };
 
 static const struct knob svam_probes[] = {
@@ -53,6 +53,7 @@ static const struct knob test_knobs[] = {
 	{ "slow-lend", TEST_SLOW_LEND },
 	{ "fatal-in-call", TEST_FATAL_IN_CALL },
 	{ "ap-late", TEST_AP_LATE },
+	{ "efi-hang-vamap", TEST_EFI_HANG_VAMAP },
 };
 
 static const char *const exit_modes[] = {
@@ -188,7 +189,7 @@ static const struct {
 /* Parse a comma-separated knob list into @bits; false on an unknown or
  * empty name. */
 static bool parse_knobs(const struct knob *knobs, size_t nknobs, const char *v,
-			size_t n, u32 *bits)
+			size_t n, u64 *bits)
 {
 	if (!n)
 		return false;
@@ -317,11 +318,11 @@ unsigned int cmdline_parse(const char *line, struct options *opt)
 			else
 				problem(opt, &count, choices[c].bad, w, n);
 		} else if ((l = knob_list(w, klen)) >= 0 && klen < n) {
-			u32 bits = 0;
+			u64 bits = 0;
 
 			if (parse_knobs(knob_lists[l].knobs, knob_lists[l].count,
 					val, vlen, &bits))
-				*(u32 *)((u8 *)opt + knob_lists[l].field) |= bits;
+				*(u64 *)((u8 *)opt + knob_lists[l].field) |= bits;
 			else
 				problem(opt, &count, knob_lists[l].bad, w, n);
 		} else if (word_is(w, klen, "efi.timeout") && klen < n) {

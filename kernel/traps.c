@@ -214,7 +214,7 @@ void trap_handler(struct trap_frame *f)
 		write_cr3(swapper_pg_dir);
 	was = efi_call_trap_enter(cpu);
 	handle(f, cpu, was);
-	/* From here to the IRETQ (trap_returning) the CPU is back in the
+	/* From here to the IRETQ (trap_in_vamap) the CPU is back in the
 	 * call's state though vamap's code still runs; still on
 	 * swapper_pg_dir, where the state is writable. */
 	efi_call_trap_exit(cpu, was);
@@ -224,15 +224,13 @@ void trap_handler(struct trap_frame *f)
 	}
 }
 
-bool trap_returning(u64 rip)
+bool trap_in_vamap(u64 rip)
 {
-	u64 off, size;
-	const char *name = ksym_lookup(rip, &off, &size);
+	extern char __stand_in_start[], __stand_in_end[];
 
-	return (rip >= (u64)isr_exit && rip < (u64)isr_exit_end) ||
-	       (name && (!strcmp(name, "trap_handler") ||
-			 !strcmp(name, "efi_call_trap_exit") ||
-			 !strcmp(name, "call_event")));
+	if (rip >= (u64)__stand_in_start && rip < (u64)__stand_in_end)
+		return false; /* efi/inject.c's stand-ins play firmware */
+	return rip >= (u64)__text_start && rip < (u64)__text_end;
 }
 
 /* @was: the firmware-call state the trap interrupted (efi_call_state.h). */

@@ -34,6 +34,12 @@ enum wd_source { WD_NONE, WD_PIT, WD_AP };
 
 static const char *const source_names[] = { "none", "pit", "ap" };
 
+/* How long past the first deadline NMI a call may keep being found in
+ * vamap's own code inside the thunk before the watchdog takes it as the
+ * firmware's: a CPU on its way in or out passes within microseconds, or
+ * a few milliseconds with an NMI after each of its instructions. */
+#define WD_IN_VAMAP_MS 1000
+
 static struct {
 	enum wd_source source;
 	u32 timeout_ms;
@@ -46,7 +52,8 @@ static struct {
 	u32 ap;			/* the watching AP's APIC ID */
 	char ap_desc[24];	/* "from cpu N" */
 	volatile u32 wakes, handled, ack;
-	unsigned int deflected;	/* deadline NMIs that landed in vamap's handler */
+	unsigned int deflected;	/* deadline NMIs that landed in vamap's code */
+	u64 in_vamap_since;	/* TSC of the call's first one in vamap's code */
 	/* test=nmi-during-call: NMIs the AP sent the caller, in every call
 	 * it watched (or, for test=nmi-as-fault, while armed), until one
 	 * landed inside a call */
@@ -181,6 +188,7 @@ void watchdog_arm(u32 apic_id)
 		return;
 	wd.target = apic_id;
 	wd.fired = 0;
+	wd.in_vamap_since = 0;
 	wd.deadline = rdtsc() + ms_to_tsc(wd.timeout_ms);
 	if (!++wd.gen)
 		wd.gen = 1;
@@ -283,6 +291,7 @@ static void ap_watch(void)
 bool watchdog_nmi(struct trap_frame *f, u32 apic_id, enum efi_call_state was)
 {
 	u32 gen = wd.armed_gen;
+	bool in_vamap;
 
 	if (apic_id == wd.ap &&
 	    wd.handled < __atomic_load_n(&wd.wakes, __ATOMIC_ACQUIRE)) {
@@ -327,16 +336,29 @@ bool watchdog_nmi(struct trap_frame *f, u32 apic_id, enum efi_call_state was)
 	}
 	if (wd.fired != gen)
 		return false; /* not the watchdog's: reported as an NMI */
+	in_vamap = was == CALL_FIRMWARE && trap_in_vamap(f->rip);
+	if (in_vamap && !wd.in_vamap_since)
+		wd.in_vamap_since = rdtsc();
 	if (was == CALL_HANDLER ||
-	    (was == CALL_FIRMWARE && trap_returning(f->rip))) {
+	    (in_vamap && (!efi_call_in_progress(apic_id) ||
+			  rdtsc() - wd.in_vamap_since < ms_to_tsc(WD_IN_VAMAP_MS)))) {
 		/* Landed in vamap's handler (a page being lent, a slow
-		 * console), or in its last steps back to the firmware: never
-		 * end the call from there; the AP sends it again, the PIT
-		 * ticks again, once the moved deadline passes. */
+		 * console), or in vamap's code on either side of the
+		 * firmware's (the thunk, the handler's last steps back to
+		 * it): never end the call from there; the AP sends it again,
+		 * the PIT ticks again, once the moved deadline passes. Still
+		 * found there inside the thunk WD_IN_VAMAP_MS later, the CPU
+		 * is not passing through: a firmware that jumped into
+		 * vamap's text and stays. That call ends as any that hangs. */
 		wd.deflected++;
 		__atomic_store_n(&wd.fired, 0, __ATOMIC_SEQ_CST);
 		return true;
 	}
+	if (in_vamap)
+		kprintf("watchdog: cpu %u still in vamap's own code (rip %p) "
+			"%u ms past the deadline, inside the call: the firmware "
+			"runs vamap's code\n", apic_id, (void *)f->rip,
+			WD_IN_VAMAP_MS);
 	if (was != CALL_FIRMWARE)
 		return true; /* the call returned as the deadline passed */
 	efi_watchdog_abort(f, apic_id, wd.source == WD_AP ? wd.ap_desc

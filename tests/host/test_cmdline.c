@@ -42,6 +42,10 @@ static void test_options(void)
 	CHECK(cmdline_is_ours("svam=unknown"));
 	CHECK_EQ(cmdline_parse("  test=pagefault,stale-mapkey\ttest=gpfault ", &o), 0);
 	CHECK_EQ(o.test, TEST_PAGE_FAULT | TEST_STALE_MAPKEY | TEST_GP_FAULT);
+	/* a knob past the first 32 bits */
+	CHECK_EQ(cmdline_parse("test=efi-hang-vamap,ap-late", &o), 0);
+	CHECK(o.test == (TEST_EFI_HANG_VAMAP | TEST_AP_LATE));
+	CHECK(!(o.test & 0xffffffffULL & TEST_EFI_HANG_VAMAP));
 }
 
 static void test_efi_options(void)

@@ -2,6 +2,7 @@
 // sources: efi/args.c
 /* Guarded buffers (efi_args.h): each service's arguments sized as the
  * spec says, the placement against the slot's end, the canaries. */
+#include <string.h>
 #include "check.h"
 #include "efi_args.h"
 
@@ -59,6 +60,21 @@ static void test_sizes(void)
 	CHECK(efi_arg_bytes(RT_UPDATE_CAPSULE, 0, args, owned, &n) && n == 24);
 	args[1] = 1ULL << 40;
 	CHECK(!efi_arg_bytes(RT_UPDATE_CAPSULE, 0, args, owned, &n));
+	CHECK(efi_arg_desc(RT_QUERY_CAPSULE_CAPABILITIES, 0)->kind ==
+	      ARG_CAPSULES_IN);
+	args[1] = 2;
+	CHECK(efi_arg_bytes(RT_QUERY_CAPSULE_CAPABILITIES, 0, args, owned, &n) &&
+	      n == 16);
+	/* a capsule: CapsuleImageSize, the header included (UEFI 2.10 8.5.3) */
+	memset(owned_mem + 128, 0, 28);
+	*(u32 *)(owned_mem + 128 + 24) = 40;
+	CHECK(efi_capsule_bytes((u64)owned_mem + 128, owned, &n) && n == 40);
+	*(u32 *)(owned_mem + 128 + 24) = 27; /* smaller than its header */
+	CHECK(!efi_capsule_bytes((u64)owned_mem + 128, owned, &n));
+	*(u32 *)(owned_mem + 128 + 24) = 129; /* past what vamap owns */
+	CHECK(!efi_capsule_bytes((u64)owned_mem + 128, owned, &n));
+	CHECK(!efi_capsule_bytes((u64)owned_mem + 240, owned, &n)); /* header cut */
+	CHECK(!efi_capsule_bytes(0x1000, owned, &n));
 	/* past the last argument, out of range */
 	CHECK(efi_arg_desc(RT_GET_TIME, 4)->kind == ARG_VALUE);
 	CHECK(efi_arg_desc(RT_NR_SERVICES, 0)->kind == ARG_VALUE);

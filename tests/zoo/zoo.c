@@ -8,6 +8,9 @@
 
 #define ZOO_MAX_CONVERT 8
 #define ZOO_MAX_SECTIONS 16
+/* Images the shared attributes-table record holds: the stub's
+ * BOOT_DRIVERS_MAX (include/boot_info.h). */
+#define ZOO_MAX_IMAGES 16
 
 struct zoo zoo;
 
@@ -154,7 +157,7 @@ static void publish_memattr(void)
 	EFI_BOOT_SERVICES *bs = zoo.st->BootServices;
 	EFI_MEMORY_ATTRIBUTES_TABLE *old = NULL, *new;
 	EFI_HANDLE *handles = NULL;
-	struct zoo_image *ims[8];
+	struct zoo_image *ims[ZOO_MAX_IMAGES];
 	struct piece pieces[ZOO_MAX_SECTIONS * 2 + 2];
 	UINTN nh = 0, nim = 0, i, j, k, np, count = 0;
 	EFI_MEMORY_DESCRIPTOR *d, *out;
@@ -170,7 +173,7 @@ static void publish_memattr(void)
 		return;
 	}
 	bs->LocateHandleBuffer(ByProtocol, &zoo_image_guid, NULL, &nh, &handles);
-	for (i = 0; i < nh && nim < 8; i++)
+	for (i = 0; i < nh && nim < ZOO_MAX_IMAGES; i++)
 		if (!EFI_ERROR(bs->HandleProtocol(handles[i], &zoo_image_guid,
 						  (void **)&ims[nim])))
 			nim++;
