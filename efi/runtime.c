@@ -213,16 +213,23 @@ static void efi_leave(const struct efi_saved *s)
 		__asm__ volatile("sti");
 }
 
-/* The stack the call runs on: efi_fw_stack when vamap calls from its own
- * stack, the normal flow; the current one (0) when it calls from a trap
- * handler, which may run on efi_fw_stack itself (the report saved after
- * a fault). */
-static u64 call_stack(void)
+/* The stack the call runs on: efi_fw_stack when the boot CPU calls from
+ * one of its own stacks — the boot stack (the normal flow, which efi.stack
+ * measures: @measured) or an IST stack (a #DF, NMI or #MC that ended the
+ * run, whose report is saved through a call: the firmware frames on
+ * efi_fw_stack are dead by then, and it has more room than what is left
+ * of the IST stack). The current stack (0) from a trap handler on
+ * efi_fw_stack itself (a fault in a call, then the report saved after
+ * it), below the handler's frames, and on any other CPU: efi_fw_stack is
+ * the boot CPU's. kernel/entry.asm keeps the boot CPU's stacks together,
+ * right below efi_fw_stack's guard page. */
+static u64 call_stack(bool *measured)
 {
 	u64 rsp;
 
 	__asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
-	if (rsp <= (u64)boot_stack || rsp > (u64)boot_stack_top)
+	*measured = rsp > (u64)boot_stack && rsp <= (u64)boot_stack_top;
+	if (rsp <= (u64)boot_stack || rsp > (u64)efi_fw_stack - SZ_4K)
 		return 0;
 	return (u64)efi_fw_stack_top;
 }
@@ -235,6 +242,7 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	unsigned int i;
 	va_list ap;
 	u64 used = 0;
+	bool measured;
 	u32 cpu;
 
 	if (!efi.runtime_enabled || !efi.efi_pgd || !efi.fn[svc] ||
@@ -258,12 +266,12 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	call_fault.hung_ms = 0;
 	call_fault.stack_overflow = false;
 	call_fault.frame_above = 0;
-	efi_call_stack = call_stack();
+	efi_call_stack = call_stack(&measured);
 	/* Its return address, home space and stack arguments, 16-aligned
 	 * at the call (efi/thunk.asm): the frame ends at the stack's top
 	 * or a quadword under it. */
 	call_fault.frame_end = efi_call_stack - 8 * (nargs > 4 && nargs % 2);
-	if (efi_call_stack && !(skip & EFI_SKIP_STACK))
+	if (efi_call_stack && measured && !(skip & EFI_SKIP_STACK))
 		efi_stack_prepare();
 	if (!(skip & EFI_SKIP_BUFFERS))
 		efi_bounce_in(svc, args, nargs);
@@ -286,7 +294,7 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	watchdog_disarm();
 	efi_call_event(cpu, CALL_EV_RETURN);
 	/* On swapper_pg_dir: efi_fw_stack holds nothing of vamap's. */
-	if (!(skip & EFI_SKIP_STACK))
+	if (measured && !(skip & EFI_SKIP_STACK))
 		used = efi_stack_depth();
 	else if (efi_call_stack)
 		efi_stack_forget(); /* it ran on an unpainted stack */

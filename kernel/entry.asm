@@ -323,7 +323,10 @@ mc_stack_guard:
 	resb 4096
 	resb IST_STACK_SIZE
 mc_stack_top:
-; The stack a firmware call runs on (efi/thunk.asm): vamap's own stack
+; The stack a firmware call runs on (efi/thunk.asm), right after the boot
+; CPU's own stacks above: efi/runtime.c's call_stack takes [boot_stack,
+; this guard page) for them, so keep the boot, #DF, NMI and #MC stacks
+; together and in front of it. Vamap's own stack
 ; never holds a firmware frame. A guard page under it (the call ran off
 ; it) and one above it (the call wrote or read above its own frame: the
 ; return address, the home space and its stack arguments end on the
