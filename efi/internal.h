@@ -79,6 +79,7 @@ void efi_abi_check(unsigned int svc, const struct efi_abi_cpu *before,
 u64 efi_thunk_call(u64 fn, const u64 *args, u64 nargs);
 extern char efi_thunk_fault_resume[];
 extern u64 efi_thunk_rsp, efi_call_stack, efi_thunk_sse;
+extern u64 efi_thunk_home_cr3, efi_thunk_flush;
 extern struct efi_abi_regs efi_abi_out;
 extern char efi_fw_stack[], efi_fw_stack_top[];
 extern char boot_stack[], boot_stack_top[];

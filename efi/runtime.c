@@ -147,7 +147,7 @@ void efi_call_halt(u32 apic_id)
 /* On the stack: under efi.strict the kernel's data is read-only while
  * CR3 holds efi_pgd. */
 struct efi_saved {
-	u64 cr3, rflags;
+	u64 rflags;
 	u16 fcw;
 	u32 mxcsr;
 	bool sse;
@@ -195,17 +195,19 @@ static void efi_enter(struct efi_saved *s)
 	__asm__ volatile("fnstcw %0; fldcw %1" : "=m"(s->fcw) : "m"(cw));
 	if (s->sse)
 		__asm__ volatile("stmxcsr %0; ldmxcsr %1" : "=m"(s->mxcsr) : "m"(csr));
-	s->cr3 = read_cr3();
+	/* The thunk loads efi_pgd once on the firmware-call stack (with
+	 * the kernel's global TLB entries flushed under efi.strict: the
+	 * direct map, RW data), and this table back right after the call,
+	 * before vamap's stack is written again: a strict efi_pgd maps it
+	 * read-only. efi_pgd has no global entries to outlive the call. */
 	capture_system(&efi_thunk_want);
 	efi_thunk_want.cr3 = efi.efi_pgd;
-	write_cr3(efi.efi_pgd);
-	if (efi.strict)
-		flush_tlb_all(); /* the kernel's global entries: direct map, RW data */
+	efi_thunk_home_cr3 = read_cr3();
+	efi_thunk_flush = efi.strict;
 }
 
 static void efi_leave(const struct efi_saved *s)
 {
-	write_cr3(s->cr3); /* efi_pgd has no global entries to outlive this */
 	__asm__ volatile("fldcw %0" : : "m"(s->fcw));
 	if (s->sse)
 		__asm__ volatile("ldmxcsr %0" : : "m"(s->mxcsr));
@@ -225,11 +227,13 @@ static void efi_leave(const struct efi_saved *s)
  * right below efi_fw_stack's guard page. */
 static u64 call_stack(bool *measured)
 {
+	extern char bsp_ist_stacks[];
 	u64 rsp;
 
 	__asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
 	*measured = rsp > (u64)boot_stack && rsp <= (u64)boot_stack_top;
-	if (rsp <= (u64)boot_stack || rsp > (u64)efi_fw_stack - SZ_4K)
+	if (!*measured && (rsp <= (u64)bsp_ist_stacks ||
+			   rsp > (u64)efi_fw_stack - SZ_4K))
 		return 0;
 	return (u64)efi_fw_stack_top;
 }

@@ -7,9 +7,11 @@
 ;
 ;   u64 efi_thunk_call(u64 fn, const u64 *args, u64 nargs)
 ;
-; Expects: the caller has switched CR3 to efi_pgd, disabled interrupts and
-; set the FPU control word and MXCSR (efi/runtime.c, efi_enter), and filled
-; efi_thunk_want with the system state it calls with (CR3 = efi_pgd); at
+; Expects: the caller has disabled interrupts and set the FPU control word
+; and MXCSR (efi/runtime.c, efi_enter), filled efi_thunk_want with the
+; system state it calls with (CR3 = efi_pgd), efi_thunk_home_cr3 with its
+; own table and efi_thunk_flush when efi_pgd is strict (the kernel's global
+; TLB entries are flushed after efi_pgd is loaded); at
 ; most EFI_THUNK_MAX_ARGS arguments; efi_call_stack either the top of the
 ; stack the firmware runs on (efi_fw_stack_top, painted by efi/abi_check.c)
 ; or 0 to call on the current stack (a call made from a trap handler), and
@@ -21,8 +23,14 @@
 ; faults there (RSP 16-aligned at the call leaves one spare quadword when
 ; the arguments are an odd number past four).
 ; Leaves: RAX = the service's EFI_STATUS; every System V callee-saved
-; register as it was; RFLAGS with DF, IF, AC and TF clear; CR3, CR0, CR4,
-; EFER, GDTR and IDTR as efi_thunk_want has them.
+; register as it was; RFLAGS with DF, IF, AC and TF clear; CR3 =
+; efi_thunk_home_cr3; CR0, CR4, EFER, GDTR and IDTR as efi_thunk_want has
+; them.
+;
+; CR3 is efi_pgd only on the firmware-call stack, from right after the
+; switch to it until right after the call (or the fault that ended it):
+; vamap's own stack, which a strict efi_pgd maps read-only, is never
+; written under efi_pgd.
 ;
 ; Calling-convention checks (include/efi_abi.h): before the call the thunk
 ; loads RBX, RBP, RDI, RSI, R12-R15 (and XMM6-XMM15) with efi_abi_pattern
@@ -67,6 +75,7 @@ default rel
 %define CPU_GDTR 38
 %define CPU_IDTR 54
 %define MSR_EFER 0xc0000080
+%define CR4_PGE  (1 << 7)
 
 %define EFI_THUNK_MAX_ARGS 10
 %define SAVED (5 * 8)			; rbx r12 r13 r14 r15 below rbp
@@ -77,19 +86,19 @@ global efi_thunk_fault_resume
 global efi_thunk_rsp
 global efi_abi_out
 global efi_call_stack
+global efi_thunk_home_cr3
+global efi_thunk_flush
 global efi_thunk_sse
 extern efi_abi_pattern
 extern efi_thunk_want
 
-; CR3 first: take the firmware's into efi_abi_out.cpu, load vamap's.
-; Clobbers R10, R11.
+; CR3 first: take the firmware's into efi_abi_out.cpu, load vamap's own
+; table (efi_thunk_home_cr3, the one efi_call ran on) before any write to
+; vamap's stack, which a strict efi_pgd maps read-only. Clobbers R10, R11.
 %macro TAKE_CR3 0
 	mov r11, cr3
-	mov r10, [efi_thunk_want + CPU_CR3]
-	cmp r11, r10
-	je %%same
+	mov r10, [efi_thunk_home_cr3]
 	mov cr3, r10
-%%same:
 	mov [efi_abi_out + EFI_ABI_OFF_CPU + CPU_CR3], r11
 %endmacro
 
@@ -132,6 +141,16 @@ efi_thunk_call:
 	sub rdi, rax
 	mov rsp, rdi
 	mov [efi_abi_out + EFI_ABI_OFF_WANT_RSP], rsp ; RSP after its RET
+	mov rax, [efi_thunk_want + CPU_CR3] ; efi_pgd, from here to the call's
+	mov cr3, rax			;   end: vamap's stack out of reach
+	cmp byte [efi_thunk_flush], 0
+	je .stack_args_init
+	mov rax, cr4			; and the kernel's global entries
+	mov rcx, rax			; (direct map, RW data) out of the TLB
+	and rcx, ~CR4_PGE
+	mov cr4, rcx
+	mov cr4, rax
+.stack_args_init:
 	mov ecx, 4
 .stack_args:
 	cmp rcx, rdx
@@ -241,10 +260,18 @@ take_system_state:
 	mov rax, r8
 	ret
 
-section .bss.efi_shared nobits alloc noexec write align=16
+; The thunk's own state: written only under vamap's table, so in
+; .bss.unwatched (efi/kguard.c's copy does not watch it, which it changes
+; during the call); a strict efi_pgd maps it read-only: a firmware cannot
+; redirect where the thunk returns, or to which table.
+section .bss.unwatched nobits alloc noexec write align=16
 efi_thunk_rsp:
 	resq 1
 efi_call_stack:
+	resq 1
+efi_thunk_home_cr3:
+	resq 1
+efi_thunk_flush:
 	resq 1
 efi_thunk_sse:
 	resq 1

@@ -302,15 +302,22 @@ idt:
 global cpu_handover
 cpu_handover:				; struct cpu_handover (cpu_rules.h)
 	resq 3
-; The stacks a firmware call runs on, in the section efi.strict keeps
-; writable in efi_pgd (linker/kernel.ld).
-section .bss.efi_shared nobits alloc noexec write align=4096
+; The boot stack: written only under vamap's own tables (efi/thunk.asm
+; switches to efi_pgd on the firmware-call stack), so a strict efi_pgd maps
+; it read-only and efi.shared's copy leaves it unwatched.
+section .bss.unwatched nobits alloc noexec write align=4096
 boot_stack_guard:
 	resb 4096
 global boot_stack, boot_stack_top
 boot_stack:
 	resb BOOT_STACK_SIZE
 boot_stack_top:
+; The stacks the CPU pushes on while a firmware call runs (a trap's frame
+; before its handler switches tables), in the section efi.strict keeps
+; writable in efi_pgd (linker/kernel.ld).
+section .bss.efi_shared nobits alloc noexec write align=4096
+global bsp_ist_stacks
+bsp_ist_stacks:				; the boot CPU's #DF, NMI and #MC stacks
 df_stack_guard:
 	resb 4096
 	resb IST_STACK_SIZE
@@ -324,9 +331,9 @@ mc_stack_guard:
 	resb IST_STACK_SIZE
 mc_stack_top:
 ; The stack a firmware call runs on (efi/thunk.asm), right after the boot
-; CPU's own stacks above: efi/runtime.c's call_stack takes [boot_stack,
-; this guard page) for them, so keep the boot, #DF, NMI and #MC stacks
-; together and in front of it. Vamap's own stack
+; CPU's IST stacks: efi/runtime.c's call_stack takes [bsp_ist_stacks, this
+; guard page) for them, so keep the #DF, NMI and #MC stacks together and
+; in front of it. Vamap's own stack
 ; never holds a firmware frame. A guard page under it (the call ran off
 ; it) and one above it (the call wrote or read above its own frame: the
 ; return address, the home space and its stack arguments end on the
