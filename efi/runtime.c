@@ -144,8 +144,8 @@ void efi_call_halt(u32 apic_id)
 	efi_call_event(apic_id, CALL_EV_HALT);
 }
 
-/* On the stack: under efi.strict the kernel's data is read-only while
- * CR3 holds efi_pgd. */
+/* On vamap's stack, which is written only under vamap's own table: the
+ * thunk holds efi_pgd only while it is on the firmware-call stack. */
 struct efi_saved {
 	u64 rflags;
 	u16 fcw;
@@ -223,8 +223,8 @@ static void efi_leave(const struct efi_saved *s)
  * of the IST stack). The current stack (0) from a trap handler on
  * efi_fw_stack itself (a fault in a call, then the report saved after
  * it), below the handler's frames, and on any other CPU: efi_fw_stack is
- * the boot CPU's. kernel/entry.asm keeps the boot CPU's stacks together,
- * right below efi_fw_stack's guard page. */
+ * the boot CPU's. kernel/entry.asm keeps the boot CPU's IST stacks
+ * together, right below efi_fw_stack's guard page (bsp_ist_stacks). */
 static u64 call_stack(bool *measured)
 {
 	extern char bsp_ist_stacks[];
@@ -297,11 +297,11 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	efi_leave(&saved);
 	watchdog_disarm();
 	efi_call_event(cpu, CALL_EV_RETURN);
-	/* On swapper_pg_dir: efi_fw_stack holds nothing of vamap's. */
+	/* How deep the call went into efi_fw_stack (efi/abi_check.c). */
 	if (measured && !(skip & EFI_SKIP_STACK))
 		used = efi_stack_depth();
-	else if (efi_call_stack)
-		efi_stack_forget(); /* it ran on an unpainted stack */
+	else
+		efi_stack_forget(); /* unmeasured: painted afresh next time */
 	if (!(skip & EFI_SKIP_ABI))
 		efi_abi_check(svc, &saved.before, &saved.after, saved.sse, used);
 	efi_call_stack = 0;

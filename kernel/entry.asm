@@ -255,8 +255,7 @@ isr_common:
 	mov rdi, rsp
 	cld
 	call trap_handler
-global isr_exit, isr_exit_end
-isr_exit:				; trap_returning (kernel/traps.c)
+isr_exit:				; vamap's text: trap_in_vamap (kernel/traps.c)
 	pop r15
 	pop r14
 	pop r13
@@ -274,7 +273,6 @@ isr_exit:				; trap_returning (kernel/traps.c)
 	pop rax
 	add rsp, 16
 	iretq
-isr_exit_end:
 
 section .rodata
 align 8

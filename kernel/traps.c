@@ -192,7 +192,6 @@ static void report(const struct trap_frame *f)
 }
 
 static void handle(struct trap_frame *f, u32 cpu, enum efi_call_state was);
-extern char isr_exit[], isr_exit_end[];
 
 /*
  * A trap in a firmware call runs its handler on swapper_pg_dir: a strict
