@@ -282,6 +282,9 @@ $(BUILD)/vamap-snakeoil.efi: $(BUILD)/vamap.efi $(BUILD)/snakeoil.key
 ZOO_NAMES := $(filter-out zoo,$(patsubst tests/zoo/%.c,%,$(wildcard tests/zoo/*.c)))
 ZOO_EFIS := $(ZOO_NAMES:%=$(BUILD)/zoo/%.efi)
 ZOO_RUN := $(foreach z,$(ZOO),$(BUILD)/zoo/$(z).efi)
+ifneq ($(filter-out $(ZOO_NAMES),$(ZOO)),)
+$(error ZOO=: no zoo driver named $(filter-out $(ZOO_NAMES),$(ZOO)); tests/zoo/ has $(sort $(ZOO_NAMES)))
+endif
 zoo: $(ZOO_EFIS)
 $(BUILD)/zoo/%.o: tests/zoo/%.c tests/zoo/zoo.h | $(DEPS_OK)
 	@mkdir -p $(@D)

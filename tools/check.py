@@ -246,6 +246,10 @@ def main():
         print(f"check: unknown mode {bad}; modes are {', '.join(MODES)}",
               file=sys.stderr)
         return 2
+    if a.waivers and not os.path.isfile(a.waivers):
+        print(f"check: no such file: the waivers file {a.waivers} (WAIVERS=)",
+              file=sys.stderr)
+        return 2
     waivers = load_waivers(a.waivers)
     shutil.rmtree(a.workdir, ignore_errors=True)
     os.makedirs(a.workdir)

@@ -341,6 +341,12 @@ def main():
                    "volume as vamap/waivers.txt (include/verdict.h)")
     a, extra = p.parse_known_args()
     extra = [x for x in extra if x != "--"]  # the rest goes to QEMU
+    missing = [f"the waivers file {a.waivers} (WAIVERS=)"] \
+        if a.waivers and not os.path.isfile(a.waivers) else []
+    missing += [f"the driver {d}" for d in a.driver if not os.path.isfile(d)]
+    if missing:
+        print(f"qemu.py: no such file: {'; '.join(missing)}", file=sys.stderr)
+        sys.exit(2)
     log = a.debugcon or os.path.join(a.workdir, "vamap.log")
     os.makedirs(os.path.dirname(os.path.abspath(log)), exist_ok=True)
     if os.path.exists(log):

@@ -117,6 +117,36 @@ def run(*args, timeout=60):
     return p.returncode, p.stderr
 
 
+def test_bad_inputs():
+    # A missing waivers file or driver, an unknown ZOO= name: one line,
+    # status 2, no traceback, QEMU never starts.
+    with tempfile.TemporaryDirectory() as d:
+        code, err = run("--waivers", os.path.join(d, "none.txt"),
+                        "--workdir", d)
+        check(code == 2 and "no such file: the waivers file" in err
+              and "Traceback" not in err,
+              "a missing WAIVERS= file: one line, status 2", err[-200:])
+        code, err = run("--driver", os.path.join(d, "none.efi"),
+                        "--workdir", d)
+        check(code == 2 and "no such file: the driver" in err
+              and "Traceback" not in err,
+              "a missing driver: one line, status 2", err[-200:])
+    p = subprocess.run(["make", "-s", "-C", TOP, "run", "ZOO=nope"],
+                       capture_output=True, text=True)
+    check(p.returncode == 2 and "no zoo driver named nope" in p.stderr
+          and "Traceback" not in p.stderr,
+          "an unknown ZOO= name: one line, status 2", p.stderr[-200:])
+    with tempfile.TemporaryDirectory() as d:
+        p = subprocess.run([sys.executable, os.path.join(TOP, "tools",
+                                                         "check.py"),
+                            "--waivers", os.path.join(d, "none.txt"),
+                            "--workdir", d], capture_output=True, text=True)
+    check(p.returncode == 2 and "no such file: the waivers file" in p.stderr
+          and "Traceback" not in p.stderr,
+          "make check with a missing WAIVERS= file: one line, status 2",
+          p.stderr[-200:])
+
+
 def test_cmdline():
     qemu.check_cmdline("exit=qemu " + "x" * 1013)
     check(True, "a 1,023-byte command line is taken")
@@ -337,6 +367,7 @@ def test_real_ends():
 test_judge()
 test_firmware()
 test_makefile()
+test_bad_inputs()
 test_cmdline()
 test_build_config()
 test_results_target()
