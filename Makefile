@@ -202,6 +202,10 @@ $(BUILD)/vamap.efi: $(BUILD)/kernel.so
 $(BUILD)/vamap-badelf.efi: $(BUILD)/badelf.so
 	$(TO_EFI)
 
+# FIRMWARE=ovmf-secboot enrolls the snakeoil keys: it boots the build
+# signed with them, as the secureboot-signed boot test does (the unsigned
+# one is refused: Access Denied).
+RUN_EFI = $(if $(filter ovmf-secboot,$(FIRMWARE)),$(BUILD)/vamap-snakeoil.efi,$(BUILD)/vamap.efi)
 # WAIVERS=FILE puts FILE on the boot volume as \vamap\waivers.txt.
 WAIVERS_ARG = $(if $(WAIVERS),--waivers $(WAIVERS))
 RUN_ARGS = --timeout $(TIMEOUT) --firmware $(FIRMWARE) \
@@ -209,13 +213,13 @@ RUN_ARGS = --timeout $(TIMEOUT) --firmware $(FIRMWARE) \
 # make check: your firmware judged by vamap's verdicts in every efi= mode
 # with 2 CPUs, plus the two-boot results flow (tools/check.py); writes
 # $(BUILD)/check/results.json and junit.xml, non-zero on any unwaived FAIL.
-check: $(BUILD)/vamap.efi
+check: $(RUN_EFI)
 	$(PYTHON) tools/check.py --efi $< --workdir $(BUILD)/check \
 		--firmware $(FIRMWARE) $(if $(FIRMWARE_VARS),--firmware-vars $(FIRMWARE_VARS)) \
 		$(WAIVERS_ARG) --timeout $(CHECK_TIMEOUT) \
 		$(if $(CMDLINE),--cmdline "$(CMDLINE)") $(if $(MACHINE),--machine $(MACHINE))
 
-run: $(BUILD)/vamap.efi $(ZOO_RUN)
+run: $(RUN_EFI) $(ZOO_RUN)
 	$(PYTHON) tools/qemu.py run --efi $< --cmdline "exit=qemu $(CMDLINE)" \
 		--workdir $(BUILD)/run --debugcon $(BUILD)/run/vamap.log \
 		$(foreach d,$(ZOO_RUN),--driver $(d)) $(RUN_ARGS) $(QEMU_ARGS)

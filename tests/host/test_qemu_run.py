@@ -90,6 +90,16 @@ def test_makefile():
     out = make_n("run", "FIRMWARE=u-boot", "TIMEOUT=30")
     check("--firmware u-boot" in out and "--timeout 30" in out,
           "FIRMWARE= and TIMEOUT= reach tools/qemu.py")
+    out = make_n("run", "FIRMWARE=ovmf-secboot")
+    check("--efi build/vamap-snakeoil.efi" in out
+          and "--firmware ovmf-secboot" in out,
+          "make run FIRMWARE=ovmf-secboot boots the signed build", out[-300:])
+    out = make_n("check", "FIRMWARE=ovmf-secboot")
+    check("--efi build/vamap-snakeoil.efi" in out,
+          "make check FIRMWARE=ovmf-secboot checks the signed build",
+          out[-300:])
+    check("--efi build/vamap.efi" in make_n("run"),
+          "make run boots the unsigned build on plain OVMF")
     out = make_n("run-usb", "KEEP=1")
     check("--keep" in out, "make run-usb KEEP=1 keeps the stick and store")
     # make help names every phony target and every ?= variable.
