@@ -78,10 +78,8 @@ u64 efi_stack_depth(void)
 	u64 bottom = (u64)efi_fw_stack, top = (u64)efi_fw_stack_top;
 	u64 floor = top - window, frame, used;
 
-	if (!efi_call_stack)
-		return 0;
 	if (!efi_abi_out.valid || call_fault.lent_this_call) {
-		painted = false;
+		efi_stack_forget();
 		return 0;
 	}
 	/* The quadword 16-byte alignment leaves above an odd fifth, seventh,
@@ -95,7 +93,7 @@ u64 efi_stack_depth(void)
 	if (used >= frame - floor)
 		used = efi_stack_used((const u64 *)bottom, frame - bottom);
 	if (used >= frame - bottom) {
-		painted = false; /* and the guard page said more */
+		efi_stack_forget(); /* and the guard page said more */
 		return used | EFI_STACK_AT_LEAST;
 	}
 	paint(frame - used, top); /* what the call used, and its frame */

@@ -58,17 +58,16 @@ bool efi_svam_guard_hit(u64 cr2, char *what, size_t n);
 unsigned int efi_bounce_out(bool returned);
 bool efi_bounce_guard_hit(u64 cr2, char *buf, size_t n);
 
-/* abi_check.c: efi_fw_stack's window painted for a call (before the
- * thunk); how deep the call just made went into it (0: not measured:
- * it faulted, or a page lent ran vamap's handler on that stack),
- * read right after the thunk returns (0: not measured), and the window
- * made ready for the next; then efi.abi and efi.stack for it, given the
- * system state it was called with (@before) and left (@after) and that
- * depth. */
+/* abi_check.c: efi_fw_stack painted before a measured call (the whole
+ * stack, when not still painted from the last); how deep the call just
+ * made on it went (0: not measured: it faulted, or a page lent ran
+ * vamap's handler on that stack), its paint made good again for the
+ * next; then efi.abi and efi.stack for it, given the system state it
+ * was called with (@before) and left (@after) and that depth. */
 void efi_stack_prepare(void);
 void efi_stack_forget(void); /* a call ran on it unmeasured */
 u64 efi_stack_depth(void);
-#define EFI_STACK_AT_LEAST (1ULL << 63) /* the whole window was used */
+#define EFI_STACK_AT_LEAST (1ULL << 63) /* it reached the stack's bottom */
 void efi_abi_check(unsigned int svc, const struct efi_abi_cpu *before,
 		   const struct efi_abi_cpu *after, bool sse, u64 used);
 
