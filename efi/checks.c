@@ -606,11 +606,31 @@ static void check_nmi_during_call(void)
 /*
  * test=efi-directmap: GetTime's buffer is a direct-map address of a page
  * the kernel allocated — a firmware writing into kernel memory through a
- * kernel address it was never handed. Under efi.strict the write faults
- * and the page keeps its bytes; without it the direct map is in efi_pgd
- * and the write lands (in a scratch page here), which is why efi.strict
- * exists.
+ * kernel address it was never handed. A guarded efi_pgd leaves the direct
+ * map out (efi.strict) or read-only (efi.shared): the write faults and the
+ * page keeps its bytes. test=strict-leak leaves it writable — the page
+ * mapped into a strict efi_pgd, the direct map's top entry writable in a
+ * shared one — which the check must then fail.
  */
+static bool directmap_leak(u64 va, u64 pa, bool on)
+{
+	u64 *top = __va(efi.efi_pgd);
+
+	if (efi.strict && on)
+		return !pt_map(efi.pt, efi.efi_pgd, va, pa, SZ_4K, MAP_WRITE);
+	if (efi.strict) {
+		pt_unmap(efi.pt, efi.efi_pgd, va, SZ_4K);
+		invlpg(va);
+		return true;
+	}
+	if (on)
+		top[PGD_INDEX(va)] |= PTE_WRITE;
+	else
+		top[PGD_INDEX(va)] &= ~PTE_WRITE;
+	flush_tlb_all();
+	return true;
+}
+
 static void directmap_test(void)
 {
 	bool leak;
@@ -631,31 +651,28 @@ static void directmap_test(void)
 	memset(p, 0xa5, SZ_4K);
 	kprintf("test: GetTime with the direct-map address %p (a page the "
 		"kernel allocated)\n", (void *)p);
-	/* test=strict-leak: what a strict efi_pgd that kept one kernel page
-	 * would let through (the check must then fail). */
-	leak = efi.strict && (kopt.test & TEST_STRICT_LEAK) &&
-	       !pt_map(efi.pt, efi.efi_pgd, (u64)p, pa, SZ_4K, MAP_WRITE);
+	leak = efi.guarded && (kopt.test & TEST_STRICT_LEAK) &&
+	       directmap_leak((u64)p, pa, true);
 	if (leak)
-		kprintf("test: the page left writable in efi_pgd (a leak "
-			"efi.strict must not have)\n");
+		kprintf("test: the page left writable in efi_pgd (a leak a "
+			"guarded efi_pgd must not have)\n");
 	before = results_crc32(p, SZ_4K);
 	kbefore = kernel_hash();
 	st = efi_call(RT_GET_TIME, 2, (u64)p, (u64)0);
 	after = results_crc32(p, SZ_4K);
 	kafter = kernel_hash();
-	if (leak) {
-		pt_unmap(efi.pt, efi.efi_pgd, (u64)p, SZ_4K);
-		invlpg((u64)p);
-	}
-	if (efi.strict)
+	if (leak)
+		directmap_leak((u64)p, pa, false);
+	if (efi.guarded)
 		ktap_result(st == EFI_ABORTED && before == after && kbefore == kafter,
 			    "efi.directmap", "GetTime returned %s; the page, the "
 			    "kernel's tables and image %s", efi_status_name(st),
 			    before == after && kbefore == kafter ? "unchanged"
 								: "CHANGED");
 	else
-		ktap_skip("efi.directmap", "without efi.strict efi_pgd holds the "
-			  "direct map: GetTime returned %s and the page %s",
+		ktap_skip("efi.directmap", "efi_pgd was never guarded (%s): "
+			  "GetTime returned %s and the page %s",
+			  efi.disabled_why ? efi.disabled_why : "no memory",
 			  efi_status_name(st), before == after ? "is unchanged"
 							      : "CHANGED");
 	mm_free_page(pa);
@@ -686,19 +703,32 @@ static int strict_leaf(const struct pt_range *r, void *arg)
 static void check_shared(void)
 {
 	if (!efi_kguard_on())
-		ktap_skip("efi.shared", "%s", efi.efi_pgd
-			  ? "no memory for the copy of vamap's data: unwatched"
-			  : "no efi_pgd");
-	else if (efi.shared_written)
-		ktap_result(false, "efi.shared", "%u call%s changed vamap's own "
-			    "memory (first: %s), named and put back; efi.strict "
-			    "would have stopped the write (UEFI 2.10 7.4.6)",
-			    efi.shared_written, efi.shared_written == 1 ? "" : "s",
-			    efi_rt_service_name(efi.shared_first_svc));
+		ktap_skip("efi.shared", "%s", !efi.guarded
+			  ? (efi.disabled_why ? efi.disabled_why : "no efi_pgd")
+			  : "no memory for the copy of vamap's data: unwatched");
+	else if (efi.shared_written || efi.guard_refused) {
+		char wrote[128] = "", ended[128] = "";
+
+		if (efi.shared_written)
+			ksnprintf(wrote, sizeof(wrote), "%u call%s changed vamap's "
+				  "data or bss (first: %s), named and put back%s",
+				  efi.shared_written, efi.shared_written == 1 ? "" : "s",
+				  efi_rt_service_name(efi.shared_first_svc),
+				  efi.guard_refused ? "; " : "");
+		if (efi.guard_refused)
+			ksnprintf(ended, sizeof(ended), "%u call%s ended writing "
+				  "where efi_pgd keeps vamap's memory read-only "
+				  "(first: %s)", efi.guard_refused,
+				  efi.guard_refused == 1 ? "" : "s",
+				  efi_rt_service_name(efi.guard_refused_svc));
+		ktap_result(false, "efi.shared", "%s%s (after ExitBootServices "
+			    "that memory is the OS's: UEFI 2.10 7.4.6)", wrote, ended);
+	}
 	else
-		ktap_result(true, "efi.shared", "%u call%s left vamap's data, "
-			    "bss and top-level tables as they were (the direct "
-			    "map's other pages are not watched)", efi.calls,
+		ktap_result(true, "efi.shared", "%u call%s left vamap's data and "
+			    "bss as they were; its stack, the trap state, the "
+			    "direct map, the late mappings and the fixmap are "
+			    "read-only in efi_pgd", efi.calls,
 			    efi.calls == 1 ? "" : "s");
 }
 
@@ -727,12 +757,12 @@ static void check_strict(void)
 			    "ranges outside the image, %lu writable outside the "
 			    "shared section, %lu global", (unsigned long)sw.outside,
 			    (unsigned long)sw.writable, (unsigned long)sw.global);
-	else if (efi.strict_refused)
+	else if (efi.guard_refused)
 		ktap_result(false, "efi.strict", "%u call%s reached kernel memory "
 			    "no argument pointed to, and ended (after "
 			    "ExitBootServices the OS owns that memory: UEFI 2.10 "
-			    "7.4.6)", efi.strict_refused,
-			    efi.strict_refused == 1 ? "" : "s");
+			    "7.4.6)", efi.guard_refused,
+			    efi.guard_refused == 1 ? "" : "s");
 	else
 		ktap_result(true, "efi.strict", "kernel half: the image alone, "
 			    "writable only the shared section; no call reached "
@@ -853,9 +883,10 @@ void efi_dump_pgd(void)
 		return;
 	kprintf("== ptdump efi_pgd (low half and EFI window; %s)\n", efi.strict
 		? "efi.strict: the kernel image is all of the kernel half"
-		: "the rest is swapper_pg_dir's");
+		: efi.guarded ? "efi.shared: the kernel image, its own; the rest "
+		"is swapper_pg_dir's, read-only" : "the rest is swapper_pg_dir's");
 	ptdump(efi.pt, efi.efi_pgd, 0, LOW_HALF_END, mm_markers);
-	if (efi.strict)
+	if (efi.guarded)
 		ptdump(efi.pt, efi.efi_pgd, KERNEL_VIRT_BASE, (u64)__kernel_end,
 		       mm_markers);
 	if (efi.mode == EFI_MODE_SLOT)

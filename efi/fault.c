@@ -288,9 +288,14 @@ static void describe_for(const char *label, const char *what, u64 a)
 	}
 	if (a >= PAGE_OFFSET && a < PAGE_OFFSET + DIRECT_MAP_MAX) {
 		u64 pa = a - PAGE_OFFSET;
+		char obj[96];
 
 		m = mm_region_at(pa);
-		if (m)
+		if (m && efi_kernel_object_name(a, obj, sizeof(obj)))
+			kdetail(label, "efi:   %s %p in the direct map: physical "
+				"0x%016lx, %s\n", what, (void *)a, (unsigned long)pa,
+				obj);
+		else if (m)
 			kdetail(label, "efi:   %s %p in the direct map: physical "
 				"0x%016lx in %s desc %u +0x%lx%s\n", what, (void *)a,
 				(unsigned long)pa, efi_memory_type_name(m->type),
@@ -387,6 +392,16 @@ static void describe_caller(const char *label)
 	describe_for(label, "caller", call_fault.caller);
 }
 
+/* A #PF in the kernel half, not in the firmware's own region (a write to
+ * its RO code is the firmware's fault alone), which a guarded efi_pgd
+ * left out or read-only. */
+static bool guard_refused(void)
+{
+	return efi.guarded && call_fault.vector == X86_TRAP_PF &&
+	       call_fault.cr2 >= LOW_HALF_END &&
+	       !efi_region_by_va(&efi.plan, call_fault.cr2);
+}
+
 /* The check a fault's lines belong to besides the service's own, which
  * follows at once: the ones whose verdict comes later. */
 static const char *fault_label(void)
@@ -399,9 +414,8 @@ static const char *fault_label(void)
 		return "efi.buffers";
 	if (efi_fault_stray(call_fault.cls))
 		return "efi.low_half";
-	if (efi.strict && call_fault.vector == X86_TRAP_PF &&
-	    call_fault.cr2 >= LOW_HALF_END && !efi_region_by_va(&efi.plan, call_fault.cr2))
-		return "efi.strict";
+	if (guard_refused())
+		return efi.strict ? "efi.strict" : "efi.shared";
 	return NULL;
 }
 
@@ -457,14 +471,18 @@ void efi_report_fault(void)
 		efi.kernel_refused++;
 		kdetail(label, "efi:   the kernel's page was not lent to the firmware "
 			"(absent or read-only): no byte of it changed\n");
-	} else if (efi.strict && call_fault.vector == X86_TRAP_PF &&
-		   call_fault.cr2 >= LOW_HALF_END &&
-		   !efi_region_by_va(&efi.plan, call_fault.cr2)) {
-		/* In the kernel half, and not the firmware's own region (a
-		 * write to its RO code is the firmware's fault alone). */
-		efi.strict_refused++;
-		kdetail(label, "efi:   efi.strict kept this kernel memory out of efi_pgd "
-			"(or read-only): no byte of it changed\n");
+	} else if (guard_refused()) {
+		if (!efi.guard_refused++)
+			efi.guard_refused_svc = call_fault.svc;
+		if (efi.strict)
+			kdetail(label, "efi:   efi.strict kept this kernel memory "
+				"out of efi_pgd (or read-only): no byte of it "
+				"changed\n");
+		else
+			kdetail(label, "efi:   efi.shared keeps what it cannot copy "
+				"read-only in efi_pgd (vamap's stack and trap state, "
+				"the direct map, the late mappings, the fixmap): no "
+				"byte of it changed\n");
 	}
 	kprintf("efi: runtime services disabled; %s returns ABORTED and is "
 		"not called again\n", efi_rt_service_name(call_fault.svc));

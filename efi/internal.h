@@ -79,6 +79,13 @@ u64 efi_thunk_call(u64 fn, const u64 *args, u64 nargs);
 extern char efi_thunk_fault_resume[];
 extern u64 efi_thunk_rsp, efi_call_stack, efi_thunk_sse;
 extern u64 efi_thunk_home_cr3, efi_thunk_flush;
+/* efi_thunk_flush: flush the kernel's global TLB entries after loading
+ * efi_pgd (they would outlive the switch with the kernel's permissions),
+ * and after loading vamap's table back (efi.shared's efi_pgd reaches the
+ * kernel's global leaves through read-only top entries: the TLB would
+ * keep them read-only for vamap). */
+#define EFI_THUNK_FLUSH_IN 1
+#define EFI_THUNK_FLUSH_OUT 2
 extern struct efi_abi_regs efi_abi_out;
 extern char efi_fw_stack[], efi_fw_stack_top[];
 extern char boot_stack[], boot_stack_top[];

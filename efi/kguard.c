@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * efi.shared: the seeds' efi_pgd, a copy of the kernel half, maps all of
- * vamap writable to the firmware. What it cannot prevent it watches: the
- * kernel image's data and bss (every static of vamap's: the IDT, the GDT
- * and TSS, the EFI state, the KTAP results, the trap and call state),
- * less the section vamap shares with the firmware on purpose (stacks,
- * argument slots, the thunk's scratch), and the top-level tables of
- * swapper_pg_dir and efi_pgd. A copy is taken right before the firmware
- * runs and compared right after, and around vamap's own handler when it
- * runs on top of a call (compared when it starts, copied again when it
- * goes back to the firmware); each changed range is named with the
- * service and the object, and put back. Not watched: the direct map's
- * other pages (free memory, the deeper page tables). docs/decisions.md,
- * "No kernel byte changes under the firmware without a name".
+ * efi.shared: the seeds' efi_pgd, a copy of the kernel half, as Linux's
+ * efi_mm maps it. The firmware may write the kernel image's data and bss
+ * there (every static of vamap's: the IDT, the GDT and TSS, the EFI state,
+ * the KTAP results), and this file watches them: a copy is taken right
+ * before the firmware runs and compared right after, and around vamap's
+ * own handler when it runs on top of a call (compared when it starts,
+ * copied again when it goes back to the firmware); each changed range is
+ * named with the service and the object, and put back. Not copied: the
+ * section vamap shares with the firmware on purpose (stacks, argument
+ * slots) and .bss.unwatched (state other CPUs write during a call, vamap's
+ * stack, the thunk's), which efi_pgd maps read-only, as it does the
+ * direct map, the late mappings (this copy among them) and the fixmap
+ * (efi/pgd.c, efi_pgd_make_shared): a write there faults and is named.
+ * docs/decisions.md, "No kernel byte changes under the firmware without a
+ * name".
  */
 #include "addr.h"
 #include "efi_state.h"
@@ -25,16 +27,13 @@
 extern char __data_start[], __efi_shared_start[], __efi_shared_end[],
 	__unwatched_start[], __unwatched_end[], __bss_end[];
 
-#define KGUARD_RANGES 5
-
-#define PTE_ACCESSED_DIRTY 0x60ULL /* bits 5, 6: the CPU's to set */
+#define KGUARD_RANGES 3
 
 static struct {
 	bool on, armed;
 	struct {
 		u8 *p;
 		u64 len;
-		bool table; /* paging entries: A and D are not changes */
 	} r[KGUARD_RANGES];
 	unsigned int n;
 	u8 *shadow;
@@ -44,23 +43,20 @@ static struct {
 
 #define KGUARD_PRINT_MAX 4
 
-static void add(void *p, u64 len, bool table)
+static void add(void *p, u64 len)
 {
 	g.r[g.n].p = p;
 	g.r[g.n].len = len;
-	g.r[g.n].table = table;
 	g.total += len;
 	g.n++;
 }
 
 bool efi_kguard_init(void)
 {
-	compile_assert(kguard_ranges, KGUARD_RANGES >= 5);
-	add(__data_start, (u64)(__efi_shared_start - __data_start), false);
-	add(__efi_shared_end, (u64)(__unwatched_start - __efi_shared_end), false);
-	add(__unwatched_end, (u64)(__bss_end - __unwatched_end), false);
-	add(__va(swapper_pg_dir), SZ_4K, true);
-	add(__va(efi.efi_pgd), SZ_4K, true);
+	compile_assert(kguard_ranges, KGUARD_RANGES >= 3);
+	add(__data_start, (u64)(__efi_shared_start - __data_start));
+	add(__efi_shared_end, (u64)(__unwatched_start - __efi_shared_end));
+	add(__unwatched_end, (u64)(__bss_end - __unwatched_end));
 	g.shadow = late_map(0, g.total, MAP_WRITE);
 	if (!g.shadow) {
 		kprintf("efi: efi.shared: no memory for the copy of vamap's data; "
@@ -69,10 +65,10 @@ bool efi_kguard_init(void)
 		return false;
 	}
 	g.on = true;
-	kprintf("efi: efi.shared: efi_pgd shares the kernel half, writable: "
-		"vamap's data and bss (%lu KiB but the shared section) and the "
-		"top-level tables are copied before and compared after every "
-		"firmware call\n", (unsigned long)(g.total >> 10));
+	kprintf("efi: efi.shared: vamap's data and bss (%lu KiB but the shared "
+		"section and the read-only pages) are copied before and "
+		"compared after every firmware call\n",
+		(unsigned long)(g.total >> 10));
 	return true;
 }
 
@@ -122,16 +118,6 @@ bool efi_kernel_object_name(u64 a, char *buf, size_t n)
 	return false;
 }
 
-/* Byte @k of a range (an 8-byte entry of a table, its A and D bits
- * aside) differs from the copy. */
-static bool changed(const u8 *p, const u8 *s, u64 k, bool table)
-{
-	if (!table)
-		return p[k] != s[k];
-	return (*(const u64 *)(p + k) ^ *(const u64 *)(s + k)) &
-	       ~PTE_ACCESSED_DIRTY;
-}
-
 /*
  * Compare with the copy; every changed range is noted first, everything
  * put back, and only then reported: printing writes vamap's bss (the
@@ -151,15 +137,14 @@ unsigned int efi_kguard_check(const char *svc, const char *when)
 	g.armed = false;
 	for (i = 0; i < g.n; s += g.r[i].len, i++) {
 		u8 *p = g.r[i].p;
-		u64 step = g.r[i].table ? 8 : 1;
 
 		if (!memcmp(p, s, g.r[i].len))
 			continue;
-		for (k = 0; k < g.r[i].len; k += step) {
+		for (k = 0; k < g.r[i].len; k++) {
 			u64 end = k;
 
-			while (end < g.r[i].len && changed(p, s, end, g.r[i].table))
-				end += step;
+			while (end < g.r[i].len && p[end] != s[end])
+				end++;
 			if (end == k)
 				continue;
 			if (n < ARRAY_SIZE(run)) {

@@ -86,12 +86,53 @@ int efi_pgd_create(struct pt_ctx *ctx, u64 swapper, enum efi_mode mode,
 	member->win_first = w.pud_first;
 	member->win_last = w.pud_last;
 	member->alias_identity = false;
+	member->image_slot = 0;
+	member->image_pud = 0;
+	member->shared_ro = false;
 	return 0;
 
 inval:
 	ctx->free_page(ctx, root);
 	ctx->tables_freed++;
 	return -EINVAL;
+}
+
+static bool keep_valid(const struct efi_strict_range *keep, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if ((keep[i].start | keep[i].end) & (PAGE_SIZE - 1) ||
+		    keep[i].start < LOW_HALF_END || keep[i].end < keep[i].start)
+			return false;
+	return true;
+}
+
+/* Map the @keep ranges into @root page by page, with @swapper's
+ * translation and flags ANDed with each range's, never global. */
+static int map_keep(struct pt_ctx *ctx, u64 root, u64 swapper,
+		    const struct efi_strict_range *keep, unsigned int n,
+		    u64 *pages)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		u64 va;
+
+		for (va = keep[i].start; va < keep[i].end; va += PAGE_SIZE) {
+			struct pt_range r;
+			int ret;
+
+			if (pt_translate(ctx, swapper, va, &r))
+				continue; /* a guard page */
+			ret = pt_map(ctx, root, va, r.pa + (va - r.va), PAGE_SIZE,
+				     r.flags & keep[i].allow & ~MAP_GLOBAL);
+			if (ret)
+				return ret;
+			(*pages)++;
+		}
+	}
+	return 0;
 }
 
 int efi_pgd_make_strict(struct pt_ctx *ctx, u64 root, u64 swapper,
@@ -103,10 +144,8 @@ int efi_pgd_make_strict(struct pt_ctx *ctx, u64 root, u64 swapper,
 	unsigned int i, j;
 
 	*pages = 0;
-	for (i = 0; i < n; i++)
-		if ((keep[i].start | keep[i].end) & (PAGE_SIZE - 1) ||
-		    keep[i].start < LOW_HALF_END || keep[i].end < keep[i].start)
-			return -EINVAL;
+	if (!keep_valid(keep, n))
+		return -EINVAL;
 	efi_mode_window(mode, &w);
 	/* Shared with swapper_pg_dir: dropping an entry frees nothing. */
 	for (i = PGD_KERNEL_FIRST; i < PT_ENTRIES; i++) {
@@ -126,21 +165,55 @@ int efi_pgd_make_strict(struct pt_ctx *ctx, u64 root, u64 swapper,
 					pud[j] = 0;
 		}
 	}
-	for (i = 0; i < n; i++) {
-		u64 va;
+	return map_keep(ctx, root, swapper, keep, n, pages);
+}
 
-		for (va = keep[i].start; va < keep[i].end; va += PAGE_SIZE) {
-			struct pt_range r;
-			int ret;
+int efi_pgd_make_shared(struct pt_ctx *ctx, u64 root, u64 swapper,
+			const struct efi_strict_range *keep, unsigned int n,
+			struct pgd_member *member, u64 *pages)
+{
+	const unsigned int slot = PGD_INDEX(KERNEL_VIRT_BASE),
+			   img = PT_INDEX(PT_PUD, KERNEL_VIRT_BASE);
+	u64 *rp = ctx->phys_to_virt(ctx, root), *sp = ctx->phys_to_virt(ctx, swapper);
+	u64 *pud, *kp, pa;
+	unsigned int i;
 
-			if (pt_translate(ctx, swapper, va, &r))
-				continue; /* a guard page */
-			ret = pt_map(ctx, root, va, r.pa + (va - r.va), PAGE_SIZE,
-				     r.flags & keep[i].allow & ~MAP_GLOBAL);
-			if (ret)
-				return ret;
-			(*pages)++;
-		}
+	*pages = 0;
+	if (!keep_valid(keep, n))
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (keep[i].start < keep[i].end &&
+		    (PGD_INDEX(keep[i].start) != slot ||
+		     PT_INDEX(PT_PUD, keep[i].start) != img ||
+		     PGD_INDEX(keep[i].end - 1) != slot ||
+		     PT_INDEX(PT_PUD, keep[i].end - 1) != img))
+			return -EINVAL; /* outside the image's PUD entry */
+	if (!(sp[slot] & PTE_PRESENT))
+		return -EINVAL;
+	if (member->private_slot != (int)slot) {
+		/* efi=slot, 1:1 modes: slot 511's PUD becomes private, a
+		 * copy of the kernel's (the image's entry replaced below). */
+		if (ctx->alloc_page(ctx, &pa))
+			return -ENOMEM;
+		ctx->tables_allocated++;
+		pud = ctx->phys_to_virt(ctx, pa);
+		kp = ctx->phys_to_virt(ctx, sp[slot] & PTE_ADDR_MASK);
+		for (i = 0; i < PT_ENTRIES; i++)
+			pud[i] = kp[i];
+		rp[slot] = pa | PTE_PRESENT | PTE_WRITE;
 	}
-	return 0;
+	pud = ctx->phys_to_virt(ctx, rp[slot] & PTE_ADDR_MASK);
+	pud[img] = 0; /* swapper_pg_dir's table: dropping it frees nothing */
+	member->image_slot = (int)slot;
+	member->image_pud = img;
+	member->shared_ro = true;
+	/* What stays shared is read-only from its top entry down. */
+	for (i = PGD_KERNEL_FIRST; i < PT_ENTRIES; i++)
+		if ((int)i != member->private_slot && i != slot)
+			rp[i] &= ~PTE_WRITE;
+	for (i = 0; i < PT_ENTRIES; i++)
+		if (i != img && !((int)slot == member->private_slot &&
+				  i >= member->win_first && i <= member->win_last))
+			pud[i] &= ~PTE_WRITE;
+	return map_keep(ctx, root, swapper, keep, n, pages);
 }

@@ -196,14 +196,17 @@ static void efi_enter(struct efi_saved *s)
 	if (s->sse)
 		__asm__ volatile("stmxcsr %0; ldmxcsr %1" : "=m"(s->mxcsr) : "m"(csr));
 	/* The thunk loads efi_pgd once on the firmware-call stack (with
-	 * the kernel's global TLB entries flushed under efi.strict: the
-	 * direct map, RW data), and this table back right after the call,
-	 * before vamap's stack is written again: a strict efi_pgd maps it
-	 * read-only. efi_pgd has no global entries to outlive the call. */
+	 * the kernel's global TLB entries flushed where efi_pgd guards
+	 * vamap's memory: the direct map, RW data), and this table back
+	 * right after the call, before vamap's stack is written again:
+	 * every guarded efi_pgd maps it read-only. A strict efi_pgd has no
+	 * global entries to outlive the call; efi.shared's reaches the
+	 * kernel's through read-only top entries, so those go too. */
 	capture_system(&efi_thunk_want);
 	efi_thunk_want.cr3 = efi.efi_pgd;
 	efi_thunk_home_cr3 = read_cr3();
-	efi_thunk_flush = efi.strict;
+	efi_thunk_flush = !efi.guarded ? 0 : efi.strict ? EFI_THUNK_FLUSH_IN
+				: EFI_THUNK_FLUSH_IN | EFI_THUNK_FLUSH_OUT;
 }
 
 static void efi_leave(const struct efi_saved *s)

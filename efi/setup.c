@@ -178,12 +178,49 @@ static int make_strict(enum efi_mode mode)
 		return ret;
 	}
 	efi.strict = true;
+	efi.guarded = true;
 	kprintf("efi: efi.strict: efi_pgd's kernel half is the kernel image "
 		"alone, %lu pages: text RX, rodata and data read-only, %lu "
 		"pages of stacks and argument buffers RW; no direct map, no "
 		"late mappings, no fixmap; not on the table list\n",
 		(unsigned long)efi.strict_pages,
 		(unsigned long)((__efi_shared_end - __efi_shared_start) >> 12));
+	return 0;
+}
+
+/*
+ * efi.shared: efi_pgd keeps the kernel half as the kernel maps it, as
+ * Linux's efi_mm does, but lets the firmware write only what efi/kguard.c
+ * watches: the kernel image's data and bss, less .bss.unwatched (vamap's
+ * boot stack, the thunk's state, the trap and watchdog state), whose copy
+ * would race the CPUs that write it. The direct map, the late mappings
+ * and the fixmap stay readable and become read-only: what vamap cannot
+ * copy, a write there faults and is named, as under efi.strict.
+ */
+static int make_shared(struct pgd_member *member)
+{
+	const struct efi_strict_range keep[] = {
+		{ (u64)__text_start, (u64)__text_end, MAP_EXEC, "text" },
+		{ (u64)__rodata_start, (u64)__rodata_end, 0, "rodata" },
+		{ (u64)__data_start, (u64)__unwatched_start, MAP_WRITE,
+		  "data, shared" },
+		{ (u64)__unwatched_start, (u64)__unwatched_end, 0, "unwatched" },
+		{ (u64)__unwatched_end, (u64)__bss_end, MAP_WRITE, "bss" },
+	};
+	u64 pages;
+	int ret = efi_pgd_make_shared(efi.pt, efi.efi_pgd, swapper_pg_dir, keep,
+				      ARRAY_SIZE(keep), member, &pages);
+
+	if (ret) {
+		disable("efi.shared: efi_pgd's kernel half could not be built");
+		return ret;
+	}
+	efi.guarded = true;
+	kprintf("efi: efi.shared: efi_pgd shares the kernel half, read-only but "
+		"for the kernel image's data and bss (%lu image pages; %lu of "
+		"them read-only: vamap's stack, the thunk's and the trap "
+		"state)\n", (unsigned long)pages,
+		(unsigned long)((__unwatched_end - __unwatched_start) >> 12));
 	return 0;
 }
 
@@ -948,6 +985,8 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 		if (make_strict(mode))
 			return;
 	} else {
+		if (make_shared(&member))
+			return;
 		mm_table_list_join(&member);
 		efi_kguard_init();
 	}

@@ -76,6 +76,8 @@ default rel
 %define CPU_IDTR 54
 %define MSR_EFER 0xc0000080
 %define CR4_PGE  (1 << 7)
+%define FLUSH_IN  1			; efi/internal.h, EFI_THUNK_FLUSH_*
+%define FLUSH_OUT 2
 
 %define EFI_THUNK_MAX_ARGS 10
 %define SAVED (5 * 8)			; rbx r12 r13 r14 r15 below rbp
@@ -94,11 +96,24 @@ extern efi_thunk_want
 
 ; CR3 first: take the firmware's into efi_abi_out.cpu, load vamap's own
 ; table (efi_thunk_home_cr3, the one efi_call ran on) before any write to
-; vamap's stack, which a strict efi_pgd maps read-only. Clobbers R10, R11.
+; vamap's stack, which a guarded efi_pgd maps read-only; under efi.shared,
+; flush the kernel's global entries its read-only top entries cached
+; (CR4 as the firmware left it: take_system_state reads it next; without
+; PGE the CR3 load flushed them). Clobbers RCX, R10, R11.
 %macro TAKE_CR3 0
 	mov r11, cr3
 	mov r10, [efi_thunk_home_cr3]
 	mov cr3, r10
+	test byte [efi_thunk_flush], FLUSH_OUT
+	jz %%kept
+	mov r10, cr4
+	test r10, CR4_PGE
+	jz %%kept
+	mov rcx, r10
+	and rcx, ~CR4_PGE
+	mov cr4, rcx
+	mov cr4, r10
+%%kept:
 	mov [efi_abi_out + EFI_ABI_OFF_CPU + CPU_CR3], r11
 %endmacro
 
@@ -143,8 +158,8 @@ efi_thunk_call:
 	mov [efi_abi_out + EFI_ABI_OFF_WANT_RSP], rsp ; RSP after its RET
 	mov rax, [efi_thunk_want + CPU_CR3] ; efi_pgd, from here to the call's
 	mov cr3, rax			;   end: vamap's stack out of reach
-	cmp byte [efi_thunk_flush], 0
-	je .stack_args_init
+	test byte [efi_thunk_flush], FLUSH_IN
+	jz .stack_args_init
 	mov rax, cr4			; and the kernel's global entries
 	mov rcx, rax			; (direct map, RW data) out of the TLB
 	and rcx, ~CR4_PGE

@@ -13,9 +13,10 @@
  *                        (default CMDLINE_EFI_TIMEOUT_MS)
  *   efi.strict           (default) efi_pgd holds only what a call needs
  *                        of the kernel half (include/efi_pgd.h)
- *   efi.shared           efi_pgd shares the whole kernel half, writable
- *                        (the seeds' design, Linux's efi_mm); vamap's own
- *                        data is watched instead (efi/kguard.c)
+ *   efi.shared           efi_pgd shares the whole kernel half (the seeds'
+ *                        design, Linux's efi_mm): vamap's data and bss
+ *                        writable and watched (efi/kguard.c), the rest
+ *                        read-only (efi/pgd.c, efi_pgd_make_shared)
  *   svam=PROBE[,PROBE...]  before its own SetVirtualAddressMap, hand the
  *                        firmware maps it must refuse (enum svam_probe;
  *                        efi/setup.c, docs/checks.md)
@@ -67,8 +68,8 @@ enum test_knob {
 					 * while mm.conversions looks */
 	TEST_FIXMAP_MISMATCH = 1u << 24, /* mm: a table signature read
 					  * through the fixmap, one bit off */
-	TEST_STRICT_LEAK = 1u << 25, /* efi: under efi.strict, efi-directmap's
-				      * page left writable in efi_pgd */
+	TEST_STRICT_LEAK = 1u << 25, /* efi: efi-directmap's page left
+				      * writable in a guarded efi_pgd */
 	TEST_NMI_AS_FAULT = 1u << 26, /* efi: the AP's NMI during a stand-in
 				       * call taken as the firmware's fault */
 	TEST_WP_OFF = 1u << 27,	/* kernel: CR0.WP clear while cpu.control

@@ -63,4 +63,20 @@ int efi_pgd_make_strict(struct pt_ctx *ctx, u64 root, u64 swapper,
 			enum efi_mode mode, const struct efi_strict_range *keep,
 			unsigned int n, u64 *pages);
 
+/*
+ * efi.shared: efi_pgd at @root (made by efi_pgd_create, @member filled)
+ * keeps the kernel half as @swapper maps it — readable — but writable only
+ * where vamap watches what the firmware writes (efi/kguard.c). Every entry
+ * it shares with @swapper (the direct map, the late mappings; in slot 511
+ * the fixmap) loses its write bit at the top, which makes all below it
+ * read-only (SDM vol. 3A 4.6.1, with CR0.WP); the kernel image's PUD entry
+ * becomes private, the @n @keep ranges mapped into it as efi.strict maps
+ * them. efi_pgd stays on the table list: @member says what it keeps
+ * private and read-only. Returns 0, -ENOMEM (the caller drops efi_pgd) or
+ * -EINVAL (a range not page-aligned or outside the image's PUD entry).
+ */
+int efi_pgd_make_shared(struct pt_ctx *ctx, u64 root, u64 swapper,
+			const struct efi_strict_range *keep, unsigned int n,
+			struct pgd_member *member, u64 *pages);
+
 #endif

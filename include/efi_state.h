@@ -18,8 +18,9 @@
  * in a strict efi_pgd (linker/kernel.ld). Locals on the boot stack are. */
 #define __efi_shared __attribute__((section(".bss.efi_shared")))
 
-/* State other CPUs write during a firmware call, and efi.shared's own:
- * not compared by its watch (efi/kguard.c, linker/kernel.ld). */
+/* State other CPUs write during a firmware call, vamap's stack and the
+ * thunk's state, efi.shared's own: not compared by its watch, read-only in
+ * every efi_pgd (efi/kguard.c, linker/kernel.ld). */
 #define __kguard_unwatched __attribute__((section(".bss.unwatched")))
 
 /* The boot stack every firmware call runs on (kernel/entry.asm). */
@@ -76,12 +77,15 @@ struct efi_state {
 	unsigned int handler_overran; /* vamap's handler on top of a call ran
 				       * past the watchdog's bound (not charged) */
 	bool strict;		/* efi.strict: efi_pgd without the direct map */
+	bool guarded;		/* efi_pgd keeps vamap's unwatched memory out or
+				 * read-only (efi.strict, or efi.shared built) */
 	u64 strict_pages;	/* kernel-half pages a strict efi_pgd holds */
 	unsigned int shared_written; /* efi.shared: calls that changed vamap's
 				      * own memory (efi/kguard.c) */
 	unsigned int shared_first_svc;
-	unsigned int strict_refused; /* calls ended reaching kernel-half
-				      * memory a strict efi_pgd leaves out */
+	unsigned int guard_refused; /* calls ended reaching kernel-half memory
+				     * efi_pgd leaves out or read-only */
+	unsigned int guard_refused_svc; /* ... the first of them */
 	unsigned int abi_bad_calls; /* calls that broke the convention */
 	unsigned int abi_first_svc; /* ... the first of them */
 	u64 abi_reported[RT_NR_SERVICES]; /* EFI_ABI_BAD_* bits (efi_abi.h)

@@ -107,7 +107,8 @@ const char *mm_stack_guard(u64 va);
 
 extern char __kernel_start[], __text_start[], __text_end[], __rodata_start[],
 	__rodata_end[], __data_start[], __bss_end[], __kernel_end[],
-	__efi_shared_start[], __efi_shared_end[];
+	__efi_shared_start[], __efi_shared_end[], __unwatched_start[],
+	__unwatched_end[];
 
 /* mm/checks.c: the layout's regions, for ptdump */
 extern const struct ptdump_marker mm_markers[];

@@ -12,6 +12,9 @@
  * entries — the kernel image, the fixmap — stay copies of the kernel's).
  * A member that carries the 1:1 map may ask for the low-half alias of the
  * direct map: low slot i = direct-map slot PGD_INDEX(PAGE_OFFSET) + i.
+ * A member may also keep the kernel image's PUD entry private and every
+ * entry it shares read-only (efi.shared's efi_pgd): then "in sync" means
+ * the master's entry with its write bit clear.
  */
 #ifndef VAMAP_PGD_LIST_H
 #define VAMAP_PGD_LIST_H
@@ -28,6 +31,12 @@ struct pgd_member {
 	unsigned int win_first;	   /* private PUD entries in that slot */
 	unsigned int win_last;	   /* (0..511: the whole PUD) */
 	bool alias_identity;	   /* low half mirrors the direct map */
+	/* efi.shared (efi/pgd.c, efi_pgd_make_shared): the kernel image's
+	 * PUD entry @image_pud of slot @image_slot is private (0: none),
+	 * and every entry shared with the master has its write bit clear. */
+	int image_slot;
+	unsigned int image_pud;
+	bool shared_ro;
 };
 
 struct pgd_list {

@@ -440,7 +440,8 @@ static bool enable_x2apic(void)
 
 int smp_setup(void)
 {
-	struct pgd_member m = { "trampoline_pgd", 0, -1, 0, PT_ENTRIES - 1, true };
+	struct pgd_member m = { .name = "trampoline_pgd", .private_slot = -1,
+				.win_last = PT_ENTRIES - 1, .alias_identity = true };
 	unsigned int i, n;
 
 	if (mm_alloc_page_below(1ULL << 32, &trampoline_pgd)) {

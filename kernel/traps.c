@@ -194,9 +194,10 @@ static void report(const struct trap_frame *f)
 static void handle(struct trap_frame *f, u32 cpu, enum efi_call_state was);
 
 /*
- * A trap in a firmware call runs its handler on swapper_pg_dir: a strict
- * efi_pgd maps the kernel's data read-only and leaves the direct map out,
- * and the firmware may have loaded a CR3 of its own. The CR3 the trap
+ * A trap in a firmware call runs its handler on swapper_pg_dir: a guarded
+ * efi_pgd maps vamap's stack and trap state read-only (and the direct map
+ * not at all, or read-only), and the firmware may have loaded a CR3 of its
+ * own. The CR3 the trap
  * came with is put back (the kernel's global entries flushed) on the way
  * out, so a resumed call runs on what it ran on.
  */
@@ -205,12 +206,17 @@ void trap_handler(struct trap_frame *f)
 	u64 cr3 = read_cr3();
 	u32 cpu = this_cpu_apic_id();
 	bool away = swapper_pg_dir && cr3 != swapper_pg_dir &&
-		    ((efi.strict && cr3 == efi.efi_pgd) ||
+		    ((efi.guarded && cr3 == efi.efi_pgd) ||
 		     efi_call_in_progress(cpu));
 	enum efi_call_state was;
 
-	if (away)
+	if (away) {
+		/* efi.shared's efi_pgd reaches the kernel's global leaves
+		 * through read-only top entries: what the TLB kept from
+		 * them would stay read-only here. */
 		write_cr3(swapper_pg_dir);
+		flush_tlb_all();
+	}
 	was = efi_call_trap_enter(cpu);
 	handle(f, cpu, was);
 	/* From here to the IRETQ (trap_in_vamap) the CPU is back in the

@@ -34,11 +34,17 @@ int pgd_list_add(struct pgd_list *l, const struct pgd_member *m)
 
 /*
  * Walk every entry a member must share with the master and call @fn with
- * the master's and the member's copy. For the private slot, that is the
- * PUD entries outside the window (when both have a PUD there).
+ * the master's copy (as the member must hold it) and the member's. For
+ * the private slot, that is the PUD entries outside the window (when both
+ * have a PUD there); for the image's slot, the PUD entries but the image's.
  */
 typedef unsigned int (*visit_fn)(const struct pgd_member *m, const char *what,
 				 unsigned int idx, u64 want, u64 *have);
+
+static u64 as_member(const struct pgd_member *m, u64 e)
+{
+	return m->shared_ro ? e & ~PTE_WRITE : e;
+}
 
 static unsigned int for_each_shared(struct pt_ctx *ctx, u64 master,
 				    const struct pgd_member *m, visit_fn fn)
@@ -47,17 +53,24 @@ static unsigned int for_each_shared(struct pt_ctx *ctx, u64 master,
 	unsigned int i, n = 0;
 
 	for (i = PGD_KERNEL_FIRST; i < PT_ENTRIES; i++) {
-		if ((int)i != m->private_slot) {
-			n += fn(m, pt_levels[PT_PGD].name, i, mp[i], &pp[i]);
+		bool priv = (int)i == m->private_slot, img = (int)i == m->image_slot;
+
+		if (!priv && !img) {
+			n += fn(m, pt_levels[PT_PGD].name, i, as_member(m, mp[i]), &pp[i]);
 			continue;
 		}
 		if ((mp[i] & PTE_PRESENT) && (pp[i] & PTE_PRESENT)) {
 			u64 *mpud = table(ctx, mp[i]), *ppud = table(ctx, pp[i]);
 			unsigned int k;
 
-			for (k = 0; k < PT_ENTRIES; k++)
-				if (k < m->win_first || k > m->win_last)
-					n += fn(m, pt_levels[PT_PUD].name, k, mpud[k], &ppud[k]);
+			for (k = 0; k < PT_ENTRIES; k++) {
+				if (priv && k >= m->win_first && k <= m->win_last)
+					continue;
+				if (img && k == m->image_pud)
+					continue;
+				n += fn(m, pt_levels[PT_PUD].name, k,
+					as_member(m, mpud[k]), &ppud[k]);
+			}
 		}
 	}
 	if (m->alias_identity)

@@ -392,7 +392,27 @@ static struct snap snapshot(u64 root)
 	return sn;
 }
 
-static void invariant_for_mode(enum efi_mode mode, u64 seed)
+/* The whole test image of build_kernel(), kept as efi.shared would. */
+static const struct efi_strict_range shared_keep[] = {
+	{ KERNEL_VIRT_BASE, KERNEL_VIRT_BASE + 0x40000, MAP_EXEC, "image" },
+};
+
+/* Would a supervisor write to @va through @root succeed (CR0.WP = 1: every
+ * level must allow it, SDM vol. 3A 4.6.1)? */
+static bool writable(u64 root, u64 va)
+{
+	struct pt_step st[PT_LEVELS];
+	unsigned int i, n = pt_walk_va(&s.ctx, root, va, st);
+
+	if (!pt_entry_is_leaf(st[n - 1].entry, n - 1))
+		return false;
+	for (i = 0; i < n; i++)
+		if (!(st[i].entry & PTE_WRITE))
+			return false;
+	return true;
+}
+
+static void invariant_for_mode(enum efi_mode mode, u64 seed, bool shared)
 {
 	struct pgd_list list = { 0 };
 	struct pgd_member m;
@@ -405,11 +425,23 @@ static void invariant_for_mode(enum efi_mode mode, u64 seed)
 	build_kernel();
 	efi_mode_window(mode, &w);
 	CHECK_EQ(efi_pgd_create(&s.ctx, swapper, mode, &m), 0);
+	if (shared) {
+		u64 pages;
+
+		CHECK_EQ(efi_pgd_make_shared(&s.ctx, m.root, swapper, shared_keep, 1,
+					     &m, &pages), 0);
+		CHECK_EQ(pages, 0x40);
+	}
 	list.master = swapper;
 	pgd_list_add(&list, &m);
 	pgd_list_check(&s.ctx, &list, &c);
 	CHECK_EQ(c.mismatches, 0);
-	CHECK_EQ(c.entries, mode == EFI_MODE_LINUX ? 255 + 448 : 255);
+	/* efi.shared: slot 511 is compared PUD entry by PUD entry, the
+	 * image's aside */
+	if (!shared)
+		CHECK_EQ(c.entries, mode == EFI_MODE_LINUX ? 255 + 448 : 255);
+	else
+		CHECK_EQ(c.entries, mode == EFI_MODE_LINUX ? 255 + 447 : 254 + 511);
 
 	/* EFI mappings go into efi_pgd only. */
 	before = snapshot(swapper);
@@ -451,12 +483,20 @@ static void invariant_for_mode(enum efi_mode mode, u64 seed)
 		/* the EFI mappings survive, still only in efi_pgd */
 		CHECK_EQ(pt_translate(&s.ctx, m.root, w.top - SZ_2M, &r), 0);
 		CHECK_EQ(pt_translate(&s.ctx, swapper, w.top - SZ_2M, &r), -ENOENT);
+		/* efi.shared: what it got from swapper_pg_dir, read-only */
+		if (shared) {
+			CHECK_EQ(pt_translate(&s.ctx, m.root, va, &r), 0);
+			CHECK(!writable(m.root, va));
+			CHECK(writable(swapper, va));
+		}
 	}
 	/* The check does see a divergence the sync has not repaired. */
 	{
 		u64 *pgd = s.ctx.phys_to_virt(&s.ctx, m.root);
 
 		pgd[300] ^= PTE_WRITE;
+		if (shared)
+			CHECK(pgd[300] & PTE_WRITE);
 		mm_log_clear();
 		pgd_list_check(&s.ctx, &list, &c);
 		CHECK_EQ(c.mismatches, 1);
@@ -468,12 +508,14 @@ static void invariant_for_mode(enum efi_mode mode, u64 seed)
 
 static void test_invariant_slot(void)
 {
-	invariant_for_mode(EFI_MODE_SLOT, 0x1234567887654321ULL);
+	invariant_for_mode(EFI_MODE_SLOT, 0x1234567887654321ULL, false);
+	invariant_for_mode(EFI_MODE_SLOT, 0x1234567887654321ULL, true);
 }
 
 static void test_invariant_linux(void)
 {
-	invariant_for_mode(EFI_MODE_LINUX, 0x0badc0ffee0ddf00ULL);
+	invariant_for_mode(EFI_MODE_LINUX, 0x0badc0ffee0ddf00ULL, false);
+	invariant_for_mode(EFI_MODE_LINUX, 0x0badc0ffee0ddf00ULL, true);
 }
 
 static void test_create_refuses_used_window(void)
@@ -574,6 +616,109 @@ static void strict_for_mode(enum efi_mode mode)
 	sim_fini(&s);
 }
 
+/* efi.shared on simulated memory: the kernel half readable as the kernel
+ * maps it, writable only where the kept ranges say (the image's data and
+ * bss, not its unwatched pages), nothing of the image global, the window
+ * intact, swapper_pg_dir untouched, the table list in sync. */
+static void shared_for_mode(enum efi_mode mode)
+{
+	const struct efi_strict_range keep[] = {
+		{ KERNEL_VIRT_BASE, KERNEL_VIRT_BASE + 0x10000, MAP_EXEC, "text" },
+		{ KERNEL_VIRT_BASE + 0x10000, KERNEL_VIRT_BASE + 0x24000,
+		  MAP_WRITE, "data, shared" },
+		{ KERNEL_VIRT_BASE + 0x24000, KERNEL_VIRT_BASE + 0x26000, 0,
+		  "unwatched" },
+		{ KERNEL_VIRT_BASE + 0x26000, KERNEL_VIRT_BASE + 0x40000,
+		  MAP_WRITE, "bss" },
+	};
+	const struct efi_strict_range outside = { PAGE_OFFSET, PAGE_OFFSET + SZ_4K,
+						  MAP_WRITE, "direct map" };
+	struct pgd_list list = { 0 };
+	struct pgd_member m;
+	struct pgd_check c;
+	struct efi_window w;
+	struct snap before, after;
+	struct pt_range r;
+	u64 pages;
+
+	build_kernel();
+	CHECK_EQ(pt_map(&s.ctx, swapper, KERNEL_VIRT_BASE + 0x10000, 0x1010000,
+			0x30000, MAP_WRITE | MAP_GLOBAL), 0);
+	CHECK_EQ(pt_unmap(&s.ctx, swapper, KERNEL_VIRT_BASE + 0x20000, SZ_4K), 0);
+	efi_mode_window(mode, &w);
+	CHECK_EQ(efi_pgd_create(&s.ctx, swapper, mode, &m), 0);
+	if (w.slot >= 0)
+		CHECK_EQ(pt_map(&s.ctx, m.root, w.base, 0x7e000000, SZ_4K,
+				MAP_EXEC), 0);
+	before = snapshot(swapper);
+	CHECK_EQ(efi_pgd_make_shared(&s.ctx, m.root, swapper, &outside, 1, &m,
+				     &pages), -EINVAL);
+	CHECK_EQ(efi_pgd_make_shared(&s.ctx, m.root, swapper, keep, 4, &m,
+				     &pages), 0);
+	CHECK_EQ(pages, 0x40 - 1);
+	after = snapshot(swapper);
+	CHECK_EQ(before.hash, after.hash);
+	CHECK_EQ(before.n, after.n);
+	/* the direct map and the fixmap: there, the kernel's, read-only */
+	CHECK_EQ(pt_translate(&s.ctx, m.root, PAGE_OFFSET + SZ_1G, &r), 0);
+	CHECK_EQ(r.pa, SZ_1G);
+	CHECK(!writable(m.root, PAGE_OFFSET + SZ_1G));
+	CHECK(writable(swapper, PAGE_OFFSET + SZ_1G));
+	CHECK_EQ(pt_translate(&s.ctx, m.root, FIXMAP_TOP - SZ_4K, &r), 0);
+	CHECK_EQ(r.pa, 0xfee00000);
+	CHECK(!writable(m.root, FIXMAP_TOP - SZ_4K));
+	CHECK(writable(swapper, FIXMAP_TOP - SZ_4K));
+	/* the image: text RX, data RW, unwatched RO, the guard unmapped,
+	 * bss RW, nothing global */
+	CHECK_EQ(pt_translate(&s.ctx, m.root, KERNEL_VIRT_BASE + 0x5000, &r), 0);
+	CHECK_EQ(r.flags, MAP_EXEC);
+	CHECK_EQ(r.pa, 0x1005000);
+	CHECK(writable(m.root, KERNEL_VIRT_BASE + 0x11000));
+	CHECK_EQ(pt_translate(&s.ctx, m.root, KERNEL_VIRT_BASE + 0x11000, &r), 0);
+	CHECK_EQ(r.flags, MAP_WRITE);
+	CHECK_EQ(pt_translate(&s.ctx, m.root, KERNEL_VIRT_BASE + 0x20000, &r),
+		 -ENOENT);
+	CHECK(!writable(m.root, KERNEL_VIRT_BASE + 0x24000));
+	CHECK(!writable(m.root, KERNEL_VIRT_BASE + 0x25000));
+	CHECK_EQ(pt_translate(&s.ctx, m.root, KERNEL_VIRT_BASE + 0x25000, &r), 0);
+	CHECK_EQ(r.pa, 0x1025000);
+	CHECK(writable(m.root, KERNEL_VIRT_BASE + 0x26000));
+	CHECK(writable(swapper, KERNEL_VIRT_BASE + 0x25000));
+	/* the window is still there, writable where it was mapped so */
+	if (w.slot >= 0)
+		CHECK_EQ(pt_translate(&s.ctx, m.root, w.base, &r), 0);
+	/* on the table list, in sync; a new late mapping arrives read-only */
+	list.master = swapper;
+	pgd_list_add(&list, &m);
+	pgd_list_check(&s.ctx, &list, &c);
+	CHECK_EQ(c.mismatches, 0);
+	CHECK_EQ(pt_map(&s.ctx, swapper, LATE_MAP_BASE, 0x2000000, SZ_4K,
+			MAP_WRITE), 0);
+	pgd_list_check(&s.ctx, &list, &c);
+	CHECK_EQ(c.mismatches, 1);
+	CHECK_EQ(pgd_list_sync(&s.ctx, &list), 1);
+	CHECK_EQ(pt_translate(&s.ctx, m.root, LATE_MAP_BASE, &r), 0);
+	CHECK(!writable(m.root, LATE_MAP_BASE));
+	CHECK(writable(swapper, LATE_MAP_BASE));
+	sim_fini(&s);
+
+	/* out of memory: an error, never a half-built table in use */
+	build_kernel();
+	CHECK_EQ(efi_pgd_create(&s.ctx, swapper, mode, &m), 0);
+	s.fail_at = s.allocs;
+	CHECK_EQ(efi_pgd_make_shared(&s.ctx, m.root, swapper, keep, 4, &m,
+				     &pages), -ENOMEM);
+	s.fail_at = -1;
+	sim_fini(&s);
+}
+
+static void test_shared(void)
+{
+	shared_for_mode(EFI_MODE_SLOT);
+	shared_for_mode(EFI_MODE_LINUX);
+	shared_for_mode(EFI_MODE_1TO1);
+}
+
 static void test_strict(void)
 {
 	strict_for_mode(EFI_MODE_SLOT);
@@ -584,6 +729,7 @@ static void test_strict(void)
 int main(void)
 {
 	RUN(test_strict);
+	RUN(test_shared);
 	RUN(test_placement);
 	RUN(test_no_runtime);
 	RUN(test_many_regions);

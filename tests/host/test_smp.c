@@ -208,7 +208,8 @@ static void test_list_random(void)
 {
 	struct sim s;
 	struct pgd_list list = { 0 };
-	struct pgd_member efi, tr = { "trampoline_pgd", 0, -1, 0, 511, true };
+	struct pgd_member efi, tr = { .name = "trampoline_pgd", .private_slot = -1,
+				   .win_last = 511, .alias_identity = true };
 	struct pgd_check c;
 	u64 swapper, seed = 0x5eed5eed12345678ULL;
 	int i;
