@@ -241,6 +241,41 @@ static u64 call_stack(bool *measured)
 	return (u64)efi_fw_stack_top;
 }
 
+/*
+ * A call made from the boot CPU's #DF, NMI or #MC handler runs on
+ * efi_fw_stack, but that handler's frames (the thunk's saved registers,
+ * the way back) stay on its IST stack; an exception of the same vector in
+ * the call would start again at that stack's top, over them. For the call
+ * the vector's IST slot points at a stack of its own (nested_ist_stack).
+ */
+struct ist_move {
+	struct tss64 *tss; /* NULL: the call is not made from an IST stack */
+	unsigned int slot;
+	u64 old;
+};
+
+static void ist_move(u64 rsp, struct ist_move *m)
+{
+	extern char df_stack_top[], nmi_stack_top[], mc_stack_top[],
+		nested_ist_stack_top[];
+	static const unsigned int ist[] = { IST_DF, IST_NMI, IST_MC };
+	const char *const top[] = { df_stack_top, nmi_stack_top, mc_stack_top };
+	struct desc_ptr d;
+	unsigned int i;
+
+	m->tss = NULL;
+	for (i = 0; i < ARRAY_SIZE(top); i++) {
+		if (rsp >= (u64)top[i] || (u64)top[i] - rsp > BSP_IST_STACK_SIZE)
+			continue;
+		store_gdt(&d);
+		m->tss = &((struct cpu_gdt *)d.base)->tss;
+		m->slot = ist[i] - 1;
+		m->old = m->tss->ist[m->slot];
+		m->tss->ist[m->slot] = (u64)nested_ist_stack_top;
+		return;
+	}
+}
+
 efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 {
 	u64 args[EFI_THUNK_MAX_ARGS] = { 0 };
@@ -250,6 +285,7 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	va_list ap;
 	u64 used = 0;
 	bool measured;
+	struct ist_move moved;
 	u32 cpu;
 
 	if (!efi.runtime_enabled || !efi.efi_pgd || !efi.fn[svc] ||
@@ -274,6 +310,13 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	call_fault.stack_overflow = false;
 	call_fault.frame_above = 0;
 	efi_call_stack = call_stack(&measured);
+	moved.tss = NULL;
+	if (efi_call_stack && !measured) {
+		u64 rsp;
+
+		__asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
+		ist_move(rsp, &moved);
+	}
 	/* Its return address, home space and stack arguments, 16-aligned
 	 * at the call (efi/thunk.asm): the frame ends at the stack's top
 	 * or a quadword under it. */
@@ -308,6 +351,8 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	if (!(skip & EFI_SKIP_ABI))
 		efi_abi_check(svc, &saved.before, &saved.after, saved.sse, used);
 	efi_call_stack = 0;
+	if (moved.tss)
+		moved.tss->ist[moved.slot] = moved.old;
 	if (call_fault.frame_above && !call_fault.pending)
 		efi_report_frame_above(svc, false, 0); /* the alignment slot */
 	if (efi_bounce_out(!call_fault.pending) || call_fault.arg_hit[0]) {

@@ -39,6 +39,10 @@ enum tr_gdt_slot {
 /* The IST slots the IDT uses (1-based, as the gate's IST field). */
 enum { IST_DF = 1, IST_NMI = 2, IST_MC = 3, IST_USED = 3 };
 
+/* The size of each of the boot CPU's IST stacks (kernel/entry.asm's
+ * IST_STACK_SIZE). */
+#define BSP_IST_STACK_SIZE 8192
+
 struct tss64 {
 	u32 reserved0;
 	u64 rsp[3];

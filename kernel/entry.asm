@@ -34,7 +34,7 @@ default rel
 %define TSS_SEL   0x18		; kernel/gdt.c asserts these three
 %define BOOT_STACK_SIZE  16384
 %define FW_STACK_SIZE    16384	; EFI_CALL_STACK_KIB in include/efi_state.h
-%define IST_STACK_SIZE   8192
+%define IST_STACK_SIZE   8192	; include/gdt.h, BSP_IST_STACK_SIZE
 ; include/cpu_rules.h (cpu.control checks the result on every boot)
 %define CPU_CR0_SET   0x80010023	; PG | WP | NE | MP | PE
 %define CPU_CR0_CLEAR 0x6000000c	; CD | NW | TS | EM
@@ -314,7 +314,16 @@ boot_stack_top:
 ; before its handler switches tables), in the section efi.strict keeps
 ; writable in efi_pgd (linker/kernel.ld).
 section .bss.efi_shared nobits alloc noexec write align=4096
-global bsp_ist_stacks
+; A second stack for the vector whose handler makes a firmware call (the
+; report saved after a #DF, NMI or #MC ended the run): efi/runtime.c points
+; that vector's IST slot here for the call, so an exception of the same
+; vector inside it pushes its frame here, not over the first handler's.
+global nested_ist_stack_top
+nested_ist_guard:
+	resb 4096
+	resb IST_STACK_SIZE
+nested_ist_stack_top:
+global bsp_ist_stacks, df_stack_top, nmi_stack_top, mc_stack_top
 bsp_ist_stacks:				; the boot CPU's #DF, NMI and #MC stacks
 df_stack_guard:
 	resb 4096
@@ -370,6 +379,7 @@ stack_guards:
 	dq df_stack_guard, df_stack_name
 	dq nmi_stack_guard, nmi_stack_name
 	dq mc_stack_guard, mc_stack_name
+	dq nested_ist_guard, nested_ist_name
 	dq efi_fw_stack_guard, fw_stack_name
 	dq efi_fw_frame_guard, fw_frame_name
 %assign i 0
@@ -382,6 +392,7 @@ boot_stack_name: db "the boot stack", 0
 df_stack_name: db "the #DF stack", 0
 nmi_stack_name: db "the NMI stack", 0
 mc_stack_name: db "the #MC stack", 0
+nested_ist_name: db "the nested #DF/NMI/#MC stack", 0
 fw_stack_name: db "the firmware-call stack", 0
 fw_frame_name: db "above a firmware call's frame", 0
 arg_guard_name: db "a slot of the firmware-argument arena", 0

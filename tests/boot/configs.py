@@ -116,6 +116,13 @@ CONFIGS = [
     # frame, the #DF arrives on its own IST stack and reports, no triple fault.
     dict(name="stack-overflow", cmdline="exit=qemu test=stack-overflow",
          expect="fault"),
+    # ... and the report's SetVariable, called from that #DF handler, runs
+    # off its own stack (the zoo's results_overflow): a second #DF inside
+    # the first one's call, on a stack of its own (once it landed on the
+    # first one's frames and vamap jumped to 0). The call ends, named, the
+    # report is not kept, the run ends as a fault.
+    dict(name="stack-overflow-save", cmdline="exit=qemu test=stack-overflow",
+         expect="fault", drivers=("results_overflow",)),
     # A build whose embedded kernel has a segment outside the image: the
     # stub must refuse it with a message and never jump.
     dict(name="badelf", efi="build/vamap-badelf.efi", expect="stub-error"),
