@@ -15,6 +15,9 @@ PYTHON  ?= python3
 # FIRMWARE_VARS its variable store. KEEP=1: run-usb reuses stick and store.
 CMDLINE ?=
 TIMEOUT ?= 600
+# make run, run-usb, check: seconds the firmware has to start vamap before
+# QEMU is stopped with a line that says so (0: wait for TIMEOUT).
+START_TIMEOUT ?= 90
 # make check: seconds before one of its boots is stopped; MACHINE=pc|q35.
 CHECK_TIMEOUT ?= 300
 MACHINE ?=
@@ -208,7 +211,7 @@ $(BUILD)/vamap-badelf.efi: $(BUILD)/badelf.so
 RUN_EFI = $(if $(filter ovmf-secboot,$(FIRMWARE)),$(BUILD)/vamap-snakeoil.efi,$(BUILD)/vamap.efi)
 # WAIVERS=FILE puts FILE on the boot volume as \vamap\waivers.txt.
 WAIVERS_ARG = $(if $(WAIVERS),--waivers $(WAIVERS))
-RUN_ARGS = --timeout $(TIMEOUT) --firmware $(FIRMWARE) \
+RUN_ARGS = --timeout $(TIMEOUT) --start-timeout $(START_TIMEOUT) --firmware $(FIRMWARE) \
 	$(if $(FIRMWARE_VARS),--firmware-vars $(FIRMWARE_VARS)) $(WAIVERS_ARG)
 # make check: your firmware judged by vamap's verdicts in every efi= mode
 # with 2 CPUs, plus the two-boot results flow (tools/check.py); writes
@@ -216,7 +219,7 @@ RUN_ARGS = --timeout $(TIMEOUT) --firmware $(FIRMWARE) \
 check: $(RUN_EFI)
 	$(PYTHON) tools/check.py --efi $< --workdir $(BUILD)/check \
 		--firmware $(FIRMWARE) $(if $(FIRMWARE_VARS),--firmware-vars $(FIRMWARE_VARS)) \
-		$(WAIVERS_ARG) --timeout $(CHECK_TIMEOUT) \
+		$(WAIVERS_ARG) --timeout $(CHECK_TIMEOUT) --start-timeout $(START_TIMEOUT) \
 		$(if $(CMDLINE),--cmdline "$(CMDLINE)") $(if $(MACHINE),--machine $(MACHINE))
 
 run: $(RUN_EFI) $(ZOO_RUN)
@@ -413,6 +416,7 @@ help:
 	@echo '  CMDLINE=words     appended to exit=qemu for make run and make check (README, Command line)'
 	@echo '  FIRMWARE=ovmf|ovmf-secboot|u-boot|PATH  FIRMWARE_VARS=PATH  the firmware make run, run-usb and check boot'
 	@echo '  TIMEOUT=600       seconds before make run stops QEMU'
+	@echo '  START_TIMEOUT=90  seconds the firmware has to start vamap (run, run-usb, check; 0: no bound)'
 	@echo '  CHECK_TIMEOUT=300 seconds before make check stops one boot; MACHINE=q35|pc for make check'
 	@echo '  KEEP=1            make run-usb reuses the stick and the variable store'
 	@echo '  WAIVERS=FILE      \vamap\waivers.txt on the boot volume'

@@ -83,16 +83,25 @@ def boot(a, name, cmdline, fresh=True):
     start = time.monotonic()
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    timed_out = False
-    try:
-        status = p.wait(timeout=a.timeout)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        status = p.wait()
-        timed_out = True
-    end = "timeout" if timed_out else qemu.exit_name(status, work)
+    end = None
+    seen = False
+    while end is None:
+        try:
+            end = qemu.exit_name(p.wait(timeout=0.5), work)
+            break
+        except subprocess.TimeoutExpired:
+            pass
+        seen = seen or qemu.started_in(log)
+        elapsed = time.monotonic() - start
+        if elapsed > a.timeout:
+            end = "timeout"
+        elif a.start_timeout and not seen and elapsed > a.start_timeout:
+            end = "not-started"
+        if end:
+            p.kill()
+            p.wait()
     r = vamapreport.parse(read(log))
-    r.update(name=name, cmdline=cmdline, end=end, log=log,
+    r.update(name=name, cmdline=cmdline, end=end, log=log, serial=serial,
              seconds=round(time.monotonic() - start, 1))
     return r
 
@@ -100,8 +109,16 @@ def boot(a, name, cmdline, fresh=True):
 def judge_boot(r):
     """check.boot: the run reached its summary and QEMU ended the way the
     summary says (pass or fail, not a fault, a timeout or a triple fault)."""
+    if r["end"] == "not-started":
+        last = " | ".join(qemu.tail_of(r["serial"], 3)) or "nothing"
+        return "not ok", (f"vamap never started: the firmware ran "
+                          f"{r['seconds']:g} s without starting BOOTX64.EFI "
+                          f"(it stopped early, refused the image or found no "
+                          f"disk); its serial console ended with: {last}; "
+                          f"logs: {os.path.dirname(r['log'])}/")
     if not r["summary"]:
-        return "not ok", f"no summary: the boot ended with {r['end']}"
+        return "not ok", (f"no summary: the boot ended with {r['end']}; "
+                          f"logs: {os.path.dirname(r['log'])}/")
     if r["end"] not in ("pass", "fail"):
         return "not ok", f"QEMU ended with {r['end']} after the summary"
     if r["end"] != r["summary"]["result"].lower():
@@ -234,6 +251,9 @@ def main():
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     p.add_argument("--timeout", type=float, default=300,
                    help="seconds before one boot is stopped")
+    p.add_argument("--start-timeout", type=float, default=qemu.START_TIMEOUT,
+                   help="seconds the firmware has to start vamap before a "
+                   "boot is stopped (0: only --timeout)")
     a = p.parse_args()
     try:
         qemu.firmware_files(a.firmware, a.firmware_vars)

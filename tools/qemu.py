@@ -8,6 +8,7 @@ release build and prints nothing there) and isa-debug-exit on port 0xf4.
 """
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,8 +30,9 @@ FIRMWARES = ("ovmf", "ovmf-secboot", "u-boot")
 def firmware_files(firmware, vars_file=None):
     """What a --firmware name means: (kind, code image, variable store
     template, Secure Boot). A preset ("ovmf", "ovmf-secboot", "u-boot") or
-    the path of an OVMF-style code image, whose store is vars_file or, by
-    default, Debian's OVMF_VARS_4M.fd."""
+    the path of a firmware build, told apart by its content (firmware_kind):
+    an OVMF-style code image, whose store is vars_file or, by default, its
+    sibling or Debian's OVMF_VARS_4M.fd; or a U-Boot ROM."""
     if firmware == "u-boot":
         return "u-boot", UBOOT_ROM, None, False
     if firmware == "ovmf-secboot":
@@ -40,7 +42,27 @@ def firmware_files(firmware, vars_file=None):
     if not os.path.isfile(firmware):
         raise ValueError(f"firmware {firmware!r}: not a preset "
                          f"({', '.join(FIRMWARES)}) and no such file")
+    kind = firmware_kind(firmware)
+    if kind == "u-boot":
+        return "u-boot", firmware, None, False
     return "ovmf", firmware, vars_file or vars_for(firmware), False
+
+
+def firmware_kind(path):
+    """"ovmf" for a UEFI firmware volume (an EDK2 code image: the PI
+    spec's EFI_FIRMWARE_VOLUME_HEADER, "_FVH" at offset 0x28), "u-boot" for
+    a ROM that carries U-Boot's version string; anything else is refused:
+    a wrong guess boots nothing and says nothing."""
+    with open(path, "rb") as f:
+        head = f.read(0x30)
+        if head[0x28:0x2c] == b"_FVH":
+            return "ovmf"
+        f.seek(0)
+        if b"U-Boot 20" in f.read(64 << 20):
+            return "u-boot"
+    raise ValueError(f"firmware {path!r}: neither an OVMF-style code image "
+                     "(no firmware volume header at 0x28) nor a U-Boot ROM "
+                     "(no \"U-Boot 20..\" version string)")
 
 
 def vars_for(code):
@@ -171,7 +193,7 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
     if kind == "u-boot":
         return uboot_argv(efi, workdir, machine, mem, smp, cmdline, cpu,
                           extra, serial, debugcon, drivers, waivers,
-                          fresh_disk)
+                          fresh_disk, rom=code)
     vars_fd = os.path.join(workdir, "OVMF_VARS.fd")
     if fresh_vars or not os.path.exists(vars_fd):
         shutil.copy(vars_template, vars_fd)
@@ -243,12 +265,13 @@ def base_argv(machine, mem, smp, cpu, serial, debugcon, firmware_args,
 
 
 def uboot_argv(efi, workdir, machine, mem, smp, cmdline, cpu, extra,
-               serial, debugcon, drivers=(), waivers=None, fresh_disk=True):
+               serial, debugcon, drivers=(), waivers=None, fresh_disk=True,
+               rom=UBOOT_ROM):
     disk = os.path.join(workdir, "esp.img")
     if fresh_disk or not os.path.exists(disk):
         prepare_esp_disk(workdir, efi, cmdline, drivers, waivers)
     a = base_argv(machine, mem, smp, cpu, serial, debugcon,
-                  ["-bios", UBOOT_ROM], workdir)
+                  ["-bios", rom], workdir)
     if machine.startswith("q35"):
         # U-Boot finds the ESP on q35's own AHCI controller.
         a += ["-drive", f"if=none,id=esp,format=raw,file={disk}",
@@ -301,6 +324,34 @@ def judge(status, workdir, log, timed_out):
     return (0 if end == "pass" else 1), end
 
 
+# Debian's OVMF reaches BOOTX64.EFI about 5 s into a boot under TCG
+# (QEMU.md), U-Boot in 1-2 s; a 1 TiB guest takes a few seconds more. A
+# firmware that has not started vamap after this long never will: it died
+# (OVMF's #GP with -m 32M), refused the image (Secure Boot), or found no
+# disk.
+START_TIMEOUT = 90
+
+
+def started_in(log):
+    """Has vamap's stub written its first line to the clean log?"""
+    try:
+        with open(log, errors="replace") as f:
+            return "stub: " in f.read(1 << 16)
+    except OSError:
+        return False
+
+
+def tail_of(path, n=5):
+    """The last n non-empty lines of a log, ANSI escapes and CRs out."""
+    try:
+        with open(path, errors="replace") as f:
+            text = f.read()[-(64 << 10):]
+    except OSError:
+        return []
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text).replace("\r", "\n")
+    return [l.rstrip() for l in text.split("\n") if l.strip()][-n:]
+
+
 def halted_in(log):
     try:
         with open(log, errors="replace") as f:
@@ -332,6 +383,9 @@ def main():
     p.add_argument("--keep", action="store_true", help="reuse the variable "
                    "store and the stick of the last run in WORKDIR")
     p.add_argument("--timeout", type=float, default=0, help="stop QEMU "
+                   "after this many seconds (0: never)")
+    p.add_argument("--start-timeout", type=float, default=START_TIMEOUT,
+                   help="stop QEMU when the firmware has not started vamap "
                    "after this many seconds (0: never)")
     p.add_argument("--end-at-halt", action="store_true", help="stop QEMU "
                    "once vamap says it halted (exit=halt, the stick's menu)")
@@ -365,8 +419,9 @@ def main():
           + (f", and it is stopped after {a.timeout:g} s" if a.timeout else "")
           + f". The clean log goes to {log}.", file=sys.stderr)
     proc = subprocess.Popen(cmd)
-    timed_out = halted = False
+    timed_out = halted = never = False
     start = time.monotonic()
+    seen = False
     try:
         while True:
             try:
@@ -374,8 +429,12 @@ def main():
                 break
             except subprocess.TimeoutExpired:
                 pass
-            if a.timeout and time.monotonic() - start > a.timeout:
+            seen = seen or started_in(log)
+            elapsed = time.monotonic() - start
+            if a.timeout and elapsed > a.timeout:
                 timed_out = True
+            elif a.start_timeout and not seen and elapsed > a.start_timeout:
+                never = timed_out = True
             elif a.end_at_halt and halted_in(log):
                 halted = True
             if timed_out or halted:
@@ -386,6 +445,13 @@ def main():
         proc.kill()
         status = proc.wait()
     code, what = judge(0 if halted else status, a.workdir, log, timed_out)
+    if never:
+        print(f"qemu: stopped after {a.start_timeout:g} s: the firmware never "
+              f"started vamap (no stub line in {log}): it stopped early, "
+              "refused the image (Secure Boot) or found no disk; its own "
+              "output is the serial console above (--start-timeout 0 waits)",
+              file=sys.stderr)
+        sys.exit(3)
     if halted:  # the summary decides; QEMU's end was ours
         what = what.split(", ", 1)[1] if ", " in what else what
         print(f"qemu: stopped after vamap halted ({what}); log: {log}",

@@ -23,6 +23,7 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(TOP, "tools"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check as chk  # noqa: E402
+import qemu  # noqa: E402
 import vamapreport  # noqa: E402
 from pycheck import check, done  # noqa: E402
 
@@ -188,9 +189,12 @@ def test_real_runs():
         ["make", "--no-print-directory", "-s", "check",
          "FIRMWARE=/usr/share/OVMF/OVMF_CODE.fd", "CHECK_TIMEOUT=150"],
         cwd=TOP, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # U-Boot given by the path of its ROM, as a firmware engineer gives
+    # their build: told from an OVMF image by its content, its disk wired
+    # to q35's AHCI.
     uboot = subprocess.Popen(
         [sys.executable, os.path.join(TOP, "tools", "check.py"),
-         "--firmware", "u-boot", "--modes", "slot", "--jobs", "1",
+         "--firmware", qemu.UBOOT_ROM, "--modes", "slot", "--jobs", "1",
          "--workdir", os.path.join(work, "u-boot"), "--waivers", waivers,
          "--timeout", "150"],
         cwd=TOP, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -249,10 +253,33 @@ def test_real_runs():
           "check on U-Boot: the results flow is a SKIP (no report kept)")
 
 
+def test_not_started():
+    """A firmware that never starts vamap (OVMF's #GP with -m 32M; here a
+    flash of zeros): each boot stops once the firmware had --start-timeout
+    to start it, and check.boot says so, with the serial console's last
+    lines and where the logs are — not a quarter of an hour of silence."""
+    work = tempfile.mkdtemp(prefix="vamap-check-dead-")
+    WORKDIRS.append(work)
+    dead = os.path.join(work, "dead.fd")
+    with open(dead, "wb") as f:
+        f.write(b"\0" * 0x28 + b"_FVH" + b"\0" * ((4 << 20) - 0x2c))
+    p = subprocess.run(
+        [sys.executable, os.path.join(TOP, "tools", "check.py"),
+         "--firmware", dead, "--modes", "noruntime", "--jobs", "1",
+         "--workdir", os.path.join(work, "c"), "--timeout", "120",
+         "--start-timeout", "3"],
+        cwd=TOP, capture_output=True, text=True, timeout=120)
+    check(p.returncode == 1 and "check.boot [critical] vamap never started: "
+          "the firmware ran" in p.stdout and "logs: " in p.stdout,
+          "check: a firmware that never starts vamap is named as such, "
+          "quickly", p.stdout[-800:])
+
+
 test_ktap_lines()
 test_golden_logs()
 test_judge()
 test_main_synthetic()
+test_not_started()
 try:
     test_real_runs()
 finally:

@@ -63,11 +63,37 @@ def test_firmware():
               "build's 128 KiB store)")
     with tempfile.TemporaryDirectory() as d:
         mine = os.path.join(d, "my-firmware.fd")
-        open(mine, "wb").close()
+        with open(mine, "wb") as f:  # a firmware volume header's signature
+            f.write(b"\0" * 0x28 + b"_FVH" + b"\0" * 0x100)
         check(qemu.firmware_files(mine)[2] == qemu.OVMF_VARS,
               "a code image without a VARS sibling: Debian's store")
         check(qemu.firmware_files(mine, "/x/v.fd")[2] == "/x/v.fd",
               "FIRMWARE_VARS= wins")
+        rom = os.path.join(d, "u-boot.rom")
+        with open(rom, "wb") as f:
+            f.write(b"\xff" * 4096 + b"U-Boot 2025.01 (Jan 07 2025)" + b"\0" * 64)
+        kind, code, vars_file, _ = qemu.firmware_files(rom)
+        efi = os.path.join(d, "x.efi")
+        open(efi, "wb").close()
+        a = qemu.argv(efi, os.path.join(d, "w"), cmdline="exit=qemu",
+                      firmware=rom)
+        check(kind == "u-boot" and code == rom and vars_file is None and
+              a[a.index("-bios") + 1] == rom and "ide-hd,drive=esp,bus=ide.0"
+              in a, "a U-Boot ROM by path boots as U-Boot, its disk on q35's "
+              "AHCI", " ".join(a))
+        junk = os.path.join(d, "notes.txt")
+        with open(junk, "w") as f:
+            f.write("not a firmware\n")
+        try:
+            qemu.firmware_files(junk)
+            check(False, "a file that is no firmware is refused")
+        except ValueError as e:
+            check("neither an OVMF-style code image" in str(e),
+                  "a file that is no firmware is refused", str(e))
+    if os.path.exists(qemu.UBOOT_ROM):
+        check(qemu.firmware_kind(qemu.UBOOT_ROM) == "u-boot" and
+              qemu.firmware_kind(qemu.OVMF_CODE) == "ovmf",
+              "Debian's U-Boot ROM and OVMF code image told apart")
     try:
         qemu.firmware_files("/nonexistent/OVMF.fd")
         check(False, "a missing firmware file is refused")
@@ -342,17 +368,25 @@ def test_runner():
 
 
 def test_real_ends():
-    # A firmware that never hands over (as OVMF dies in
-    # -m 32M; here a flash of zeros): stopped at TIMEOUT, exit 3, named.
+    # A firmware that never hands over (as OVMF dies in -m 32M; here a
+    # flash of zeros with a volume header's signature): stopped at TIMEOUT,
+    # exit 3, named; and well before it, once the firmware has had
+    # START_TIMEOUT to start vamap, with a line that says so.
     with tempfile.TemporaryDirectory() as d:
         dead = os.path.join(d, "dead.fd")
         with open(dead, "wb") as f:
-            f.write(b"\0" * (4 << 20))
-        rc, err = run("--firmware", dead, "--workdir", d, "--timeout", "2")
+            f.write(b"\0" * 0x28 + b"_FVH" + b"\0" * ((4 << 20) - 0x2c))
+        rc, err = run("--firmware", dead, "--workdir", d, "--timeout", "2",
+                      "--start-timeout", "0")
         check(rc == 3 and "(timeout" in err,
               "a dead firmware is stopped at TIMEOUT, non-zero", err[-300:])
         check("Ctrl-A x quits QEMU" in err and "stopped after 2 s" in err,
               "make run says how to leave QEMU and when it stops", err[:600])
+        rc, err = run("--firmware", dead, "--workdir", d, "--timeout", "60",
+                      "--start-timeout", "2")
+        check(rc == 3 and "the firmware never started vamap" in err,
+              "a dead firmware is stopped once it had START_TIMEOUT to start "
+              "vamap, and it says so", err[-400:])
     # exit=halt (the stick's menu entries): --end-at-halt (make run-usb)
     # stops QEMU once vamap says it halted, judged by the summary.
     with tempfile.TemporaryDirectory() as d:
