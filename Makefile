@@ -17,7 +17,7 @@ CMDLINE ?=
 TIMEOUT ?= 600
 # make run, run-usb, check: seconds the firmware has to start vamap before
 # QEMU is stopped with a line that says so (0: wait for TIMEOUT).
-START_TIMEOUT ?= 90
+START_TIMEOUT ?= 30
 # make check: seconds before one of its boots is stopped; MACHINE=pc|q35.
 CHECK_TIMEOUT ?= 300
 MACHINE ?=
@@ -416,7 +416,7 @@ help:
 	@echo '  CMDLINE=words     appended to exit=qemu for make run and make check (README, Command line)'
 	@echo '  FIRMWARE=ovmf|ovmf-secboot|u-boot|PATH  FIRMWARE_VARS=PATH  the firmware make run, run-usb and check boot'
 	@echo '  TIMEOUT=600       seconds before make run stops QEMU'
-	@echo '  START_TIMEOUT=90  seconds the firmware has to start vamap (run, run-usb, check; 0: no bound)'
+	@echo '  START_TIMEOUT=30  seconds the firmware has to start vamap (run, run-usb, check; 0: no bound)'
 	@echo '  CHECK_TIMEOUT=300 seconds before make check stops one boot; MACHINE=q35|pc for make check'
 	@echo '  KEEP=1            make run-usb reuses the stick and the variable store'
 	@echo '  WAIVERS=FILE      \vamap\waivers.txt on the boot volume'

@@ -329,7 +329,7 @@ def judge(status, workdir, log, timed_out):
 # firmware that has not started vamap after this long never will: it died
 # (OVMF's #GP with -m 32M), refused the image (Secure Boot), or found no
 # disk.
-START_TIMEOUT = 90
+START_TIMEOUT = 30
 
 
 def started_in(log):
