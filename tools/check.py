@@ -106,6 +106,16 @@ def boot(a, name, cmdline, fresh=True):
     return r
 
 
+def progress(r):
+    """A line per boot as it ends: make check takes minutes on TCG."""
+    s = r["summary"]
+    print(f"check: {r['name']} done in {r['seconds']:g} s: "
+          + (f"{s['result']} ({s['passed']} passed, {s['failed']} failed, "
+             f"{s['skipped']} skipped, {s['waived']} waived)" if s
+             else f"no summary ({r['end']})"), flush=True)
+    return r
+
+
 def judge_boot(r):
     """check.boot: the run reached its summary and QEMU ended the way the
     summary says (pass or fail, not a fault, a timeout or a triple fault)."""
@@ -196,16 +206,34 @@ def table(boots):
     return "\n".join(l.rstrip() for l in lines)
 
 
-def junit(boots, path, firmware):
-    suites = ET.Element("testsuites", name=f"vamap check ({firmware})")
+def firmware_label(firmware):
+    """A preset's name, or a build's file name: what a suite is named by."""
+    return firmware if firmware in qemu.FIRMWARES else os.path.basename(firmware)
+
+
+def junit(boots, path, firmware, code):
+    """One suite per boot, named FIRMWARE/MODE so that the reports of two
+    firmwares merge without colliding; the boot's time on the suite and on
+    check.boot (vamap times no single check: the others carry 0); the
+    firmware, its image and every machine line as properties."""
+    fw = firmware_label(firmware)
+    suites = ET.Element("testsuites", name=f"vamap check ({fw})")
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for r in boots:
-        s = ET.SubElement(suites, "testsuite", name=r["name"],
-                          hostname=firmware)
+        s = ET.SubElement(suites, "testsuite", name=f"{fw}/{r['name']}",
+                          hostname=fw)
+        props = ET.SubElement(s, "properties")
+        for k, v in [("firmware", firmware), ("firmware.image", code),
+                     ("cmdline", r["cmdline"]), ("end", r["end"])] + \
+                sorted(r["machine"].items()):
+            ET.SubElement(props, "property", name=k, value=str(v))
         counts = {"tests": 0, "failures": 0, "skipped": 0}
         for c in r["checks"]:
-            t = ET.SubElement(s, "testcase", classname=f"vamap.{r['name']}",
-                              name=c["name"])
+            t = ET.SubElement(s, "testcase",
+                              classname=f"vamap.{fw}.{r['name']}",
+                              name=c["name"],
+                              time=str(r["seconds"] if c["name"] == BOOT_LABEL
+                                       else 0))
             counts["tests"] += 1
             text = c["note"]
             if c["details"]:
@@ -280,8 +308,8 @@ def main():
              if "slot" in modes else ""), flush=True)
 
     def flow():  # slot, then slot again: the two-boot results flow
-        first = boot(a, "slot", words("slot"))
-        return [first, boot(a, REBOOT, words("slot"), fresh=False)]
+        first = progress(boot(a, "slot", words("slot")))
+        return [first, progress(boot(a, REBOOT, words("slot"), fresh=False))]
 
     with concurrent.futures.ThreadPoolExecutor(max(1, a.jobs)) as pool:
         futs = []
@@ -289,7 +317,8 @@ def main():
             futs.append(pool.submit(flow))
         for m in modes:
             if m != "slot":
-                futs.append(pool.submit(lambda m=m: [boot(a, m, words(m))]))
+                futs.append(pool.submit(
+                    lambda m=m: [progress(boot(a, m, words(m)))]))
         results = [r for f in futs for r in f.result()]
     order = {n: i for i, n in enumerate(list(modes) + [REBOOT])}
     boots = sorted(results, key=lambda r: order[r["name"]])
@@ -312,13 +341,14 @@ def main():
             print(f"     {d}")
     junit_path = os.path.join(a.workdir, "junit.xml")
     json_path = os.path.join(a.workdir, "results.json")
-    junit(boots, junit_path, a.firmware)
+    code = qemu.firmware_files(a.firmware, a.firmware_vars)[1]
+    junit(boots, junit_path, a.firmware, code)
     machine = next((r["machine"] for r in boots if r["machine"]), {})
     with open(json_path, "w") as f:
         json.dump({
             "format": "vamap-check/1",
             "firmware": a.firmware,
-            "code": qemu.firmware_files(a.firmware, a.firmware_vars)[1],
+            "code": code,
             "qemu": {"machine": a.machine, "mem": a.mem, "smp": a.smp},
             "machine": machine,
             "result": "FAIL" if failures else "PASS",

@@ -147,18 +147,31 @@ def test_main_synthetic():
         check(j["result"] == "FAIL" and [b["name"] for b in j["boots"]]
               == ["slot", "linux", "slot-2"], "main: results.json",
               str(j.get("result")))
+        check("check: linux done in 1 s: FAIL (1 passed" in text,
+              "main: a line per boot as it ends", text[:300])
         x = ET.parse(os.path.join(d, "junit.xml")).getroot()
-        slot = x.find("testsuite[@name='slot']")
+        slot = x.find("testsuite[@name='ovmf/slot']")
+        props = {p.get("name"): p.get("value")
+                 for p in slot.iter("property")} if slot is not None else {}
+        check(props.get("firmware") == "ovmf" and props.get("cmdline") ==
+              "exit=qemu" and props.get("firmware.image") == qemu.OVMF_CODE,
+              "main: JUnit suites named FIRMWARE/MODE, with the firmware "
+              "as properties", str(props))
+        times = {t.get("name"): t.get("time") for t in slot.iter("testcase")} \
+            if slot is not None else {}
+        check(times.get("check.boot") == "1.0" and times.get("boot.idt") == "0",
+              "main: check.boot carries the boot's time, the others 0",
+              str(times))
         check(slot is not None and slot.get("failures") == "1"
               and slot.get("skipped") == "1"
               and slot.find("testcase[@name='efi.get_time']/failure")
               is not None, "main: JUnit failure and skipped in their suite")
-        linux = x.find("testsuite[@name='linux']")
+        linux = x.find("testsuite[@name='ovmf/linux']")
         check(linux is not None and linux.get("failures") == "0" and
               "waived: FW-9" in linux.find(
                   "testcase[@name='efi.get_time']/skipped").get("message"),
               "main: a waived failure is a JUnit skip, not a failure")
-        flow = x.find("testsuite[@name='slot-2']/testcase"
+        flow = x.find("testsuite[@name='ovmf/slot-2']/testcase"
                       "[@name='check.results.flow']")
         check(flow is not None and flow.find("skipped") is not None,
               "main: the results flow is a SKIP when no report was kept")
