@@ -85,7 +85,7 @@ TRAMPOLINE_BASE := $(shell sed -n 's/^\#define TRAMPOLINE_BASE \(0x[0-9a-f]*\)$$
 STUB_OBJS := $(STUB_C:%.c=$(BUILD)/stub-obj/%.o)
 DEPS_OK := $(BUILD)/.deps-ok
 
-.PHONY: all check gdb report results run run-usb image sign test host-test boot-test golden bench clean deps zoo help \
+.PHONY: all check gdb report results run run-usb image sign test host-test boot-test golden bench clean deps zoo help list-checks \
 	fuzz fuzz-short
 # Keep intermediate images (the kernel ELF, the .so files, the blob objects).
 .SECONDARY:
@@ -209,6 +209,10 @@ $(BUILD)/vamap-badelf.efi: $(BUILD)/badelf.so
 # signed with them, as the secureboot-signed boot test does (the unsigned
 # one is refused: Access Denied).
 RUN_EFI = $(if $(filter ovmf-secboot,$(FIRMWARE)),$(BUILD)/vamap-snakeoil.efi,$(BUILD)/vamap.efi)
+# CHECKS=GLOBS, SKIP_CHECKS=GLOBS, FAIL_ON=SEVERITY: vamap's only=, skip=
+# and fail-on= (include/cmdline.h) for make run and make check.
+SELECT_WORDS = $(strip $(if $(CHECKS),only=$(CHECKS)) \
+	$(if $(SKIP_CHECKS),skip=$(SKIP_CHECKS)) $(if $(FAIL_ON),fail-on=$(FAIL_ON)))
 # WAIVERS=FILE puts FILE on the boot volume as \vamap\waivers.txt.
 WAIVERS_ARG = $(if $(WAIVERS),--waivers $(WAIVERS))
 RUN_ARGS = --timeout $(TIMEOUT) --start-timeout $(START_TIMEOUT) --firmware $(FIRMWARE) \
@@ -220,10 +224,11 @@ check: $(RUN_EFI)
 	$(PYTHON) tools/check.py --efi $< --workdir $(BUILD)/check \
 		--firmware $(FIRMWARE) $(if $(FIRMWARE_VARS),--firmware-vars $(FIRMWARE_VARS)) \
 		$(WAIVERS_ARG) --timeout $(CHECK_TIMEOUT) --start-timeout $(START_TIMEOUT) \
-		$(if $(CMDLINE),--cmdline "$(CMDLINE)") $(if $(MACHINE),--machine $(MACHINE))
+		$(if $(strip $(CMDLINE) $(SELECT_WORDS)),--cmdline "$(strip $(CMDLINE) $(SELECT_WORDS))") \
+		$(if $(MACHINE),--machine $(MACHINE))
 
 run: $(RUN_EFI) $(ZOO_RUN)
-	$(PYTHON) tools/qemu.py run --efi $< --cmdline "exit=qemu $(CMDLINE)" \
+	$(PYTHON) tools/qemu.py run --efi $< --cmdline "$(strip exit=qemu $(CMDLINE) $(SELECT_WORDS))" \
 		--workdir $(BUILD)/run --debugcon $(BUILD)/run/vamap.log \
 		$(foreach d,$(ZOO_RUN),--driver $(d)) $(RUN_ARGS) $(QEMU_ARGS)
 
@@ -263,6 +268,10 @@ gdb: $(BUILD)/vamap.efi
 	$(PYTHON) tools/gdb.py --efi $< --kernel-elf $(BUILD)/kernel.elf \
 		--stub-so $(BUILD)/kernel.so --workdir $(BUILD)/gdb \
 		--cmdline "exit=qemu $(CMDLINE)" --firmware $(FIRMWARE) $(QEMU_ARGS)
+
+# Every check label: severity, spec clause, what it asserts.
+list-checks:
+	@$(PYTHON) tools/vamap-report list
 
 # The last run's log as a page: verdicts, machine, the address layout.
 REPORT ?= $(BUILD)/run/vamap.log
@@ -398,6 +407,7 @@ help:
 	@echo '                    table, build/check/results.json and junit.xml; non-zero on an unwaived FAIL'
 	@echo '  make gdb          QEMU paused + gdb: stops at the kernel entry, kernel and stub symbols loaded'
 	@echo '  make report       print build/run/vamap.log (REPORT=FILE: any log, .txt or .json) and render it as HTML'
+	@echo '  make list-checks  every check label with its severity, spec clause and what it asserts'
 	@echo '  make results      copy \vamap\results\ off the run-usb stick (STICK=image) and print each report'
 	@echo '  make image        build/vamap.img, the stick to dd onto real hardware'
 	@echo '  make sign         KEY= CERT=: build/vamap-signed.efi for Secure Boot'
@@ -420,6 +430,8 @@ help:
 	@echo '  CHECK_TIMEOUT=300 seconds before make check stops one boot; MACHINE=q35|pc for make check'
 	@echo '  KEEP=1            make run-usb reuses the stick and the variable store'
 	@echo '  WAIVERS=FILE      \vamap\waivers.txt on the boot volume'
+	@echo '  CHECKS=GLOBS      only these checks (only=: efi.variable, efi.time.*; run and check)'
+	@echo '  SKIP_CHECKS=GLOBS leave these out (skip=); FAIL_ON=high: failures below high do not fail the run'
 	@echo '  ZOO="a b"         zoo drivers for make run to start first'
 	@echo '  QEMU_ARGS=...     more QEMU flags'
 	@echo '  DEBUG=0|1 SMP=0|1 BUILD=dir  build type and folder'

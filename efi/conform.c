@@ -113,6 +113,15 @@ void efi_time_set_seconds(struct efi_time *t, s64 s)
 
 bool efi_usable(const char *label, unsigned int svc)
 {
+	return efi_usable_prereq(label, svc, false);
+}
+
+bool efi_usable_prereq(const char *label, unsigned int svc, bool needed)
+{
+	if (!needed && !ktap_selected(label)) {
+		ktap_skip(label, "not selected"); /* and calls nothing */
+		return false;
+	}
 	if (efi.mode == EFI_MODE_NORUNTIME) {
 		ktap_skip(label, "efi=noruntime");
 		return false;
@@ -347,6 +356,21 @@ static void check_set_time_invalid(void)
 			    "(UEFI 2.10 8.3.2)", efi_status_name(st), (long)d);
 }
 
+/* Is any wake-up label after the round trip selected (only=, skip=)? */
+static bool wakeup_rest_selected(void)
+{
+	char label[48];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(invalid_times); i++) {
+		ksnprintf(label, sizeof(label), "efi.wakeup.set.invalid_%s",
+			  invalid_times[i].name);
+		if (ktap_selected(label))
+			return true;
+	}
+	return ktap_selected("efi.wakeup.set.disable");
+}
+
 /* Every wake-up label after the round trip, SKIPs with @why. */
 static void skip_wakeup_rest(const char *why)
 {
@@ -369,7 +393,8 @@ static void check_wakeup(void)
 	unsigned int i;
 	efi_status_t st;
 
-	if (!efi_usable("efi.wakeup.set.roundtrip", RT_SET_WAKEUP_TIME)) {
+	if (!efi_usable_prereq("efi.wakeup.set.roundtrip", RT_SET_WAKEUP_TIME,
+			       wakeup_rest_selected())) {
 		skip_wakeup_rest("needs efi.wakeup.set.roundtrip");
 		return;
 	}
@@ -600,7 +625,7 @@ static void check_variables(void)
 	};
 	u8 buf[64], appended[sizeof(b) + sizeof(tail)];
 	struct query q0;
-	bool have_qvi;
+	bool have_qvi, needed;
 	u64 size;
 	u32 attr;
 	unsigned int i;
@@ -609,7 +634,9 @@ static void check_variables(void)
 	memcpy(appended, b, sizeof(b));
 	memcpy(appended + sizeof(b), tail, sizeof(tail));
 
-	if (!efi_usable("efi.variable.set.create", RT_SET_VARIABLE)) {
+	for (i = 0, needed = false; i < ARRAY_SIZE(rest); i++)
+		needed |= ktap_selected(rest[i]);
+	if (!efi_usable_prereq("efi.variable.set.create", RT_SET_VARIABLE, needed)) {
 		skip_rest(rest, ARRAY_SIZE(rest), "needs a variable of vamap's: "
 			  "efi.variable.set.create skipped");
 		goto next_name;
@@ -688,7 +715,9 @@ static void check_variables(void)
 		    "(UEFI 2.10 8.2.3)", efi_status_name(st), efi_status_name(st2));
 
 	/* Append. */
-	if (efi_usable("efi.variable.set.append", RT_SET_VARIABLE)) {
+	/* two_guids reads back what append left. */
+	if (efi_usable_prereq("efi.variable.set.append", RT_SET_VARIABLE,
+			      ktap_selected("efi.variable.set.two_guids"))) {
 		st = efi_set_variable(name, &efi_vamap_guid, NV_BS_RT | EFI_VARIABLE_APPEND_WRITE,
 			     sizeof(tail), tail);
 		ktap_result(st == EFI_SUCCESS && var_is(name, &efi_vamap_guid,

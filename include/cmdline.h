@@ -17,6 +17,15 @@
  *                        design, Linux's efi_mm): vamap's data and bss
  *                        writable and watched (efi/kguard.c), the rest
  *                        read-only (efi/pgd.c, efi_pgd_make_shared)
+ *   only=GLOB[,GLOB...]  report only the checks a glob selects: '*' is any
+ *                        run of characters, a glob without one names a
+ *                        label or its group (efi.variable); the others
+ *                        are SKIPs "not selected", and a check that calls
+ *                        the firmware is then not made (efi_usable)
+ *   skip=GLOB[,GLOB...]  the same, for checks to leave out; words add up
+ *   fail-on=low|medium|high|critical   the least severity whose failure
+ *                        fails the run (default low: every one); a failure
+ *                        below it prints as "# TODO below fail-on=…"
  *   svam=PROBE[,PROBE...]  before its own SetVirtualAddressMap, hand the
  *                        firmware maps it must refuse (enum svam_probe;
  *                        efi/setup.c, docs/checks.md)
@@ -117,6 +126,18 @@ enum reset_request {
 	RESET_SHUTDOWN,
 };
 
+/* fail-on=: the least severity (include/verdict.h) whose failure fails
+ * the run; 0, the default, counts every failure. */
+enum fail_on {
+	FAIL_ON_LOW = 0,
+	FAIL_ON_MEDIUM,
+	FAIL_ON_HIGH,
+	FAIL_ON_CRITICAL,
+};
+
+/* only= and skip=: room for the globs of all words together. */
+#define CMDLINE_GLOBS_MAX 256
+
 /* results=: keep the report for the next boot's stub, or not. */
 enum results_mode {
 	RESULTS_SAVE = 0,
@@ -138,6 +159,9 @@ struct options {
 	bool json;	/* print the report as JSON at the end */
 	bool bench;            /* bench */
 	bool stress;           /* stress: efi/stress.c's loops */
+	unsigned int fail_on;  /* enum fail_on */
+	char only[CMDLINE_GLOBS_MAX]; /* only=: globs, comma-separated */
+	char skip[CMDLINE_GLOBS_MAX]; /* skip= */
 	/* Words the parser did not accept, each with why; they are ignored. */
 	unsigned int nr_problems;
 	char problems[CMDLINE_MAX_PROBLEMS][CMDLINE_PROBLEM_LEN];
@@ -157,6 +181,9 @@ unsigned int cmdline_parse(const char *line, struct options *opt);
  * itself when the first word is an option. Leading blanks are skipped.
  */
 const char *cmdline_skip_argv0(const char *line);
+
+/* Does the command line select check @label (only=, skip=)? */
+bool cmdline_selected(const struct options *opt, const char *label);
 
 /* Does @line hold at least one vamap word (a known key, whatever its
  * value, or a known flag)? */

@@ -27,6 +27,11 @@ void efi_time_set_seconds(struct efi_time *t, s64 s);
  * RT properties table declares the service unsupported). */
 bool efi_usable(const char *label, unsigned int svc);
 
+/* The same for a check others need (efi.variable.set.create makes the
+ * variable the rest read): made when it is selected or @needed — one of
+ * its dependents is — and then reported as its selection says. */
+bool efi_usable_prereq(const char *label, unsigned int svc, bool needed);
+
 /* Every conformance check, in order; service by service each is a SKIP
  * when the service is off or declared unsupported. Writes only variables
  * under vamap's GUIDs, and puts back the clock and the wake-up timer. */

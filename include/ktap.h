@@ -31,6 +31,11 @@ const char *ktap_report(u32 *len);
 void ktap_result(bool ok, const char *name, const char *fmt, ...)
 	__printf(3, 4);
 void ktap_skip(const char *name, const char *fmt, ...) __printf(2, 3);
+
+/* Does the command line select check @name (only=, skip=)? A check left
+ * out prints as a SKIP "not selected" whatever ktap_result or ktap_skip
+ * was given; one about to call the firmware asks first (efi_usable). */
+bool ktap_selected(const char *name);
 /* Print the plan and the summary line; true if nothing failed. */
 /* A KTAP diagnostic line, "# " and @fmt, printed and kept for the report
  * (which the next boot's stub reads: include/results.h). */

@@ -72,6 +72,11 @@ static const char *const results_modes[] = {
 	[RESULTS_SAVE] = "save", [RESULTS_OFF] = "off",
 };
 
+static const char *const fail_on_levels[] = {
+	[FAIL_ON_LOW] = "low", [FAIL_ON_MEDIUM] = "medium",
+	[FAIL_ON_HIGH] = "high", [FAIL_ON_CRITICAL] = "critical",
+};
+
 /* key=value options whose value is one of a fixed set: the value's index
  * in @values goes into the unsigned int at @field. */
 static const struct {
@@ -89,6 +94,9 @@ static const struct {
 	  __builtin_offsetof(struct options, reset), "bad value for reset:" },
 	{ "results", results_modes, ARRAY_SIZE(results_modes),
 	  __builtin_offsetof(struct options, results), "bad value for results:" },
+	{ "fail-on", fail_on_levels, ARRAY_SIZE(fail_on_levels),
+	  __builtin_offsetof(struct options, fail_on),
+	  "fail-on wants low, medium, high or critical:" },
 };
 
 static bool is_blank(char c)
@@ -264,6 +272,90 @@ static void reset(struct options *opt)
 	opt->efi_strict = true;
 }
 
+/* A character of a label or a glob over labels. */
+static bool glob_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
+	       c == '*';
+}
+
+/* only=/skip=: append the comma-separated globs [v, v+n) to @dst (room
+ * CMDLINE_GLOBS_MAX, globs kept comma-separated); false on an empty glob,
+ * a character no label has, or no room. */
+static bool add_globs(char *dst, const char *v, size_t n)
+{
+	size_t len = 0, i;
+
+	while (dst[len])
+		len++;
+	if (!n || v[0] == ',' || v[n - 1] == ',')
+		return false;
+	for (i = 0; i < n; i++)
+		if (!(glob_char(v[i]) || (v[i] == ',' && v[i + 1] != ',')))
+			return false;
+	if (len + (len != 0) + n >= CMDLINE_GLOBS_MAX)
+		return false;
+	if (len)
+		dst[len++] = ',';
+	for (i = 0; i < n; i++)
+		dst[len++] = v[i];
+	dst[len] = '\0';
+	return true;
+}
+
+/* Does [g, g+gn) match all of @s? '*' matches any run of characters. */
+static bool glob_match(const char *g, size_t gn, const char *s)
+{
+	if (!gn)
+		return !*s;
+	if (*g == '*') {
+		for (;;) {
+			if (glob_match(g + 1, gn - 1, s))
+				return true;
+			if (!*s)
+				return false;
+			s++;
+		}
+	}
+	return *s == *g && glob_match(g + 1, gn - 1, s + 1);
+}
+
+/* Does a glob of the list @globs select @label: the glob matches it, or,
+ * without a '*', names it or a group it is in (efi.variable: every
+ * efi.variable.* label)? */
+static bool globs_match(const char *globs, const char *label)
+{
+	const char *g = globs;
+
+	while (*g) {
+		size_t n = 0, i;
+		bool star = false;
+
+		while (g[n] && g[n] != ',')
+			n++;
+		for (i = 0; i < n; i++)
+			star |= g[i] == '*';
+		if (glob_match(g, n, label))
+			return true;
+		if (!star) {
+			for (i = 0; i < n && label[i] == g[i]; i++)
+				;
+			if (i == n && label[n] == '.')
+				return true;
+		}
+		g += n + (g[n] == ',');
+	}
+	return false;
+}
+
+bool cmdline_selected(const struct options *opt, const char *label)
+{
+	if (opt->only[0] && !globs_match(opt->only, label))
+		return false;
+	return !globs_match(opt->skip, label);
+}
+
 /* A decimal number in [0, @max] spelling all of [v, v+n). */
 static bool parse_uint(const char *v, size_t n, u32 max, u32 *out)
 {
@@ -330,6 +422,11 @@ unsigned int cmdline_parse(const char *line, struct options *opt)
 					&opt->efi_timeout_ms))
 				problem(opt, &count, "efi.timeout wants milliseconds "
 					"0..600000:", w, n);
+		} else if ((word_is(w, klen, "only") || word_is(w, klen, "skip")) &&
+			   klen < n) {
+			if (!add_globs(w[0] == 'o' ? opt->only : opt->skip, val, vlen))
+				problem(opt, &count, "only=/skip= want labels or "
+					"globs, comma-separated:", w, n);
 		} else if (word_is(w, n, "efi.strict")) {
 			opt->efi_strict = true;
 		} else if (word_is(w, n, "efi.shared")) {
@@ -363,7 +460,8 @@ static bool word_is_ours(const char *w, size_t n)
 		       word_is(w, n, "efi.shared") ||
 		       word_is(w, n, "bench") || word_is(w, n, "stress") ||
 		       word_is(w, n, "json");
-	if (word_is(w, klen, "efi.timeout"))
+	if (word_is(w, klen, "efi.timeout") || word_is(w, klen, "only") ||
+	    word_is(w, klen, "skip"))
 		return true;
 	for (c = 0; c < ARRAY_SIZE(choices); c++)
 		if (word_is(w, klen, choices[c].key))

@@ -4,6 +4,7 @@
  * efi_save_results() keeps for the next boot (include/results.h).
  */
 #include <stdarg.h>
+#include "cmdline.h"
 #include "kernel.h"
 #include "ktap.h"
 #include "printf.h"
@@ -240,31 +241,67 @@ static void keep_details(const char *label)
 	}
 }
 
+/* only=, skip= (include/cmdline.h): a check left out is a SKIP that says
+ * so, whatever it found. boot.complete is the run's own verdict: always. */
+bool ktap_selected(const char *name)
+{
+	return !strcmp(name, "boot.complete") || cmdline_selected(&kopt, name);
+}
+
+static void not_selected(const char *name, ...)
+{
+	va_list ap;
+
+	va_start(ap, name);
+	result("ok", name, "SKIP", "not selected (only=, skip= on the command "
+	       "line)", ap);
+	va_end(ap);
+	nr_skipped++;
+}
+
+/* fail-on=: a failure of a severity under it does not fail the run. */
+static bool below_fail_on(const char *name)
+{
+	return (unsigned int)(SEV_LOW - severity_of(name, NULL)) < kopt.fail_on;
+}
+
 void ktap_result(bool ok, const char *name, const char *fmt, ...)
 {
 	struct waiver *w = !ok && waivers ? waivers_find(waivers, name) : NULL;
+	bool below = !ok && !w && below_fail_on(name);
 	char tag[WAIVER_REASON_MAX + 16];
 	va_list ap;
 
+	if (!ktap_selected(name)) {
+		not_selected(name);
+		return;
+	}
 	if (w)
 		ksnprintf(tag, sizeof(tag), "TODO waived: %s", w->reason);
+	else if (below)
+		ksnprintf(tag, sizeof(tag), "TODO waived: below fail-on=%s",
+			  severity_name((enum severity)(SEV_LOW - kopt.fail_on)));
 	if (!ok)
 		keep_details(name);
 	va_start(ap, fmt);
-	result(ok ? "ok" : "not ok", name, w ? tag : NULL, fmt, ap);
+	result(ok ? "ok" : "not ok", name, w || below ? tag : NULL, fmt, ap);
 	va_end(ap);
-	if (w) {
+	if (w)
 		w->used++;
+	if (w || below)
 		nr_waived++;
-	} else if (!ok) {
+	else if (!ok)
 		nr_failed++;
-	}
 }
 
 void ktap_skip(const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!ktap_selected(name)) {
+		not_selected(name);
+		return;
+	}
 	va_start(ap, fmt);
 	result("ok", name, "SKIP", fmt, ap);
 	va_end(ap);

@@ -185,8 +185,69 @@ static void test_is_ours(void)
 	CHECK(!cmdline_is_ours(""));
 }
 
+/* only=, skip=: globs, groups, words that add up, and bad input. */
+static void test_select(void)
+{
+	struct options o;
+	char many[600];
+	unsigned int i;
+
+	CHECK_EQ(cmdline_parse("", &o), 0);
+	CHECK(cmdline_selected(&o, "efi.time.get")); /* no only=: every check */
+	CHECK_EQ(cmdline_parse("only=efi.variable", &o), 0);
+	CHECK(cmdline_selected(&o, "efi.variable"));
+	CHECK(cmdline_selected(&o, "efi.variable.get.null_name"));
+	CHECK(!cmdline_selected(&o, "efi.variables")); /* a group ends at '.' */
+	CHECK(!cmdline_selected(&o, "efi.time.get"));
+	CHECK_EQ(cmdline_parse("only=efi.time.*,mm.* skip=*.roundtrip", &o), 0);
+	CHECK(cmdline_selected(&o, "efi.time.set.invalid"));
+	CHECK(!cmdline_selected(&o, "efi.time.set.roundtrip"));
+	CHECK(cmdline_selected(&o, "mm.wx"));
+	CHECK(!cmdline_selected(&o, "efi.time")); /* "efi.time.*" wants more */
+	CHECK(!cmdline_selected(&o, "cpu.control"));
+	CHECK_EQ(cmdline_parse("skip=efi.capsule skip=*reset*", &o), 0);
+	CHECK_STR(o.skip, "efi.capsule,*reset*");
+	CHECK(!cmdline_selected(&o, "efi.capsule.query"));
+	CHECK(!cmdline_selected(&o, "efi.monotonic.reset"));
+	CHECK(cmdline_selected(&o, "efi.time.get"));
+	CHECK_EQ(cmdline_parse("only=*a*b*c", &o), 0);
+	CHECK(cmdline_selected(&o, "xaybzc"));
+	CHECK(!cmdline_selected(&o, "xaybzcd"));
+	CHECK(cmdline_is_ours("only=efi.time"));
+	/* bad globs: a problem each, nothing selected by them */
+	CHECK_EQ(cmdline_parse("only= only=a,,b skip=x, only=a/b skip=,x", &o), 5);
+	CHECK_STR(o.only, "");
+	CHECK_STR(o.skip, "");
+	CHECK_STR(o.problems[0], "only=/skip= want labels or globs, comma-separated: "
+				 "'only='");
+	/* more than CMDLINE_GLOBS_MAX: refused, not cut */
+	strcpy(many, "only=");
+	for (i = 0; i < 40; i++)
+		strcat(many, "efi.time.*,");
+	strcat(many, "x");
+	CHECK_EQ(cmdline_parse(many, &o), 1);
+	CHECK_STR(o.only, "");
+}
+
+static void test_fail_on(void)
+{
+	struct options o;
+
+	CHECK_EQ(cmdline_parse("", &o), 0);
+	CHECK_EQ(o.fail_on, FAIL_ON_LOW);
+	CHECK_EQ(cmdline_parse("fail-on=high", &o), 0);
+	CHECK_EQ(o.fail_on, FAIL_ON_HIGH);
+	CHECK_EQ(cmdline_parse("fail-on=critical", &o), 0);
+	CHECK_EQ(o.fail_on, FAIL_ON_CRITICAL);
+	CHECK_EQ(cmdline_parse("fail-on=severe", &o), 1);
+	CHECK_STR(o.problems[0], "fail-on wants low, medium, high or critical: "
+				 "'fail-on=severe'");
+}
+
 int main(void)
 {
+	RUN(test_select);
+	RUN(test_fail_on);
 	RUN(test_compose);
 	RUN(test_is_ours);
 	RUN(test_empty);

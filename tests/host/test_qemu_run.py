@@ -126,6 +126,14 @@ def test_makefile():
           out[-300:])
     check("--efi build/vamap.efi" in make_n("run"),
           "make run boots the unsigned build on plain OVMF")
+    out = make_n("run", "CHECKS=efi.variable,efi.time.*",
+                 "SKIP_CHECKS=*.null_*", "FAIL_ON=high")
+    check('"exit=qemu only=efi.variable,efi.time.* skip=*.null_* fail-on=high"'
+          in out, "CHECKS=, SKIP_CHECKS=, FAIL_ON= reach vamap's command line",
+          out[-300:])
+    out = make_n("check", "CHECKS=efi.time", "CMDLINE=verbose")
+    check('--cmdline "verbose only=efi.time"' in out,
+          "make check: CHECKS= with CMDLINE=", out[-300:])
     out = make_n("run-usb", "KEEP=1")
     check("--keep" in out, "make run-usb KEEP=1 keeps the stick and store")
     # make help names every phony target and every ?= variable.

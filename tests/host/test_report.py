@@ -123,7 +123,30 @@ def test_empty_and_json():
         check(st == 2, "print: a broken JSON file is named, exit 2", out)
 
 
+def test_list():
+    """list: every label the test boots print, each with the severity the
+    kernel gave it, a clause where one is known, and what it asserts
+    (docs/checks.md's row, the 'invalid_year … `_month`' shorthand
+    expanded)."""
+    st, out = run("list")
+    lines = {l.split()[0]: l for l in out.splitlines()
+             if l and not l.startswith("#")}
+    check(st == 0 and len(lines) > 100 and "boot.complete" in lines
+          and lines["efi.shared"].split()[1] == "critical"
+          and "UEFI 2.10 8.3.2" in lines.get("efi.time.set.invalid_month", "")
+          and "SetTime with that one field out of range" in
+          lines.get("efi.time.set.invalid_month", "")
+          and "# " in out and "checks; select with only=" in out,
+          "list: every label, its severity, clause and what it asserts",
+          out[:600])
+    st, out = run("list", golden("efi-fault"))
+    check(st == 0 and "efi.get_wakeup_time" in out and
+          len([l for l in out.splitlines() if l and l[0] != "#"]) < 130,
+          "list REPORT: the labels of that report", out[-300:])
+
+
 test_print()
+test_list()
 test_diff()
 test_html()
 test_empty_and_json()
