@@ -969,6 +969,27 @@ static void check_svam_probes(void)
 	}
 }
 
+/* efi.fault: no firmware call ended in an exception (a hang is
+ * efi.watchdog's). Each fault's lines are its details; the service's own
+ * check was a SKIP naming it. A firmware fault is never a [low] finding
+ * because the service that faulted is a low one. */
+static void check_fault(void)
+{
+	if (efi.mode == EFI_MODE_NORUNTIME || efi.no_runtime_regions)
+		ktap_skip("efi.fault", "%s", efi.mode == EFI_MODE_NORUNTIME
+			  ? "efi=noruntime" : "no EFI_MEMORY_RUNTIME descriptor");
+	else if (efi.faults)
+		ktap_result(false, "efi.fault", "%u call%s ended by an exception "
+			    "in the firmware (first: %s, %s): runtime services "
+			    "off from there (UEFI 2.10 chapter 8: each service "
+			    "returns an EFI_STATUS)", efi.faults, efi.faults == 1 ? ""
+			    : "s", efi_rt_service_name(efi.fault_svc),
+			    trap_name(efi.fault_vector));
+	else
+		ktap_result(true, "efi.fault", "%u call%s, none ended by an "
+			    "exception", efi.calls, efi.calls == 1 ? "" : "s");
+}
+
 void efi_checks(const struct boot_info *bi)
 {
 	check_pgd();
@@ -1034,6 +1055,7 @@ void efi_checks(const struct boot_info *bi)
 	check_buffers();
 	check_tables(bi);
 	check_stack();
+	check_fault();
 	/* For the next boot's efi.monotonic.reset (results.h). */
 	if (efi.mono_seen)
 		ktap_diag("monotonic high count: %u", efi.mono_high);

@@ -402,12 +402,14 @@ static bool guard_refused(void)
 	       !efi_region_by_va(&efi.plan, call_fault.cr2);
 }
 
-/* The check a fault's lines belong to besides the service's own, which
- * follows at once: the ones whose verdict comes later. */
+/* The check a fault's lines belong to, whose verdict comes later: the
+ * service's own check, which follows at once, is a SKIP that names it. */
 static const char *fault_label(void)
 {
 	if (call_fault.hung_ms)
 		return "efi.watchdog";
+	if (call_fault.vector == X86_TRAP_NMI)
+		return "trap.nmi_during_call"; /* vamap's, not the firmware's */
 	if (call_fault.stack_overflow || call_fault.frame_above)
 		return "efi.stack";
 	if (call_fault.arg_hit[0])
@@ -416,7 +418,7 @@ static const char *fault_label(void)
 		return "efi.low_half";
 	if (guard_refused())
 		return efi.strict ? "efi.strict" : "efi.shared";
-	return NULL;
+	return "efi.fault";
 }
 
 void efi_report_fault(void)
@@ -484,6 +486,24 @@ void efi_report_fault(void)
 				"the direct map, the late mappings, the fixmap): no "
 				"byte of it changed\n");
 	}
+	if (!call_fault.hung_ms && call_fault.vector != X86_TRAP_NMI &&
+	    !efi.faults++) {
+		efi.fault_svc = call_fault.svc;
+		efi.fault_vector = call_fault.vector;
+	}
+	/* The service's check fails on the ABORTED it gets back: the fault is
+	 * the verdict (efi.fault, or the check named above), not the status. */
+	if (call_fault.hung_ms || call_fault.vector == X86_TRAP_NMI)
+		ktap_next_failure_skips(label, "%s was ended by %s: see %s",
+					efi_rt_service_name(call_fault.svc),
+					call_fault.hung_ms ? "the watchdog"
+							   : "an NMI", label);
+	else
+		ktap_next_failure_skips(label, "%s ended in a firmware fault: "
+					"see efi.fault%s%s",
+					efi_rt_service_name(call_fault.svc),
+					strcmp(label, "efi.fault") ? " and " : "",
+					strcmp(label, "efi.fault") ? label : "");
 	kprintf("efi: runtime services disabled; %s returns ABORTED and is "
 		"not called again\n", efi_rt_service_name(call_fault.svc));
 	efi.runtime_enabled = false;

@@ -363,6 +363,10 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 				"ABORTED: what it wrote cannot be trusted\n",
 				efi_rt_service_name(svc), efi_status_name(st));
 			st = EFI_ABORTED;
+			/* The finding is efi.buffers', not the status's. */
+			ktap_next_failure_skips("efi.buffers", "%s wrote outside "
+						"the buffers it was handed: see "
+						"efi.buffers", efi_rt_service_name(svc));
 		}
 	}
 	if (!call_fault.pending)

@@ -74,6 +74,9 @@ struct efi_state {
 	unsigned int stray_refused; /* calls ended by a stray access after SVAM
 				     * (efi_fault_stray), kernel memory or not */
 	unsigned int hung_calls; /* calls the watchdog ended */
+	unsigned int faults;	/* calls an exception ended (efi.fault) */
+	unsigned int fault_svc;	/* ... the first of them, and its vector */
+	u64 fault_vector;
 	unsigned int handler_overran; /* vamap's handler on top of a call ran
 				       * past the watchdog's bound (not charged) */
 	bool strict;		/* efi.strict: efi_pgd without the direct map */

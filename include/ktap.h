@@ -36,6 +36,19 @@ void ktap_skip(const char *name, const char *fmt, ...) __printf(2, 3);
  * out prints as a SKIP "not selected" whatever ktap_result or ktap_skip
  * was given; one about to call the firmware asks first (efi_usable). */
 bool ktap_selected(const char *name);
+
+/* The next check to report is the one whose firmware call just ended in a
+ * fault or a hang: if it fails (on the ABORTED it got back), it is a SKIP
+ * with this reason instead — the fault has a verdict of its own, efi.fault
+ * or @owner's (efi.watchdog, efi.stack, ...), which are never made SKIPs
+ * by it. Any other line first clears it. */
+void ktap_next_failure_skips(const char *owner, const char *fmt, ...)
+	__printf(2, 3);
+
+/* Last on the console and the screen, after the report is saved: each
+ * failure's line and its first detail line, cut to a screen's width (the
+ * phases and the saving scroll them away on a machine without serial). */
+void ktap_print_recap(void);
 /* Print the plan and the summary line; true if nothing failed. */
 /* A KTAP diagnostic line, "# " and @fmt, printed and kept for the report
  * (which the next boot's stub reads: include/results.h). */

@@ -22,7 +22,7 @@ static u64 last_mark;
 
 /* A failed check's detail lines in the report (docs/results-format.md). */
 #define DETAIL_LINES 12
-#define DETAIL_LINE_MAX 200
+#define DETAIL_LINE_MAX 400 /* kdetail lines run to about 350 bytes */
 
 
 /* Keep @n bytes of @line for the report, if they fit. */
@@ -49,10 +49,35 @@ static bool memmem_simple(const char *hay, u32 hn, const char *needle,
 /* Keep @n bytes of @s (a console line, no newline) in the report as the
  * KTAP diagnostic "# LINE": kept, not printed again. @n is at most
  * DETAIL_LINE_MAX. */
+/* The recap at the end (ktap_end): each failure's line and its first
+ * detail line, cut to a screen's width, for a machine whose screen is
+ * all there is (the phases and the summary scroll the failures away). */
+#define RECAP_MAX 8
+#define RECAP_WIDTH 120
+static struct {
+	char line[RECAP_WIDTH + 1], detail[RECAP_WIDTH + 1];
+} recap[RECAP_MAX];
+static unsigned int nr_recap;
+static char last_line[RECAP_WIDTH + 1], first_detail[RECAP_WIDTH + 1];
+
+/* @n bytes of @s into @dst (room RECAP_WIDTH + 1), "..." where cut. */
+static void cut(char *dst, const char *s, size_t n)
+{
+	if (n > RECAP_WIDTH) {
+		memcpy(dst, s, RECAP_WIDTH - 3);
+		memcpy(dst + RECAP_WIDTH - 3, "...", 4);
+		return;
+	}
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
 static void keep_diag(const char *s, u32 n)
 {
 	char line[DETAIL_LINE_MAX + 3];
 
+	if (!first_detail[0])
+		cut(first_detail, s, n);
 	line[0] = '#';
 	line[1] = ' ';
 	memcpy(line + 2, s, n);
@@ -106,7 +131,9 @@ void kdetail(const char *label, const char *fmt, ...)
 }
 
 /* The recorded lines of @label into the report, but those the console
- * window (@win, @len: kept already) holds. */
+ * window (@win, @len: kept already) holds; printed again as KTAP
+ * diagnostics too, so that a log read alone (vamap-report, a KTAP parser)
+ * has each failure's lines right before its verdict. */
 static void keep_recorded(const char *label, const char *win, u32 len)
 {
 	unsigned int i, k;
@@ -122,6 +149,7 @@ static void keep_recorded(const char *label, const char *win, u32 len)
 			if (len && memmem_simple(win, len, l, n))
 				continue;
 			keep_diag(l, (u32)n);
+			kprintf("# %s\n", l);
 		}
 	}
 }
@@ -205,6 +233,7 @@ static void result(const char *status, const char *name, const char *tag,
 	line[n] = '\n';
 	line[n + 1] = '\0';
 	emit(line);
+	cut(last_line, line, (size_t)n);
 }
 
 /*
@@ -259,6 +288,21 @@ static void not_selected(const char *name, ...)
 	nr_skipped++;
 }
 
+/* ktap_next_failure_skips(): the reason the next failure is a SKIP, and
+ * the checks that own the fault (never made SKIPs by it). */
+static char next_skip[160];
+static const char *next_owner;
+
+void ktap_next_failure_skips(const char *owner, const char *fmt, ...)
+{
+	va_list ap;
+
+	next_owner = owner;
+	va_start(ap, fmt);
+	kvsnprintf(next_skip, sizeof(next_skip), fmt, ap);
+	va_end(ap);
+}
+
 /* fail-on=: a failure of a severity under it does not fail the run. */
 static bool below_fail_on(const char *name)
 {
@@ -273,14 +317,25 @@ void ktap_result(bool ok, const char *name, const char *fmt, ...)
 	va_list ap;
 
 	if (!ktap_selected(name)) {
+		next_skip[0] = '\0';
 		not_selected(name);
 		return;
 	}
+	if (!ok && next_skip[0] && strcmp(name, "efi.fault") &&
+	    strcmp(name, next_owner)) {
+		char why[sizeof(next_skip)];
+
+		memcpy(why, next_skip, sizeof(why));
+		ktap_skip(name, "%s", why); /* which clears next_skip */
+		return;
+	}
+	next_skip[0] = '\0';
 	if (w)
 		ksnprintf(tag, sizeof(tag), "TODO waived: %s", w->reason);
 	else if (below)
 		ksnprintf(tag, sizeof(tag), "TODO waived: below fail-on=%s",
 			  severity_name((enum severity)(SEV_LOW - kopt.fail_on)));
+	first_detail[0] = '\0';
 	if (!ok)
 		keep_details(name);
 	va_start(ap, fmt);
@@ -288,16 +343,24 @@ void ktap_result(bool ok, const char *name, const char *fmt, ...)
 	va_end(ap);
 	if (w)
 		w->used++;
-	if (w || below)
+	if (w || below) {
 		nr_waived++;
-	else if (!ok)
+	} else if (!ok) {
 		nr_failed++;
+		if (nr_recap < RECAP_MAX) {
+			memcpy(recap[nr_recap].line, last_line, sizeof(last_line));
+			memcpy(recap[nr_recap].detail, first_detail,
+			       sizeof(first_detail));
+			nr_recap++;
+		}
+	}
 }
 
 void ktap_skip(const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
+	next_skip[0] = '\0';
 	if (!ktap_selected(name)) {
 		not_selected(name);
 		return;
@@ -323,6 +386,25 @@ void ktap_diag(const char *fmt, ...)
 	line[n] = '\n';
 	line[n + 1] = '\0';
 	emit(line);
+}
+
+void ktap_print_recap(void)
+{
+	unsigned int i;
+
+	if (!nr_failed)
+		return;
+	kprintf("recap: %u check%s failed:\n", nr_failed, nr_failed == 1 ? "" : "s");
+	/* Each line starts "recap:": indented KTAP lines would read as a
+	 * subtest's to a KTAP parser. */
+	for (i = 0; i < nr_recap; i++) {
+		kprintf("recap: %s\n", recap[i].line);
+		if (recap[i].detail[0])
+			kprintf("recap:     %s\n", recap[i].detail);
+	}
+	if (nr_failed > nr_recap)
+		kprintf("recap: ... and %u more (the log and the saved report "
+			"have them)\n", nr_failed - nr_recap);
 }
 
 bool ktap_end(void)

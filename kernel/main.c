@@ -776,6 +776,7 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 		efi_bench();
 	if (have & HAVE_EFI)
 		efi_release_boot_services();
+	ktap_print_recap();
 	if (kopt.reset != RESET_NONE)
 		efi_reset(kopt.reset == RESET_COLD ? EFI_RESET_COLD
 			  : kopt.reset == RESET_WARM ? EFI_RESET_WARM

@@ -44,6 +44,7 @@ static const struct {
 	 * checks only the System Table's signature and revision. */
 	{ "efi.tables", SEV_MEDIUM },
 	{ "efi.stack", SEV_CRITICAL },
+	{ "efi.fault", SEV_CRITICAL },
 	{ "efi.strict", SEV_CRITICAL },
 	{ "efi.shared", SEV_CRITICAL },
 	{ "efi.low_half", SEV_CRITICAL },

@@ -57,9 +57,12 @@ MASKS = [
     # Image sizes change with every code change.
     (re.compile(r"(the kernel image alone, )\d+ pages"), r"\1# pages"),
     # ... and so does where the kernel's page allocator starts in a
-    # descriptor (the firmware places the image first).
+    # descriptor (the firmware places the image first), and so the
+    # direct-map address of a page it hands out.
     (re.compile(r"( desc \d+ )\+0x[0-9a-f]+(, the kernel's memory)"),
      r"\1+0x#\2"),
+    (re.compile(r"(direct-map address |cr2 )0xffff888[0-9a-f]{9}\b"),
+     r"\g<1>0xffff888#########"),
     (re.compile(r"\bsize 0x[0-9a-f]+\b"), "size 0x#"),
     # The kernel image's sections grow and shrink with the code: in the
     # ptdump, their sizes (their ends are masked above).

@@ -38,8 +38,9 @@ def golden(name):
 def test_print():
     st, out = run("print", golden("efi-fault"))
     check(st == 0 and "firmware.vendor:      EDK II" in out
-          and "FAIL efi.get_wakeup_time [low] GetWakeupTime returned ABORTED"
-          in out and "| efi: firmware fault in GetWakeupTime" in out,
+          and "FAIL efi.fault [critical] 1 call ended by an exception in the "
+          "firmware (first: GetWakeupTime" in out
+          and "| efi: firmware fault in GetWakeupTime" in out,
           "print: the machine, each failure and the lines before it", out[-600:])
     st, out = run("print", "/nonexistent.log")
     check(st == 2 and "nonexistent" in out, "print: an unreadable file is "
