@@ -113,7 +113,7 @@ void efi_abi_check(unsigned int svc, const struct efi_abi_cpu *before,
 	const struct efi_abi_regs *got = efi_abi_out.valid ? &efi_abi_out : &want;
 	unsigned int bit;
 	u64 bad, b, a;
-	bool at_least;
+	bool at_least, first;
 
 	if (!want.gpr[0])
 		want = efi_abi_pattern;
@@ -137,6 +137,7 @@ void efi_abi_check(unsigned int svc, const struct efi_abi_cpu *before,
 		efi.abi_first_svc = svc;
 	/* Each service's broken register once; the count says how often. */
 	bad &= ~efi.abi_reported[svc];
+	first = bad && !efi.abi_reported[svc];
 	efi.abi_reported[svc] |= bad;
 	for (bit = 0; bad >> bit; bit++) {
 		if (!(bad & (1ULL << bit)))
@@ -148,4 +149,8 @@ void efi_abi_check(unsigned int svc, const struct efi_abi_cpu *before,
 			efi_rt_service_name(svc), efi_abi_name(bit),
 			(unsigned long)b, (unsigned long)a, abi_clause(bit));
 	}
+	/* The code that returned is the service's (the return address the
+	 * thunk sees is vamap's): its entry point names the image, once. */
+	if (first)
+		efi_describe_address("efi.abi", "the service's entry", efi.fn[svc]);
 }

@@ -61,6 +61,19 @@ def test_diff():
     st, out = run("diff", golden("q35-2g"), golden("q35-smp2"))
     check(st == 1 and "new     efi.variable.stress.get: ok" in out,
           "diff: a check that came is named", out[-400:])
+    # A fault run: the command lines first, the finding whole, then the
+    # consequences in a line per reason, not 75 "ok -> SKIP" lines.
+    st, out = run("diff", golden("q35-2g"), golden("efi-fault"))
+    lines = out.splitlines()
+    check(st == 1 and lines[2] == 'command line: "exit=qemu" -> "exit=qemu '
+          'test=efi-fault"' and lines[3].startswith("finding efi.fault") and
+          "47 checks ok -> SKIP: runtime services off: a firmware fault" in out
+          and len(lines) < 25, "diff: command lines, the finding, then the "
+          "consequences grouped", out[:900])
+    st, out = run("diff", golden("q35-2g"), golden("efi-linux"))
+    check(st == 0 and 'command line: "exit=qemu" -> "exit=qemu efi=linux"'
+          in out and "no verdict changed" in out,
+          "diff: runs with other command lines say so, verdicts or not", out)
 
 
 def svg_of(page):
