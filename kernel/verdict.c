@@ -65,6 +65,13 @@ static const struct {
 	{ "efi.variable.query.", SEV_MEDIUM },
 	{ "efi.variable.stress.", SEV_LOW },
 	{ "efi.variable.set.", SEV_HIGH },
+	/* Attributes the spec refuses: a wrong status for a caller's
+	 * mistake (fwts warns on authenticated_write). */
+	{ "efi.variable.set.rt_without_bs", SEV_MEDIUM },
+	{ "efi.variable.set.no_rt_at_runtime", SEV_MEDIUM },
+	{ "efi.variable.set.bs_only", SEV_MEDIUM },
+	{ "efi.variable.set.authenticated_write", SEV_MEDIUM },
+	{ "efi.variable.set.both_auth", SEV_MEDIUM },
 	{ "efi.monotonic", SEV_MEDIUM },    /* efi.monotonic_count, .null */
 	{ "efi.monotonic.stress", SEV_LOW },
 	{ "efi.capsule.", SEV_MEDIUM },

@@ -48,6 +48,9 @@ enum bug {
 };
 
 static unsigned int calls[RT_NR_SERVICES];
+/* What AUTHENTICATED_WRITE_ACCESS gets: UEFI 2.10's UNSUPPORTED, or the
+ * reserved bit's INVALID_PARAMETER (2.10 Errata A, 2.11; EDK2 2025). */
+static efi_status_t auth_status = EFI_UNSUPPORTED;
 
 static enum bug bug;
 static struct efi_time clock_now;
@@ -159,7 +162,7 @@ static efi_status_t fw_set_var(const u16 *name, const struct efi_guid *g,
 	if (!name || !g)
 		return EFI_INVALID_PARAMETER;
 	if ((attr & 0x10) && bug != BUG_AUTH_WRITE)
-		return EFI_UNSUPPORTED;
+		return auth_status;
 	if ((attr & 0x20) && (attr & 0x80) && bug != BUG_BOTH_AUTH)
 		return EFI_INVALID_PARAMETER;
 	v = find(name, g);
@@ -724,8 +727,25 @@ static void test_each_alone(void)
 	}
 }
 
+/* The deprecated AUTHENTICATED_WRITE_ACCESS: UNSUPPORTED (UEFI 2.10) and
+ * INVALID_PARAMETER (a reserved bit: 2.10 Errata A, 2.11, EDK2 2025)
+ * both pass; another refusal fails. */
+static void test_auth_write_statuses(void)
+{
+	auth_status = EFI_INVALID_PARAMETER;
+	boot(BUG_NONE, ~0u);
+	CHECK_EQ(verdict("efi.variable.set.authenticated_write"), 1);
+	CHECK_EQ(count(0), 0);
+	auth_status = EFI_NOT_FOUND; /* a refusal, but no spec version's */
+	boot(BUG_NONE, ~0u);
+	CHECK_EQ(verdict("efi.variable.set.authenticated_write"), 0);
+	auth_status = EFI_UNSUPPORTED;
+}
+
 int main(void)
 {
+	run_test("AUTHENTICATED_WRITE_ACCESS: either spec version's refusal",
+		 test_auth_write_statuses);
 	run_test("only=: unselected checks make no call, prerequisites run",
 		 test_only);
 	run_test("only=LABEL: every check alone passes on a good firmware",
