@@ -398,27 +398,105 @@ static bool read_tables(const struct boot_info *bi)
 	return true;
 }
 
-/* One line per runtime region (its type's default permissions, before
- * any memory attributes entry), in the spirit of Linux's efi=debug, to
- * compare with /sys/firmware/efi/runtime-map; with verbose also the
- * boot-services regions efi=linux maps. tools/vamap-report draws them. */
+/* A region as efi_pgd maps it: runs of one permission, in VA order. */
+#define MAP_PIECES_MAX 8
+struct map_pieces {
+	unsigned int n, more;
+	struct {
+		u64 va, end;
+		u32 perm; /* MAP_WRITE | MAP_EXEC, or MAP_PIECE_ABSENT */
+	} p[MAP_PIECES_MAX];
+};
+#define MAP_PIECE_ABSENT (1u << 31)
+
+static void add_piece(struct map_pieces *m, u64 va, u64 end, u32 perm)
+{
+	if (m->n && m->p[m->n - 1].end == va && m->p[m->n - 1].perm == perm) {
+		m->p[m->n - 1].end = end;
+		return;
+	}
+	if (m->n == MAP_PIECES_MAX) {
+		m->more++;
+		return;
+	}
+	m->p[m->n].va = va;
+	m->p[m->n].end = end;
+	m->p[m->n++].perm = perm;
+}
+
+struct piece_walk {
+	struct map_pieces *m;
+	u64 next, end;
+};
+
+static int piece_leaf(const struct pt_range *r, void *arg)
+{
+	struct piece_walk *w = arg;
+	u64 s = MAX(r->va, w->next), e = MIN(r->va + r->size, w->end);
+
+	if (s >= e)
+		return 0;
+	if (s > w->next)
+		add_piece(w->m, w->next, s, MAP_PIECE_ABSENT);
+	add_piece(w->m, s, e, r->flags & (MAP_WRITE | MAP_EXEC));
+	w->next = e;
+	return 0;
+}
+
+static const char *perm_name(u32 perm)
+{
+	static const char *const names[] = { "R", "RW", "RX", "RWX" };
+
+	if (perm & MAP_PIECE_ABSENT)
+		return "--";
+	return names[!!(perm & MAP_WRITE) + 2 * !!(perm & MAP_EXEC)];
+}
+
+/* One line per runtime region, in the spirit of Linux's efi=debug, to
+ * compare with /sys/firmware/efi/runtime-map: its permissions as efi_pgd
+ * maps them once the memory attributes table has spoken (a walk, not the
+ * type's default), and where they differ within it, a line per piece;
+ * with verbose also the boot-services regions efi=linux maps.
+ * tools/vamap-report draws them. */
 static void log_regions(void)
 {
-	unsigned int i;
+	unsigned int i, k;
 
 	for (i = 0; i < efi.plan.n; i++) {
 		const struct efi_rt_region *r = &efi.plan.r[i];
-		char attr[96];
-		u32 f = default_flags(r);
+		struct map_pieces m = { 0 };
+		struct piece_walk w = { &m, r->va, r->va + r->size };
+		char attr[96], perm[32] = "";
+		size_t len = 0;
 
 		if (!kopt.verbose && !(r->attr & EFI_MEMORY_RUNTIME))
 			continue;
+		pt_walk(efi.pt, efi.efi_pgd, r->va, r->va + r->size,
+			piece_leaf, &w);
+		if (w.next < w.end)
+			add_piece(&m, w.next, w.end, MAP_PIECE_ABSENT);
+		/* The distinct permissions, in the order they first appear. */
+		for (k = 0; k < m.n; k++) {
+			unsigned int j;
+
+			for (j = 0; j < k && m.p[j].perm != m.p[k].perm; j++)
+				;
+			if (j == k && len + 5 < sizeof(perm))
+				len += (size_t)ksnprintf(perm + len, sizeof(perm) - len,
+							 "%s%s", len ? "+" : "",
+							 perm_name(m.p[k].perm));
+		}
 		efi_attr_string(r->attr, attr, sizeof(attr));
-		kprintf("efi: map: %-12s 0x%016lx-0x%016lx -> 0x%016lx %s%s [%s] "
+		kprintf("efi: map: %-12s 0x%016lx-0x%016lx -> 0x%016lx %s [%s] "
 			"desc %u\n", efi_memory_type_name(r->type),
 			(unsigned long)r->pa, (unsigned long)(r->pa + r->size - 1),
-			(unsigned long)r->va, (f & MAP_WRITE) ? "RW" : "R",
-			(f & MAP_EXEC) ? "X" : "", attr, r->desc);
+			(unsigned long)r->va, perm, attr, r->desc);
+		for (k = 0; m.n > 1 && k < m.n; k++)
+			kprintf("efi: map:   piece 0x%016lx-0x%016lx %s\n",
+				(unsigned long)m.p[k].va,
+				(unsigned long)(m.p[k].end - 1), perm_name(m.p[k].perm));
+		if (m.more)
+			kprintf("efi: map:   and %u more pieces\n", m.more);
 	}
 }
 

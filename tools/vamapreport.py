@@ -26,7 +26,9 @@ MACHINE = re.compile(r"^machine: (\S+) +(.*)$")
 # "efi: map: RuntimeCode  0xPA-0xPAEND -> 0xVA RWX [RUN|WB] desc 114":
 # each runtime region, its VA and its type's default permissions.
 REGION = re.compile(r"^efi: map: +(\w+) +(0x[0-9a-f#]+)-(0x[0-9a-f#]+) +-> +"
-                    r"(0x[0-9a-f#]+) +(\w+) +\[([^\]]*)\] +desc +(\d+)$")
+                    r"(0x[0-9a-f#]+) +([\w+-]+) +\[([^\]]*)\] +desc +(\d+)$")
+# A region whose permissions differ within it: one line per piece (VAs).
+PIECE = re.compile(r"^efi: map: +piece +(0x[0-9a-f#]+)-(0x[0-9a-f#]+) +([\w-]+)$")
 
 
 def check_line(line):
@@ -80,7 +82,11 @@ def parse(text):
             r["regions"].append({"type": m.group(1), "pa": m.group(2),
                                  "pa_end": m.group(3), "va": m.group(4),
                                  "perm": m.group(5), "attrs": m.group(6),
-                                 "desc": int(m.group(7))})
+                                 "desc": int(m.group(7)), "pieces": []})
+        m = PIECE.match(line)
+        if m and r["regions"]:
+            r["regions"][-1]["pieces"].append(
+                {"va": m.group(1), "va_end": m.group(2), "perm": m.group(3)})
         if line.startswith("layout: "):
             r["layout"].append(line[len("layout: "):])
         if line == "KTAP version 1":

@@ -108,6 +108,30 @@ def test_html():
                   f"check", f"drawn {sorted(drawn)} want {sorted(want)}")
 
 
+def test_html_pieces():
+    """A region the attributes table split is drawn as mapped: one rect per
+    piece, each in its permission's colour, never as one RWX block."""
+    ns = "{http://www.w3.org/2000/svg}"
+    log = ("== efi (efi=slot)\n"
+           "efi: map: RuntimeCode  0x000000007f000000-0x000000007f003fff -> "
+           "0xffffff7fff000000 RW+RX [RUN|WB] desc 7\n"
+           "efi: map:   piece 0xffffff7fff000000-0xffffff7fff000fff RW\n"
+           "efi: map:   piece 0xffffff7fff001000-0xffffff7fff002fff RX\n"
+           "efi: map:   piece 0xffffff7fff003000-0xffffff7fff003fff RW\n"
+           "KTAP version 1\nok 1 efi.wx # [high]\n1..1\n"
+           "vamap: PASS (1 passed, 0 failed, 0 skipped, 0 waived)\n")
+    with tempfile.TemporaryDirectory() as d:
+        src, out = os.path.join(d, "v.log"), os.path.join(d, "v.html")
+        open(src, "w").write(log)
+        st, msg = run("html", src, "-o", out)
+        root = svg_of(open(out).read()) if st == 0 else None
+        pieces = [r.get("fill") for r in root.iter(ns + "rect")
+                  if r.get("data-kind") == "piece"] if root is not None else []
+        check(pieces == ["#7aa6d8", "#f0b040", "#7aa6d8"],
+              "html: a split region drawn piece by piece, RW and RX, no RWX",
+              str(pieces) + msg)
+
+
 def test_empty_and_json():
     with tempfile.TemporaryDirectory() as d:
         log = os.path.join(d, "empty.log")
@@ -163,5 +187,6 @@ test_print()
 test_list()
 test_diff()
 test_html()
+test_html_pieces()
 test_empty_and_json()
 done()
