@@ -545,6 +545,23 @@ static void test_create_refuses_used_window(void)
 	sim_fini(&s);
 }
 
+/* A kernel whose image has text, then RW data with a guard page at
+ * +0x20000 (global, as the kernel maps it), and efi_pgd for @mode with a
+ * page in its window. */
+static void image_and_pgd(enum efi_mode mode, struct pgd_member *m,
+			  struct efi_window *w)
+{
+	build_kernel();
+	CHECK_EQ(pt_map(&s.ctx, swapper, KERNEL_VIRT_BASE + 0x10000, 0x1010000,
+			0x30000, MAP_WRITE | MAP_GLOBAL), 0);
+	CHECK_EQ(pt_unmap(&s.ctx, swapper, KERNEL_VIRT_BASE + 0x20000, SZ_4K), 0);
+	efi_mode_window(mode, w);
+	CHECK_EQ(efi_pgd_create(&s.ctx, swapper, mode, m), 0);
+	if (w->slot >= 0)
+		CHECK_EQ(pt_map(&s.ctx, m->root, w->base, 0x7e000000, SZ_4K,
+				MAP_EXEC), 0);
+}
+
 /* efi.strict on simulated memory: for each mode, the kernel half holds
  * only the kept ranges (no direct map, no fixmap, nothing global), with
  * permissions the kernel's ANDed with the range's, the window intact, and
@@ -567,15 +584,7 @@ static void strict_for_mode(enum efi_mode mode)
 	u64 pages, *rp;
 	unsigned int i;
 
-	build_kernel();
-	CHECK_EQ(pt_map(&s.ctx, swapper, KERNEL_VIRT_BASE + 0x10000, 0x1010000,
-			0x30000, MAP_WRITE | MAP_GLOBAL), 0);
-	CHECK_EQ(pt_unmap(&s.ctx, swapper, KERNEL_VIRT_BASE + 0x20000, SZ_4K), 0);
-	efi_mode_window(mode, &w);
-	CHECK_EQ(efi_pgd_create(&s.ctx, swapper, mode, &m), 0);
-	if (w.slot >= 0)
-		CHECK_EQ(pt_map(&s.ctx, m.root, w.base, 0x7e000000, SZ_4K,
-				MAP_EXEC), 0);
+	image_and_pgd(mode, &m, &w);
 	before = snapshot(swapper);
 	CHECK_EQ(efi_pgd_make_strict(&s.ctx, m.root, swapper, mode, &bad, 1,
 				     &pages), -EINVAL);
@@ -641,15 +650,7 @@ static void shared_for_mode(enum efi_mode mode)
 	struct pt_range r;
 	u64 pages;
 
-	build_kernel();
-	CHECK_EQ(pt_map(&s.ctx, swapper, KERNEL_VIRT_BASE + 0x10000, 0x1010000,
-			0x30000, MAP_WRITE | MAP_GLOBAL), 0);
-	CHECK_EQ(pt_unmap(&s.ctx, swapper, KERNEL_VIRT_BASE + 0x20000, SZ_4K), 0);
-	efi_mode_window(mode, &w);
-	CHECK_EQ(efi_pgd_create(&s.ctx, swapper, mode, &m), 0);
-	if (w.slot >= 0)
-		CHECK_EQ(pt_map(&s.ctx, m.root, w.base, 0x7e000000, SZ_4K,
-				MAP_EXEC), 0);
+	image_and_pgd(mode, &m, &w);
 	before = snapshot(swapper);
 	CHECK_EQ(efi_pgd_make_shared(&s.ctx, m.root, swapper, &outside, 1, &m,
 				     &pages), -EINVAL);

@@ -17,21 +17,10 @@
 static EFI_SET_VARIABLE orig;
 static volatile UINTN null_page; /* 0: a NULL pointer the compiler cannot see */
 
-static BOOLEAN is_report(const CHAR16 *name)
-{
-	static const char want[] = "VamapResults";
-	UINTN i;
-
-	for (i = 0; want[i]; i++)
-		if (name[i] != (CHAR16)want[i])
-			return FALSE;
-	return TRUE;
-}
-
 static EFI_STATUS EFIAPI set_variable(CHAR16 *name, EFI_GUID *g, UINT32 attr,
 				      UINTN size, void *data)
 {
-	if (zoo.virtual_mode && name && is_report(name))
+	if (zoo.virtual_mode && name && zoo_is_report(name))
 		*(volatile UINT64 *)(null_page + 0x10) = 0x5a4f4f5245504f52ULL;
 	return orig(name, g, attr, size, data);
 }

@@ -17,17 +17,6 @@
 
 static EFI_SET_VARIABLE orig;
 
-static BOOLEAN is_report(const CHAR16 *name)
-{
-	static const char want[] = "VamapResults";
-	UINTN i;
-
-	for (i = 0; want[i]; i++)
-		if (name[i] != (CHAR16)want[i])
-			return FALSE;
-	return TRUE;
-}
-
 /* 64 frames of 1 KiB, each touched: a deep call chain, page by page. */
 static __attribute__((noinline)) UINTN deep(UINTN n)
 {
@@ -41,7 +30,7 @@ static __attribute__((noinline)) UINTN deep(UINTN n)
 static EFI_STATUS EFIAPI set_variable(CHAR16 *name, EFI_GUID *g, UINT32 attr,
 				      UINTN size, void *data)
 {
-	if (zoo.virtual_mode && name && is_report(name))
+	if (zoo.virtual_mode && name && zoo_is_report(name))
 		(void)deep(64);
 	return orig(name, g, attr, size, data);
 }

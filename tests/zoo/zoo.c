@@ -62,6 +62,17 @@ void zoo_log(const char *s)
 		outb(DEBUGCON_PORT, (u8)*s++);
 }
 
+BOOLEAN zoo_is_report(const CHAR16 *name)
+{
+	static const char want[] = "VamapResults";
+	UINTN i;
+
+	for (i = 0; want[i]; i++)
+		if (name[i] != (CHAR16)want[i])
+			return FALSE;
+	return TRUE;
+}
+
 UINT64 zoo_alloc_page(EFI_MEMORY_TYPE type)
 {
 	EFI_PHYSICAL_ADDRESS pa;

@@ -51,6 +51,9 @@ void zoo_on_virtual(void (*fn)(void));
 /* One line on QEMU's debugcon (port 0x402), when it answers. */
 void zoo_log(const char *s);
 
+/* Is @name one of vamap's report variables (VamapResults0, 1, ...)? */
+BOOLEAN zoo_is_report(const CHAR16 *name);
+
 /* One page of @type (boot time only); its physical address, 0 on failure. */
 UINT64 zoo_alloc_page(EFI_MEMORY_TYPE type);
 
