@@ -46,9 +46,6 @@ static bool memmem_simple(const char *hay, u32 hn, const char *needle,
 	return false;
 }
 
-/* Keep @n bytes of @s (a console line, no newline) in the report as the
- * KTAP diagnostic "# LINE": kept, not printed again. @n is at most
- * DETAIL_LINE_MAX. */
 /* The recap at the end (ktap_end): each failure's line and its first
  * detail line, cut to a screen's width, for a machine whose screen is
  * all there is (the phases and the summary scroll the failures away). */
@@ -72,6 +69,10 @@ static void cut(char *dst, const char *s, size_t n)
 	dst[n] = '\0';
 }
 
+/* Keep @n bytes of @s (a console line, no newline) in the report as the
+ * KTAP diagnostic "# LINE" (on the console again only by keep_recorded);
+ * the first of a failure's is its recap line. @n is at most
+ * DETAIL_LINE_MAX. */
 static void keep_diag(const char *s, u32 n)
 {
 	char line[DETAIL_LINE_MAX + 3];
