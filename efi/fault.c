@@ -392,13 +392,17 @@ static void describe_caller(const char *label)
 	describe_for(label, "caller", call_fault.caller);
 }
 
-/* A #PF in the kernel half, not in the firmware's own region (a write to
- * its RO code is the firmware's fault alone), which a guarded efi_pgd
- * left out or read-only. */
+/* A #PF in the kernel half, not in the firmware's own window (a write to
+ * its RO code, a wild pointer between its regions: the firmware's fault
+ * alone), which a guarded efi_pgd left out or read-only. */
 static bool guard_refused(void)
 {
+	struct efi_window w;
+
+	efi_mode_window(efi.mode, &w);
 	return efi.guarded && call_fault.vector == X86_TRAP_PF &&
 	       call_fault.cr2 >= LOW_HALF_END &&
+	       !(call_fault.cr2 >= w.base && call_fault.cr2 < w.top) &&
 	       !efi_region_by_va(&efi.plan, call_fault.cr2);
 }
 
