@@ -43,31 +43,39 @@ static void sort(u64 *v, unsigned int n)
 		}
 }
 
-/* One call of service @svc, with arguments that make it read only. */
-static efi_status_t call_once(enum efi_rt_service svc)
-{
+/* What the calls write. Without efi_call's guarded copies
+ * (EFI_SKIP_BUFFERS) the firmware writes them in place, and vamap's own
+ * stack is read-only in every efi_pgd (a bare call faulted there, and
+ * runtime services went off after the first service): they live in the
+ * section the firmware may write. */
+static struct {
 	struct efi_time t;
 	u8 buf[256];
 	u16 name[64];
 	struct efi_guid g;
-	u64 size = sizeof(buf), a, b, c;
+	u64 size, a, b, c;
 	u32 attr;
+} io __efi_shared;
 
+/* One call of service @svc, with arguments that make it read only. */
+static efi_status_t call_once(enum efi_rt_service svc)
+{
+	io.size = sizeof(io.buf);
 	switch (svc) {
 	case RT_GET_TIME:
-		return efi_call(svc, 2, (u64)&t, (u64)0);
+		return efi_call(svc, 2, (u64)&io.t, (u64)0);
 	case RT_GET_WAKEUP_TIME:
-		return efi_call(svc, 3, (u64)buf, (u64)(buf + 1), (u64)&t);
+		return efi_call(svc, 3, (u64)io.buf, (u64)(io.buf + 1), (u64)&io.t);
 	case RT_GET_VARIABLE:
-		return efi_get_variable(u"BootOrder", &efi_global_guid, &attr,
-					&size, buf);
+		return efi_get_variable(u"BootOrder", &efi_global_guid, &io.attr,
+					&io.size, io.buf);
 	case RT_GET_NEXT_VARIABLE_NAME:
-		name[0] = 0;
-		memset(&g, 0, sizeof(g));
-		size = sizeof(name);
-		return efi_call(svc, 3, (u64)&size, (u64)name, (u64)&g);
+		io.name[0] = 0;
+		memset(&io.g, 0, sizeof(io.g));
+		io.size = sizeof(io.name);
+		return efi_call(svc, 3, (u64)&io.size, (u64)io.name, (u64)&io.g);
 	case RT_QUERY_VARIABLE_INFO:
-		return efi_query_variable_info(NV_BS_RT, &a, &b, &c);
+		return efi_query_variable_info(NV_BS_RT, &io.a, &io.b, &io.c);
 	default:
 		return EFI_UNSUPPORTED;
 	}

@@ -284,7 +284,14 @@ CONFIGS = [
     dict(name="shared", smp=2, cmdline="exit=qemu efi.shared",
          drivers=("idt_write",), expect="fail"),
     dict(name="zoo-idt-write", smp=2, drivers=("idt_write",), expect="fail"),
-    dict(name="shared-linux", cmdline="exit=qemu efi.shared efi=linux"),
+    # ... with bench (efi/bench.c: each service 33 times with every check,
+    # without any, without each one): every service answers SUCCESS
+    # every way — a bare call writes in place, and once wrote vamap's
+    # read-only stack, faulted and ended the bench unseen; the numbers
+    # are make bench's, masked here.
+    dict(name="shared-linux", cmdline="exit=qemu efi.shared efi=linux bench",
+         masks=((r"\b(median|max|cost|buffers|measure|compare|copy) +-?\d+",
+                 r"\1 #"),)),
     dict(name="strict-1to1", cmdline="exit=qemu efi.strict efi=1to1"),
     dict(name="strict-novamap", cmdline="exit=qemu efi.strict efi=novamap"),
     dict(name="strict-directmap", cmdline="exit=qemu efi.strict "
