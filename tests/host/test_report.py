@@ -100,6 +100,10 @@ def test_html():
             want = {f"desc {g['desc']}" for g in report["regions"]}
             layout = [r for r in root.iter(ns + "rect")
                       if r.get("data-kind") == "layout"]
+            perm = {"#7aa6d8", "#e05050", "#f0b040", "#b0b0b0"}
+            check(not {r.get("fill") for r in layout} & perm,
+                  f"html {name}: the layout's colours are none of the "
+                  f"permissions'", str([r.get("fill") for r in layout]))
             check(want and drawn == want and len(layout) == 7
                   and "<h2>Verdicts</h2>" in page
                   and page.count("<tr class=") == len(report["checks"]),
