@@ -175,6 +175,7 @@ int efi_pgd_make_shared(struct pt_ctx *ctx, u64 root, u64 swapper,
 	const unsigned int slot = PGD_INDEX(KERNEL_VIRT_BASE),
 			   img = PT_INDEX(PT_PUD, KERNEL_VIRT_BASE);
 	u64 *rp = ctx->phys_to_virt(ctx, root), *sp = ctx->phys_to_virt(ctx, swapper);
+	struct pgd_list one = { .master = swapper };
 	u64 *pud, *kp, pa;
 	unsigned int i;
 
@@ -207,13 +208,9 @@ int efi_pgd_make_shared(struct pt_ctx *ctx, u64 root, u64 swapper,
 	member->image_slot = (int)slot;
 	member->image_pud = img;
 	member->shared_ro = true;
-	/* What stays shared is read-only from its top entry down. */
-	for (i = PGD_KERNEL_FIRST; i < PT_ENTRIES; i++)
-		if ((int)i != member->private_slot && i != slot)
-			rp[i] &= ~PTE_WRITE;
-	for (i = 0; i < PT_ENTRIES; i++)
-		if (i != img && !((int)slot == member->private_slot &&
-				  i >= member->win_first && i <= member->win_last))
-			pud[i] &= ~PTE_WRITE;
+	/* What stays shared is read-only from its top entry down: the table
+	 * list's own rule for such a member, applied once now. */
+	pgd_list_add(&one, member);
+	pgd_list_sync(ctx, &one);
 	return map_keep(ctx, root, swapper, keep, n, pages);
 }
