@@ -13,20 +13,10 @@
 
 static EFI_GET_TIME orig;
 
-/* 64 frames of 1 KiB, each touched: a deep call chain, page by page. */
-static __attribute__((noinline)) UINTN deep(UINTN n)
-{
-	volatile UINT8 frame[1024];
-
-	frame[0] = (UINT8)n;
-	frame[1023] = (UINT8)n;
-	return n ? deep(n - 1) + frame[0] : frame[1023];
-}
-
 static EFI_STATUS EFIAPI get_time(EFI_TIME *t, EFI_TIME_CAPABILITIES *c)
 {
 	if (zoo.virtual_mode)
-		(void)deep(64);
+		zoo_use_stack(64);
 	return orig(t, c);
 }
 

@@ -62,6 +62,20 @@ void zoo_log(const char *s)
 		outb(DEBUGCON_PORT, (u8)*s++);
 }
 
+static __attribute__((noinline)) UINTN deep(UINTN n)
+{
+	volatile UINT8 frame[1024];
+
+	frame[0] = (UINT8)n;
+	frame[1023] = (UINT8)n;
+	return n ? deep(n - 1) + frame[0] : frame[1023];
+}
+
+void zoo_use_stack(UINTN kib)
+{
+	(void)deep(kib);
+}
+
 BOOLEAN zoo_is_report(const CHAR16 *name)
 {
 	static const char want[] = "VamapResults";

@@ -51,6 +51,10 @@ void zoo_on_virtual(void (*fn)(void));
 /* One line on QEMU's debugcon (port 0x402), when it answers. */
 void zoo_log(const char *s);
 
+/* Use @kib KiB of stack: a call chain of 1 KiB frames, each touched, so
+ * the stack is walked page by page (a guard page is met, not jumped). */
+void zoo_use_stack(UINTN kib);
+
 /* Is @name one of vamap's report variables (VamapResults0, 1, ...)? */
 BOOLEAN zoo_is_report(const CHAR16 *name);
 
