@@ -85,7 +85,7 @@ TRAMPOLINE_BASE := $(shell sed -n 's/^\#define TRAMPOLINE_BASE \(0x[0-9a-f]*\)$$
 STUB_OBJS := $(STUB_C:%.c=$(BUILD)/stub-obj/%.o)
 DEPS_OK := $(BUILD)/.deps-ok
 
-.PHONY: all check gdb report results run run-usb image sign test host-test boot-test golden bench clean deps zoo help list-checks \
+.PHONY: all check gdb report results run run-usb image sign test host-test boot-test golden bench clean deps zoo help list-checks firmware \
 	fuzz fuzz-short
 # Keep intermediate images (the kernel ELF, the .so files, the blob objects).
 .SECONDARY:
@@ -200,15 +200,24 @@ TO_PE = $(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
 	-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc --strip-all \
 	--target $(1) --subsystem=$(2) $< $@
 TO_EFI = $(call TO_PE,efi-app-x86_64,10)
-$(BUILD)/vamap.efi: $(BUILD)/kernel.so
+# NX-compatible (PE DllCharacteristics), checked before it is claimed:
+# page-aligned sections, none writable and executable (tools/pe-nxcompat.py);
+# a strict-NX firmware (FIRMWARE=ovmf-2025-strictnx) loads such images.
+$(BUILD)/vamap.efi: $(BUILD)/kernel.so tools/pe-nxcompat.py
 	$(TO_EFI)
+	$(PYTHON) tools/pe-nxcompat.py $@
 $(BUILD)/vamap-badelf.efi: $(BUILD)/badelf.so
 	$(TO_EFI)
 
 # FIRMWARE=ovmf-secboot enrolls the snakeoil keys: it boots the build
 # signed with them, as the secureboot-signed boot test does (the unsigned
 # one is refused: Access Denied).
-RUN_EFI = $(if $(filter ovmf-secboot,$(FIRMWARE)),$(BUILD)/vamap-snakeoil.efi,$(BUILD)/vamap.efi)
+# The 2025 presets (Debian 13's packages, make firmware) sign with that
+# package's own snakeoil key, which is not Debian 12's.
+RUN_EFI = $(if $(filter ovmf-secboot,$(FIRMWARE)),$(BUILD)/vamap-snakeoil.efi,$(if \
+	$(filter ovmf-2025-secboot ovmf-2025-strictnx,$(FIRMWARE)),$(BUILD)/vamap-snakeoil-2025.efi,$(BUILD)/vamap.efi))
+# A 2025 preset fetches its firmware first (once: tools/fetch-firmware.sh).
+RUN_FIRMWARE = $(if $(filter %-2025 %-2025-secboot %-2025-strictnx,$(FIRMWARE)),$(FIRMWARE_STAMP))
 # CHECKS=GLOBS, SKIP_CHECKS=GLOBS, FAIL_ON=SEVERITY: vamap's only=, skip=
 # and fail-on= (include/cmdline.h) for make run and make check.
 SELECT_WORDS = $(strip $(if $(CHECKS),only=$(CHECKS)) \
@@ -220,14 +229,14 @@ RUN_ARGS = --timeout $(TIMEOUT) --start-timeout $(START_TIMEOUT) --firmware $(FI
 # make check: your firmware judged by vamap's verdicts in every efi= mode
 # with 2 CPUs, plus the two-boot results flow (tools/check.py); writes
 # $(BUILD)/check/results.json and junit.xml, non-zero on any unwaived FAIL.
-check: $(RUN_EFI)
+check: $(RUN_EFI) | $(RUN_FIRMWARE)
 	$(PYTHON) tools/check.py --efi $< --workdir $(BUILD)/check \
 		--firmware $(FIRMWARE) $(if $(FIRMWARE_VARS),--firmware-vars $(FIRMWARE_VARS)) \
 		$(WAIVERS_ARG) --timeout $(CHECK_TIMEOUT) --start-timeout $(START_TIMEOUT) \
 		$(if $(strip $(CMDLINE) $(SELECT_WORDS)),--cmdline "$(strip $(CMDLINE) $(SELECT_WORDS))") \
 		$(if $(MACHINE),--machine $(MACHINE))
 
-run: $(RUN_EFI) $(ZOO_RUN)
+run: $(RUN_EFI) $(ZOO_RUN) | $(RUN_FIRMWARE)
 	$(PYTHON) tools/qemu.py run --efi $< --cmdline "$(strip exit=qemu $(CMDLINE) $(SELECT_WORDS))" \
 		--workdir $(BUILD)/run --debugcon $(BUILD)/run/vamap.log \
 		$(foreach d,$(ZOO_RUN),--driver $(d)) $(RUN_ARGS) $(QEMU_ARGS)
@@ -291,6 +300,21 @@ $(BUILD)/snakeoil.key: | $(DEPS_OK)
 $(BUILD)/vamap-snakeoil.efi: $(BUILD)/vamap.efi $(BUILD)/snakeoil.key
 	sbsign --key $(BUILD)/snakeoil.key --cert $(SNAKEOIL).pem --output $@ $<
 
+# Debian 13's OVMF (EDK2 2025.02) and U-Boot 2025.01, downloaded and
+# unpacked, never installed (tools/fetch-firmware.sh): FIRMWARE=ovmf-2025,
+# ovmf-2025-secboot, ovmf-2025-strictnx, u-boot-2025.
+FIRMWARE_DIR := $(BUILD)/firmware
+FIRMWARE_STAMP := $(FIRMWARE_DIR)/ovmf-2025/usr/share/OVMF/OVMF_CODE_4M.fd
+firmware: $(FIRMWARE_STAMP)
+$(FIRMWARE_STAMP): tools/fetch-firmware.sh
+	sh tools/fetch-firmware.sh $(FIRMWARE_DIR)
+	@touch -c $@
+SNAKEOIL_2025 := $(FIRMWARE_DIR)/ovmf-2025/usr/share/ovmf/PkKek-1-snakeoil
+$(BUILD)/snakeoil-2025.key: | $(FIRMWARE_STAMP)
+	openssl pkey -in $(SNAKEOIL_2025).key -passin pass:snakeoil -out $@
+$(BUILD)/vamap-snakeoil-2025.efi: $(BUILD)/vamap.efi $(BUILD)/snakeoil-2025.key
+	sbsign --key $(BUILD)/snakeoil-2025.key --cert $(SNAKEOIL_2025).pem --output $@ $<
+
 # ------------------------------------------------------------------ the zoo
 # Runtime drivers that misbehave the way shipping firmware has (tests/zoo/):
 # gnu-efi images, subsystem 12 (EFI runtime driver). make run ZOO="a b"
@@ -331,7 +355,7 @@ host-test: $(HOST_TESTS) $(BUILD)/kernel.elf $(BUILD)/vamap.efi
 	@mkdir -p $(BUILD)/results
 	@tests/host/run.sh $(BUILD)/results/host.txt $(HOST_TESTS) \
 		tests/host/test_qemu_run.py tests/host/test_report.py \
-		tests/host/test_check.py
+		tests/host/test_check.py tests/host/test_pe_nxcompat.py
 
 BOOT_IMAGES := $(BUILD)/vamap.efi $(BUILD)/vamap-badelf.efi $(BUILD)/nosmp/vamap.efi $(ZOO_EFIS) \
 	$(BUILD)/vamap-test.img $(BUILD)/vamap-snakeoil.efi $(BUILD)/host/fbrender
@@ -420,11 +444,13 @@ help:
 	@echo '  make fuzz         long libFuzzer runs (FUZZ_SECONDS=)'
 	@echo '  make zoo          the misbehaving runtime drivers (tests/zoo)'
 	@echo '  make deps         install the Debian packages the build and the tests need'
+	@echo '  make firmware     fetch OVMF 2025.02 and U-Boot 2025.01 (Debian 13) into $(BUILD)/firmware (not installed)'
 	@echo '  make clean        remove $(BUILD) (every folder the build and the tests made)'
 	@echo '  make help         this'
 	@echo 'variables:'
 	@echo '  CMDLINE=words     appended to exit=qemu for make run and make check (README, Command line)'
-	@echo '  FIRMWARE=ovmf|ovmf-secboot|u-boot|PATH  FIRMWARE_VARS=PATH  the firmware make run, run-usb and check boot'
+	@echo '  FIRMWARE=ovmf|ovmf-secboot|u-boot|PATH  FIRMWARE_VARS=PATH  the firmware make run, run-usb and check boot;'
+	@echo '                    also ovmf-2025, ovmf-2025-secboot, ovmf-2025-strictnx, u-boot-2025 (fetched: make firmware)'
 	@echo '  TIMEOUT=600       seconds before make run stops QEMU'
 	@echo '  START_TIMEOUT=30  seconds the firmware has to start vamap (run, run-usb, check; 0: no bound)'
 	@echo '  CHECK_TIMEOUT=300 seconds before make check stops one boot; MACHINE=q35|pc for make check'

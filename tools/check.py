@@ -264,7 +264,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--firmware", default="ovmf",
-                   help="ovmf, ovmf-secboot, u-boot, or a code image's path")
+                   help=", ".join(qemu.FIRMWARES) + ", or a code image's "
+                   "or ROM's path")
     p.add_argument("--firmware-vars", help="its variable store (default: "
                    "the code image's VARS sibling, else OVMF_VARS_4M.fd)")
     p.add_argument("--efi", default=os.path.join(TOP, "build", "vamap.efi"))
@@ -284,7 +285,8 @@ def main():
                    "boot is stopped (0: only --timeout)")
     a = p.parse_args()
     try:
-        qemu.firmware_files(a.firmware, a.firmware_vars)
+        kind, code, store, secure = qemu.firmware_files(a.firmware,
+                                                        a.firmware_vars)
     except ValueError as e:
         print(f"check: {e}", file=sys.stderr)
         return 2
@@ -306,6 +308,13 @@ def main():
           f"{', '.join('efi=' + m for m in modes)}"
           + (f", then efi=slot again on the first store and disk"
              if "slot" in modes else ""), flush=True)
+    # Which files: a code image found by path takes a store by rule
+    # (qemu.vars_for), and a store that does not match the code image
+    # (keys, size) changes what the boots can say.
+    print(f"check: {kind} code {code}"
+          + (f", variable store {store} (each boot on a fresh copy)"
+             if store else ", no variable store")
+          + (", Secure Boot on" if secure else ""), flush=True)
 
     def flow():  # slot, then slot again: the two-boot results flow
         first = progress(boot(a, "slot", words("slot")))
@@ -341,7 +350,6 @@ def main():
             print(f"     {d}")
     junit_path = os.path.join(a.workdir, "junit.xml")
     json_path = os.path.join(a.workdir, "results.json")
-    code = qemu.firmware_files(a.firmware, a.firmware_vars)[1]
     junit(boots, junit_path, a.firmware, code)
     machine = next((r["machine"] for r in boots if r["machine"]), {})
     with open(json_path, "w") as f:
@@ -349,6 +357,7 @@ def main():
             "format": "vamap-check/1",
             "firmware": a.firmware,
             "code": code,
+            "vars": store,
             "qemu": {"machine": a.machine, "mem": a.mem, "smp": a.smp},
             "machine": machine,
             "result": "FAIL" if failures else "PASS",

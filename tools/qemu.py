@@ -16,29 +16,84 @@ import time
 
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
-# Secure Boot (QEMU.md): the SMM build, with the snakeoil keys enrolled.
-OVMF_CODE_SB = "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
-OVMF_VARS_SB = "/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd"
 QEMU = "qemu-system-x86_64"
 # U-Boot's UEFI (Debian's u-boot-qemu): a second, independent firmware. It
 # keeps no variable store and boots EFI/BOOT/BOOTX64.EFI from a GPT disk
 # through its own distro boot flow.
 UBOOT_ROM = "/usr/lib/u-boot/qemu-x86_64/u-boot.rom"
-FIRMWARES = ("ovmf", "ovmf-secboot", "u-boot")
+TOP = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    ".."))
+# The next generation, Debian 13's packages, unpacked (never installed) by
+# tools/fetch-firmware.sh (make firmware) into build/firmware/.
+FIRMWARE_DIR = os.path.join(TOP, "build", "firmware")
+OVMF_2025 = os.path.join(FIRMWARE_DIR, "ovmf-2025", "usr", "share", "OVMF")
+UBOOT_2025 = os.path.join(FIRMWARE_DIR, "u-boot-2025", "usr", "lib", "u-boot",
+                          "qemu-x86_64", "u-boot.rom")
+
+
+class Preset:
+    """A firmware build by name: its kind ("ovmf": an EDK2 code image in
+    pflash with a variable store; "u-boot": a ROM given as -bios), its
+    files, whether it boots with Secure Boot on (the SMM build, QEMU.md:
+    the store has OVMF's snakeoil keys enrolled, so only a build signed with
+    them boots), and whether tools/fetch-firmware.sh brings it."""
+
+    def __init__(self, kind, code, vars_file=None, secure_boot=False,
+                 what="", fetched=False):
+        self.kind, self.code, self.vars = kind, code, vars_file
+        self.secure_boot, self.what, self.fetched = secure_boot, what, fetched
+
+    def missing(self):
+        return [f for f in (self.code, self.vars) if f and
+                not os.path.isfile(f)]
+
+
+PRESETS = {
+    "ovmf": Preset("ovmf", OVMF_CODE, OVMF_VARS,
+                   what="Debian 12's OVMF (EDK2 2022.11)"),
+    # Secure Boot (QEMU.md): the SMM build, with the snakeoil keys enrolled.
+    "ovmf-secboot": Preset(
+        "ovmf", "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd",
+        "/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd", True,
+        "Debian 12's OVMF, Secure Boot (snakeoil keys)"),
+    "u-boot": Preset("u-boot", UBOOT_ROM,
+                     what="Debian 12's U-Boot 2023.01 (qemu-x86_64)"),
+    "ovmf-2025": Preset("ovmf", os.path.join(OVMF_2025, "OVMF_CODE_4M.fd"),
+                        os.path.join(OVMF_2025, "OVMF_VARS_4M.fd"),
+                        what="Debian 13's OVMF (EDK2 2025.02)", fetched=True),
+    "ovmf-2025-secboot": Preset(
+        "ovmf", os.path.join(OVMF_2025, "OVMF_CODE_4M.secboot.fd"),
+        os.path.join(OVMF_2025, "OVMF_VARS_4M.snakeoil.fd"), True,
+        "Debian 13's OVMF, Secure Boot (snakeoil keys)", fetched=True),
+    # The strict-NX policy build: an image must be NX-compatible (its PE
+    # DllCharacteristics) and W^X to be loaded, and allocations of code
+    # types are not executable until the loader says so.
+    "ovmf-2025-strictnx": Preset(
+        "ovmf", os.path.join(OVMF_2025, "OVMF_CODE_4M.secboot.strictnx.fd"),
+        os.path.join(OVMF_2025, "OVMF_VARS_4M.snakeoil.fd"), True,
+        "Debian 13's OVMF, Secure Boot, strict NX policy", fetched=True),
+    "u-boot-2025": Preset("u-boot", UBOOT_2025,
+                          what="Debian 13's U-Boot 2025.01 (qemu-x86_64)",
+                          fetched=True),
+}
+FIRMWARES = tuple(PRESETS)
 
 
 def firmware_files(firmware, vars_file=None):
     """What a --firmware name means: (kind, code image, variable store
-    template, Secure Boot). A preset ("ovmf", "ovmf-secboot", "u-boot") or
-    the path of a firmware build, told apart by its content (firmware_kind):
-    an OVMF-style code image, whose store is vars_file or, by default, its
-    sibling or Debian's OVMF_VARS_4M.fd; or a U-Boot ROM."""
-    if firmware == "u-boot":
-        return "u-boot", UBOOT_ROM, None, False
-    if firmware == "ovmf-secboot":
-        return "ovmf", OVMF_CODE_SB, vars_file or OVMF_VARS_SB, True
-    if firmware == "ovmf":
-        return "ovmf", OVMF_CODE, vars_file or OVMF_VARS, False
+    template, Secure Boot). A preset (PRESETS) or the path of a firmware
+    build, told apart by its content (firmware_kind): an OVMF-style code
+    image, whose store is vars_file or, by default, its sibling or
+    Debian's OVMF_VARS_4M.fd; or a U-Boot ROM."""
+    p = PRESETS.get(firmware)
+    if p:
+        if p.missing():
+            fetch = (" (Debian 13's packages: make firmware, or "
+                     "tools/fetch-firmware.sh)" if p.fetched else "")
+            raise ValueError(f"firmware {firmware!r}: {p.missing()[0]} is "
+                             f"missing{fetch}")
+        return p.kind, p.code, (vars_file or p.vars) if p.vars else None, \
+            p.secure_boot
     if not os.path.isfile(firmware):
         raise ValueError(f"firmware {firmware!r}: not a preset "
                          f"({', '.join(FIRMWARES)}) and no such file")

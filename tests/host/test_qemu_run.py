@@ -52,8 +52,35 @@ def test_judge():
 def test_firmware():
     check(qemu.firmware_files("ovmf")[1] == qemu.OVMF_CODE, "preset ovmf")
     kind, code, vars_file, sb = qemu.firmware_files("ovmf-secboot")
-    check(sb and code == qemu.OVMF_CODE_SB and vars_file == qemu.OVMF_VARS_SB,
+    check(sb and code.endswith("OVMF_CODE_4M.secboot.fd") and
+          vars_file.endswith("OVMF_VARS_4M.snakeoil.fd"),
           "preset ovmf-secboot")
+    # The 2025 presets point into build/firmware (make firmware); without
+    # it, the one line names what to run.
+    real = qemu.FIRMWARE_DIR
+    with tempfile.TemporaryDirectory() as d:
+        for name, p in qemu.PRESETS.items():
+            if p.fetched:
+                qemu.PRESETS[name] = qemu.Preset(
+                    p.kind, p.code.replace(real, d),
+                    p.vars and p.vars.replace(real, d), p.secure_boot,
+                    fetched=True)
+        try:
+            qemu.firmware_files("ovmf-2025-strictnx")
+            check(False, "a 2025 preset not fetched: refused")
+        except ValueError as e:
+            check("make firmware" in str(e) and "strictnx" in str(e),
+                  "a 2025 preset not fetched: refused, naming make firmware",
+                  str(e))
+    import importlib
+    importlib.reload(qemu)
+    if os.path.exists(qemu.PRESETS["ovmf-2025"].code):
+        kind, code, vars_file, sb = qemu.firmware_files("ovmf-2025-strictnx")
+        check(kind == "ovmf" and sb and "strictnx" in code and
+              vars_file.endswith("OVMF_VARS_4M.snakeoil.fd"),
+              "preset ovmf-2025-strictnx: SMM build, snakeoil store")
+        check(qemu.firmware_kind(qemu.PRESETS["u-boot-2025"].code) ==
+              "u-boot", "preset u-boot-2025 is a U-Boot ROM")
     check(qemu.firmware_files("u-boot")[0] == "u-boot", "preset u-boot")
     path = "/usr/share/OVMF/OVMF_CODE.fd"
     if os.path.exists(path):
