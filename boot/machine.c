@@ -3,14 +3,18 @@
  * The machine's name for the report (boot_info.machine): the firmware's
  * vendor and revisions from the system table, the SMBIOS type 0 and 1
  * strings (boot/smbios.c parses; here the tables are read where the
- * firmware put them, while boot services still map them 1:1), and Secure
- * Boot as the SecureBoot and SetupMode variables say. Nothing here can
+ * firmware put them, while boot services still map them 1:1), Secure
+ * Boot as the SecureBoot and SetupMode variables say, and the memory
+ * protections the firmware declares. Nothing here can
  * stop the boot: what cannot be read is named in the log.
  */
 #include "smbios.h"
 #include "stub.h"
 
 static EFI_GUID global_guid = EFI_GLOBAL_VARIABLE;
+/* EFI_MEMORY_ATTRIBUTE_PROTOCOL (UEFI 2.10 37.7; not in gnu-efi 3.0). */
+static EFI_GUID mem_attr_protocol_guid = { 0xf4560cf6, 0x40ec, 0x4b4a,
+	{ 0xa1, 0x92, 0xbf, 0x1d, 0x57, 0xd0, 0xb1, 0x89 } };
 
 #define SMBIOS_TABLE_MAX (1u << 20)
 
@@ -62,6 +66,16 @@ static void read_smbios(const struct boot_info *bi, struct boot_machine *m)
 	}
 	m->smbios_version = (u32)ep.major << 8 | ep.minor;
 	m->smbios_v3 = ep.v3;
+	m->smbios_read = 1;
+	compile_assert(smbios_ranges_fit, ARRAY_SIZE(m->smbios_ram) ==
+		       SMBIOS_RAM_RANGES_MAX);
+	for (u32 i = 0; i < s.nr_ram; i++) {
+		m->smbios_ram[i].start = s.ram[i].start;
+		m->smbios_ram[i].end = s.ram[i].end;
+	}
+	m->nr_smbios_ram = s.nr_ram;
+	m->smbios_ram_more = s.ram_more;
+	m->smbios_ram_bad = s.ram_bad;
 	copy_ascii(m->bios_vendor, s.bios_vendor, BOOT_NAME_MAX);
 	copy_ascii(m->bios_version, s.bios_version, BOOT_NAME_MAX);
 	copy_ascii(m->bios_date, s.bios_date, BOOT_NAME_MAX);
@@ -85,6 +99,34 @@ static int read_u8_var(CHAR16 *name, u8 *value)
 	return EFI_ERROR(st) || size != 1 ? -1 : 0;
 }
 
+/*
+ * What the firmware tells an OS about its own memory protections: the
+ * Memory Attribute Protocol (a strict-NX firmware's way to let a loader
+ * make its code executable) and the attributes table's version and flags
+ * (version 2's RT_FORWARD_CONTROL_FLOW_GUARD: the runtime code is built
+ * for IBT). The table itself is judged by the kernel (efi/memattr.c);
+ * here its header only, read where the firmware put it.
+ */
+static void read_protections(const struct boot_info *bi,
+			     struct boot_machine *m)
+{
+	void *iface = NULL;
+	EFI_STATUS st;
+
+	st = fw_call(BS->LocateProtocol, 3, &mem_attr_protocol_guid, NULL,
+		     &iface);
+	m->mem_attr_protocol = !EFI_ERROR(st) && iface ? BOOT_PRESENCE_YES :
+			       st == EFI_NOT_FOUND ? BOOT_PRESENCE_NO :
+						     BOOT_PRESENCE_UNKNOWN;
+	if (bi->mem_attr_table) {
+		const u32 *h = (const u32 *)(uintptr_t)bi->mem_attr_table;
+
+		m->mat_version = h[0];
+		m->mat_entries = h[1];
+		m->mat_flags = h[3];
+	}
+}
+
 void stub_read_machine(struct boot_info *bi)
 {
 	struct boot_machine *m = &bi->machine;
@@ -100,4 +142,5 @@ void stub_read_machine(struct boot_info *bi)
 			 v == 1 ? BOOT_SB_ON : BOOT_SB_OFF;
 	v = 0;
 	m->setup_mode = read_u8_var(L"SetupMode", &v) == 0 && v == 1;
+	read_protections(bi, m);
 }

@@ -91,12 +91,63 @@ static void take_string(const u8 *s, const u8 *end, u8 idx, char *dst)
 	dst[n] = '\0';
 }
 
+static u32 le32(const u8 *p)
+{
+	return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
+}
+
+static u64 le64(const u8 *p)
+{
+	return le32(p) | (u64)le32(p + 4) << 32;
+}
+
+/*
+ * DSP0134 7.20, Memory Array Mapped Address: Starting and Ending Address
+ * (KiB, the ending one the last KiB's) at 04h and 08h; from 2.7, when the
+ * starting one is 0xffffffff, Extended Starting and Ending Address (bytes,
+ * the ending one the last byte's) at 0Fh and 17h.
+ */
+static void take_range(const u8 *s, u8 flen, struct smbios_strings *out)
+{
+	u64 start, last;
+
+	if (flen < 0x0f) {
+		out->ram_bad++;
+		return;
+	}
+	start = le32(s + 4);
+	last = le32(s + 8);
+	if (start == 0xffffffffu) {
+		if (flen < 0x1f) {
+			out->ram_bad++;
+			return;
+		}
+		start = le64(s + 0x0f);
+		last = le64(s + 0x17);
+	} else {
+		start <<= 10;
+		last = (last << 10) | 0x3ff;
+	}
+	if (last < start || last == ~0ull) {
+		out->ram_bad++;
+		return;
+	}
+	if (out->nr_ram == SMBIOS_RAM_RANGES_MAX) {
+		out->ram_more++;
+		return;
+	}
+	out->ram[out->nr_ram].start = start;
+	out->ram[out->nr_ram].end = last + 1;
+	out->nr_ram++;
+}
+
 int smbios_table_parse(const void *p, u64 len, struct smbios_strings *out,
 		       const char **why)
 {
 	const u8 *b = p, *end = b + len, *s = b;
 
 	out->have_type0 = out->have_type1 = false;
+	out->nr_ram = out->ram_more = out->ram_bad = 0;
 	out->bios_vendor[0] = out->bios_version[0] = out->bios_date[0] = '\0';
 	out->sys_manufacturer[0] = out->sys_product[0] = '\0';
 	while ((u64)(end - s) >= 4) {
@@ -133,6 +184,8 @@ int smbios_table_parse(const void *p, u64 len, struct smbios_strings *out,
 			take_string(str, next, s[5], out->sys_product);
 			out->have_type1 = true;
 		}
+		if (type == 19)
+			take_range(s, flen, out);
 		if (type == 127)
 			break;
 		s = next;

@@ -358,15 +358,20 @@ static const char *find_pm_timer(const struct boot_info *bi,
 			    acpi_rsdp_len((const void *)(uintptr_t)bi->acpi_rsdp),
 			    &root, &why))
 		return why;
+	/* Each table read as far as its Length says, within the same bounds
+	 * as the kernel's (acpi_sdt_read_len): a wrong Length is named, never
+	 * a walk of up to 4 GiB before the kernel starts. */
 	h = (const void *)(uintptr_t)root.root;
-	n = acpi_root_parse(h, h->len, root.xsdt, tables, ACPI_MAX_TABLES_STUB,
-			    &why);
+	n = acpi_root_parse(h, acpi_sdt_read_len(h->len, ACPI_ROOT_MAX_LEN),
+			    root.xsdt, tables, ACPI_MAX_TABLES_STUB, &why);
 	if (n < 0)
 		return why;
 	for (i = 0; i < n && i < ACPI_MAX_TABLES_STUB; i++) {
 		h = (const void *)(uintptr_t)tables[i];
 		if (h && !CompareMem(h->sig, "FACP", 4))
-			return acpi_fadt_pm_timer(h, h->len, t, &why) ? why : NULL;
+			return acpi_fadt_pm_timer(h, acpi_sdt_read_len(h->len,
+						  ACPI_FADT_MAX_LEN), t, &why) ?
+				       why : NULL;
 	}
 	return "no FADT";
 }
@@ -576,7 +581,8 @@ static void fragment_map(void)
 	if (!map)
 		return;
 	if (EFI_ERROR(fw_call(BS->GetMemoryMap, 5, &size, map, &key,
-			      &dsize, &dver))) {
+			      &dsize, &dver)) ||
+	    !map_shape_ok(size, dsize, "fragment-map, with a buffer")) {
 		FreePool(map);
 		return;
 	}
@@ -800,6 +806,10 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 	size = mapbuf_size;
 	st = fw_call(BS->GetMemoryMap, 5, &size, map, &key, &dsize,
 		     &dver);
+	/* The stride of this map, not the first look's: a firmware may
+	 * answer the size query and the real call differently. */
+	if (!EFI_ERROR(st) && !map_shape_ok(size, dsize, "for init_pg_dir"))
+		st = EFI_DEVICE_ERROR;
 	if (!EFI_ERROR(st))
 		st = stub_build_init_pg_dir(map, size, dsize, bi->kernel_phys,
 					    ALIGN_UP(bi->kernel_size, SZ_2M), bi);

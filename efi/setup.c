@@ -277,8 +277,10 @@ static int map_final(const struct efi_rt_region *r, u64 va, unsigned int *applie
 		covered += e->size;
 	}
 	/* What stays RWX because no valid entry splits code from data:
-	 * efi.wx counts it apart (efi/checks.c). */
-	if (!r->boot_services &&
+	 * efi.wx counts it apart (efi/checks.c). Valid entries do not
+	 * overlap (efi_memattr_parse), so covered never exceeds the region;
+	 * were it to, nothing is counted rather than a wrapped count. */
+	if (!r->boot_services && covered < r->size &&
 	    (default_flags(r) & (MAP_WRITE | MAP_EXEC)) == (MAP_WRITE | MAP_EXEC))
 		efi.forced_rwx_pages += (r->size - covered) >> 12;
 	return 0;

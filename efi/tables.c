@@ -5,6 +5,7 @@
 #include "efi_tables.h"
 #include "efi_log.h"
 #include "efi_memdesc.h"
+#include "printf.h"
 
 int efi_rt_properties_parse(const void *p, u64 len, u32 *supported,
 			    const char **why)
@@ -89,6 +90,30 @@ static const char *entry_problem(const struct efi_memory_desc *e,
 	return NULL;
 }
 
+/*
+ * Whether @e covers a page an entry already taken covers: UEFI 2.10 4.6.4
+ * gives each runtime page one set of permissions, and two entries for one
+ * page contradict each other (the later one would be applied over the
+ * first, and the pages it covers counted twice). The later entry is
+ * refused, naming the earlier.
+ */
+static const char *overlap_problem(const struct efi_memattr_parsed *out,
+				   const struct efi_memory_desc *e)
+{
+	static char why[64];
+	u64 size = e->num_pages << EFI_PAGE_SHIFT;
+	unsigned int k;
+
+	for (k = 0; k < out->n; k++)
+		if (e->phys_start < out->e[k].pa + out->e[k].size &&
+		    out->e[k].pa < e->phys_start + size) {
+			ksnprintf(why, sizeof(why), "overlaps entry %u",
+				  out->e[k].index);
+			return why;
+		}
+	return NULL;
+}
+
 int efi_memattr_parse(const void *tbl, u64 len, const void *map, u64 map_size,
 		      u64 map_desc_size, struct efi_memattr_parsed *out)
 {
@@ -123,6 +148,8 @@ int efi_memattr_parse(const void *tbl, u64 len, const void *map, u64 map_size,
 		u32 desc = 0;
 
 		why = entry_problem(e, map, map_size, map_desc_size, &desc);
+		if (!why)
+			why = overlap_problem(out, e);
 		if (why) {
 			efi_log("memory attributes entry %u (%s 0x%016lx, %lu "
 			       "pages, attr 0x%lx): %s, not applied\n", i,

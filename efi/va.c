@@ -24,11 +24,27 @@ static bool selected(const struct efi_memory_desc *d, bool linux_rules)
 			 d->type == EFI_BOOT_SERVICES_DATA);
 }
 
+/* The plan's region other than @skip that [pa, pa + size) overlaps, or
+ * p->n when none does. */
+static unsigned int overlapping(const struct efi_va_plan *p, u64 pa, u64 size,
+				unsigned int skip)
+{
+	unsigned int k;
+
+	for (k = 0; k < p->n; k++)
+		if (k != skip && pa < p->r[k].pa + p->r[k].size &&
+		    p->r[k].pa < pa + size)
+			return k;
+	return p->n;
+}
+
 /*
  * Collect the selected descriptors, checking each on its own and against
  * the ones before it. With @linux_rules, a descriptor that continues the one
  * before it (same type and attributes, contiguous) joins it first, as
- * efi_merge_regions() does to the whole map.
+ * efi_merge_regions() does to the whole map; what it adds is checked against
+ * the other regions like any descriptor (it may reach one that lies above:
+ * the map need not be sorted).
  */
 static void collect(const void *raw, u64 map_size, u64 desc_size, bool linux_rules,
 		    struct efi_va_plan *p)
@@ -46,9 +62,20 @@ static void collect(const void *raw, u64 map_size, u64 desc_size, bool linux_rul
 
 		if (linux_rules && !bad && prev.valid && prev.type == d->type &&
 		    prev.attr == d->attribute && prev.end == d->phys_start) {
-			prev.end += size;
-			if (prev.k >= 0)
+			if (prev.k >= 0) {
+				k = overlapping(p, d->phys_start, size,
+						(unsigned int)prev.k);
+				if (k < p->n) {
+					efi_log("runtime desc %lu overlaps "
+						"runtime desc %u\n",
+						(unsigned long)i, p->r[k].desc);
+					p->errors++;
+					prev.valid = false;
+					continue;
+				}
 				p->r[prev.k].size += size;
+			}
+			prev.end += size;
 			continue;
 		}
 		if (!bad) {
@@ -64,10 +91,7 @@ static void collect(const void *raw, u64 map_size, u64 desc_size, bool linux_rul
 			reject(p, i, why);
 			continue;
 		}
-		for (k = 0; k < p->n; k++)
-			if (d->phys_start < p->r[k].pa + p->r[k].size &&
-			    p->r[k].pa < d->phys_start + size)
-				break;
+		k = overlapping(p, d->phys_start, size, p->n);
 		if (k < p->n) {
 			efi_log("runtime desc %lu overlaps runtime desc %u\n",
 			       (unsigned long)i, p->r[k].desc);

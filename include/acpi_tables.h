@@ -13,6 +13,24 @@
 #define ACPI_RSDP_V2_LEN 36  /* ACPI 2.0+: Length, XsdtAddress, ... */
 #define ACPI_SDT_HEADER_LEN 36
 
+/* The most vamap reads of a root table (its header and 256 entries of 8
+ * bytes) and of the FADT (ACPI 6.5's is 276 bytes). */
+#define ACPI_ROOT_MAX_LEN (ACPI_SDT_HEADER_LEN + 8 * 256)
+#define ACPI_FADT_MAX_LEN 4096
+
+/*
+ * How many bytes of a table to read, given the Length its header says:
+ * that length, or the header alone when the length is shorter than a
+ * header or longer than @max. Never more: a Length of 4 GiB must not make
+ * the reader walk 4 GiB. The parsers then name the problem (the table's
+ * Length exceeds what they were given).
+ */
+static inline u64 acpi_sdt_read_len(u32 length, u64 max)
+{
+	return length < ACPI_SDT_HEADER_LEN || length > max ?
+		ACPI_SDT_HEADER_LEN : length;
+}
+
 /* What the RSDP says (ACPI 6.5, 5.2.5.3). */
 struct acpi_root {
 	u8 revision;	/* 0: ACPI 1.0; 2 and up: ACPI 2.0+ */

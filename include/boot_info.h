@@ -120,7 +120,32 @@ struct boot_machine {
 	char sys_product[BOOT_NAME_MAX];
 	u32 secure_boot;		/* enum boot_secure_boot */
 	u32 setup_mode;			/* SetupMode = 1 */
+	/* The firmware's memory protections as the OS is told of them:
+	 * whether EFI_MEMORY_ATTRIBUTE_PROTOCOL is installed (enum
+	 * boot_presence), and the memory attributes table's header
+	 * (UEFI 2.10 4.6.4: Version, and Flags, which version 1 called
+	 * Reserved), mat_version 0 when there is no table. */
+	u32 mem_attr_protocol;
+	u32 mat_version;
+	u32 mat_flags;
+	u32 mat_entries;
+	/* SMBIOS type 19: where the machine says its memory is (bytes, end
+	 * exclusive), for efi.memmap.complete; counts as smbios_strings. */
+	struct { u64 start, end; } smbios_ram[16];
+	u32 nr_smbios_ram;
+	u32 smbios_ram_more;
+	u32 smbios_ram_bad;
+	u32 smbios_read;	/* the structure table was walked */
 };
+
+enum boot_presence {
+	BOOT_PRESENCE_UNKNOWN,	/* the look-up failed otherwise */
+	BOOT_PRESENCE_YES,
+	BOOT_PRESENCE_NO,	/* NOT_FOUND */
+};
+
+/* UEFI 2.10 4.6.4, EFI_MEMORY_ATTRIBUTES_TABLE.Flags (version 2). */
+#define EFI_MAT_FLAG_RT_FORWARD_CONTROL_FLOW_GUARD 0x1u
 
 struct boot_info {
 	u64 magic;

@@ -91,6 +91,8 @@ enum test_knob {
 	TEST_AP_LATE = 1u << 31, /* smp: the second AP answers after the wait */
 	TEST_EFI_HANG_VAMAP = 1ULL << 32, /* efi: efi-hang, spinning in
 					   * vamap's own text */
+	TEST_MEMMAP_HOLE = 1ULL << 33, /* kernel: SMBIOS's last type 19
+					* range taken as 64 MiB longer */
 };
 
 /* svam= probes, one bit each, run in this order (efi/setup.c). */

@@ -100,6 +100,24 @@ u64 memmap_release_boot_services(struct memmap *m);
 /* Bytes in regions of @class. */
 u64 memmap_total(const struct memmap *m, enum mem_class class);
 
+/* Bytes in regions of @class that hold RAM (@ram) or do not: reserved
+ * RAM apart from MMIO and address space the firmware reserved. */
+u64 memmap_total_ram(const struct memmap *m, enum mem_class class, bool ram);
+
+/* A range of addresses no region describes. */
+struct mem_gap {
+	u64 start, end;
+};
+
+/*
+ * The parts of [start, end) that no region of @m covers, in address
+ * order: up to @max of them in @out, their bytes in *@bytes. Returns how
+ * many there are (which may exceed @max). Regions must be sorted and
+ * disjoint (after memmap_finish).
+ */
+unsigned int memmap_gaps(const struct memmap *m, u64 start, u64 end,
+			 struct mem_gap *out, unsigned int max, u64 *bytes);
+
 /* The end of the highest RAM region (0 if none). */
 u64 memmap_ram_end(const struct memmap *m);
 

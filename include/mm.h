@@ -44,6 +44,10 @@ const struct mem_region *mm_region_next(const struct mem_region *prev);
 	for ((r) = mm_region_next(NULL); (r); (r) = mm_region_next(r))
 /* The end of the highest RAM region. */
 u64 mm_ram_end(void);
+/* The parts of [start, end) the firmware's map does not describe
+ * (memmap_gaps on the kernel's copy). */
+unsigned int mm_map_gaps(u64 start, u64 end, struct mem_gap *out,
+			 unsigned int max, u64 *bytes);
 /* A zeroed page below @limit (0: anywhere) in *@pa: 0 or -ENOMEM. */
 int mm_alloc_page_below(u64 limit, u64 *pa);
 /* Give back a page mm_alloc_page_below() handed out. */

@@ -5,7 +5,7 @@
  * name the machine in vamap's report. Host-testable and fuzzed: it reads
  * only the bytes it is given; the stub hands it the firmware's tables
  * before ExitBootServices. DMTF DSP0134 3.7: 5.2 (entry points), 6.1
- * (structure layout and strings), 7.1 and 7.2.
+ * (structure layout and strings), 7.1, 7.2 and 7.20.
  */
 #ifndef VAMAP_SMBIOS_H
 #define VAMAP_SMBIOS_H
@@ -24,8 +24,18 @@ struct smbios_ep {
 	u32 table_len;	/* its length (2.x), or its maximum size (3.x) */
 };
 
+#define SMBIOS_RAM_RANGES_MAX 16
+
+/* One Memory Array Mapped Address structure's range (type 19, DSP0134
+ * 7.20): bytes, @end exclusive. */
+struct smbios_range {
+	u64 start, end;
+};
+
 /* The strings vamap reports; "" where the table has none. Printable
- * ASCII only: any other byte becomes '?', trailing blanks are cut. */
+ * ASCII only: any other byte becomes '?', trailing blanks are cut. And
+ * the physical ranges the memory arrays are mapped at (type 19): what the
+ * machine says its memory is, for efi.memmap.complete. */
 struct smbios_strings {
 	char bios_vendor[SMBIOS_STR_MAX];
 	char bios_version[SMBIOS_STR_MAX];
@@ -33,6 +43,10 @@ struct smbios_strings {
 	char sys_manufacturer[SMBIOS_STR_MAX];
 	char sys_product[SMBIOS_STR_MAX];
 	bool have_type0, have_type1;
+	struct smbios_range ram[SMBIOS_RAM_RANGES_MAX];
+	u32 nr_ram;	  /* type 19 ranges taken */
+	u32 ram_more;	  /* beyond SMBIOS_RAM_RANGES_MAX: not taken */
+	u32 ram_bad;	  /* type 19 structures too short or with end < start */
 };
 
 /*
@@ -46,7 +60,8 @@ int smbios_ep_parse(const void *p, u64 len, struct smbios_ep *out,
 /*
  * Walk the structure table (@len bytes at @p) up to the end-of-table
  * structure (type 127) or @len, and take the first type 0 and type 1
- * structures' strings. Returns 0, or -EINVAL with @why for a structure
+ * structures' strings and every type 19 structure's range (the 2.7
+ * extended addresses when the 32-bit Starting Address is 0xffffffff). Returns 0, or -EINVAL with @why for a structure
  * whose formatted area is shorter than its header or runs past the
  * table, or whose strings are not terminated inside it.
  */

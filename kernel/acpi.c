@@ -10,7 +10,6 @@ struct acpi_info acpi;
 
 /* The root table can name more tables than vamap keeps; it maps at most
  * this much of it (fixmap early slots). */
-#define ROOT_MAX_LENGTH (ACPI_SDT_HEADER_LEN + 8 * 256)
 
 static int bad(const char *what, u64 pa)
 {
@@ -46,10 +45,8 @@ static int read_root(const struct acpi_root *root, const char **why)
 
 	if (!h)
 		return -ENOMEM;
-	len = *(const u32 *)(h + 4);
+	len = (u32)acpi_sdt_read_len(*(const u32 *)(h + 4), ACPI_ROOT_MAX_LEN);
 	early_memunmap((void *)h, ACPI_SDT_HEADER_LEN);
-	if (len > ROOT_MAX_LENGTH || len < ACPI_SDT_HEADER_LEN)
-		len = ACPI_SDT_HEADER_LEN; /* the parser names the problem */
 	h = early_memremap(root->root, len, false);
 	if (!h)
 		return -ENOMEM;

@@ -54,6 +54,7 @@ static const struct knob test_knobs[] = {
 	{ "fatal-in-call", TEST_FATAL_IN_CALL },
 	{ "ap-late", TEST_AP_LATE },
 	{ "efi-hang-vamap", TEST_EFI_HANG_VAMAP },
+	{ "memmap-hole", TEST_MEMMAP_HOLE },
 };
 
 static const char *const exit_modes[] = {

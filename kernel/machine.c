@@ -14,7 +14,7 @@
 #include "vamap_build.h"
 #include "x86.h"
 
-#define MACHINE_LINES 16
+#define MACHINE_LINES 24
 #define MACHINE_LINE_MAX 128
 
 static char lines[MACHINE_LINES][MACHINE_LINE_MAX];
@@ -30,8 +30,13 @@ static void add(const char *key, const char *fmt, ...)
 	char value[MACHINE_LINE_MAX];
 	va_list ap;
 
-	if (nr_lines == MACHINE_LINES)
+	if (nr_lines == MACHINE_LINES) {
+		/* Never a silent cut: the report would lack a line nobody
+		 * knows is missing. */
+		kprintf("machine: %s left out: more than %u machine lines\n",
+			key, MACHINE_LINES);
 		return;
+	}
 	va_start(ap, fmt);
 	kvsnprintf(value, sizeof(value), fmt, ap);
 	va_end(ap);
@@ -85,6 +90,26 @@ static const char *secure_boot(const struct boot_machine *m)
 	default:
 		return "unknown (SecureBoot unreadable)";
 	}
+}
+
+/*
+ * The firmware's memory protections as it declares them (boot/machine.c):
+ * what tells a strict-NX build from a plain one, and a table built for
+ * IBT from one that is not. Information; efi.memattr judges the table.
+ */
+static void protections(const struct boot_machine *m)
+{
+	add("uefi.memattr_protocol", "%s",
+	    m->mem_attr_protocol == BOOT_PRESENCE_YES ? "installed" :
+	    m->mem_attr_protocol == BOOT_PRESENCE_NO ? "not installed" :
+						      "unknown (LocateProtocol failed)");
+	if (!m->mat_version)
+		add("uefi.memattr_table", "none");
+	else
+		add("uefi.memattr_table", "version %u, %u entries, flags 0x%x%s",
+		    m->mat_version, m->mat_entries, m->mat_flags,
+		    m->mat_flags & EFI_MAT_FLAG_RT_FORWARD_CONTROL_FLOW_GUARD ?
+		    " (RT_FORWARD_CONTROL_FLOW_GUARD)" : "");
 }
 
 /*
@@ -147,6 +172,7 @@ void machine_describe(const struct boot_info *bi)
 	cpu_model(cpu, sizeof(cpu));
 	add("cpu", "%s", cpu);
 	add("secure_boot", "%s", secure_boot(m));
+	protections(m);
 	cpu_handover_line();
 	add("vamap.version", "%s", VAMAP_VERSION);
 	add("vamap.git", "%s", git_rev);

@@ -490,6 +490,84 @@ static void check_cpu(void)
  * with it gets nothing from a register that never moves. The stub read it
  * (boot/stub.c, probe_pm_timer).
  */
+/*
+ * efi.memmap.complete: does the firmware's memory map describe all the
+ * memory the machine says it has? UEFI 2.10 7.2 (GetMemoryMap returns a
+ * map of all memory, each range typed); DSP0134 7.20 (SMBIOS type 19, the
+ * physical ranges each memory array is mapped at). A range the map leaves
+ * out is memory no OS that trusts the map will ever use. Below 1 MiB is
+ * left out of the comparison: the legacy VGA and option-ROM window
+ * (0xa0000-0xfffff) is inside type 19's first range on every PC and in no
+ * firmware's map.
+ */
+#define MEMMAP_COMPLETE_FROM SZ_1M
+#define MEMMAP_GAPS_NAMED 4
+
+static void check_memmap_complete(const struct boot_info *bi)
+{
+	const struct boot_machine *m = &bi->machine;
+	struct mem_gap gaps[MEMMAP_GAPS_NAMED];
+	u64 bytes = 0, total = 0, described = 0;
+	unsigned int i, k, n, nr_gaps = 0;
+
+	if (!m->smbios_read) {
+		ktap_skip("efi.memmap.complete", "no SMBIOS table to compare "
+			  "the memory map with");
+		return;
+	}
+	if (!m->nr_smbios_ram) {
+		ktap_skip("efi.memmap.complete", "SMBIOS has no type 19 (Memory "
+			  "Array Mapped Address) structure to compare the memory "
+			  "map with");
+		return;
+	}
+	if (m->smbios_ram_bad || m->smbios_ram_more)
+		kprintf("efi: SMBIOS type 19: %u structure%s malformed, %u "
+			"beyond the %u vamap reads: not compared\n",
+			m->smbios_ram_bad, m->smbios_ram_bad == 1 ? "" : "s",
+			m->smbios_ram_more, (unsigned int)ARRAY_SIZE(m->smbios_ram));
+	for (i = 0; i < m->nr_smbios_ram && i < ARRAY_SIZE(m->smbios_ram); i++) {
+		u64 start = MAX(m->smbios_ram[i].start, (u64)MEMMAP_COMPLETE_FROM);
+		u64 end = m->smbios_ram[i].end, b;
+
+		/* test=memmap-hole: the machine says 64 MiB more than there
+		 * is, as a firmware that leaves RAM out of its map looks */
+		if ((kopt.test & TEST_MEMMAP_HOLE) && i + 1 == m->nr_smbios_ram) {
+			end += 64 * SZ_1M;
+			kprintf("test: memmap-hole: SMBIOS type 19 range %u taken "
+				"as 64 MiB longer\n", i);
+		}
+		if (end <= start)
+			continue;
+		total += end - start;
+		n = mm_map_gaps(start, end, gaps, ARRAY_SIZE(gaps), &b);
+		for (k = 0; k < n && k < ARRAY_SIZE(gaps); k++)
+			if (nr_gaps + k < MEMMAP_GAPS_NAMED)
+				kdetail("efi.memmap.complete", "efi: memory map: "
+					"0x%016lx-0x%016lx (%lu KiB) is SMBIOS "
+					"type 19 memory no descriptor describes\n",
+					(unsigned long)gaps[k].start,
+					(unsigned long)gaps[k].end - 1,
+					(unsigned long)((gaps[k].end -
+							 gaps[k].start) >> 10));
+		nr_gaps += n;
+		bytes += b;
+	}
+	described = total - bytes;
+	if (bytes)
+		ktap_result(false, "efi.memmap.complete", "%lu KiB of the %lu KiB "
+			    "SMBIOS type 19 describes above 1 MiB is in no "
+			    "memory-map descriptor, %u range%s (UEFI 2.10 7.2: "
+			    "the map describes all memory)", (unsigned long)(bytes >> 10),
+			    (unsigned long)(total >> 10), nr_gaps,
+			    nr_gaps == 1 ? "" : "s");
+	else
+		ktap_result(true, "efi.memmap.complete", "the %u SMBIOS type 19 "
+			    "range%s (%lu KiB above 1 MiB) all in the map",
+			    m->nr_smbios_ram, m->nr_smbios_ram == 1 ? "" : "s",
+			    (unsigned long)(described >> 10));
+}
+
 static void check_pm_timer(const struct boot_info *bi)
 {
 	switch (bi->pm_timer_state) {
@@ -743,6 +821,7 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 	check_cpu();
 	check_pm_timer(bi);
 	mm_checks();
+	check_memmap_complete(bi);
 	if (have & HAVE_EFI)
 		efi_checks(bi);
 	else

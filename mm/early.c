@@ -62,11 +62,17 @@ int mm_early_layout(struct memmap *m, struct frame_alloc *fa,
 			return ret;
 		}
 	}
+	/* Reserved RAM and reserved address space apart: a firmware's
+	 * reserved range with no RAM behind it (EDK2 2025's 12 GiB at
+	 * 0xfd00000000 on AMD-compatible layouts, the PCIe ECAM window) is
+	 * not memory the firmware took. */
 	mm_log("mm: %u regions: usable %lu KiB, boot services %lu KiB, "
-	       "reserved %lu KiB, RAM ends at 0x%016lx\n", m->n,
+	       "reserved RAM %lu KiB, not RAM %lu KiB (MMIO and reserved "
+	       "address space), RAM ends at 0x%016lx\n", m->n,
 	       (unsigned long)(memmap_total(m, MEM_USABLE) >> 10),
 	       (unsigned long)(memmap_total(m, MEM_BOOT_SERVICES) >> 10),
-	       (unsigned long)(memmap_total(m, MEM_RESERVED) >> 10),
+	       (unsigned long)(memmap_total_ram(m, MEM_RESERVED, true) >> 10),
+	       (unsigned long)(memmap_total_ram(m, MEM_RESERVED, false) >> 10),
 	       (unsigned long)memmap_ram_end(m));
 	if (verbose)
 		log_regions(m);

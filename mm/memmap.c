@@ -229,6 +229,51 @@ u64 memmap_total(const struct memmap *m, enum mem_class class)
 	return bytes;
 }
 
+u64 memmap_total_ram(const struct memmap *m, enum mem_class class, bool ram)
+{
+	u64 bytes = 0;
+	unsigned int i;
+
+	for (i = 0; i < m->n; i++)
+		if (m->r[i].class == class && !!m->r[i].ram == ram)
+			bytes += m->r[i].end - m->r[i].start;
+	return bytes;
+}
+
+static void add_gap(u64 start, u64 end, struct mem_gap *out, unsigned int max,
+		    unsigned int *n, u64 *bytes)
+{
+	if (*n < max) {
+		out[*n].start = start;
+		out[*n].end = end;
+	}
+	(*n)++;
+	*bytes += end - start;
+}
+
+unsigned int memmap_gaps(const struct memmap *m, u64 start, u64 end,
+			 struct mem_gap *out, unsigned int max, u64 *bytes)
+{
+	u64 cursor = start;
+	unsigned int i, n = 0;
+
+	*bytes = 0;
+	for (i = 0; i < m->n && cursor < end; i++) {
+		const struct mem_region *r = &m->r[i];
+
+		if (r->end <= cursor)
+			continue;
+		if (r->start >= end)
+			break;
+		if (r->start > cursor)
+			add_gap(cursor, r->start, out, max, &n, bytes);
+		cursor = r->end;
+	}
+	if (cursor < end)
+		add_gap(cursor, end, out, max, &n, bytes);
+	return n;
+}
+
 u64 memmap_ram_end(const struct memmap *m)
 {
 	u64 end = 0;

@@ -418,6 +418,12 @@ u64 mm_ram_end(void)
 	return memmap_ram_end(&kmemmap);
 }
 
+unsigned int mm_map_gaps(u64 start, u64 end, struct mem_gap *out,
+			 unsigned int max, u64 *bytes)
+{
+	return memmap_gaps(&kmemmap, start, end, out, max, bytes);
+}
+
 int mm_alloc_page_below(u64 limit, u64 *pa)
 {
 	if (frame_alloc(&kframes, limit, pa))

@@ -20,6 +20,11 @@ for bin in "$@"; do
 	out=$("$bin" -max_total_time="$secs" -print_final_stats=1 \
 		-artifact_prefix="$(dirname "$bin")/$name-" "$work" "$seeds" 2>&1)
 	rc=$?
+	# A sanitizer report fails the target whatever the exit status (the
+	# build makes UBSan fatal; this holds if a flag is ever lost).
+	if [ $rc -eq 0 ] && printf '%s\n' "$out" | grep -q 'runtime error:\|ERROR: AddressSanitizer'; then
+		rc=1
+	fi
 	rate=$(printf '%s\n' "$out" | sed -n 's/^stat::number_of_executed_units: *//p')
 	if [ $rc -eq 0 ]; then
 		passed=$((passed + 1))
@@ -29,7 +34,7 @@ for bin in "$@"; do
 		names="$names
 fuzz: $name: reproduce with $bin $(dirname "$bin")/$name-crash-*"
 		echo "fuzz: FAIL $name (exit $rc):"
-		printf '%s\n' "$out" | grep -E 'ERROR|invariant|SUMMARY|Test unit written' | head -5
+		printf '%s\n' "$out" | grep -E 'ERROR|runtime error|invariant|SUMMARY|Test unit written' | head -5
 	fi
 done
 echo "fuzz: $passed passed, $failed failed"

@@ -23,6 +23,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!acpi_fadt_pm_timer(data, size, &pm, &why))
 		FUZZ_ASSERT(pm.port != 0 && (pm.mask == 0xffffff ||
 					     pm.mask == 0xffffffffu));
+	/* As the stub and the kernel read a table: as far as its Length says
+	 * within their bound (acpi_sdt_read_len), never further. */
+	if (size >= ACPI_SDT_HEADER_LEN) {
+		u32 length = (u32)data[4] | (u32)data[5] << 8 |
+			     (u32)data[6] << 16 | (u32)data[7] << 24;
+		u64 root_len = acpi_sdt_read_len(length, ACPI_ROOT_MAX_LEN);
+		u64 fadt_len = acpi_sdt_read_len(length, ACPI_FADT_MAX_LEN);
+
+		FUZZ_ASSERT(root_len >= ACPI_SDT_HEADER_LEN &&
+			    root_len <= ACPI_ROOT_MAX_LEN);
+		FUZZ_ASSERT(fadt_len <= ACPI_FADT_MAX_LEN);
+		if (root_len <= size)
+			(void)acpi_root_parse(data, root_len, true, tables, 64,
+					      &why);
+		if (fadt_len <= size)
+			(void)acpi_fadt_pm_timer(data, fadt_len, &pm, &why);
+	}
 	if (!madt_parse(data, size, &madt, &why, &where))
 		FUZZ_ASSERT(madt.nr_cpus >= 1 && madt.nr_cpus <= MADT_MAX_CPUS &&
 			    madt.nr_found >= madt.nr_cpus);

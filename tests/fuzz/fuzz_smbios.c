@@ -29,6 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		printable(s.bios_date);
 		printable(s.sys_manufacturer);
 		printable(s.sys_product);
+		FUZZ_ASSERT(s.nr_ram <= SMBIOS_RAM_RANGES_MAX);
+		for (u32 i = 0; i < s.nr_ram; i++)
+			FUZZ_ASSERT(s.ram[i].start < s.ram[i].end);
 	}
 	return 0;
 }

@@ -149,6 +149,13 @@ static void test_root_malformed(void)
 	CHECK_EQ(acpi_root_parse(root, 20, true, t, 8, &why), -EINVAL);
 	len = make_root(false, 0);
 	CHECK_EQ(acpi_root_parse(root, len, false, t, 8, &why), 0);
+	/* A root whose Length says 4 GiB: read as its header, named */
+	len = make_root(true, 3);
+	put32(root + 4, 0xffffffffu);
+	CHECK_EQ(acpi_root_parse(root, acpi_sdt_read_len(0xffffffffu,
+				 ACPI_ROOT_MAX_LEN), true, t, 8, &why), -EINVAL);
+	CHECK_STR(why, "XSDT length wrong");
+	CHECK_EQ(acpi_sdt_read_len(len, ACPI_ROOT_MAX_LEN), len);
 }
 
 static u8 fadt[276];
@@ -224,6 +231,18 @@ static void test_fadt_pm_timer(void)
 	CHECK_EQ(acpi_fadt_pm_timer(fadt, 244, &t, &why), -EINVAL);
 	CHECK_STR(why, "FADT signature wrong");
 	CHECK_EQ(acpi_fadt_pm_timer(fadt, 20, &t, &why), -EINVAL);
+	/* A Length of 4 GiB: the reader takes the header alone (the stub and
+	 * the kernel read through acpi_sdt_read_len), the parser names it;
+	 * ASan holds the read to the 276-byte buffer. */
+	make_fadt(244, 0x608, 0x608, 0);
+	put32(fadt + 4, 0xffffffffu);
+	CHECK_EQ(acpi_sdt_read_len(0xffffffffu, ACPI_FADT_MAX_LEN),
+		 ACPI_SDT_HEADER_LEN);
+	CHECK_EQ(acpi_fadt_pm_timer(fadt, acpi_sdt_read_len(0xffffffffu,
+				    ACPI_FADT_MAX_LEN), &t, &why), -EINVAL);
+	CHECK_STR(why, "FADT length wrong");
+	CHECK_EQ(acpi_sdt_read_len(244, ACPI_FADT_MAX_LEN), 244);
+	CHECK_EQ(acpi_sdt_read_len(20, ACPI_FADT_MAX_LEN), ACPI_SDT_HEADER_LEN);
 }
 
 int main(void)

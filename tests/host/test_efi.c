@@ -342,6 +342,31 @@ static void test_malformed_runtime(void)
 	CHECK_EQ(efi_plan_va(raw, 2 * STRIDE, STRIDE, EFI_SLOT_BASE,
 			     EFI_SLOT_BASE + EFI_SLOT_SIZE, false, &plan), -EINVAL);
 	CHECK(strstr(mm_log_buf, "runtime desc 1 overlaps runtime desc 0") != NULL);
+	/* Under Linux's rules a descriptor that continues the one before it
+	 * merges into it; what it adds is still checked: here it reaches
+	 * desc 0, which lies above (efi=slot refuses the same map). */
+	raw_reset();
+	raw_add(EFI_RUNTIME_SERVICES_DATA, 0x302000, 1, RT);
+	raw_add(EFI_RUNTIME_SERVICES_DATA, 0x300000, 1, RT);
+	raw_add(EFI_RUNTIME_SERVICES_DATA, 0x301000, 2, RT);
+	mm_log_clear();
+	CHECK_EQ(efi_plan_va_linux(raw, 3 * STRIDE, STRIDE, EFI_LINUX_BASE,
+				   EFI_LINUX_TOP, &plan), -EINVAL);
+	CHECK(strstr(mm_log_buf, "runtime desc 2 overlaps runtime desc 0") != NULL);
+	CHECK_EQ(plan.n, 2); /* no region took the overlapping pages */
+	CHECK_EQ(plan.r[1].size, SZ_4K);
+	mm_log_clear();
+	CHECK_EQ(efi_plan_va(raw, 3 * STRIDE, STRIDE, EFI_SLOT_BASE,
+			     EFI_SLOT_BASE + EFI_SLOT_SIZE, false, &plan), -EINVAL);
+	CHECK(strstr(mm_log_buf, "runtime desc 2 overlaps runtime desc 0") != NULL);
+	/* ... and a merge that overlaps nothing still merges */
+	raw_reset();
+	raw_add(EFI_RUNTIME_SERVICES_DATA, 0x300000, 1, RT);
+	raw_add(EFI_RUNTIME_SERVICES_DATA, 0x301000, 2, RT);
+	CHECK_EQ(efi_plan_va_linux(raw, 2 * STRIDE, STRIDE, EFI_LINUX_BASE,
+				   EFI_LINUX_TOP, &plan), 0);
+	CHECK_EQ(plan.n, 1);
+	CHECK_EQ(plan.r[0].size, 3 * SZ_4K);
 	/* a malformed descriptor without the runtime bit is not ours to judge */
 	raw_reset();
 	raw_add(EFI_CONVENTIONAL_MEMORY, 0x100800, 0, 0);

@@ -51,8 +51,34 @@ static void test_good_map(void)
 	CHECK(map.r[3].ram);
 	CHECK(!map.r[4].ram);
 	CHECK_EQ(memmap_total(&map, MEM_USABLE), 0xa0000 + 0x100000);
+	/* Reserved RAM (the runtime code) apart from reserved address space
+	 * (the MMIO window). */
+	CHECK_EQ(memmap_total_ram(&map, MEM_RESERVED, true), 0x10000);
+	CHECK_EQ(memmap_total_ram(&map, MEM_RESERVED, false), 0x400000);
+	CHECK_EQ(memmap_total(&map, MEM_RESERVED), 0x410000);
 	CHECK_EQ(memmap_ram_end(&map), 0x220000);
 	CHECK_EQ(mm_log_len, 0);
+	/* What the map leaves out of a range (efi.memmap.complete) */
+	{
+		struct mem_gap g[2];
+		u64 bytes;
+
+		CHECK_EQ(memmap_gaps(&map, 0x100000, 0x220000, g, 2, &bytes), 0);
+		CHECK_EQ(bytes, 0);
+		/* 0xa0000-0xfffff, 0x220000 up to the MMIO window, and the
+		 * page past it: three, two named, all counted */
+		CHECK_EQ(memmap_gaps(&map, 0, 0x100001000ULL, g, 2, &bytes), 3);
+		CHECK_EQ(g[0].start, 0xa0000);
+		CHECK_EQ(g[0].end, 0x100000);
+		CHECK_EQ(g[1].start, 0x220000);
+		CHECK_EQ(g[1].end, 0xffc00000);
+		CHECK_EQ(bytes, 0x60000 + (0xffc00000 - 0x220000) + 0x1000);
+		/* a range inside one region, and one that starts in a gap */
+		CHECK_EQ(memmap_gaps(&map, 0x100000, 0x1f0000, g, 2, &bytes), 0);
+		CHECK_EQ(memmap_gaps(&map, 0xc0000, 0x101000, g, 2, &bytes), 1);
+		CHECK_EQ(g[0].start, 0xc0000);
+		CHECK_EQ(g[0].end, 0x100000);
+	}
 }
 
 /* Each malformed case: the return, what survives, and the log line. */

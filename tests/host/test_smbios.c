@@ -187,6 +187,55 @@ static void test_strings_odd(void)
 	CHECK_EQ(strlen(s.bios_vendor), SMBIOS_STR_MAX - 1);
 }
 
+/* Type 19 (DSP0134 7.20) as QEMU writes it for 8 GiB on q35: 0-2 GiB
+ * and 4-10 GiB in KiB; then one with the 2.7 extended addresses, one
+ * whose end is below its start, one too short. */
+static void put19(unsigned int *at, u32 start_kib, u32 end_kib, u64 xstart,
+		  u64 xend, u8 flen)
+{
+	u8 f[0x1f - 4] = { 0 };
+
+	memcpy(f, &start_kib, 4);
+	memcpy(f + 4, &end_kib, 4);
+	memcpy(f + 0x0f - 4, &xstart, 8);
+	memcpy(f + 0x17 - 4, &xend, 8);
+	*at = put_struct(*at, 19, flen, f, NULL, 0);
+}
+
+static void test_memory_array_ranges(void)
+{
+	struct smbios_strings s;
+	const char *why;
+	unsigned int at = 0, i;
+
+	memset(table, 0, sizeof(table));
+	put19(&at, 0, 0x1fffff, 0, 0, 0x1f);
+	put19(&at, 0x400000, 0xa00000 - 1, 0, 0, 0x0f);
+	put19(&at, 0xffffffffu, 0, 0x4000000000ULL, 0x40ffffffffULL, 0x1f);
+	put19(&at, 0x1000, 0x0fff, 0, 0, 0x0f);		/* end < start */
+	put19(&at, 0xffffffffu, 0, 0x100, 0x200, 0x0f);	/* no room */
+	table[at] = 127;
+	table[at + 1] = 4;
+	at += 6;
+	CHECK_EQ(smbios_table_parse(table, at, &s, &why), 0);
+	CHECK_EQ(s.nr_ram, 3);
+	CHECK_EQ(s.ram_bad, 2);
+	CHECK_EQ(s.ram[0].start, 0);
+	CHECK_EQ(s.ram[0].end, 0x80000000ULL);
+	CHECK_EQ(s.ram[1].start, 0x100000000ULL);
+	CHECK_EQ(s.ram[1].end, 0x280000000ULL);
+	CHECK_EQ(s.ram[2].start, 0x4000000000ULL);
+	CHECK_EQ(s.ram[2].end, 0x4100000000ULL);
+	/* more than vamap holds: counted, not taken */
+	at = 0;
+	memset(table, 0, sizeof(table));
+	for (i = 0; i < SMBIOS_RAM_RANGES_MAX + 2; i++)
+		put19(&at, i * 0x100000, i * 0x100000 + 0xfffff, 0, 0, 0x0f);
+	CHECK_EQ(smbios_table_parse(table, at, &s, &why), 0);
+	CHECK_EQ(s.nr_ram, SMBIOS_RAM_RANGES_MAX);
+	CHECK_EQ(s.ram_more, 2);
+}
+
 static void test_table_malformed(void)
 {
 	struct smbios_strings s;
@@ -224,5 +273,6 @@ int main(void)
 	RUN(test_strings);
 	RUN(test_strings_odd);
 	RUN(test_table_malformed);
+	RUN(test_memory_array_ranges);
 	return check_exit();
 }
