@@ -85,7 +85,7 @@ TRAMPOLINE_BASE := $(shell sed -n 's/^\#define TRAMPOLINE_BASE \(0x[0-9a-f]*\)$$
 STUB_OBJS := $(STUB_C:%.c=$(BUILD)/stub-obj/%.o)
 DEPS_OK := $(BUILD)/.deps-ok
 
-.PHONY: all check gdb report results run run-usb image sign test host-test boot-test golden bench clean deps zoo help list-checks firmware \
+.PHONY: all check gdb report results run run-usb image sign test host-test boot-test golden bench clean deps zoo help list-checks firmware ktap-parser \
 	fuzz fuzz-short
 # Keep intermediate images (the kernel ELF, the .so files, the blob objects).
 .SECONDARY:
@@ -351,11 +351,22 @@ $(BUILD)/host/%: tests/host/%.c $$(call host_sources,tests/host/%.c) tests/host/
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -o $@ $< $(call host_sources,$<)
 
-host-test: $(HOST_TESTS) $(BUILD)/kernel.elf $(BUILD)/vamap.efi
+# The Linux kernel's own KTAP parser, from Debian's linux-source-6.1
+# (downloaded, never installed: tools/fetch-ktap-parser.sh), for
+# tests/host/test_ktap.py.
+KTAP_PARSER := $(BUILD)/ktap/kunit_parser.py
+ktap-parser: $(KTAP_PARSER)
+$(KTAP_PARSER): tools/fetch-ktap-parser.sh | $(DEPS_OK)
+	sh tools/fetch-ktap-parser.sh $(BUILD)/ktap
+	@touch -c $@
+
+host-test: $(HOST_TESTS) $(BUILD)/kernel.elf $(BUILD)/vamap.efi $(KTAP_PARSER)
 	@mkdir -p $(BUILD)/results
 	@tests/host/run.sh $(BUILD)/results/host.txt $(HOST_TESTS) \
 		tests/host/test_qemu_run.py tests/host/test_report.py \
-		tests/host/test_check.py tests/host/test_pe_nxcompat.py
+		tests/host/test_check.py tests/host/test_pe_nxcompat.py \
+		tests/host/test_severities.py tests/host/test_skip_reasons.py \
+		tests/host/test_ktap.py
 
 BOOT_IMAGES := $(BUILD)/vamap.efi $(BUILD)/vamap-badelf.efi $(BUILD)/nosmp/vamap.efi $(ZOO_EFIS) \
 	$(BUILD)/vamap-test.img $(BUILD)/vamap-snakeoil.efi $(BUILD)/host/fbrender \
@@ -447,6 +458,7 @@ help:
 	@echo '  make fuzz         long libFuzzer runs (FUZZ_SECONDS=)'
 	@echo '  make zoo          the misbehaving runtime drivers (tests/zoo)'
 	@echo '  make deps         install the Debian packages the build and the tests need'
+	@echo '  make ktap-parser  fetch the kernel KTAP parser (linux-source-6.1) into $(BUILD)/ktap for the host tests'
 	@echo '  make firmware     fetch OVMF 2025.02 and U-Boot 2025.01 (Debian 13) into $(BUILD)/firmware (not installed)'
 	@echo '  make clean        remove $(BUILD) (every folder the build and the tests made)'
 	@echo '  make help         this'

@@ -771,9 +771,17 @@ static void check_strict(void)
 
 static void check_low_half(void)
 {
-	if (efi.mode != EFI_MODE_SLOT && efi.mode != EFI_MODE_LINUX)
-		ktap_skip("efi.low_half", "efi=%s keeps its 1:1 mappings",
-			  efi_mode_name(efi.mode));
+	/* Each mode's own reason: only efi=slot and linux drop the 1:1 map
+	 * the stray accesses would go through. */
+	if (efi.mode == EFI_MODE_NORUNTIME)
+		ktap_skip("efi.low_half", "%s", EFI_NORUNTIME_WHY);
+	else if (efi.mode == EFI_MODE_1TO1)
+		ktap_skip("efi.low_half", "efi=1to1: the runtime regions' virtual "
+			  "addresses are their physical ones, so there is no 1:1 "
+			  "map to drop");
+	else if (efi.mode == EFI_MODE_NOVAMAP)
+		ktap_skip("efi.low_half", "efi=novamap: no SetVirtualAddressMap, "
+			  "the firmware runs at its physical addresses");
 	else if (!efi.low_half_dropped)
 		ktap_skip("efi.low_half", "the 1:1 map was never dropped: %s",
 			  efi.disabled_why ? efi.disabled_why : "no SVAM");
@@ -977,7 +985,7 @@ static void check_fault(void)
 {
 	if (efi.mode == EFI_MODE_NORUNTIME || efi.no_runtime_regions)
 		ktap_skip("efi.fault", "%s", efi.mode == EFI_MODE_NORUNTIME
-			  ? "efi=noruntime" : "no EFI_MEMORY_RUNTIME descriptor");
+			  ? EFI_NORUNTIME_WHY : "no EFI_MEMORY_RUNTIME descriptor");
 	else if (efi.faults)
 		ktap_result(false, "efi.fault", "%u call%s ended by an exception "
 			    "in the firmware (first: %s, %s): runtime services "
@@ -997,7 +1005,7 @@ void efi_checks(const struct boot_info *bi)
 	if (efi.no_runtime_regions) {
 		ktap_skip("efi.svam", "no EFI_MEMORY_RUNTIME descriptor");
 	} else if (efi.mode == EFI_MODE_NORUNTIME) {
-		ktap_skip("efi.svam", "efi=noruntime");
+		ktap_skip("efi.svam", "%s", EFI_NORUNTIME_WHY);
 	} else if (efi.mode == EFI_MODE_NOVAMAP) {
 		ktap_skip("efi.svam", "efi=novamap");
 	} else if (efi.probe_accepted) {
@@ -1011,7 +1019,7 @@ void efi_checks(const struct boot_info *bi)
 	}
 	check_svam_probes();
 	if (efi.mode == EFI_MODE_NORUNTIME)
-		ktap_skip("efi.pointers", "efi=noruntime");
+		ktap_skip("efi.pointers", "%s", EFI_NORUNTIME_WHY);
 	else if (efi.no_runtime_regions)
 		ktap_skip("efi.pointers", "no EFI_MEMORY_RUNTIME descriptor");
 	else if (efi.svam_called && efi.svam_status != EFI_SUCCESS)

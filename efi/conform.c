@@ -123,7 +123,7 @@ bool efi_usable_prereq(const char *label, unsigned int svc, bool needed)
 		return false;
 	}
 	if (efi.mode == EFI_MODE_NORUNTIME) {
-		ktap_skip(label, "efi=noruntime");
+		ktap_skip(label, "%s", EFI_NORUNTIME_WHY);
 		return false;
 	}
 	if (!efi.runtime_enabled) {
@@ -1025,9 +1025,15 @@ void efi_check_monotonic_reset(efi_status_t st, u64 count, bool have_prev,
 	}
 	efi_note_monotonic_high(high);
 	if (!have_prev) {
+		/* The advice only where it can work: a firmware that declares
+		 * SetVariable unsupported at runtime (U-Boot) keeps no report,
+		 * however often vamap boots. */
 		ktap_skip(label, "no earlier run's report on this machine holds "
-			  "a monotonic count (boot vamap twice, keeping the "
-			  "variable store)");
+			  "a monotonic count (%s)",
+			  efi.rt_supported & efi_rt_supported_bit(RT_SET_VARIABLE)
+			  ? "boot vamap twice, keeping the variable store"
+			  : "and this firmware keeps none: SetVariable is "
+			    "declared unsupported at runtime");
 		return;
 	}
 	if (high > prev_high)

@@ -1006,7 +1006,7 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 	memcpy(efi.drivers, bi->drivers, sizeof(efi.drivers));
 	kprintf("== efi (efi=%s)\n", efi_mode_name(mode));
 	if (mode == EFI_MODE_NORUNTIME) {
-		efi.disabled_why = "efi=noruntime";
+		efi.disabled_why = EFI_NORUNTIME_WHY;
 		kprintf("efi: efi=noruntime: runtime services are not used\n");
 		return;
 	}

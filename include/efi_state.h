@@ -14,6 +14,10 @@
 #include "efi_va.h"
 #include "traps.h"
 
+/* Why a check makes no call under efi=noruntime: the one wording every
+ * SKIP and the runtime-services-off line use. */
+#define EFI_NORUNTIME_WHY "efi=noruntime: vamap calls no runtime service"
+
 /* A buffer the firmware writes into (an argument of a call): kept writable
  * in a strict efi_pgd (linker/kernel.ld). Locals on the boot stack are. */
 #define __efi_shared __attribute__((section(".bss.efi_shared")))

@@ -81,8 +81,10 @@ def boot(a, name, cmdline, fresh=True):
     with open(os.path.join(work, f"qemu{tag}.cmd"), "w") as f:
         f.write(" ".join(argv) + "\n")
     start = time.monotonic()
-    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    qerr = os.path.join(work, f"qemu{tag}.err")
+    with open(qerr, "w") as errf:
+        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=errf)
     end = None
     seen = False
     while end is None:
@@ -102,7 +104,7 @@ def boot(a, name, cmdline, fresh=True):
             p.wait()
     r = vamapreport.parse(read(log))
     r.update(name=name, cmdline=cmdline, end=end, log=log, serial=serial,
-             seconds=round(time.monotonic() - start, 1))
+             seconds=round(time.monotonic() - start, 1), qemu_err=qerr)
     return r
 
 
@@ -116,25 +118,47 @@ def progress(r):
     return r
 
 
+def harness_failure(r):
+    """Why QEMU itself failed before any firmware ran (it exited with an
+    error and neither the serial port nor vamap printed a byte), or None:
+    then there is no verdict on the firmware to give."""
+    if not r["end"].startswith("status-") or any(
+            os.path.exists(f) and os.path.getsize(f)
+            for f in (r["log"], r["serial"])):
+        return None
+    err = " | ".join(qemu.tail_of(r.get("qemu_err", ""), 2)) or "no message"
+    return f"QEMU exited with {r['end']} before the firmware ran: {err}"
+
+
 def judge_boot(r):
     """check.boot: the run reached its summary and QEMU ended the way the
-    summary says (pass or fail, not a fault, a timeout or a triple fault)."""
+    summary says (pass or fail, not a fault, a timeout or a triple fault).
+    (status, note, severity): critical when vamap started and its run was
+    cut short or ended otherwise than it said (what stopped the report is
+    the point of the tester); high when the firmware never started it (it
+    stopped, refused the image or found no disk: nothing was tested, but
+    nothing escaped); a QEMU that failed on its own is the harness's, a
+    SKIP with the reason, and make check exits 2."""
+    why = harness_failure(r)
+    if why:
+        return "skip", f"the harness failed, not the firmware: {why}", "high"
     if r["end"] == "not-started":
         last = " | ".join(qemu.tail_of(r["serial"], 3)) or "nothing"
         return "not ok", (f"vamap never started: the firmware ran "
                           f"{r['seconds']:g} s without starting BOOTX64.EFI "
                           f"(it stopped early, refused the image or found no "
                           f"disk); its serial console ended with: {last}; "
-                          f"logs: {os.path.dirname(r['log'])}/")
+                          f"logs: {os.path.dirname(r['log'])}/"), "high"
     if not r["summary"]:
         return "not ok", (f"no summary: the boot ended with {r['end']}; "
-                          f"logs: {os.path.dirname(r['log'])}/")
+                          f"logs: {os.path.dirname(r['log'])}/"), "critical"
     if r["end"] not in ("pass", "fail"):
-        return "not ok", f"QEMU ended with {r['end']} after the summary"
+        return ("not ok", f"QEMU ended with {r['end']} after the summary",
+                "critical")
     if r["end"] != r["summary"]["result"].lower():
         return "not ok", (f"the summary says {r['summary']['result']}, the "
-                          f"exit code says {r['end']}")
-    return "ok", f"{r['end']} in {r['seconds']} s"
+                          f"exit code says {r['end']}"), "critical"
+    return "ok", f"{r['end']} in {r['seconds']} s", "critical"
 
 
 def judge_flow(a, first, second):
@@ -333,8 +357,9 @@ def main():
     boots = sorted(results, key=lambda r: order[r["name"]])
 
     for r in boots:
-        st, note = judge_boot(r)
-        r["checks"].append(host_check(BOOT_LABEL, st, note, waivers))
+        st, note, sev = judge_boot(r)
+        r["checks"].append(host_check(BOOT_LABEL, st, note, waivers,
+                                      severity=sev))
     if "slot" in modes:
         st, note = judge_flow(a, boots[0], boots[-1])
         boots[-1]["checks"].append(host_check(FLOW_LABEL, st, note, waivers,
@@ -369,6 +394,12 @@ def main():
           f"{len(failures)} unwaived failures, {waived} waived; "
           f"{os.path.relpath(json_path)}, {os.path.relpath(junit_path)}; "
           f"logs in {os.path.relpath(a.workdir)}/")
+    broken = [r["name"] for r in boots if harness_failure(r)]
+    if broken:
+        print(f"check: the harness failed in {', '.join(broken)} (QEMU did "
+              f"not run; its messages in {a.workdir}/MODE/qemu.err): no "
+              "verdict on the firmware there", file=sys.stderr)
+        return 2
     return 1 if failures else 0
 
 

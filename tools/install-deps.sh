@@ -21,6 +21,7 @@ grub-mkstandalone           grub-common
 sbsign                      sbsigntool
 openssl                     openssl
 /usr/lib/u-boot/qemu-x86_64/u-boot.rom u-boot-qemu
+xz                          xz-utils
 clang                       clang
 gdb                         gdb
 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev

@@ -86,7 +86,7 @@ def test_judge():
     ok = fake_report("slot", ["ok 1 a # [low]"])
     check(chk.judge_boot(ok)[0] == "ok", "check.boot: pass with a summary")
     early = fake_report("slot", ["ok 1 a # [low]"], result=None, end="fault")
-    st, note = chk.judge_boot(early)
+    st, note, _ = chk.judge_boot(early)
     check(st == "not ok" and "fault" in note,
           "check.boot: a boot that ended before its summary fails", note)
     late = fake_report("slot", ["ok 1 a # [low]"], end="triple-fault")
@@ -96,7 +96,28 @@ def test_judge():
     check(chk.judge_boot(odd)[0] == "not ok",
           "check.boot: a summary and an exit code that disagree fail")
     timeout = fake_report("slot", [], result=None, end="timeout")
-    check(chk.judge_boot(timeout)[0] == "not ok", "check.boot: a timeout fails")
+    check(chk.judge_boot(timeout)[:3:2] == ("not ok", "critical"),
+          "check.boot: a timeout fails, critical")
+    check(chk.judge_boot(early)[2] == "critical",
+          "check.boot: a run cut short is critical")
+    never = fake_report("slot", [], result=None, end="not-started")
+    never["serial"] = "/dev/null"
+    st, note, sev = chk.judge_boot(never)
+    check(st == "not ok" and sev == "high" and "never started" in note,
+          "check.boot: a firmware that never starts vamap is high, not "
+          "critical", f"{st} {sev} {note}")
+    with tempfile.TemporaryDirectory() as d:
+        err = os.path.join(d, "qemu.err")
+        with open(err, "w") as f:
+            f.write("qemu-system-x86_64: -m 99T: ram size too large\n")
+        broke = fake_report("slot", [], result=None, end="status-1")
+        broke.update(log=os.path.join(d, "none.log"),
+                     serial=os.path.join(d, "none-serial.log"), qemu_err=err)
+        st, note, sev = chk.judge_boot(broke)
+        check(st == "skip" and "harness failed" in note and
+              "ram size too large" in note,
+              "check.boot: QEMU failing on its own is the harness's: a SKIP "
+              "naming QEMU's message, no verdict on the firmware", note)
     w = [("check.boot", "known hang"), ("efi.time.*", "no RTC")]
     check(chk.waiver_for(w, "check.boot") == "known hang"
           and chk.waiver_for(w, "efi.time.set.x") == "no RTC"
@@ -286,7 +307,7 @@ def test_not_started():
          "--workdir", os.path.join(work, "c"), "--timeout", "120",
          "--start-timeout", "3"],
         cwd=TOP, capture_output=True, text=True, timeout=120)
-    check(p.returncode == 1 and "check.boot [critical] vamap never started: "
+    check(p.returncode == 1 and "check.boot [high] vamap never started: "
           "the firmware ran" in p.stdout and "logs: " in p.stdout,
           "check: a firmware that never starts vamap is named as such, "
           "quickly", p.stdout[-800:])
