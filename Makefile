@@ -72,7 +72,7 @@ KERNEL_C := kernel/main.c kernel/console.c kernel/traps.c kernel/ktap.c kernel/a
 	$(wildcard efi/*.c) \
 	$(wildcard mm/*.c)
 STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c boot/drivers.c \
-	boot/results.c boot/machine.c boot/smbios.c kernel/acpi_tables.c kernel/cmdline.c kernel/printf.c \
+	boot/results.c boot/modes.c boot/matrix.c boot/machine.c boot/smbios.c kernel/acpi_tables.c kernel/cmdline.c kernel/printf.c \
 	kernel/results.c \
 	efi/names.c efi/memdesc.c efi/table_hdr.c mm/pgtable.c
 
@@ -253,10 +253,12 @@ $(BUILD)/vamap.img: $(BUILD)/vamap.efi $(IMAGE_DEPS)
 $(BUILD)/vamap-test.img: $(BUILD)/vamap.efi $(IMAGE_DEPS)
 	tools/mkimage.sh $@ $< 0 exit=qemu
 
+# MODES=all (or efi= modes, comma-separated): the stick's vamap/cmdline.txt
+# says modes=MODES, and QEMU lets the guest reset between the runs.
 run-usb: $(BUILD)/vamap.img
 	$(PYTHON) tools/qemu.py run --boot usb --efi $< --workdir $(BUILD)/run-usb \
 		--debugcon $(BUILD)/run-usb/vamap.log $(if $(KEEP),--keep) --end-at-halt \
-		$(RUN_ARGS) $(QEMU_ARGS)
+		$(if $(MODES),--modes $(MODES)) $(RUN_ARGS) $(QEMU_ARGS)
 
 # The stick's \vamap\results\ (what the second boot of make run-usb
 # KEEP=1 wrote, or a real stick's image: STICK=) copied to
@@ -268,7 +270,8 @@ results:
 	@if mdir -b -i $(STICK)@@1M ::/vamap/results >/dev/null 2>&1; then \
 		mcopy -n -i $(STICK)@@1M '::/vamap/results/*' $(BUILD)/results-stick/; fi
 	@set -- $(BUILD)/results-stick/*.txt; [ -f "$$1" ] || { echo "results: no report on $(STICK) yet: boot it once more (make run-usb KEEP=1)"; exit 1; }; \
-	 for f in "$$@"; do $(PYTHON) tools/vamap-report print "$$f"; done; \
+	 for f in "$$@"; do case $$f in *-modes.txt) ;; *) $(PYTHON) tools/vamap-report print "$$f";; esac; done; \
+	 for f in $(BUILD)/results-stick/*-modes.txt; do [ -f "$$f" ] && { echo "== $$f (modes= matrix)"; cat "$$f"; }; done; \
 	 echo "results: copied to $(BUILD)/results-stick/"
 
 # gdb on vamap in QEMU: stops at the kernel's entry with the kernel's and
@@ -470,6 +473,7 @@ help:
 	@echo '  START_TIMEOUT=30  seconds the firmware has to start vamap (run, run-usb, check; 0: no bound)'
 	@echo '  CHECK_TIMEOUT=300 seconds before make check stops one boot; MACHINE=q35|pc for make check'
 	@echo '  KEEP=1            make run-usb reuses the stick and the variable store'
+	@echo '  MODES=all         make run-usb: every efi= mode in turn, resets between, the matrix on the stick (modes=)'
 	@echo '  WAIVERS=FILE      \vamap\waivers.txt on the boot volume'
 	@echo '  CHECKS=GLOBS      only these checks (only=: efi.variable, efi.time.*; run and check)'
 	@echo '  SKIP_CHECKS=GLOBS leave these out (skip=); FAIL_ON=high: failures below high do not fail the run'

@@ -90,7 +90,14 @@ static EFI_STATUS write_file(EFI_FILE_HANDLE dir, const char *name,
 	return st;
 }
 
-static void stamp(char *out, size_t max)
+static char written_stem[24];
+
+const char *stub_results_stem(void)
+{
+	return written_stem;
+}
+
+void stub_stamp(char *out, size_t max)
 {
 	EFI_TIME t;
 
@@ -144,6 +151,28 @@ out:
 	return st;
 }
 
+EFI_STATUS stub_write_result_file(EFI_LOADED_IMAGE *li, const char *name,
+				  const void *data, UINTN len)
+{
+	EFI_FILE_HANDLE root, vamap = NULL, dir = NULL;
+	EFI_STATUS st;
+
+	root = LibOpenRoot(li->DeviceHandle);
+	if (root)
+		vamap = open_dir(root, L"vamap");
+	if (vamap)
+		dir = open_dir(vamap, L"results");
+	st = dir ? write_file(dir, name, data, len)
+		 : root ? EFI_WRITE_PROTECTED : EFI_NOT_FOUND;
+	if (dir)
+		fw_call(dir->Close, 1, dir);
+	if (vamap)
+		fw_call(vamap->Close, 1, vamap);
+	if (root)
+		fw_call(root->Close, 1, root);
+	return st;
+}
+
 void stub_results(EFI_LOADED_IMAGE *li, struct boot_info *bi)
 {
 	const struct results_chunk *h = (const void *)chunk;
@@ -194,7 +223,7 @@ void stub_results(EFI_LOADED_IMAGE *li, struct boot_info *bi)
 	}
 	bi->mono_prev_known = results_monotonic_high(text, first.total,
 						     &bi->mono_prev_high);
-	stamp(base, sizeof(base));
+	stub_stamp(base, sizeof(base));
 	st = write_report(li, text, first.total, base);
 	if (EFI_ERROR(st)) {
 		stub_log("stub: results: writing \\vamap\\results\\%s.txt and .json failed "
@@ -204,6 +233,7 @@ void stub_results(EFI_LOADED_IMAGE *li, struct boot_info *bi)
 		goto out;
 	}
 	delete_chunks(first.count);
+	ksnprintf(written_stem, sizeof(written_stem), "%s", base);
 	stub_log("stub: results: wrote \\vamap\\results\\%s.txt and .json "
 		 "(%u bytes), variables deleted\n", base, first.total);
 out:

@@ -76,8 +76,8 @@ static bool options_to_ascii(const CHAR16 *w, UINTN bytes, char *out,
  * bytes, NUL-terminated); *@len gets its length. False if it is not
  * there; *@too_long when it holds more than @max - 1 bytes (never cut
  * silently: the word that matters could be in the part left out). */
-static bool read_volume_file(EFI_LOADED_IMAGE *li, CHAR16 *path, char *out,
-			     size_t max, UINTN *len, bool *too_long)
+bool read_volume_file(EFI_LOADED_IMAGE *li, CHAR16 *path, char *out,
+		      size_t max, UINTN *len, bool *too_long)
 {
 	EFI_FILE_HANDLE root, f;
 	EFI_STATUS st;
@@ -719,6 +719,7 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 {
 	EFI_LOADED_IMAGE *li = NULL;
 	EFI_PHYSICAL_ADDRESS bi_phys;
+	bool modes_pass = false;
 	struct boot_info *bi;
 	UINTN size = 0, key, dsize = 0, mapbuf_size;
 	UINT32 dver;
@@ -770,6 +771,24 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 		return EFI_UNSUPPORTED;
 	}
 	stub_results(li, bi);
+	switch (stub_modes(li, bi, opt.modes, &modes_pass)) {
+	case STUB_MODES_DONE:
+		/* The sequence is over and its matrix written: nothing left to
+		 * run. The end as the kernel's would be (exit=qemu, else a
+		 * halt the tester powers off from). */
+		if (opt.exit == EXIT_QEMU)
+			outb(QEMU_EXIT_PORT, modes_pass ? VAMAP_EXIT_PASS
+							: VAMAP_EXIT_FAIL);
+		stub_log("vamap: halted\n");
+		for (;;)
+			__asm__ volatile("cli; hlt");
+	case STUB_MODES_RUN:
+		/* The word the stub added: parsed again for the stub's own
+		 * decisions (none depends on efi= today). */
+		break;
+	case STUB_MODES_OFF:
+		break;
+	}
 	bi->stub_ts.inputs = rdtsc();
 	/* Before the tables are read: a driver may publish one (tests/zoo). */
 	check_table_headers(bi, 0);

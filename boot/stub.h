@@ -50,6 +50,26 @@ const char *efi_desc_range_problem(u64 phys_start, u64 num_pages);
 /* Write a report an earlier run kept in variables to \vamap\results\ on
  * the volume we were loaded from (boot/results.c). */
 void stub_results(EFI_LOADED_IMAGE *li, struct boot_info *bi);
+/* The stem (YYYYMMDD-hhmmss) of the report stub_results wrote at this
+ * boot, "" when it wrote none. */
+const char *stub_results_stem(void);
+/* Write @len bytes as \vamap\results\@name (replacing one of that name). */
+EFI_STATUS stub_write_result_file(EFI_LOADED_IMAGE *li, const char *name,
+				  const void *data, UINTN len);
+/* The firmware's clock as YYYYMMDD-hhmmss ("unknown-time" without one). */
+void stub_stamp(char *out, size_t max);
+/* Read file @path from the volume we were loaded from (boot/stub.c). */
+bool read_volume_file(EFI_LOADED_IMAGE *li, CHAR16 *path, char *out,
+		      size_t max, UINTN *len, bool *too_long);
+
+/* modes= (include/modes.h): what this boot does in the sequence. */
+enum stub_modes {
+	STUB_MODES_OFF,	 /* no modes= on the command line */
+	STUB_MODES_RUN,	 /* a mode was started: efi=MODE added */
+	STUB_MODES_DONE, /* the sequence is over: the matrix is written */
+};
+enum stub_modes stub_modes(EFI_LOADED_IMAGE *li, struct boot_info *bi,
+			   u64 modes, bool *pass);
 
 /* Name the machine in boot_info.machine: system table, SMBIOS types 0
  * and 1, Secure Boot (boot/machine.c). Call after find_config_tables. */

@@ -2,10 +2,12 @@
 /* Keeping the report for the next boot (see results.h, efi_state.h). */
 #include "efi_state.h"
 #include "kernel.h"
+#include "modes.h"
 #include "printf.h"
 #include "results.h"
 
 static u8 chunk_buf[sizeof(struct results_chunk) + RESULTS_CHUNK_DATA] __efi_shared;
+static struct modes_state modes_buf __efi_shared;
 
 void efi_save_results(const char *text, u32 len)
 {
@@ -64,4 +66,38 @@ void efi_save_results(const char *text, u32 len)
 	kprintf("results: report kept in %u variable%s (%u bytes) for the stub "
 		"to write to the boot volume next boot\n", h->count,
 		h->count == 1 ? "" : "s", len);
+}
+
+/* May vamap still call the firmware at the end of the run: runtime
+ * services on, SetVirtualAddressMap complete where it was called? */
+static bool callable(void)
+{
+	return efi.runtime_enabled &&
+	       !(efi.svam_called && efi.svam_status != EFI_SUCCESS);
+}
+
+bool efi_modes_can_reset(void)
+{
+	return callable() &&
+	       (efi.rt_supported & efi_rt_supported_bit(RT_RESET_SYSTEM)) &&
+	       (efi.rt_supported & efi_rt_supported_bit(RT_SET_VARIABLE));
+}
+
+int efi_save_modes_state(const struct modes_state *s)
+{
+	static const u16 name[] = { 'V', 'a', 'm', 'a', 'p', 'M', 'o', 'd',
+				    'e', 's', 0 };
+	efi_status_t st;
+
+	if (!callable())
+		return -EINVAL;
+	modes_buf = *s;
+	st = efi_set_variable(name, &efi_vamap_guid, NV_BS_RT,
+			      sizeof(modes_buf), &modes_buf);
+	if (st != EFI_SUCCESS) {
+		kprintf("modes: SetVariable VamapModes returned %s\n",
+			efi_status_name(st));
+		return -EINVAL;
+	}
+	return 0;
 }

@@ -11,6 +11,7 @@
 #ifndef VAMAP_BOOT_INFO_H
 #define VAMAP_BOOT_INFO_H
 
+#include "modes.h"
 #include "types.h"
 
 #define BOOT_INFO_MAGIC 0x4f464e49504d4156ULL /* "VAMPINFO" little-endian */
@@ -232,6 +233,16 @@ struct boot_info {
 	 * problem in words ("" when none). */
 	u32 tables_bad[2];
 	char tables_why[120];
+	/* modes= (include/modes.h): the sequence as this boot's stub left
+	 * it, for the kernel to record its reset in (modes_next: the
+	 * sequence goes on, reset at the end); the mode the boot before
+	 * started and how it ended (MODES_NONE, MODES_RESET_NONE outside a
+	 * sequence), for efi.reset_system. */
+	struct modes_state modes;
+	u32 modes_next;
+	u32 modes_prev_mode;
+	u32 modes_prev_reset;
+	u32 modes_step;		/* this boot's place: 1 for the first mode */
 };
 
 enum {

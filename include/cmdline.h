@@ -93,6 +93,9 @@ enum test_knob {
 					   * vamap's own text */
 	TEST_MEMMAP_HOLE = 1ULL << 33, /* kernel: SMBIOS's last type 19
 					* range taken as 64 MiB longer */
+	TEST_RESET_RETURNS = 1ULL << 34, /* kernel: a modes= step's
+					  * ResetSystem replaced by a stand-in
+					  * that returns */
 };
 
 /* svam= probes, one bit each, run in this order (efi/setup.c). */
@@ -155,6 +158,7 @@ struct options {
 	unsigned int results;  /* enum results_mode */
 	u64 test;	       /* enum test_knob bits */
 	u64 svam_probes;       /* enum svam_probe */
+	u64 modes;	       /* modes=: a bit per enum efi_mode (modes.h) */
 	u32 efi_timeout_ms;    /* efi.timeout=; 0 turns the watchdog off */
 	bool efi_strict;       /* efi.strict (default); false: efi.shared */
 	bool verbose;

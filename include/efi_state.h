@@ -154,6 +154,14 @@ void efi_save_results(const char *text, u32 len);
  * firmware does not reset (or runtime services are off). */
 void efi_reset(enum efi_reset_type type);
 
+/* modes= (include/modes.h): may the run end in ResetSystem, recording it
+ * in VamapModes first (runtime services on, both services supported)? */
+bool efi_modes_can_reset(void);
+struct modes_state;
+/* Write VamapModes: 0, or an error (already said) when the firmware may
+ * not be called or refused. */
+int efi_save_modes_state(const struct modes_state *s);
+
 /*
  * Call runtime service @svc with @nargs arguments through the thunk on
  * efi_pgd. Returns the service's status, or EFI_ABORTED when runtime

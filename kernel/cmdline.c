@@ -20,6 +20,14 @@ static const struct knob svam_probes[] = {
 	{ "shuffled", SVAM_PROBE_SHUFFLED },
 };
 
+/* modes=: efi= modes, one bit each in enum efi_mode's order; "all" is
+ * every one of them (include/modes.h). */
+static const struct knob mode_knobs[] = {
+	{ "slot", 1u << 0 }, { "linux", 1u << 1 }, { "1to1", 1u << 2 },
+	{ "novamap", 1u << 3 }, { "noruntime", 1u << 4 },
+	{ "all", (1u << CMDLINE_EFI_MODES) - 1 },
+};
+
 static const struct knob test_knobs[] = {
 	{ "stale-mapkey", TEST_STALE_MAPKEY },
 	{ "pagefault", TEST_PAGE_FAULT },
@@ -55,6 +63,7 @@ static const struct knob test_knobs[] = {
 	{ "ap-late", TEST_AP_LATE },
 	{ "efi-hang-vamap", TEST_EFI_HANG_VAMAP },
 	{ "memmap-hole", TEST_MEMMAP_HOLE },
+	{ "reset-returns", TEST_RESET_RETURNS },
 };
 
 static const char *const exit_modes[] = {
@@ -193,6 +202,9 @@ static const struct {
 	{ "svam", svam_probes, ARRAY_SIZE(svam_probes),
 	  __builtin_offsetof(struct options, svam_probes),
 	  "unknown svam probe in" },
+	{ "modes", mode_knobs, ARRAY_SIZE(mode_knobs),
+	  __builtin_offsetof(struct options, modes),
+	  "modes= wants efi= modes or all, comma-separated:" },
 };
 
 /* Parse a comma-separated knob list into @bits; false on an unknown or

@@ -575,6 +575,98 @@ static void check_memmap_complete(const struct boot_info *bi)
 			    (unsigned long)(described >> 10));
 }
 
+/*
+ * efi.reset_system: the boot before was a modes= step (include/modes.h)
+ * that ended in ResetSystem(EfiResetCold): this boot is its proof. UEFI
+ * 2.10 8.5.1: ResetSystem resets the platform and does not return.
+ */
+static void check_reset_system(const struct boot_info *bi)
+{
+	static const char *const label = "efi.reset_system";
+
+	if (bi->modes_prev_mode == MODES_NONE) {
+		ktap_skip(label, "no earlier boot of a modes= sequence reset "
+			  "this machine (modes=all resets between its runs)");
+		return;
+	}
+	switch (bi->modes_prev_reset) {
+	case MODES_RESET_SYSTEM:
+		ktap_result(true, label, "the boot before called ResetSystem("
+			    "EfiResetCold) at its end and the machine reset "
+			    "(UEFI 2.10 8.5.1)");
+		break;
+	case MODES_RESET_RETURNED:
+		ktap_result(false, label, "the boot before called ResetSystem("
+			    "EfiResetCold) and it returned; vamap reset through "
+			    "the reset port instead (UEFI 2.10 8.5.1: ResetSystem "
+			    "does not return)");
+		break;
+	case MODES_RESET_PORT:
+		ktap_skip(label, "the boot before ran in noruntime mode, which "
+			  "calls no firmware: it reset through the reset port");
+		break;
+	default:
+		ktap_skip(label, "the boot before did not reach ResetSystem "
+			  "(runtime services were off, or the run ended early)");
+		break;
+	}
+}
+
+/*
+ * The reset a modes= step ends in when it may not call ResetSystem, or
+ * when ResetSystem returned: the PCI reset control register (port 0xcf9,
+ * a full reset), the keyboard controller's pulse, then a triple fault.
+ */
+static void __noreturn port_reset(void)
+{
+	static const struct { u16 limit; u64 base; } __packed no_idt;
+
+	kprintf("modes: resetting through port 0xcf9\n");
+	outb(0xcf9, 0x02);
+	outb(0xcf9, 0x06);
+	for (volatile unsigned int i = 0; i < 1000000; i++)
+		;
+	outb(0x64, 0xfe);
+	for (volatile unsigned int i = 0; i < 1000000; i++)
+		;
+	__asm__ volatile("lidt %0; ud2" : : "m"(no_idt));
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+/* The end of a modes= step: the report is kept; the next mode needs a
+ * fresh machine. ResetSystem where the firmware may still be called (the
+ * way recorded first, for the next boot's efi.reset_system), else the
+ * reset port. */
+static void __noreturn modes_reset(const struct boot_info *bi)
+{
+	struct modes_state s = bi->modes;
+
+	compile_assert(modes_noruntime, MODES_NORUNTIME == EFI_MODE_NORUNTIME);
+	compile_assert(modes_count, MODES_MAX == CMDLINE_EFI_MODES);
+
+	if (efi_modes_can_reset()) {
+		s.reset_via = MODES_RESET_SYSTEM;
+		if (!efi_save_modes_state(&s)) {
+			kprintf("modes: step %u done; ResetSystem(EfiResetCold) "
+				"for the next\n", bi->modes_step);
+			if (kopt.test & TEST_RESET_RETURNS)
+				kprintf("test: reset-returns: ResetSystem "
+					"replaced by a stand-in that returns\n");
+			else
+				efi_reset(EFI_RESET_COLD);
+			s.reset_via = MODES_RESET_RETURNED;
+			efi_save_modes_state(&s);
+		}
+	} else {
+		kprintf("modes: step %u done; the firmware may not be called "
+			"(%s)\n", bi->modes_step,
+			kopt.efi_mode == EFI_MODE_NORUNTIME ? "efi=noruntime" :
+			"runtime services off");
+	}
+	port_reset();
+}
+
 static void check_pm_timer(const struct boot_info *bi)
 {
 	switch (bi->pm_timer_state) {
@@ -829,6 +921,7 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 	check_pm_timer(bi);
 	mm_checks();
 	check_memmap_complete(bi);
+	check_reset_system(bi);
 	if (have & HAVE_EFI)
 		efi_checks(bi);
 	else
@@ -863,6 +956,8 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 	if (have & HAVE_EFI)
 		efi_release_boot_services();
 	ktap_print_recap();
+	if (bi->modes_next)
+		modes_reset(bi);
 	if (kopt.reset != RESET_NONE)
 		efi_reset(kopt.reset == RESET_COLD ? EFI_RESET_COLD
 			  : kopt.reset == RESET_WARM ? EFI_RESET_WARM

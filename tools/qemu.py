@@ -229,7 +229,8 @@ def results_on_disk(img):
 def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
          cmdline="", cpu=None, extra=(), serial=None, debugcon=None,
          secure_boot=False, fresh_vars=True, fresh_disk=True,
-         firmware="ovmf", drivers=(), waivers=None, firmware_vars=None):
+         firmware="ovmf", drivers=(), waivers=None, firmware_vars=None,
+         stick_cmdline=None, reboot=False):
     """The QEMU command for one boot. boot is "fat" (BOOTX64.EFI on a FAT
     drive), "kernel" (-kernel EFI -append CMDLINE) or "usb" (efi names a
     disk image, attached as a USB stick). firmware "u-boot" boots U-Boot's
@@ -238,7 +239,10 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
     put in vamap/drivers/ for the stub to start (boot "fat" only).
     waivers is a file to put on the boot volume as vamap/waivers.txt
     (include/verdict.h). firmware may also be "ovmf-secboot" or the path
-    of a code image (firmware_files), with firmware_vars its store."""
+    of a code image (firmware_files), with firmware_vars its store.
+    stick_cmdline is put on a USB stick as vamap/cmdline.txt (its words
+    come before the GRUB entry's). reboot lets the guest reset instead of
+    ending QEMU (a modes= sequence resets between its runs)."""
     check_cmdline(cmdline)
     os.makedirs(workdir, exist_ok=True)
     if secure_boot and firmware == "ovmf":
@@ -261,7 +265,7 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
         firmware_args += ["-global",
                           "driver=cfi.pflash01,property=secure,value=on"]
     a = base_argv(machine, mem, smp, cpu, serial, debugcon, firmware_args,
-                  workdir)
+                  workdir, reboot)
     if boot == "fat":
         esp = prepare_esp(workdir, efi, cmdline, drivers, waivers)
         a += ["-drive", f"file=fat:rw:{esp},format=raw,media=disk"]
@@ -285,12 +289,20 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
         disk = os.path.join(workdir, "stick.img")
         if fresh_disk or not os.path.exists(disk):
             shutil.copy(efi, disk)
-        if waivers:  # on the stick's ESP, where the stub looks
-            img = disk + "@@1M"
+        img = disk + "@@1M"
+        for text, name in ((waivers, "waivers.txt"),
+                           (stick_cmdline, "cmdline.txt")):
+            if not text:
+                continue  # on the stick's ESP, where the stub looks
             subprocess.run(["mmd", "-D", "s", "-i", img, "::/vamap"],
                            stderr=subprocess.DEVNULL)
-            subprocess.run(["mcopy", "-o", "-i", img, waivers,
-                            "::/vamap/waivers.txt"], check=True)
+            src = text
+            if name == "cmdline.txt":
+                src = os.path.join(workdir, "stick-cmdline.txt")
+                with open(src, "w") as f:
+                    f.write(text + "\n")
+            subprocess.run(["mcopy", "-o", "-i", img, src,
+                            "::/vamap/" + name], check=True)
         a += ["-device", "qemu-xhci", "-drive",
               f"if=none,id=stick,format=raw,file={disk}",
               "-device", "usb-storage,drive=stick"]
@@ -300,14 +312,15 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
 
 
 def base_argv(machine, mem, smp, cpu, serial, debugcon, firmware_args,
-              workdir):
+              workdir, reboot=False):
     """What every boot has, whatever the firmware: the machine, the exit
     port, the debug console, the serial port, and QEMU's reset log (it
     tells a triple fault from a shutdown, see exit_name)."""
     reset_log = os.path.join(workdir, RESET_LOG)
     if os.path.exists(reset_log):
         os.unlink(reset_log)
-    a = [QEMU, "-nodefaults", "-display", "none", "-no-reboot",
+    a = [QEMU, "-nodefaults", "-display", "none"] + \
+        ([] if reboot else ["-no-reboot"]) + [
          "-machine", machine, "-m", mem, "-smp", str(smp),
          "-d", "cpu_reset", "-D", reset_log] + firmware_args
     a += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
@@ -446,6 +459,10 @@ def main():
                    "once vamap says it halted (exit=halt, the stick's menu)")
     p.add_argument("--driver", action="append", default=[],
                    help="a runtime driver for the stub to start (repeat)")
+    p.add_argument("--modes", help="modes= words (all, or efi= modes "
+                   "comma-separated), put on the stick as vamap/cmdline.txt "
+                   "(--boot usb); QEMU then lets the guest reset between "
+                   "the runs")
     p.add_argument("--waivers", help="a waivers file, put on the boot "
                    "volume as vamap/waivers.txt (include/verdict.h)")
     a, extra = p.parse_known_args()
@@ -466,7 +483,9 @@ def main():
                    secure_boot=a.secure_boot, firmware=a.firmware,
                    firmware_vars=a.firmware_vars, drivers=a.driver,
                    waivers=a.waivers, fresh_vars=not a.keep,
-                   fresh_disk=not a.keep)
+                   fresh_disk=not a.keep,
+                   stick_cmdline=f"modes={a.modes}" if a.modes else None,
+                   reboot=bool(a.modes))
     except ValueError as e:
         sys.exit(f"qemu.py: {e}")
     print("+ " + " ".join(cmd), file=sys.stderr)

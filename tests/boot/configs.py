@@ -40,6 +40,9 @@
   keypress_on  a regex: when the serial port shows it, the harness presses
            a key through QEMU's monitor, once (the Shell's startup.nsh
            countdown waits 5 s for one)
+  stick_cmdline  (boot "usb") words for vamap/cmdline.txt on the stick
+           (before the GRUB entry's); the guest may reset, QEMU goes on
+           (a modes= sequence resets between its runs)
   firmware "ovmf" (default) or "u-boot": U-Boot's UEFI from Debian's
            u-boot-qemu, booting vamap from a GPT disk through its own
            boot flow (tools/qemu.py); its verdicts are in docs/u-boot.md
@@ -51,7 +54,7 @@ DEFAULT = dict(efi="build/vamap.efi", machine="q35", mem="2G", smp=1,
                refused_when=None, masks=(), sequence=(), sequence_expect=(),
                screendump=False,
                firmware="ovmf", drivers=(), waivers=None, halt_quiet=0,
-               vars_unchanged=False, keypress_on=None)
+               vars_unchanged=False, keypress_on=None, stick_cmdline=None)
 
 # Which of the check's GetTime calls the AP's NMI lands in, and where in
 # it, depends on the host's timing.
@@ -350,6 +353,21 @@ CONFIGS = [
          cmdline="exit=qemu test=pagefault", sequence=("kernel", "usb"),
          sequence_expect=("fault", "pass"), expect="pass",
          masks=USB_ORDER_MASKS),
+    # Every mode from one stick (modes=, include/modes.h), in one QEMU that
+    # lets the guest reset: efi=slot ends in ResetSystem (judged by the
+    # next boot's efi.reset_system), efi=noruntime, which may not call the
+    # firmware, in the reset port; the third boot writes the slot run's
+    # report and the matrix to the stick, prints it and ends the sequence.
+    dict(name="modes-usb", boot="usb", efi="build/vamap-test.img",
+         stick_cmdline="modes=slot,noruntime", timeout=240,
+         masks=USB_ORDER_MASKS),
+    # ... and the failure path: ResetSystem replaced by a stand-in that
+    # returns (test=reset-returns). Each step records it and resets
+    # through the port; the 1to1 step's efi.reset_system fails naming the
+    # slot step's, and the matrix fails naming both.
+    dict(name="modes-reset-returns", boot="usb", efi="build/vamap-test.img",
+         stick_cmdline="modes=slot,1to1 test=reset-returns", timeout=240,
+         expect="fail", masks=USB_ORDER_MASKS),
     # Secure Boot: signed with the enrolled snakeoil key, it boots and
     # sees SecureBoot = 1; unsigned, the firmware refuses to start it.
     dict(name="secureboot-signed", secure_boot=True,

@@ -314,7 +314,9 @@ def run_qemu(cfg, work, tag="", fresh=True):
                      fresh_disk=fresh, firmware=cfg["firmware"],
                      drivers=[os.path.join(TOP, "build", "zoo", d + ".efi")
                               for d in cfg["drivers"]],
-                     waivers=waivers_file(cfg, work))
+                     waivers=waivers_file(cfg, work),
+                     stick_cmdline=cfg["stick_cmdline"],
+                     reboot=bool(cfg["stick_cmdline"]))
     if cfg["screendump"] or cfg["keypress_on"]:
         argv += ["-monitor",
                  f"unix:{os.path.join(work, 'monitor.sock')},server=on,wait=off"]

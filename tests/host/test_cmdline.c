@@ -46,6 +46,15 @@ static void test_options(void)
 	CHECK_EQ(cmdline_parse("test=efi-hang-vamap,ap-late", &o), 0);
 	CHECK(o.test == (TEST_EFI_HANG_VAMAP | TEST_AP_LATE));
 	CHECK(!(o.test & 0xffffffffULL & TEST_EFI_HANG_VAMAP));
+	/* modes=: a bit per efi= mode, in enum efi_mode's order; all is
+	 * every one */
+	CHECK_EQ(cmdline_parse("modes=slot,noruntime", &o), 0);
+	CHECK_EQ(o.modes, (1u << 0) | (1u << 4));
+	CHECK_EQ(cmdline_parse("modes=all", &o), 0);
+	CHECK_EQ(o.modes, 0x1f);
+	CHECK_EQ(cmdline_parse("modes=slot,bogus modes=", &o), 2);
+	CHECK(strstr(o.problems[0], "modes= wants efi= modes or all") != NULL);
+	CHECK(cmdline_is_ours("modes=all"));
 }
 
 static void test_efi_options(void)

@@ -45,7 +45,9 @@ def main():
         text = open(path, errors="replace").read()
         # A sequence's log holds one boot after another ("--- boot N
         # (how) ---"): each is its own KTAP stream.
-        parts = re.split(r"^--- boot \d+ \(\w+\) ---\n", text, flags=re.M)
+        parts = re.split(r"^--- boot \d+ \(\w+\) ---\n|"
+                         r"^(?=stub: vamap EFI stub, command line)", text,
+                         flags=re.M)
         parts = [p for p in parts if p.strip()]
         for i, part in enumerate(parts):
             runs.append((os.path.basename(path)

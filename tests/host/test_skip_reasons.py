@@ -27,9 +27,19 @@ def main():
     logs = sorted(glob.glob(os.path.join(TOP, "tests", "golden", "*.log")))
     check(len(logs) > 50, "golden logs found", str(len(logs)))
     skips = wrong_mode = advice = empty = 0
+    boots = []
     for path in logs:
-        text = open(path, errors="replace").read()
-        name = os.path.basename(path)
+        whole = open(path, errors="replace").read()
+        # One boot at a time: a sequence's log ("--- boot N (how) ---")
+        # and a modes= run (one stub line per boot) hold several modes.
+        parts = [p for p in re.split(
+            r"^--- boot \d+ \(\w+\) ---\n|"
+            r"^(?=stub: vamap EFI stub, command line)", whole, flags=re.M)
+            if p.strip()]
+        for i, part in enumerate(parts):
+            boots.append((os.path.basename(path) +
+                          (f" boot {i + 1}" if len(parts) > 1 else ""), part))
+    for name, text in boots:
         mode = mode_of(text)
         keeps_none = "declared unsupported: " in text and \
             "SetVariable" in (re.search(r"declared unsupported: (.*)$", text,
