@@ -1017,6 +1017,22 @@ void efi_checks(const struct boot_info *bi)
 			    efi.svam_called ? efi_status_name(efi.svam_status)
 					    : efi.disabled_why);
 	}
+	if (efi.mode == EFI_MODE_NORUNTIME)
+		ktap_skip("efi.svam.location", "%s", EFI_NORUNTIME_WHY);
+	else if (!efi.svam_located)
+		ktap_skip("efi.svam.location", "the runtime services table was "
+			  "not read: %s", efi.disabled_why ? efi.disabled_why : "?");
+	else if (efi.svam_misplaced)
+		ktap_result(false, "efi.svam.location", "%s outside "
+			    "RuntimeServicesCode when the OS is to call %s (UEFI "
+			    "2.10 8.4)", efi.svam_misplaced == 3
+			    ? "SetVirtualAddressMap and ConvertPointer lie"
+			    : efi.svam_misplaced == 1 ? "SetVirtualAddressMap lies"
+						      : "ConvertPointer lies",
+			    efi.svam_misplaced == 3 ? "them" : "it");
+	else
+		ktap_result(true, "efi.svam.location", "SetVirtualAddressMap and "
+			    "ConvertPointer in RuntimeServicesCode");
 	check_svam_probes();
 	if (efi.mode == EFI_MODE_NORUNTIME)
 		ktap_skip("efi.pointers", "%s", EFI_NORUNTIME_WHY);

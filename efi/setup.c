@@ -330,6 +330,44 @@ static void mark_get_time_xp(void)
 		"vamap's copy\n", e->index);
 }
 
+
+/*
+ * efi.svam.location: where SetVirtualAddressMap and ConvertPointer lie
+ * when the OS is to call them. SVAM is called after ExitBootServices
+ * (UEFI 2.10 8.4.1) and ConvertPointer from it, when all but the runtime
+ * regions is the OS's memory (7.4): code in BootServicesCode there runs
+ * only if the OS has not yet reused it (Linux keeps boot-services memory
+ * until SVAM has returned for such firmware; vamap until its checks end).
+ */
+static void locate_svam(void)
+{
+	static const unsigned int svc[] = { RT_SET_VIRTUAL_ADDRESS_MAP,
+					    RT_CONVERT_POINTER };
+	unsigned int k;
+
+	efi.svam_located = true;
+	for (k = 0; k < ARRAY_SIZE(svc); k++) {
+		u64 pa = efi.fn[svc[k]];
+		const struct mem_region *r =
+			pa < LOW_HALF_END ? mm_region_at(pa) : NULL;
+
+		if (r && r->type == EFI_RUNTIME_SERVICES_CODE)
+			continue;
+		efi.svam_misplaced |= 1u << k;
+		if (r)
+			kdetail("efi.svam.location", "efi: %s at 0x%016lx lies in "
+				"%s desc %u before SetVirtualAddressMap: memory "
+				"the OS owns after ExitBootServices (UEFI 2.10 "
+				"7.4, 8.4)\n", efi_rt_service_name(svc[k]),
+				(unsigned long)pa, r->type_name ? r->type_name
+								: "?", r->desc);
+		else
+			kdetail("efi.svam.location", "efi: %s at 0x%016lx lies in "
+				"no memory-map region (UEFI 2.10 8.4)\n",
+				efi_rt_service_name(svc[k]), (unsigned long)pa);
+	}
+}
+
 /*
  * efi.tables: the System Table's and the Runtime Services table's headers
  * (efi_table_hdr.h) @when (after ExitBootServices, which sets fields of
@@ -388,6 +426,7 @@ static bool read_tables(const struct boot_info *bi)
 		      st->runtime_services);
 	for (i = 0; i < RT_NR_SERVICES; i++)
 		efi.fn[i] = rt->fn[i];
+	locate_svam();
 	kprintf("efi: UEFI %u.%u, runtime services table at 0x%016lx\n",
 		st->hdr.revision >> 16, (st->hdr.revision & 0xffff) / 10,
 		(unsigned long)st->runtime_services);

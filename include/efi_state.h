@@ -54,6 +54,11 @@ struct efi_state {
 	} probe[SVAM_NR_PROBES];
 	unsigned int probe_accepted; /* 1 + the accepted probe's index, or 0 */
 	u64 svam_fn_after;	/* SetVirtualAddressMap as SVAM left it */
+	/* efi.svam.location: SetVirtualAddressMap and ConvertPointer were
+	 * looked up in the memory map when the table was read, and which lay
+	 * outside RuntimeServicesCode (bit 0: SVAM, bit 1: ConvertPointer). */
+	bool svam_located;
+	u32 svam_misplaced;
 	unsigned int tables_bad;     /* table headers found invalid (efi.tables) */
 	unsigned int tables_checked; /* times the kernel checked them */
 	bool pointers_ok;

@@ -53,6 +53,9 @@ static const struct {
 	{ "efi.pointers", SEV_CRITICAL },
 	{ "efi.svam", SEV_CRITICAL },
 	{ "efi.svam.second", SEV_HIGH },
+	/* The service lives where the OS may already have put its own data:
+	 * a crash only for an OS that frees boot-services memory early. */
+	{ "efi.svam.location", SEV_HIGH },
 	{ "efi.svam.probe", SEV_MEDIUM },   /* maps an OS never passes */
 	{ "efi.svam.probe.misaligned", SEV_LOW }, /* no status named for it */
 	/* Wrong statuses for a caller's mistakes. */
