@@ -470,7 +470,7 @@ help:
 	@echo '  FIRMWARE=ovmf|ovmf-secboot|u-boot|PATH  FIRMWARE_VARS=PATH  the firmware make run, run-usb and check boot;'
 	@echo '                    also ovmf-2025, ovmf-2025-secboot, ovmf-2025-strictnx, u-boot-2025 (fetched: make firmware)'
 	@echo '  TIMEOUT=600       seconds before make run stops QEMU'
-	@echo '  START_TIMEOUT=30  seconds the firmware has to start vamap (run, run-usb, check; 0: no bound)'
+	@echo '  START_TIMEOUT=30  QEMU CPU seconds the firmware has to start vamap, or a halted guest (run, run-usb, check; 0: no bound)'
 	@echo '  CHECK_TIMEOUT=300 seconds before make check stops one boot; MACHINE=q35|pc for make check'
 	@echo '  KEEP=1            make run-usb reuses the stick and the variable store'
 	@echo '  MODES=all         make run-usb: every efi= mode in turn, resets between, the matrix on the stick (modes=)'

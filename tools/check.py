@@ -86,18 +86,17 @@ def boot(a, name, cmdline, fresh=True):
         p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                              stdout=subprocess.DEVNULL, stderr=errf)
     end = None
-    seen = False
+    watch = qemu.StartWatch(p.pid, log, a.start_timeout)
     while end is None:
         try:
             end = qemu.exit_name(p.wait(timeout=0.5), work)
             break
         except subprocess.TimeoutExpired:
             pass
-        seen = seen or qemu.started_in(log)
         elapsed = time.monotonic() - start
         if elapsed > a.timeout:
             end = "timeout"
-        elif a.start_timeout and not seen and elapsed > a.start_timeout:
+        elif watch.poll():
             end = "not-started"
         if end:
             p.kill()
@@ -305,8 +304,9 @@ def main():
     p.add_argument("--timeout", type=float, default=300,
                    help="seconds before one boot is stopped")
     p.add_argument("--start-timeout", type=float, default=qemu.START_TIMEOUT,
-                   help="seconds the firmware has to start vamap before a "
-                   "boot is stopped (0: only --timeout)")
+                   help="seconds of QEMU's CPU time the firmware has to "
+                   "start vamap before a boot is stopped, or a halted guest "
+                   "(0: only --timeout)")
     a = p.parse_args()
     try:
         kind, code, store, secure = qemu.firmware_files(a.firmware,

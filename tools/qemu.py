@@ -396,8 +396,58 @@ def judge(status, workdir, log, timed_out):
 # (QEMU.md), U-Boot in 1-2 s; a 1 TiB guest takes a few seconds more. A
 # firmware that has not started vamap after this long never will: it died
 # (OVMF's #GP with -m 32M), refused the image (Secure Boot), or found no
-# disk.
+# disk. The seconds are QEMU's CPU time, not the wall clock's: on a loaded
+# host a Secure Boot OVMF took over 30 s of wall time to reach vamap (issue
+# 27, item 4), and a bound on the wall clock then called a live firmware
+# dead. A dead one either spins (OVMF's CpuDeadLoop: CPU time runs) or
+# halts (then QEMU uses none: StartWatch's stall rule ends it).
 START_TIMEOUT = 30
+
+
+def cpu_seconds(pid):
+    """The CPU time QEMU (every thread) has used, from /proc; None when
+    it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class StartWatch:
+    """Has the firmware had its chance to start vamap? True from poll()
+    once QEMU has used @limit seconds of CPU without vamap's first line,
+    or (halted firmware) once it has used less than 2% of one CPU for
+    @stall seconds of wall time after @limit wall seconds: a halted guest
+    makes no progress however long it is given."""
+
+    def __init__(self, pid, log, limit, stall=10.0):
+        self.pid, self.log, self.limit, self.stall = pid, log, limit, stall
+        self.start = time.monotonic()
+        self.seen = False
+        self.samples = []  # (wall, cpu)
+
+    def cpu(self):
+        return cpu_seconds(self.pid)
+
+    def poll(self):
+        if not self.limit or self.seen:
+            return False
+        self.seen = started_in(self.log)
+        if self.seen:
+            return False
+        now = time.monotonic()
+        cpu = self.cpu()
+        if cpu is None:  # no /proc: the wall clock, as before
+            return now - self.start > self.limit
+        if cpu > self.limit:
+            return True
+        self.samples = [(w, c) for w, c in self.samples
+                        if now - w <= self.stall] + [(now, cpu)]
+        w0, c0 = self.samples[0]
+        return (now - self.start > self.limit and now - w0 >= self.stall * 0.9
+                and cpu - c0 < 0.02 * (now - w0))
 
 
 def started_in(log):
@@ -454,7 +504,8 @@ def main():
                    "after this many seconds (0: never)")
     p.add_argument("--start-timeout", type=float, default=START_TIMEOUT,
                    help="stop QEMU when the firmware has not started vamap "
-                   "after this many seconds (0: never)")
+                   "after this many seconds of QEMU's CPU time, or has "
+                   "halted (0: never)")
     p.add_argument("--end-at-halt", action="store_true", help="stop QEMU "
                    "once vamap says it halted (exit=halt, the stick's menu)")
     p.add_argument("--driver", action="append", default=[],
@@ -495,7 +546,7 @@ def main():
     proc = subprocess.Popen(cmd)
     timed_out = halted = never = False
     start = time.monotonic()
-    seen = False
+    watch = StartWatch(proc.pid, log, a.start_timeout)
     try:
         while True:
             try:
@@ -503,11 +554,10 @@ def main():
                 break
             except subprocess.TimeoutExpired:
                 pass
-            seen = seen or started_in(log)
             elapsed = time.monotonic() - start
             if a.timeout and elapsed > a.timeout:
                 timed_out = True
-            elif a.start_timeout and not seen and elapsed > a.start_timeout:
+            elif watch.poll():
                 never = timed_out = True
             elif a.end_at_halt and halted_in(log):
                 halted = True
@@ -520,7 +570,8 @@ def main():
         status = proc.wait()
     code, what = judge(0 if halted else status, a.workdir, log, timed_out)
     if never:
-        print(f"qemu: stopped after {a.start_timeout:g} s: the firmware never "
+        print(f"qemu: stopped after {a.start_timeout:g} s of CPU time (or a "
+              f"halted guest): the firmware never "
               f"started vamap (no stub line in {log}): it stopped early, "
               "refused the image (Secure Boot) or found no disk; its own "
               "output is the serial console above (--start-timeout 0 waits)",

@@ -443,7 +443,44 @@ def test_real_ends():
               str(j)[:300])
 
 
+def test_start_watch():
+    """START_TIMEOUT counts QEMU's CPU time: a process that spins reaches
+    it by CPU, one that sleeps (a halted guest) by the stall rule, and one
+    whose log holds vamap's first line never does."""
+    import time as _t
+    with tempfile.TemporaryDirectory() as d:
+        log = os.path.join(d, "vamap.log")
+        open(log, "w").close()
+        spin = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        sleep = subprocess.Popen(["sleep", "60"])
+        try:
+            w_spin = qemu.StartWatch(spin.pid, log, 1.0)
+            w_sleep = qemu.StartWatch(sleep.pid, log, 1.0, stall=2.0)
+            t0, ends = _t.monotonic(), {}
+            while _t.monotonic() - t0 < 20 and len(ends) < 2:
+                for name, w in (("spin", w_spin), ("sleep", w_sleep)):
+                    if name not in ends and w.poll():
+                        ends[name] = _t.monotonic() - t0
+                _t.sleep(0.2)
+            check(set(ends) == {"spin", "sleep"} and ends["spin"] < 8 and
+                  ends["sleep"] >= 1.5,
+                  "START_TIMEOUT: a spinning firmware ends on CPU time, a "
+                  "halted one on the stall rule", str(ends))
+            with open(log, "w") as f:
+                f.write("stub: vamap EFI stub, command line \"\"\n")
+            w = qemu.StartWatch(spin.pid, log, 0.01)
+            _t.sleep(0.5)
+            check(not w.poll() and not w.poll(),
+                  "START_TIMEOUT: never once vamap's first line is there")
+        finally:
+            spin.kill()
+            sleep.kill()
+            spin.wait()
+            sleep.wait()
+
+
 test_judge()
+test_start_watch()
 test_firmware()
 test_makefile()
 test_bad_inputs()
