@@ -93,9 +93,6 @@ enum test_knob {
 					   * vamap's own text */
 	TEST_MEMMAP_HOLE = 1ULL << 33, /* kernel: SMBIOS's last type 19
 					* range taken as 64 MiB longer */
-	TEST_RESET_RETURNS = 1ULL << 34, /* kernel: a modes= step's
-					  * ResetSystem replaced by a stand-in
-					  * that returns */
 };
 
 /* svam= probes, one bit each, run in this order (efi/setup.c). */

@@ -63,7 +63,6 @@ static const struct knob test_knobs[] = {
 	{ "ap-late", TEST_AP_LATE },
 	{ "efi-hang-vamap", TEST_EFI_HANG_VAMAP },
 	{ "memmap-hole", TEST_MEMMAP_HOLE },
-	{ "reset-returns", TEST_RESET_RETURNS },
 };
 
 static const char *const exit_modes[] = {

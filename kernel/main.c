@@ -650,11 +650,7 @@ static void __noreturn modes_reset(const struct boot_info *bi)
 		if (!efi_save_modes_state(&s)) {
 			kprintf("modes: step %u done; ResetSystem(EfiResetCold) "
 				"for the next\n", bi->modes_step);
-			if (kopt.test & TEST_RESET_RETURNS)
-				kprintf("test: reset-returns: ResetSystem "
-					"replaced by a stand-in that returns\n");
-			else
-				efi_reset(EFI_RESET_COLD);
+			efi_reset(EFI_RESET_COLD);
 			s.reset_via = MODES_RESET_RETURNED;
 			efi_save_modes_state(&s);
 		}

@@ -43,6 +43,9 @@
   stick_cmdline  (boot "usb") words for vamap/cmdline.txt on the stick
            (before the GRUB entry's); the guest may reset, QEMU goes on
            (a modes= sequence resets between its runs)
+  reboot   the guest may reset, QEMU goes on (boot "disk": a GPT disk on
+           virtio with vamap/cmdline.txt and the drivers, kept across
+           the resets)
   firmware "ovmf" (default) or "u-boot": U-Boot's UEFI from Debian's
            u-boot-qemu, booting vamap from a GPT disk through its own
            boot flow (tools/qemu.py); its verdicts are in docs/u-boot.md
@@ -54,7 +57,8 @@ DEFAULT = dict(efi="build/vamap.efi", machine="q35", mem="2G", smp=1,
                refused_when=None, masks=(), sequence=(), sequence_expect=(),
                screendump=False,
                firmware="ovmf", drivers=(), waivers=None, halt_quiet=0,
-               vars_unchanged=False, keypress_on=None, stick_cmdline=None)
+               vars_unchanged=False, keypress_on=None, stick_cmdline=None,
+               reboot=False)
 
 # Which of the check's GetTime calls the AP's NMI lands in, and where in
 # it, depends on the host's timing.
@@ -369,13 +373,15 @@ CONFIGS = [
     dict(name="modes-usb", boot="usb", efi="build/vamap-test.img",
          stick_cmdline="modes=slot,noruntime", timeout=240,
          masks=USB_ORDER_MASKS),
-    # ... and the failure path: ResetSystem replaced by a stand-in that
-    # returns (test=reset-returns). Each step records it and resets
-    # through the port; the 1to1 step's efi.reset_system fails naming the
-    # slot step's, and the matrix fails naming both.
-    dict(name="modes-reset-returns", boot="usb", efi="build/vamap-test.img",
-         stick_cmdline="modes=slot,1to1 test=reset-returns", timeout=240,
-         expect="fail", masks=USB_ORDER_MASKS),
+    # ... and the failure path: the zoo's reset_returns, whose ResetSystem
+    # returns, on a GPT disk (the drivers are the stub's to start, the
+    # disk keeps the reports across the resets). Each step records the
+    # return and resets through the port; the 1to1 step's
+    # efi.reset_system fails naming the slot step's, and the matrix fails
+    # naming both.
+    dict(name="modes-reset-returns", boot="disk", reboot=True,
+         cmdline="exit=qemu modes=slot,1to1", drivers=("reset_returns",),
+         timeout=240, expect="fail", masks=USB_ORDER_MASKS),
     # Secure Boot: signed with the enrolled snakeoil key, it boots and
     # sees SecureBoot = 1; unsigned, the firmware refuses to start it.
     dict(name="secureboot-signed", secure_boot=True,

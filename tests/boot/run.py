@@ -316,7 +316,7 @@ def run_qemu(cfg, work, tag="", fresh=True):
                               for d in cfg["drivers"]],
                      waivers=waivers_file(cfg, work),
                      stick_cmdline=cfg["stick_cmdline"],
-                     reboot=bool(cfg["stick_cmdline"]))
+                     reboot=bool(cfg["stick_cmdline"]) or cfg["reboot"])
     if cfg["screendump"] or cfg["keypress_on"]:
         argv += ["-monitor",
                  f"unix:{os.path.join(work, 'monitor.sock')},server=on,wait=off"]
