@@ -247,8 +247,9 @@ u32 matrix_render(const struct matrix *m, u32 mask,
 			    "reset: %s\n", names[j], reset_name(resets[j]));
 		} else if (!m->have[j]) {
 			missing++;
-			put(&o, "efi=%-9s -       no report: the run ended before it "
-			    "kept one; reset: %s\n", names[j],
+			put(&o, "efi=%-9s -       no report on the volume: the run "
+			    "ended early or could not keep one (its log says "
+			    "which); reset: %s\n", names[j],
 			    reset_name(resets[j]));
 		} else if (!s->have) {
 			missing++;

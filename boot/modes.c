@@ -44,10 +44,41 @@ static bool read_state(struct modes_state *s)
 	return true;
 }
 
-static EFI_STATUS write_state(const struct modes_state *s, bool remove)
+/* The sequence is kept twice: in VamapModes, where the kernel records
+ * its reset, and in a file beside the reports, for a firmware that keeps
+ * no variable across a reset (U-Boot on QEMU): without it such a machine
+ * would start the sequence anew at every boot, for ever. */
+#define MODES_FILE "modes-state.bin"
+
+static bool read_state_file(EFI_LOADED_IMAGE *li, struct modes_state *s)
 {
-	return fw_call(RT->SetVariable, 5, MODES_VAR, &vamap_guid, MODES_ATTR,
-		       remove ? 0 : sizeof(*s), remove ? NULL : (void *)s);
+	char buf[sizeof(*s) + 1];
+	bool too_long = false;
+	UINTN len;
+
+	if (!read_volume_file(li, L"\\vamap\\results\\" L"modes-state.bin",
+			      buf, sizeof(buf), &len, &too_long) ||
+	    too_long || len != sizeof(*s))
+		return false;
+	CopyMem(s, buf, sizeof(*s));
+	return s->magic == MODES_STATE_MAGIC &&
+	       (s->last == MODES_NONE || s->last < MODES_MAX);
+}
+
+static EFI_STATUS write_state(EFI_LOADED_IMAGE *li,
+			      const struct modes_state *s, bool remove)
+{
+	EFI_STATUS st, fst;
+
+	st = fw_call(RT->SetVariable, 5, MODES_VAR, &vamap_guid, MODES_ATTR,
+		     remove ? 0 : sizeof(*s), remove ? NULL : (void *)s);
+	if (remove) {
+		stub_delete_result_file(li, MODES_FILE);
+		return st;
+	}
+	fst = stub_write_result_file(li, MODES_FILE, s, sizeof(*s));
+	/* Either copy is enough for the sequence to go on. */
+	return EFI_ERROR(st) ? fst : st;
 }
 
 /* The modes of @mask as "slot,linux,...". */
@@ -158,6 +189,15 @@ enum stub_modes stub_modes(EFI_LOADED_IMAGE *li, struct boot_info *bi,
 		return STUB_MODES_OFF;
 	}
 	mask_words(mask, words, sizeof(words));
+	if (!have && read_state_file(li, &s)) {
+		have = true;
+		/* How the boot before ended was recorded in the variable
+		 * alone. */
+		s.reset_via = MODES_RESET_NONE;
+		stub_log("stub: modes: VamapModes did not survive the reset (the "
+			 "firmware keeps no variable across one): the sequence "
+			 "goes on from \\vamap\\results\\%s\n", MODES_FILE);
+	}
 	if (have && s.mask == mask) {
 		bi->modes_prev_mode = s.last;
 		bi->modes_prev_reset = s.reset_via;
@@ -186,7 +226,7 @@ enum stub_modes stub_modes(EFI_LOADED_IMAGE *li, struct boot_info *bi,
 			break;
 	if (next == MODES_MAX) {
 		*pass = finish(li, &s);
-		st = write_state(&s, true);
+		st = write_state(li, &s, true);
 		if (EFI_ERROR(st))
 			stub_log("stub: modes: deleting VamapModes failed (%s): "
 				 "the next modes= boot starts anew anyway\n",
@@ -208,7 +248,7 @@ enum stub_modes stub_modes(EFI_LOADED_IMAGE *li, struct boot_info *bi,
 	 * records ResetSystem itself; left at NONE, the run ended otherwise. */
 	s.reset_via = next == MODES_NORUNTIME ? MODES_RESET_PORT
 					      : MODES_RESET_NONE;
-	st = write_state(&s, false);
+	st = write_state(li, &s, false);
 	if (EFI_ERROR(st)) {
 		stub_log("stub: modes: writing VamapModes failed (%s): the "
 			 "sequence cannot go on; this boot runs efi=%s alone\n",

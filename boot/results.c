@@ -109,44 +109,61 @@ void stub_stamp(char *out, size_t max)
 		  t.Hour, t.Minute, t.Second);
 }
 
+/* \vamap\results\ on the volume we were loaded from (created as needed),
+ * and what to close after: *@dir is NULL when it cannot be had, and the
+ * status says why. */
+struct results_dir {
+	EFI_FILE_HANDLE root, vamap, dir;
+};
+
+static EFI_STATUS open_results(EFI_LOADED_IMAGE *li, struct results_dir *d)
+{
+	d->vamap = d->dir = NULL;
+	d->root = LibOpenRoot(li->DeviceHandle);
+	if (d->root)
+		d->vamap = open_dir(d->root, L"vamap");
+	if (d->vamap)
+		d->dir = open_dir(d->vamap, L"results");
+	return d->dir ? EFI_SUCCESS
+		      : d->root ? EFI_WRITE_PROTECTED : EFI_NOT_FOUND;
+}
+
+static void close_results(struct results_dir *d)
+{
+	if (d->dir)
+		fw_call(d->dir->Close, 1, d->dir);
+	if (d->vamap)
+		fw_call(d->vamap->Close, 1, d->vamap);
+	if (d->root)
+		fw_call(d->root->Close, 1, d->root);
+}
+
 static EFI_STATUS write_report(EFI_LOADED_IMAGE *li, const char *text, u32 len,
 			       const char *base)
 {
-	EFI_FILE_HANDLE root, vamap = NULL, dir = NULL;
+	struct results_dir d;
 	char name[40];
 	char *json;
 	u32 jmax = (u32)results_json_max(len); /* len <= RESULTS_MAX_TEXT */
 	int jlen;
-	EFI_STATUS st = EFI_DEVICE_ERROR;
+	EFI_STATUS st;
 
 	json = AllocatePool(jmax);
 	if (!json)
 		return EFI_OUT_OF_RESOURCES;
 	jlen = results_to_json(text, len, json, jmax);
-	root = LibOpenRoot(li->DeviceHandle);
-	if (root)
-		vamap = open_dir(root, L"vamap");
-	if (vamap)
-		dir = open_dir(vamap, L"results");
-	if (!dir) {
-		st = root ? EFI_WRITE_PROTECTED : EFI_NOT_FOUND;
-		goto out;
+	st = open_results(li, &d);
+	if (!EFI_ERROR(st)) {
+		ksnprintf(name, sizeof(name), "%s.txt", base);
+		st = write_file(d.dir, name, text, len);
 	}
-	ksnprintf(name, sizeof(name), "%s.txt", base);
-	st = write_file(dir, name, text, len);
 	if (!EFI_ERROR(st) && jlen <= 0)
 		st = EFI_BUFFER_TOO_SMALL; /* cannot happen: results_json_max */
 	if (!EFI_ERROR(st)) {
 		ksnprintf(name, sizeof(name), "%s.json", base);
-		st = write_file(dir, name, json, (UINTN)jlen);
+		st = write_file(d.dir, name, json, (UINTN)jlen);
 	}
-out:
-	if (dir)
-		fw_call(dir->Close, 1, dir);
-	if (vamap)
-		fw_call(vamap->Close, 1, vamap);
-	if (root)
-		fw_call(root->Close, 1, root);
+	close_results(&d);
 	FreePool(json);
 	return st;
 }
@@ -154,23 +171,29 @@ out:
 EFI_STATUS stub_write_result_file(EFI_LOADED_IMAGE *li, const char *name,
 				  const void *data, UINTN len)
 {
-	EFI_FILE_HANDLE root, vamap = NULL, dir = NULL;
-	EFI_STATUS st;
+	struct results_dir d;
+	EFI_STATUS st = open_results(li, &d);
 
-	root = LibOpenRoot(li->DeviceHandle);
-	if (root)
-		vamap = open_dir(root, L"vamap");
-	if (vamap)
-		dir = open_dir(vamap, L"results");
-	st = dir ? write_file(dir, name, data, len)
-		 : root ? EFI_WRITE_PROTECTED : EFI_NOT_FOUND;
-	if (dir)
-		fw_call(dir->Close, 1, dir);
-	if (vamap)
-		fw_call(vamap->Close, 1, vamap);
-	if (root)
-		fw_call(root->Close, 1, root);
+	if (!EFI_ERROR(st))
+		st = write_file(d.dir, name, data, len);
+	close_results(&d);
 	return st;
+}
+
+void stub_delete_result_file(EFI_LOADED_IMAGE *li, const char *name)
+{
+	struct results_dir d;
+	CHAR16 wname[64];
+	EFI_FILE_HANDLE f;
+
+	if (!EFI_ERROR(open_results(li, &d))) {
+		ascii_to_wide(wname, name);
+		if (!EFI_ERROR(fw_call(d.dir->Open, 5, d.dir, &f, wname,
+				       EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE,
+				       0)))
+			fw_call(f->Delete, 1, f);
+	}
+	close_results(&d);
 }
 
 void stub_results(EFI_LOADED_IMAGE *li, struct boot_info *bi)

@@ -56,6 +56,8 @@ const char *stub_results_stem(void);
 /* Write @len bytes as \vamap\results\@name (replacing one of that name). */
 EFI_STATUS stub_write_result_file(EFI_LOADED_IMAGE *li, const char *name,
 				  const void *data, UINTN len);
+/* Delete \vamap\results\@name, if it is there. */
+void stub_delete_result_file(EFI_LOADED_IMAGE *li, const char *name);
 /* The firmware's clock as YYYYMMDD-hhmmss ("unknown-time" without one). */
 void stub_stamp(char *out, size_t max);
 /* Read file @path from the volume we were loaded from (boot/stub.c). */

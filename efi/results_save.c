@@ -83,6 +83,22 @@ bool efi_modes_can_reset(void)
 	       (efi.rt_supported & efi_rt_supported_bit(RT_SET_VARIABLE));
 }
 
+const char *efi_modes_reset_why(void)
+{
+	if (efi.mode == EFI_MODE_NORUNTIME)
+		return "efi=noruntime calls no firmware";
+	if (!callable())
+		return "runtime services are off";
+	if (!(efi.rt_supported & efi_rt_supported_bit(RT_RESET_SYSTEM)))
+		return "the RT properties table declares ResetSystem unsupported "
+		       "at runtime";
+	if (!(efi.rt_supported & efi_rt_supported_bit(RT_SET_VARIABLE)))
+		return "the RT properties table declares SetVariable unsupported "
+		       "at runtime, so the call cannot be recorded for the next "
+		       "boot to judge";
+	return "?";
+}
+
 int efi_save_modes_state(const struct modes_state *s)
 {
 	static const u16 name[] = { 'V', 'a', 'm', 'a', 'p', 'M', 'o', 'd',

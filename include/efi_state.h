@@ -162,6 +162,8 @@ void efi_reset(enum efi_reset_type type);
 /* modes= (include/modes.h): may the run end in ResetSystem, recording it
  * in VamapModes first (runtime services on, both services supported)? */
 bool efi_modes_can_reset(void);
+/* Why not, in words, when efi_modes_can_reset() says no. */
+const char *efi_modes_reset_why(void);
 struct modes_state;
 /* Write VamapModes: 0, or an error (already said) when the firmware may
  * not be called or refused. */

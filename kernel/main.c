@@ -606,8 +606,10 @@ static void check_reset_system(const struct boot_info *bi)
 			  "calls no firmware: it reset through the reset port");
 		break;
 	default:
-		ktap_skip(label, "the boot before did not reach ResetSystem "
-			  "(runtime services were off, or the run ended early)");
+		ktap_skip(label, "the boot before did not end in ResetSystem "
+			  "(runtime services off, ResetSystem or SetVariable "
+			  "declared unsupported at runtime, or the run ended "
+			  "early)");
 		break;
 	}
 }
@@ -655,10 +657,8 @@ static void __noreturn modes_reset(const struct boot_info *bi)
 			efi_save_modes_state(&s);
 		}
 	} else {
-		kprintf("modes: step %u done; the firmware may not be called "
-			"(%s)\n", bi->modes_step,
-			kopt.efi_mode == EFI_MODE_NORUNTIME ? "efi=noruntime" :
-			"runtime services off");
+		kprintf("modes: step %u done; no ResetSystem: %s\n",
+			bi->modes_step, efi_modes_reset_why());
 	}
 	port_reset();
 }

@@ -252,7 +252,7 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
     if kind == "u-boot":
         return uboot_argv(efi, workdir, machine, mem, smp, cmdline, cpu,
                           extra, serial, debugcon, drivers, waivers,
-                          fresh_disk, rom=code)
+                          fresh_disk, rom=code, reboot=reboot)
     vars_fd = os.path.join(workdir, "OVMF_VARS.fd")
     if fresh_vars or not os.path.exists(vars_fd):
         shutil.copy(vars_template, vars_fd)
@@ -334,12 +334,12 @@ def base_argv(machine, mem, smp, cpu, serial, debugcon, firmware_args,
 
 def uboot_argv(efi, workdir, machine, mem, smp, cmdline, cpu, extra,
                serial, debugcon, drivers=(), waivers=None, fresh_disk=True,
-               rom=UBOOT_ROM):
+               rom=UBOOT_ROM, reboot=False):
     disk = os.path.join(workdir, "esp.img")
     if fresh_disk or not os.path.exists(disk):
         prepare_esp_disk(workdir, efi, cmdline, drivers, waivers)
     a = base_argv(machine, mem, smp, cpu, serial, debugcon,
-                  ["-bios", rom], workdir)
+                  ["-bios", rom], workdir, reboot)
     if machine.startswith("q35"):
         # U-Boot finds the ESP on q35's own AHCI controller.
         a += ["-drive", f"if=none,id=esp,format=raw,file={disk}",

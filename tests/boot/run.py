@@ -63,6 +63,11 @@ MASKS = [
      r"\g<1>#\2"),
     # Image sizes change with every code change.
     (re.compile(r"(the kernel image alone, )\d+ pages"), r"\1# pages"),
+    # ... and so do the image's page count and its data and bss under
+    # efi.shared (a page gone from the text moved them in 86c4d90).
+    (re.compile(r"(the kernel image's data and bss \()\d+( image pages)"),
+     r"\1#\2"),
+    (re.compile(r"(vamap's data and bss \()\d+ KiB"), r"\1# KiB"),
     # ... and so does where the kernel's page allocator starts in a
     # descriptor (the firmware places the image first), and so the
     # direct-map address of a page it hands out.

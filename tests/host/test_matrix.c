@@ -81,7 +81,7 @@ static void test_render(void)
 	CHECK_EQ(n, strlen(out));
 	CHECK(strstr(out, "efi=slot      PASS         2       0        1       "
 		      "0  ResetSystem  20261207-030742\n") != NULL);
-	CHECK(strstr(out, "efi=1to1      -       no report") != NULL);
+	CHECK(strstr(out, "efi=1to1      -       no report on the volume") != NULL);
 	/* efi=noruntime keeps no report by design: said, not a failure */
 	CHECK(strstr(out, "efi=noruntime -       not kept: efi=noruntime") != NULL);
 	CHECK(strstr(out, "FAIL efi=linux: efi.tables\n") != NULL);

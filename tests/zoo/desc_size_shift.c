@@ -30,8 +30,6 @@ static EFI_STATUS EFIAPI get_memory_map(UINTN *size, EFI_MEMORY_DESCRIPTOR *map,
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
-	EFI_BOOT_SERVICES *bs = st->BootServices;
-	UINT32 crc = 0;
 	EFI_STATUS s = zoo_init(image, st, "desc_size_shift: GetMemoryMap "
 				"says DescriptorSize + 4 when it fills a buffer",
 				TRUE);
@@ -40,10 +38,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		return s;
 	/* The Boot Services table's CRC32 made right: the stride is the one
 	 * bug here. */
-	orig_gmm = bs->GetMemoryMap;
-	bs->GetMemoryMap = get_memory_map;
-	bs->Hdr.CRC32 = 0;
-	bs->CalculateCrc32(bs, bs->Hdr.HeaderSize, &crc);
-	bs->Hdr.CRC32 = crc;
+	zoo_hook_bs((void **)&st->BootServices->GetMemoryMap,
+		    (void *)get_memory_map, (void **)&orig_gmm);
 	return EFI_SUCCESS;
 }

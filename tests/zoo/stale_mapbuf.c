@@ -37,19 +37,14 @@ static EFI_STATUS EFIAPI get_time(EFI_TIME *t, EFI_TIME_CAPABILITIES *c)
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
-	EFI_BOOT_SERVICES *bs = st->BootServices;
-	UINT32 crc = 0;
 	EFI_STATUS s = zoo_init(image, st, "stale_mapbuf: GetTime writes the "
 				"OS's memory-map buffer through a pointer captured "
 				"before ExitBootServices", TRUE);
 
 	if (EFI_ERROR(s))
 		return s;
-	orig_gmm = bs->GetMemoryMap;
-	bs->GetMemoryMap = get_memory_map;
-	bs->Hdr.CRC32 = 0;
-	bs->CalculateCrc32(bs, bs->Hdr.HeaderSize, &crc);
-	bs->Hdr.CRC32 = crc;
+	zoo_hook_bs((void **)&st->BootServices->GetMemoryMap,
+		    (void *)get_memory_map, (void **)&orig_gmm);
 	zoo_hook((void **)&st->RuntimeServices->GetTime, (void *)get_time,
 		 (void **)&orig);
 	return EFI_SUCCESS;

@@ -122,6 +122,18 @@ void zoo_on_virtual(void (*fn)(void))
 	on_virtual = fn;
 }
 
+void zoo_hook_bs(void **slot, void *wrapper, void **saved)
+{
+	EFI_BOOT_SERVICES *bs = zoo.st->BootServices;
+	UINT32 crc = 0;
+
+	*saved = *slot;
+	*slot = wrapper;
+	bs->Hdr.CRC32 = 0;
+	bs->CalculateCrc32(bs, bs->Hdr.HeaderSize, &crc);
+	bs->Hdr.CRC32 = crc;
+}
+
 void zoo_hook(void **slot, void *wrapper, void **saved)
 {
 	UINT32 crc = 0;

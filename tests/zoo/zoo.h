@@ -42,6 +42,11 @@ EFI_STATUS zoo_init(EFI_HANDLE image, EFI_SYSTEM_TABLE *st, const char *name,
  * *@saved (converted at SVAM), and recompute the table's CRC. */
 void zoo_hook(void **slot, void *wrapper, void **saved);
 
+/* Put @wrapper in boot-services table slot @slot, keep the old entry in
+ * *@saved, and recompute the Boot Services table's CRC32 (the hook is the
+ * bug, not a stale header). Boot time only: nothing is converted. */
+void zoo_hook_bs(void **slot, void *wrapper, void **saved);
+
 /* Convert *@p at SVAM too (up to 8 pointers). */
 void zoo_convert(void **p);
 
