@@ -56,11 +56,31 @@ def check_line(line):
     return c
 
 
+BOOT_START = re.compile(r"^(?:--- boot \d+ \(\w+\) ---\n)?"
+                        r"(?=stub: vamap EFI stub, command line)", re.M)
+
+
+def last_run(text):
+    """A log of several boots (a modes= sequence, a reboot, a test
+    sequence) holds several runs: the last one that reached the kernel,
+    and how many boots there were. Each run is its own report; the
+    sequence's matrix is the stick's (make results)."""
+    starts = [m.start() for m in BOOT_START.finditer(text)]
+    if len(starts) < 2:
+        return text, 1
+    parts = [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)])]
+    runs = [p for p in parts if "KTAP version 1" in p]
+    return (runs[-1] if runs else parts[-1]), len(parts)
+
+
 def parse(text):
-    """A log or a saved TXT report (they share the KTAP lines)."""
+    """A log or a saved TXT report (they share the KTAP lines); of a log
+    of several boots, the last run that reached the kernel ("boots" says
+    how many there were)."""
+    text, boots = last_run(text)
     r = {"kind": "log", "header": [], "machine": {}, "checks": [],
          "summary": {}, "cmdline": "", "regions": [], "layout": [],
-         "mode": "", "end": ""}
+         "mode": "", "end": "", "boots": boots}
     in_ktap = False
     pending = []  # lines since the last check: a failed check's details
     for line in text.splitlines():

@@ -9,6 +9,7 @@ log names, in every efi= mode and on U-Boot. (A log against the saved
 "ok - " / "not ok - " lines for tests/host/run.sh."""
 import io
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -37,11 +38,20 @@ def golden(name):
 
 def test_print():
     st, out = run("print", golden("efi-fault"))
-    check(st == 0 and "firmware.vendor:      EDK II" in out
+    check(st == 0 and re.search(r"firmware\.vendor: +EDK II", out)
           and "FAIL efi.fault [critical] 1 call ended by an exception in the "
           "firmware (first: GetWakeupTime" in out
           and "| efi: firmware fault in GetWakeupTime" in out,
           "print: the machine, each failure and the lines before it", out[-600:])
+    # machine keys longer than the old 22 columns keep a blank after them
+    check("uefi.memattr_protocol: not installed" in out,
+          "print: a long machine key keeps its value apart", out[:900])
+    # a log of several boots: the last run that reached the kernel, said
+    st, out = run("print", golden("modes-usb"))
+    check(st == 0 and "this log holds 3 boots" in out
+          and "efi=noruntime" in out.splitlines()[2],
+          "print: a modes= log's last run, and that there were three boots",
+          out[:600])
     st, out = run("print", "/nonexistent.log")
     check(st == 2 and "nonexistent" in out, "print: an unreadable file is "
           "named, exit 2", out)
