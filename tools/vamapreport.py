@@ -56,19 +56,43 @@ def check_line(line):
     return c
 
 
-BOOT_START = re.compile(r"^(?:--- boot \d+ \(\w+\) ---\n)?"
-                        r"(?=stub: vamap EFI stub, command line)", re.M)
+BOOT_SEPARATOR = re.compile(r"^--- boot \d+ \(\w+\) ---$")
+STUB_BANNER = "stub: vamap EFI stub, command line"
+
+
+def split_boots(text):
+    """A log of several boots (a modes= sequence, a reboot, a boot test's
+    sequence), one text per boot. Each boot has one stub banner ("stub:
+    vamap EFI stub, command line ..."); it begins there, or at the stub's
+    lines just before the banner (on U-Boot a LoadOptions line comes
+    first), or at the boot tests' "--- boot N (how) ---" line before
+    them. Text before the first boot stays with it; a log with no banner
+    is one boot."""
+    lines = text.splitlines(True)
+    starts = []
+    for k, line in enumerate(lines):
+        if not line.startswith(STUB_BANNER):
+            continue
+        b = k
+        floor = starts[-1] + 1 if starts else 0
+        while b > floor and lines[b - 1].startswith("stub: ") \
+                and not lines[b - 1].startswith(STUB_BANNER):
+            b -= 1
+        if b > floor and BOOT_SEPARATOR.match(lines[b - 1]):
+            b -= 1
+        starts.append(b)
+    if len(starts) < 2:
+        return [text]
+    starts[0] = 0
+    return ["".join(lines[a:b]) for a, b in zip(starts, starts[1:] +
+                                                  [len(lines)])]
 
 
 def last_run(text):
-    """A log of several boots (a modes= sequence, a reboot, a test
-    sequence) holds several runs: the last one that reached the kernel,
-    and how many boots there were. Each run is its own report; the
-    sequence's matrix is the stick's (make results)."""
-    starts = [m.start() for m in BOOT_START.finditer(text)]
-    if len(starts) < 2:
-        return text, 1
-    parts = [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)])]
+    """The last run of a log that reached the kernel, and how many boots
+    the log holds. Each run is its own report; a modes= sequence's matrix
+    is the stick's (make results)."""
+    parts = split_boots(text)
     runs = [p for p in parts if "KTAP version 1" in p]
     return (runs[-1] if runs else parts[-1]), len(parts)
 

@@ -24,6 +24,8 @@ import sys
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, "tools"))
+import vamapreport  # noqa: E402
 from pycheck import check, done  # noqa: E402
 
 KTAP_DIR = os.environ.get("KTAP_PARSER_DIR", os.path.join(TOP, "build", "ktap"))
@@ -43,12 +45,9 @@ def main():
     runs = []
     for path in logs:
         text = open(path, errors="replace").read()
-        # A sequence's log holds one boot after another ("--- boot N
-        # (how) ---"): each is its own KTAP stream.
-        parts = re.split(r"^--- boot \d+ \(\w+\) ---\n|"
-                         r"^(?=stub: vamap EFI stub, command line)", text,
-                         flags=re.M)
-        parts = [p for p in parts if p.strip()]
+        # A sequence's log holds one boot after another: each is its own
+        # KTAP stream (vamapreport.split_boots, as vamap-report reads it).
+        parts = vamapreport.split_boots(text)
         for i, part in enumerate(parts):
             runs.append((os.path.basename(path)
                          + (f" boot {i + 1}" if len(parts) > 1 else ""), part))

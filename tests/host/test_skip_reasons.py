@@ -12,6 +12,8 @@ import sys
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, "tools"))
+import vamapreport  # noqa: E402
 from pycheck import check, done  # noqa: E402
 
 SKIP = re.compile(r"^ok \d+ (\S+) # SKIP (?:\[\w+\] )?(.*)$", re.M)
@@ -30,12 +32,9 @@ def main():
     boots = []
     for path in logs:
         whole = open(path, errors="replace").read()
-        # One boot at a time: a sequence's log ("--- boot N (how) ---")
-        # and a modes= run (one stub line per boot) hold several modes.
-        parts = [p for p in re.split(
-            r"^--- boot \d+ \(\w+\) ---\n|"
-            r"^(?=stub: vamap EFI stub, command line)", whole, flags=re.M)
-            if p.strip()]
+        # One boot at a time: a sequence's log and a modes= run hold
+        # several modes (vamapreport.split_boots, as vamap-report reads it).
+        parts = vamapreport.split_boots(whole)
         for i, part in enumerate(parts):
             boots.append((os.path.basename(path) +
                           (f" boot {i + 1}" if len(parts) > 1 else ""), part))
