@@ -76,14 +76,7 @@ static bool callable(void)
 	       !(efi.svam_called && efi.svam_status != EFI_SUCCESS);
 }
 
-bool efi_modes_can_reset(void)
-{
-	return callable() &&
-	       (efi.rt_supported & efi_rt_supported_bit(RT_RESET_SYSTEM)) &&
-	       (efi.rt_supported & efi_rt_supported_bit(RT_SET_VARIABLE));
-}
-
-const char *efi_modes_reset_why(void)
+const char *efi_modes_no_reset(void)
 {
 	if (efi.mode == EFI_MODE_NORUNTIME)
 		return "efi=noruntime calls no firmware";
@@ -96,13 +89,12 @@ const char *efi_modes_reset_why(void)
 		return "the RT properties table declares SetVariable unsupported "
 		       "at runtime, so the call cannot be recorded for the next "
 		       "boot to judge";
-	return "?";
+	return NULL;
 }
 
 int efi_save_modes_state(const struct modes_state *s)
 {
-	static const u16 name[] = { 'V', 'a', 'm', 'a', 'p', 'M', 'o', 'd',
-				    'e', 's', 0 };
+	static const u16 name[] = u"VamapModes";
 	efi_status_t st;
 
 	if (!callable())

@@ -159,11 +159,10 @@ void efi_save_results(const char *text, u32 len);
  * firmware does not reset (or runtime services are off). */
 void efi_reset(enum efi_reset_type type);
 
-/* modes= (include/modes.h): may the run end in ResetSystem, recording it
- * in VamapModes first (runtime services on, both services supported)? */
-bool efi_modes_can_reset(void);
-/* Why not, in words, when efi_modes_can_reset() says no. */
-const char *efi_modes_reset_why(void);
+/* modes= (include/modes.h): NULL when the run may end in ResetSystem,
+ * recording it in VamapModes first (runtime services on, both services
+ * supported), else why not, in words. */
+const char *efi_modes_no_reset(void);
 struct modes_state;
 /* Write VamapModes: 0, or an error (already said) when the firmware may
  * not be called or refused. */

@@ -643,11 +643,12 @@ static void __noreturn port_reset(void)
 static void __noreturn modes_reset(const struct boot_info *bi)
 {
 	struct modes_state s = bi->modes;
+	const char *why = efi_modes_no_reset();
 
 	compile_assert(modes_noruntime, MODES_NORUNTIME == EFI_MODE_NORUNTIME);
 	compile_assert(modes_count, MODES_MAX == CMDLINE_EFI_MODES);
 
-	if (efi_modes_can_reset()) {
+	if (!why) {
 		s.reset_via = MODES_RESET_SYSTEM;
 		if (!efi_save_modes_state(&s)) {
 			kprintf("modes: step %u done; ResetSystem(EfiResetCold) "
@@ -658,7 +659,7 @@ static void __noreturn modes_reset(const struct boot_info *bi)
 		}
 	} else {
 		kprintf("modes: step %u done; no ResetSystem: %s\n",
-			bi->modes_step, efi_modes_reset_why());
+			bi->modes_step, why);
 	}
 	port_reset();
 }
