@@ -24,6 +24,20 @@ static const char *const mode_names[MODES_MAX] = {
 };
 static struct matrix matrix; /* 10 KiB: not on the stub's stack */
 
+/* Is @s, as read back from the variable or the volume (anything may
+ * have written either), a sequence of vamap's? Its stamps are cut to
+ * their arrays, so a stored one without its NUL is never read past. */
+static bool state_usable(struct modes_state *s)
+{
+	unsigned int j;
+
+	s->start[MODES_STEM_MAX - 1] = '\0';
+	for (j = 0; j < MODES_MAX; j++)
+		s->report[j][MODES_STEM_MAX - 1] = '\0';
+	return s->magic == MODES_STATE_MAGIC &&
+	       (s->last == MODES_NONE || s->last < MODES_MAX);
+}
+
 static bool read_state(struct modes_state *s)
 {
 	UINTN size = sizeof(*s);
@@ -34,8 +48,7 @@ static bool read_state(struct modes_state *s)
 		     s);
 	if (st == EFI_NOT_FOUND)
 		return false;
-	if (EFI_ERROR(st) || size != sizeof(*s) || s->magic != MODES_STATE_MAGIC ||
-	    (s->last != MODES_NONE && s->last >= MODES_MAX)) {
+	if (EFI_ERROR(st) || size != sizeof(*s) || !state_usable(s)) {
 		stub_log("stub: modes: VamapModes unreadable or not vamap's "
 			 "(%s, %lu bytes): a new sequence\n",
 			 efi_status_name(st), (unsigned long)size);
@@ -61,8 +74,7 @@ static bool read_state_file(EFI_LOADED_IMAGE *li, struct modes_state *s)
 	    too_long || len != sizeof(*s))
 		return false;
 	CopyMem(s, buf, sizeof(*s));
-	return s->magic == MODES_STATE_MAGIC &&
-	       (s->last == MODES_NONE || s->last < MODES_MAX);
+	return state_usable(s);
 }
 
 static EFI_STATUS write_state(EFI_LOADED_IMAGE *li,
