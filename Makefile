@@ -79,7 +79,7 @@ STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c boot/driv
 KERNEL_ASM := kernel/entry.asm efi/thunk.asm
 KERNEL_OBJS := $(KERNEL_C:%.c=$(BUILD)/kernel-obj/%.o) \
 	$(KERNEL_ASM:%.asm=$(BUILD)/kernel-obj/%.o) \
-	$(BUILD)/kernel-obj/trampoline-blob.o
+	$(BUILD)/kernel-obj/trampoline-blob.o $(BUILD)/kernel-obj/authvar_payloads.o
 # The AP trampoline: a flat binary for the address include/smp.h names.
 TRAMPOLINE_BASE := $(shell sed -n 's/^\#define TRAMPOLINE_BASE \(0x[0-9a-f]*\)$$/\1/p' include/smp.h)
 STUB_OBJS := $(STUB_C:%.c=$(BUILD)/stub-obj/%.o)
@@ -125,6 +125,15 @@ $(BUILD)/kernel-obj/%.o: %.c $(BUILD)/gen/config | $(DEPS_OK) $(BUILD)/gen/vamap
 $(BUILD)/kernel-obj/%.o: %.asm | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(NASM) -f elf64 -g -Werror -o $@ $<
+
+# The authenticated-variable checks' payloads (efi/authvar.c), signed with
+# two test keys made once per build directory: no key is committed.
+$(BUILD)/gen/authvar_payloads.c: tools/authvar.py include/vamap_guid.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(PYTHON) tools/authvar.py $(BUILD)/authvar-keys $@
+$(BUILD)/kernel-obj/authvar_payloads.o: $(BUILD)/gen/authvar_payloads.c $(BUILD)/gen/config
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(BUILD)/trampoline.bin: kernel/trampoline.asm include/smp.h | $(DEPS_OK)
 	@mkdir -p $(@D)

@@ -7,6 +7,7 @@
  */
 #include "addr.h"
 #include "efi_abi.h"
+#include "efi_authvar.h"
 #include "efi_conform.h"
 #include "efi_state.h"
 #include "efi_defs.h"
@@ -1067,6 +1068,7 @@ void efi_checks(const struct boot_info *bi)
 	efi.t_conform_start = rdtsc();
 	efi_conformance();
 	efi.t_conform_end = rdtsc();
+	efi_authvar();
 	if (kopt.stress)
 		efi_stress();
 	lowref_test();

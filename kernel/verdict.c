@@ -68,6 +68,9 @@ static const struct {
 	{ "efi.variable.query.", SEV_MEDIUM },
 	{ "efi.variable.stress.", SEV_LOW },
 	{ "efi.variable.set.", SEV_HIGH },
+	/* Signed writes taken, forged ones refused: an OS's Secure Boot
+	 * and its own signed variables rest on them. */
+	{ "efi.variable.auth.", SEV_HIGH },
 	/* Attributes the spec refuses: a wrong status for a caller's
 	 * mistake (fwts warns on authenticated_write). */
 	{ "efi.variable.set.rt_without_bs", SEV_MEDIUM },
