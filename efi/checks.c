@@ -235,12 +235,15 @@ static void check_enumeration(void)
 			  "unsupported (RT properties table)");
 	else if (unreadable)
 		ktap_result(false, "efi.variable.next.walk", "%u of %u names "
-			    "GetVariable cannot read (first: \"%s\", %s; UEFI 2.10 "
-			    "8.2.2)", unreadable, count, first,
+			    "GetVariable(DataSize 0) cannot read (first: \"%s\": "
+			    "got %s, want BUFFER_TOO_SMALL or SUCCESS; UEFI 2.10 "
+			    "8.2.1, 8.2.2)", unreadable, count, first,
 			    efi_status_name(first_st));
 	else
-		ktap_result(true, "efi.variable.next.walk", "all %u names read "
-			    "back", count);
+		ktap_result(true, "efi.variable.next.walk", "all %u names: "
+			    "GetVariable(DataSize 0) got BUFFER_TOO_SMALL or "
+			    "SUCCESS, want BUFFER_TOO_SMALL or SUCCESS (UEFI 2.10 "
+			    "8.2.1, 8.2.2)", count);
 }
 
 static void check_query_variable_info(void)

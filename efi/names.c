@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Names of runtime services and status codes, for the log. */
 #include "efi_rt.h"
+#include "printf.h"
 #include "vamap_guid.h"
 
 const struct efi_guid efi_global_guid = {
@@ -61,4 +62,19 @@ const char *efi_status_name(efi_status_t st)
 	if ((st & EFI_ERROR_BIT) && code < ARRAY_SIZE(errors))
 		return errors[code];
 	return (st & EFI_ERROR_BIT) ? "error" : "warning";
+}
+
+const char *efi_status_list(char *buf, size_t len, const efi_status_t *st,
+			    unsigned int n)
+{
+	size_t k = 0;
+	unsigned int i;
+
+	if (len)
+		buf[0] = 0;
+	for (i = 0; i < n && k < len; i++)
+		k += (size_t)ksnprintf(buf + k, len - k, "%s%s",
+				       i == 0 ? "" : i + 1 == n ? " or " : ", ",
+				       efi_status_name(st[i]));
+	return buf;
 }

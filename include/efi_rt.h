@@ -131,4 +131,9 @@ extern const struct efi_guid efi_global_guid, efi_vamap_guid;
 const char *efi_rt_service_name(unsigned int svc);
 const char *efi_status_name(efi_status_t st);
 
+/* "A", "A or B", "A, B or C": the names of @st[0..@n) in @buf (@len
+ * bytes, cut if it must be); returns @buf. */
+const char *efi_status_list(char *buf, size_t len, const efi_status_t *st,
+			    unsigned int n);
+
 #endif

@@ -78,6 +78,10 @@ static const struct {
 	{ "efi.variable.set.bs_only", SEV_MEDIUM },
 	{ "efi.variable.set.authenticated_write", SEV_MEDIUM },
 	{ "efi.variable.set.both_auth", SEV_MEDIUM },
+	/* Defined only since 2.10 Errata A: a firmware built to 2.10 may
+	 * answer otherwise, and almost no OS appends to nothing. */
+	{ "efi.variable.set.append_create", SEV_LOW },
+	{ "efi.variable.set.append_empty", SEV_LOW },
 	{ "efi.monotonic", SEV_MEDIUM },    /* efi.monotonic_count, .null */
 	{ "efi.monotonic.stress", SEV_LOW },
 	{ "efi.capsule.", SEV_MEDIUM },

@@ -39,6 +39,9 @@ enum bug {
 	BUG_QVI_STATIC,		 /* QueryVariableInfo never counts a write */
 	BUG_CAPSULE_COUNT0,	 /* UpdateCapsule(CapsuleCount 0) SUCCESS */
 	BUG_WAKEUP_NANO,	 /* SetWakeupTime ignores Nanosecond */
+	BUG_APPEND_NEW,		 /* APPEND_WRITE to no variable: NOT_FOUND */
+	BUG_APPEND_EMPTY,	 /* ... with DataSize 0: NOT_FOUND */
+	BUG_BOTH_AUTH_OTHER,	 /* both authentication bits: UNSUPPORTED */
 	/* Under `stress` (efi/stress.c): */
 	BUG_STRESS_GET,		 /* the 500th GetVariable fails */
 	BUG_STRESS_NEXT,	 /* the 700th GetNextVariableName fails */
@@ -164,8 +167,16 @@ static efi_status_t fw_set_var(const u16 *name, const struct efi_guid *g,
 	if ((attr & 0x10) && bug != BUG_AUTH_WRITE)
 		return auth_status;
 	if ((attr & 0x20) && (attr & 0x80) && bug != BUG_BOTH_AUTH)
-		return EFI_INVALID_PARAMETER;
+		return bug == BUG_BOTH_AUTH_OTHER ? EFI_UNSUPPORTED
+						  : EFI_INVALID_PARAMETER;
 	v = find(name, g);
+	/* UEFI 2.10 Errata A: an append to no variable creates it, or with
+	 * no data creates nothing and succeeds. */
+	if ((attr & 0x40) && !v && attr != 0x40 &&
+	    (size ? bug == BUG_APPEND_NEW : bug == BUG_APPEND_EMPTY))
+		return EFI_NOT_FOUND;
+	if ((attr & 0x40) && size == 0)
+		return EFI_SUCCESS;
 	if (attr == 0 || size == 0) {
 		if (attr == 0 && bug == BUG_ATTR0_KEEPS)
 			return EFI_SUCCESS;
@@ -512,6 +523,9 @@ static void test_each_bug_fails_its_check(void)
 		{ BUG_QVI_STATIC, "efi.variable.query.consistent" },
 		{ BUG_CAPSULE_COUNT0, "efi.capsule.update.count0" },
 		{ BUG_WAKEUP_NANO, "efi.wakeup.set.invalid_nanosecond" },
+		{ BUG_APPEND_NEW, "efi.variable.set.append_create" },
+		{ BUG_APPEND_EMPTY, "efi.variable.set.append_empty" },
+		{ BUG_BOTH_AUTH_OTHER, "efi.variable.set.both_auth" },
 	};
 	unsigned int i;
 

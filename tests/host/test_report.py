@@ -77,7 +77,8 @@ def test_diff():
     lines = out.splitlines()
     check(st == 1 and lines[2] == 'command line: "exit=qemu" -> "exit=qemu '
           'test=efi-fault"' and lines[3].startswith("finding efi.fault") and
-          "48 checks ok -> SKIP: runtime services off: a firmware fault" in out
+          re.search(r"\b\d\d+ checks ok -> SKIP: runtime services off: a "
+                    "firmware fault", out)
           and len(lines) < 25, "diff: command lines, the finding, then the "
           "consequences grouped", out[:900])
     st, out = run("diff", golden("q35-2g"), golden("efi-linux"))
