@@ -394,6 +394,15 @@ CONFIGS = [
     # sees SecureBoot = 1; unsigned, the firmware refuses to start it.
     dict(name="secureboot-signed", secure_boot=True,
          efi="build/vamap-snakeoil.efi"),
+    # A slow CPU, deterministically: under -icount shift=9 every guest
+    # instruction takes 512 ns of virtual time (about 2 MIPS, 500 times
+    # slower than a real core), the TSC, the PIT and the RTC following it,
+    # so no host load can make it slower or faster. Secure Boot OVMF, whose
+    # variable services run in SMM (where two answers once went wrong on a
+    # loaded host): every verdict must be secureboot-signed's, the watchdog
+    # ending no call (issue 27).
+    dict(name="secboot-slow-cpu", secure_boot=True,
+         efi="build/vamap-snakeoil.efi", extra=("-icount", "shift=9")),
     dict(name="secureboot-unsigned", secure_boot=True, expect="refused",
          refused_when=r"Access Denied|Security Violation", timeout=120),
     # A memory map the kernel cannot read: named, every step that needs
