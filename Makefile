@@ -85,7 +85,7 @@ TRAMPOLINE_BASE := $(shell sed -n 's/^\#define TRAMPOLINE_BASE \(0x[0-9a-f]*\)$$
 STUB_OBJS := $(STUB_C:%.c=$(BUILD)/stub-obj/%.o)
 DEPS_OK := $(BUILD)/.deps-ok
 
-.PHONY: all check gdb report results run run-usb image sign test host-test boot-test golden bench clean deps zoo help list-checks firmware ktap-parser \
+.PHONY: all check gdb report results run run-usb image sign test host-test boot-test golden bench clean deps zoo help list-checks firmware ktap-parser lava lava-test \
 	fuzz fuzz-short
 # Keep intermediate images (the kernel ELF, the .so files, the blob objects).
 .SECONDARY:
@@ -366,6 +366,18 @@ $(BUILD)/host/%: tests/host/%.c $$(call host_sources,tests/host/%.c) tests/host/
 # The Linux kernel's own KTAP parser, from Debian's linux-source-6.1
 # (downloaded, never installed: tools/fetch-ktap-parser.sh), for
 # tests/host/test_ktap.py.
+# LAVA's dispatcher, downloaded (tools/fetch-lava.sh), and make lava-test:
+# vamap's QEMU job run by Debian's lava-run, every KTAP line checked to be
+# one LAVA result; the real-machine job validated (docs/lab.md).
+LAVA_STAMP := $(BUILD)/lava/root/usr/bin/lava-run
+lava: $(LAVA_STAMP)
+$(LAVA_STAMP): tools/fetch-lava.sh
+	sh tools/fetch-lava.sh $(BUILD)/lava
+	@touch -c $@
+lava-test: $(LAVA_STAMP) $(BUILD)/vamap-test.img $(BUILD)/vamap.efi
+	@mkdir -p $(BUILD)/results
+	@$(PYTHON) tools/lava.py test $(BUILD)/lava-test $(BUILD)/results/lava.txt
+
 KTAP_PARSER := $(BUILD)/ktap/kunit_parser.py
 ktap-parser: $(KTAP_PARSER)
 $(KTAP_PARSER): tools/fetch-ktap-parser.sh | $(DEPS_OK)
@@ -423,9 +435,11 @@ test:
 	 wait; cat $(BUILD)/results/fuzz.log; f=$$(cat $(BUILD)/results/fuzz.rc); \
 	 [ $$d -eq 0 ] || f=1; \
 	 $(MAKE) --no-print-directory boot-test; b=$$?; \
+	 $(MAKE) --no-print-directory lava-test; l=$$?; \
 	 tools/summary.sh $(BUILD)/results/host.txt $(BUILD)/results/fuzz.txt \
-		$(BUILD)/results/boot.txt; s=$$?; \
-	 [ $$h -eq 0 ] && [ $$f -eq 0 ] && [ $$b -eq 0 ] && [ $$s -eq 0 ]
+		$(BUILD)/results/boot.txt $(BUILD)/results/lava.txt; s=$$?; \
+	 [ $$h -eq 0 ] && [ $$f -eq 0 ] && [ $$b -eq 0 ] && [ $$l -eq 0 ] && \
+	 [ $$s -eq 0 ]
 
 # Benchmarks report numbers; they assert nothing (the tests do).
 BENCH_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Wno-missing-prototypes -Iinclude \
@@ -465,6 +479,7 @@ help:
 	@echo '  make host-test    the host unit and tool tests (one stage of make test)'
 	@echo '  make fuzz-short   each libFuzzer target for FUZZ_SHORT seconds (one stage of make test)'
 	@echo '  make boot-test    the QEMU boot tests (one stage; BOOT_ARGS="NAME..." picks boots)'
+	@echo '  make lava-test    vamap under Debian lava-dispatcher: each KTAP line one LAVA result (one stage of make test)'
 	@echo '  make golden       accept new golden logs (BOOT_ARGS= picks configurations)'
 	@echo '  make bench        benchmarks: table counts, boot phases under -icount, call costs, fuzz exec/s'
 	@echo '  make fuzz         long libFuzzer runs (FUZZ_SECONDS=)'
@@ -497,4 +512,4 @@ help:
 	@echo '  KEY= CERT=        make sign: the db key and certificate'
 	@echo '  CC= LD= OBJCOPY= NASM= PYTHON=  the tools'
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f -not -path '*/lava/root/*' 2>/dev/null)
