@@ -4,10 +4,10 @@
 # ovmf (EDK2 2025.02) and u-boot-qemu (U-Boot 2025.01), beside the Debian 12
 # packages install-deps.sh installs. Downloaded, never installed:
 #
-#   - apt runs on a private directory (its own sources list, lists and
-#     cache under $dir/apt), so the machine's apt state is not touched;
-#   - apt checks the suite's Release file against Debian's archive keyring
-#     and each .deb against the SHA256 that signed index gives;
+#   - apt runs on a private directory ($dir/apt, tools/apt-private.sh),
+#     so the machine's apt state is not touched, and checks the suite's
+#     Release file against Debian's archive keyring and each .deb against
+#     the SHA256 that signed index gives;
 #   - dpkg -x unpacks each package into $dir/<package>_<version>/, and
 #     $dir/ovmf-2025 and $dir/u-boot-2025 point at them (the presets
 #     FIRMWARE=ovmf-2025, ovmf-2025-secboot, ovmf-2025-strictnx and
@@ -22,7 +22,6 @@ set -eu
 dir=${1:-build/firmware}
 suite=trixie
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 # package  link  a file the unpacked package must hold
 want='
 ovmf         ovmf-2025   usr/share/OVMF/OVMF_CODE_4M.secboot.strictnx.fd
@@ -47,27 +46,12 @@ if [ "${FETCH_FIRMWARE:-1}" = 0 ]; then
 	echo "fetch-firmware: FETCH_FIRMWARE=0: not fetching Debian 13's ovmf and u-boot-qemu" >&2
 	exit 0
 fi
-[ -r "$keyring" ] || {
-	echo "fetch-firmware: $keyring missing (package debian-archive-keyring): cannot verify what apt downloads" >&2
-	exit 1
-}
-
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 apt="$dir/apt"
-mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$apt/debs"
-echo "deb [signed-by=$keyring] $mirror $suite main" >"$apt/sources.list"
-set -- -o "Dir::Etc::SourceList=$apt/sources.list" \
-	-o Dir::Etc::SourceParts=/dev/null \
-	-o "Dir::State::Lists=$apt/lists" \
-	-o "Dir::State::status=/dev/null" \
-	-o "Dir::Cache=$apt" \
-	-o "Dir::Cache::Archives=$apt/archives" \
-	-o Debug::NoLocking=1 \
-	-o APT::Sandbox::User="$(id -un)" \
-	-o Acquire::AllowInsecureRepositories=false
-echo "fetch-firmware: apt-get update ($suite, $mirror)"
-apt-get "$@" -qq update
+name=fetch-firmware
+suites=$suite
+. "$(dirname "$0")/apt-private.sh"
 cd "$apt/debs"
 echo "$want" | while read -r pkg link file; do
 	[ -n "$pkg" ] || continue

@@ -5,10 +5,10 @@
 # modules it imports and lava-server's device-type templates, downloaded,
 # never installed (as tools/fetch-firmware.sh does the firmware):
 #
-#   - apt runs on a private directory (its own sources list, lists and
-#     cache under $dir/apt), so the machine's apt state is not touched;
-#   - apt checks the suite's Release file against Debian's archive keyring
-#     and each .deb against the SHA256 that signed index gives;
+#   - apt runs on a private directory ($dir/apt, tools/apt-private.sh),
+#     so the machine's apt state is not touched, and checks the suite's
+#     Release file against Debian's archive keyring and each .deb against
+#     the SHA256 that signed index gives;
 #   - dpkg -x unpacks every package into $dir/root; tools/lava.py runs
 #     $dir/root/usr/bin/lava-run with $dir/root's Python modules first on
 #     its path, and renders device dictionaries with lava-server's
@@ -26,7 +26,6 @@ set -eu
 dir=${1:-build/lava}
 suite=bookworm
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 pkgs='lava-dispatcher lava-dispatcher-host lava-common lava-server
 python3-voluptuous python3-pexpect python3-ptyprocess python3-setproctitle
 python3-jinja2 python3-markupsafe python3-yaml python3-requests
@@ -45,30 +44,15 @@ if [ "${FETCH_LAVA:-1}" = 0 ]; then
 	echo "fetch-lava: FETCH_LAVA=0: not fetching lava-dispatcher" >&2
 	exit 0
 fi
-[ -r "$keyring" ] || {
-	echo "fetch-lava: $keyring missing (package debian-archive-keyring): cannot verify what apt downloads" >&2
-	exit 1
-}
-
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 stamp="$dir/root/.fetched"
 apt="$dir/apt"
 rm -rf "$dir/root" "$apt/debs"
-mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$apt/debs" "$dir/root"
-echo "deb [signed-by=$keyring] $mirror $suite main" >"$apt/sources.list"
-echo "deb [signed-by=$keyring] $mirror $suite-updates main" >>"$apt/sources.list"
-set -- -o "Dir::Etc::SourceList=$apt/sources.list" \
-	-o Dir::Etc::SourceParts=/dev/null \
-	-o "Dir::State::Lists=$apt/lists" \
-	-o "Dir::State::status=/dev/null" \
-	-o "Dir::Cache=$apt" \
-	-o "Dir::Cache::Archives=$apt/archives" \
-	-o Debug::NoLocking=1 \
-	-o APT::Sandbox::User="$(id -un)" \
-	-o Acquire::AllowInsecureRepositories=false
-echo "fetch-lava: apt-get update ($suite, $mirror)"
-apt-get "$@" -qq update
+mkdir -p "$dir/root"
+name=fetch-lava
+suites="$suite $suite-updates"
+. "$(dirname "$0")/apt-private.sh"
 cd "$apt/debs"
 # apt-get download checks each file against the signed index's SHA256.
 # shellcheck disable=SC2086

@@ -13,6 +13,8 @@
  */
 #include <stdarg.h>
 #include "check.h"
+#define NRESULTS 32
+#include "ktap_record.h"
 #include "efi_authvar.h"
 #include "efi_conform.h"
 #include "efi_state.h"
@@ -340,60 +342,6 @@ const char *efi_mode_name(enum efi_mode mode)
 	return mode == EFI_MODE_SLOT ? "slot" : "other";
 }
 
-/* ------------------------------------------------- the KTAP side, recorded */
-
-#define NRESULTS 32
-static struct {
-	char label[64];
-	char line[256];
-	int ok; /* 1 ok, 0 not ok, -1 skip */
-} results[NRESULTS];
-static int nresults, ndiags;
-static const char *only;
-
-bool ktap_selected(const char *name)
-{
-	return !only || !strncmp(name, only, strlen(only));
-}
-
-static void record(int ok, const char *label, const char *fmt, va_list ap)
-{
-	if (nresults == NRESULTS)
-		return;
-	snprintf(results[nresults].label, sizeof(results[0].label), "%s", label);
-	kvsnprintf(results[nresults].line, sizeof(results[0].line), fmt, ap);
-	results[nresults++].ok = ok;
-}
-
-void ktap_result(bool ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	record(ktap_selected(name) ? ok : -1, name, fmt, ap);
-	va_end(ap);
-}
-
-void ktap_skip(const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	record(-1, name, fmt, ap);
-	va_end(ap);
-}
-
-void ktap_diag(const char *fmt, ...)
-{
-	(void)fmt;
-	ndiags++;
-}
-
-void kprintf(const char *fmt, ...)
-{
-	(void)fmt;
-}
-
 /* ------------------------------------------------------------ the tests */
 
 static void boot(enum bug b, u32 supported)
@@ -408,35 +356,6 @@ static void boot(enum bug b, u32 supported)
 	nresults = ndiags = 0;
 	set_calls = 0;
 	efi_authvar();
-}
-
-static int verdict(const char *label)
-{
-	int i;
-
-	for (i = 0; i < nresults; i++)
-		if (!strcmp(results[i].label, label))
-			return results[i].ok;
-	return -2;
-}
-
-static int count(int ok)
-{
-	int i, n = 0;
-
-	for (i = 0; i < nresults; i++)
-		n += results[i].ok == ok;
-	return n;
-}
-
-static void show(int ok)
-{
-	int i;
-
-	for (i = 0; i < nresults; i++)
-		if (results[i].ok == ok)
-			fprintf(stderr, "  %s %s # %s\n", ok ? "skip" : "not ok",
-				results[i].label, results[i].line);
 }
 
 static bool store_empty(void)

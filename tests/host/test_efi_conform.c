@@ -9,6 +9,7 @@
  */
 #include <stdarg.h>
 #include "check.h"
+#include "ktap_record.h"
 #include "efi_conform.h"
 #include "efi_state.h"
 #include "printf.h"
@@ -346,62 +347,6 @@ const char *efi_mode_name(enum efi_mode mode)
 	return mode == EFI_MODE_SLOT ? "slot" : "other";
 }
 
-/* ------------------------------------------------- the KTAP side, recorded */
-
-#define NRESULTS 128
-static struct {
-	char label[64];
-	char line[256];
-	int ok; /* 1 ok, 0 not ok, -1 skip */
-} results[NRESULTS];
-static int nresults;
-
-static void record(int ok, const char *label, const char *fmt, va_list ap)
-{
-	if (nresults == NRESULTS)
-		return;
-	snprintf(results[nresults].label, sizeof(results[0].label), "%s", label);
-	results[nresults].line[0] = 0;
-	if (fmt)
-		kvsnprintf(results[nresults].line, sizeof(results[0].line), fmt, ap);
-	results[nresults++].ok = ok;
-}
-
-bool ktap_selected(const char *name);
-
-/* As kernel/ktap.c: a check left out by only= is a SKIP, whatever it
- * found. */
-void ktap_result(bool ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	record(ktap_selected(name) ? ok : -1, name, fmt, ap);
-	va_end(ap);
-}
-
-void ktap_skip(const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	record(-1, name, fmt, ap);
-	va_end(ap);
-}
-
-/* only=: NULL selects every label, else those that start with it. */
-static const char *only;
-
-bool ktap_selected(const char *name)
-{
-	return !only || !strncmp(name, only, strlen(only));
-}
-
-void kprintf(const char *fmt, ...)
-{
-	(void)fmt;
-}
-
 /* ------------------------------------------------------------ the tests */
 
 static const struct efi_time start = { 2026, 11, 22, 13, 45, 30, 0, 0,
@@ -449,35 +394,6 @@ static void boot_stress(enum bug b)
 	efi_stress();
 }
 
-static int count(int ok)
-{
-	int i, n = 0;
-
-	for (i = 0; i < nresults; i++)
-		n += results[i].ok == ok;
-	return n;
-}
-
-static int verdict(const char *label)
-{
-	int i;
-
-	for (i = 0; i < nresults; i++)
-		if (!strcmp(results[i].label, label))
-			return results[i].ok;
-	return -2; /* not printed at all */
-}
-
-static void show_failures(void)
-{
-	int i;
-
-	for (i = 0; i < nresults; i++)
-		if (results[i].ok == 0)
-			fprintf(stderr, "  not ok %s # %s\n", results[i].label,
-				results[i].line);
-}
-
 static void test_good_firmware_passes_and_is_left_as_found(void)
 {
 	int i;
@@ -487,7 +403,7 @@ static void test_good_firmware_passes_and_is_left_as_found(void)
 	CHECK_EQ(count(0), 0);
 	CHECK_EQ(count(-1), 1); /* efi.rt_properties.unsupported: no table */
 	if (count(0))
-		show_failures();
+		show(0);
 	/* The clock is back where it was (the simulated one does not tick). */
 	CHECK(!memcmp(&clock_now, &start, sizeof(start)));
 	CHECK_EQ(wake_on, 0);
@@ -565,7 +481,7 @@ static void test_stress(void)
 	CHECK_EQ(nresults, 5);
 	CHECK_EQ(count(1), 5);
 	if (count(0))
-		show_failures();
+		show(0);
 	CHECK_EQ(calls[RT_GET_VARIABLE], 1000);
 	CHECK_EQ(calls[RT_QUERY_VARIABLE_INFO], 1000);
 	CHECK_EQ(calls[RT_SET_VARIABLE], 2 + 265); /* set-up and delete too */
@@ -714,7 +630,7 @@ static void test_only(void)
 	CHECK(calls[RT_SET_VARIABLE] > 0); /* efi.variable.set.create's */
 	CHECK_EQ(count(0), 0);
 	if (count(0))
-		show_failures();
+		show(0);
 }
 
 /* Every check alone (only=LABEL) passes on a conforming firmware: what it
@@ -734,7 +650,7 @@ static void test_each_alone(void)
 		only = NULL;
 		if (count(0)) {
 			fprintf(stderr, "  only=%s:\n", labels[i]);
-			show_failures();
+			show(0);
 		}
 		CHECK_EQ(count(0), 0);
 		CHECK(verdict(labels[i]) != -2);
