@@ -41,4 +41,16 @@ struct madt_info;
 int acpi_read_madt(struct madt_info *m, bool corrupt_copy, u64 *pa,
 		   const char **why, u32 *where);
 
+struct acpi_mem_range;
+struct acpi_srat_counts;
+
+/*
+ * The SRAT's enabled, present memory ranges (acpi_srat_memory, up to
+ * @max in @out). Returns 0; -ENOENT when there is no SRAT; -EINVAL with
+ * @why when it is malformed; -ENOMEM when it cannot be mapped. *@pa is the
+ * table's physical address whenever one was found.
+ */
+int acpi_read_srat(struct acpi_mem_range *out, unsigned int max,
+		   struct acpi_srat_counts *counts, u64 *pa, const char **why);
+
 #endif

@@ -82,4 +82,35 @@ struct acpi_pm_timer {
 int acpi_fadt_pm_timer(const void *p, u64 len, struct acpi_pm_timer *out,
 		       const char **why);
 
+/* The most vamap reads of an SRAT: its header, the 12 reserved bytes and
+ * 4,096 structures of the largest kind it reads. */
+#define ACPI_SRAT_MAX_LEN (ACPI_SDT_HEADER_LEN + 12 + 40 * 4096)
+
+/* A range of physical memory, [start, end). */
+struct acpi_mem_range {
+	u64 start, end;
+};
+
+/* What acpi_srat_memory found besides the ranges it returns. */
+struct acpi_srat_counts {
+	unsigned int ranges;	/* enabled, present ranges (may exceed max) */
+	unsigned int hotplug;	/* enabled and hot-pluggable: not compared */
+	unsigned int disabled;	/* Enabled clear: to be ignored */
+};
+
+/*
+ * The memory the SRAT @p (@len readable bytes) says the machine has (ACPI
+ * 6.5, 5.2.16): signature "SRAT", length, checksum, then its structures,
+ * each a type and a length that must stay inside the table; each Memory
+ * Affinity structure (type 1, 40 bytes, 5.2.16.2) whose flags say
+ * Enabled and not Hot Pluggable (hot-pluggable memory need not be present
+ * at boot) with a length that does not wrap is one range, up to @max kept
+ * in @out. Returns 0 with @counts, or -EINVAL with @why when the table is
+ * malformed (a structure shorter than 2 bytes, one that runs past the end,
+ * a Memory Affinity structure of another length).
+ */
+int acpi_srat_memory(const void *p, u64 len, struct acpi_mem_range *out,
+		     unsigned int max, struct acpi_srat_counts *counts,
+		     const char **why);
+
 #endif

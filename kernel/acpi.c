@@ -137,3 +137,32 @@ int acpi_read_madt(struct madt_info *m, bool corrupt_copy, u64 *pa,
 	early_memunmap((void *)tbl, MAX(len, 36u));
 	return ret;
 }
+
+int acpi_read_srat(struct acpi_mem_range *out, unsigned int max,
+		   struct acpi_srat_counts *counts, u64 *pa, const char **why)
+{
+	const u8 *hdr, *tbl;
+	unsigned int i;
+	u64 len;
+	int ret;
+
+	*why = NULL;
+	*pa = 0;
+	for (i = 0; i < acpi.nr_tables; i++)
+		if (!memcmp(acpi.sig[i], "SRAT", 4))
+			break;
+	if (!acpi.found || i == acpi.nr_tables)
+		return -ENOENT;
+	*pa = acpi.table[i];
+	hdr = early_memremap(*pa, ACPI_SDT_HEADER_LEN, false);
+	if (!hdr)
+		return -ENOMEM;
+	len = acpi_sdt_read_len(*(const u32 *)(hdr + 4), ACPI_SRAT_MAX_LEN);
+	early_memunmap((void *)hdr, ACPI_SDT_HEADER_LEN);
+	tbl = early_memremap(*pa, len, false);
+	if (!tbl)
+		return -ENOMEM;
+	ret = acpi_srat_memory(tbl, len, out, max, counts, why);
+	early_memunmap((void *)tbl, len);
+	return ret;
+}

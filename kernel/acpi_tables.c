@@ -144,3 +144,71 @@ int acpi_fadt_pm_timer(const void *p, u64 len, struct acpi_pm_timer *out,
 	out->mask = flags & FADT_TMR_VAL_EXT ? 0xffffffffu : 0xffffffu;
 	return 0;
 }
+
+#define SRAT_FIRST 48		/* after the header and 12 reserved bytes */
+#define SRAT_MEMORY 1		/* Memory Affinity Structure */
+#define SRAT_MEMORY_LEN 40
+#define SRAT_MEM_ENABLED 0x1
+#define SRAT_MEM_HOT_PLUGGABLE 0x2
+
+int acpi_srat_memory(const void *p, u64 len, struct acpi_mem_range *out,
+		     unsigned int max, struct acpi_srat_counts *counts,
+		     const char **why)
+{
+	const u8 *b = p;
+	u32 tlen, off;
+
+	*why = NULL;
+	counts->ranges = counts->hotplug = counts->disabled = 0;
+	if (!p || len < SRAT_FIRST)
+		*why = "SRAT shorter than its header";
+	else if (!sig_is(b, "SRAT", 4))
+		*why = "SRAT signature wrong";
+	if (*why)
+		return -EINVAL;
+	tlen = rd32(b + 4);
+	if (tlen > len || tlen < SRAT_FIRST)
+		*why = "SRAT length wrong";
+	else if (byte_sum(b, tlen))
+		*why = "SRAT checksum wrong";
+	if (*why)
+		return -EINVAL;
+	for (off = SRAT_FIRST; off < tlen; off += b[off + 1]) {
+		u64 base, size;
+		u32 flags;
+
+		if (tlen - off < 2 || b[off + 1] < 2) {
+			*why = "an SRAT structure shorter than 2 bytes";
+			return -EINVAL;
+		}
+		if (b[off + 1] > tlen - off) {
+			*why = "an SRAT structure runs past the table's end";
+			return -EINVAL;
+		}
+		if (b[off] != SRAT_MEMORY)
+			continue;
+		if (b[off + 1] != SRAT_MEMORY_LEN) {
+			*why = "an SRAT Memory Affinity structure not 40 bytes long";
+			return -EINVAL;
+		}
+		base = rd64(b + off + 8);
+		size = rd64(b + off + 16);
+		flags = rd32(b + off + 28);
+		if (!(flags & SRAT_MEM_ENABLED)) {
+			counts->disabled++;
+			continue;
+		}
+		if (flags & SRAT_MEM_HOT_PLUGGABLE) {
+			counts->hotplug++;
+			continue;
+		}
+		if (!size || base + size < base)
+			continue; /* nothing, or a range that wraps: ignored */
+		if (counts->ranges < max) {
+			out[counts->ranges].start = base;
+			out[counts->ranges].end = base + size;
+		}
+		counts->ranges++;
+	}
+	return 0;
+}

@@ -5,6 +5,7 @@
  * kernel_exit() with the matching exit code.
  */
 #include "acpi.h"
+#include "acpi_tables.h"
 #include "addr.h"
 #include "boot_info.h"
 #include "efi_state.h"
@@ -494,27 +495,96 @@ static void check_cpu(void)
  * efi.memmap.complete: does the firmware's memory map describe all the
  * memory the machine says it has? UEFI 2.10 7.2 (GetMemoryMap returns a
  * map of all memory, each range typed); DSP0134 7.20 (SMBIOS type 19, the
- * physical ranges each memory array is mapped at). A range the map leaves
- * out is memory no OS that trusts the map will ever use. Below 1 MiB is
- * left out of the comparison: the legacy VGA and option-ROM window
- * (0xa0000-0xfffff) is inside type 19's first range on every PC and in no
- * firmware's map.
+ * physical ranges each memory array is mapped at); ACPI 6.5 5.2.16.2 (the
+ * SRAT's Memory Affinity structures, where the machine has NUMA: each
+ * enabled range not hot-pluggable is memory present at boot). A range the
+ * map leaves out is memory no OS that trusts the map will ever use. Below
+ * 1 MiB is left out of the comparison: the legacy VGA and option-ROM
+ * window (0xa0000-0xfffff) is inside type 19's first range on every PC
+ * and in no firmware's map.
  */
 #define MEMMAP_COMPLETE_FROM SZ_1M
 #define MEMMAP_GAPS_NAMED 4
+#define MEMMAP_SRAT_RANGES 32
+
+struct ram_compare {
+	u64 total, missing;	/* bytes above 1 MiB, and those in no descriptor */
+	unsigned int gaps;	/* ranges in no descriptor, named up to 4 */
+};
+
+/* [@start, @end) from @what against the memory map. */
+static void ram_compare(const char *what, u64 start, u64 end,
+			struct ram_compare *c, unsigned int *named)
+{
+	struct mem_gap gaps[MEMMAP_GAPS_NAMED];
+	unsigned int k, n;
+	u64 b;
+
+	start = MAX(start, (u64)MEMMAP_COMPLETE_FROM);
+	if (end <= start)
+		return;
+	c->total += end - start;
+	n = mm_map_gaps(start, end, gaps, ARRAY_SIZE(gaps), &b);
+	for (k = 0; k < n && k < ARRAY_SIZE(gaps); k++, (*named)++)
+		if (*named < MEMMAP_GAPS_NAMED)
+			kdetail("efi.memmap.complete", "efi: memory map: "
+				"0x%016lx-0x%016lx (%lu KiB) is %s memory no "
+				"descriptor describes\n", (unsigned long)gaps[k].start,
+				(unsigned long)gaps[k].end - 1,
+				(unsigned long)((gaps[k].end - gaps[k].start) >> 10),
+				what);
+	c->gaps += n;
+	c->missing += b;
+}
+
+/* The SRAT's present memory, into @c; false (and why, logged) when there
+ * is none to compare. test=memmap-hole takes its last range 64 MiB long. */
+static bool srat_compare(struct ram_compare *c, unsigned int *named,
+			 unsigned int *nr)
+{
+	static struct acpi_mem_range r[MEMMAP_SRAT_RANGES];
+	struct acpi_srat_counts counts;
+	const char *why;
+	unsigned int i;
+	u64 pa;
+	int ret = acpi_read_srat(r, ARRAY_SIZE(r), &counts, &pa, &why);
+
+	if (ret == -ENOENT)
+		return false;
+	if (ret) {
+		kprintf("acpi: SRAT at 0x%016lx: %s; not compared with the "
+			"memory map\n", (unsigned long)pa,
+			why ? why : "could not be mapped");
+		return false;
+	}
+	if (counts.ranges > ARRAY_SIZE(r))
+		kprintf("acpi: SRAT: %u memory ranges, the first %u compared\n",
+			counts.ranges, (unsigned int)ARRAY_SIZE(r));
+	if (counts.hotplug)
+		kprintf("acpi: SRAT: %u hot-pluggable memory range%s not "
+			"compared (present only once plugged)\n", counts.hotplug,
+			counts.hotplug == 1 ? "" : "s");
+	*nr = MIN(counts.ranges, (unsigned int)ARRAY_SIZE(r));
+	for (i = 0; i < *nr; i++) {
+		u64 end = r[i].end;
+
+		if ((kopt.test & TEST_MEMMAP_HOLE) && i + 1 == *nr) {
+			end += 64 * SZ_1M;
+			kprintf("test: memmap-hole: SRAT memory range %u taken as "
+				"64 MiB longer\n", i);
+		}
+		ram_compare("SRAT", r[i].start, end, c, named);
+	}
+	return *nr != 0;
+}
 
 static void check_memmap_complete(const struct boot_info *bi)
 {
 	const struct boot_machine *m = &bi->machine;
-	struct mem_gap gaps[MEMMAP_GAPS_NAMED];
-	u64 bytes = 0, total = 0, described = 0;
-	unsigned int i, k, n, nr_gaps = 0;
+	struct ram_compare smbios = { 0 }, srat = { 0 };
+	unsigned int i, named = 0, nr_srat = 0;
+	bool have_smbios, have_srat;
 
-	if (!m->smbios_read) {
-		ktap_skip("efi.memmap.complete", "no SMBIOS table to compare "
-			  "the memory map with");
-		return;
-	}
 	/* An unreadable map is mm.memmap's finding; every byte would be
 	 * "missing" here, which says nothing more. */
 	if (!mm_region_next(NULL)) {
@@ -522,20 +592,15 @@ static void check_memmap_complete(const struct boot_info *bi)
 			  "read (mm.memmap)");
 		return;
 	}
-	if (!m->nr_smbios_ram) {
-		ktap_skip("efi.memmap.complete", "SMBIOS has no type 19 (Memory "
-			  "Array Mapped Address) structure to compare the memory "
-			  "map with");
-		return;
-	}
-	if (m->smbios_ram_bad || m->smbios_ram_more)
+	if (m->smbios_read && (m->smbios_ram_bad || m->smbios_ram_more))
 		kprintf("efi: SMBIOS type 19: %u structure%s malformed, %u "
 			"beyond the %u vamap reads: not compared\n",
 			m->smbios_ram_bad, m->smbios_ram_bad == 1 ? "" : "s",
 			m->smbios_ram_more, (unsigned int)ARRAY_SIZE(m->smbios_ram));
-	for (i = 0; i < m->nr_smbios_ram && i < ARRAY_SIZE(m->smbios_ram); i++) {
-		u64 start = MAX(m->smbios_ram[i].start, (u64)MEMMAP_COMPLETE_FROM);
-		u64 end = m->smbios_ram[i].end, b;
+	have_smbios = m->smbios_read && m->nr_smbios_ram;
+	for (i = 0; have_smbios && i < m->nr_smbios_ram &&
+		    i < ARRAY_SIZE(m->smbios_ram); i++) {
+		u64 end = m->smbios_ram[i].end;
 
 		/* test=memmap-hole: the machine says 64 MiB more than there
 		 * is, as a firmware that leaves RAM out of its map looks */
@@ -544,35 +609,52 @@ static void check_memmap_complete(const struct boot_info *bi)
 			kprintf("test: memmap-hole: SMBIOS type 19 range %u taken "
 				"as 64 MiB longer\n", i);
 		}
-		if (end <= start)
-			continue;
-		total += end - start;
-		n = mm_map_gaps(start, end, gaps, ARRAY_SIZE(gaps), &b);
-		for (k = 0; k < n && k < ARRAY_SIZE(gaps); k++)
-			if (nr_gaps + k < MEMMAP_GAPS_NAMED)
-				kdetail("efi.memmap.complete", "efi: memory map: "
-					"0x%016lx-0x%016lx (%lu KiB) is SMBIOS "
-					"type 19 memory no descriptor describes\n",
-					(unsigned long)gaps[k].start,
-					(unsigned long)gaps[k].end - 1,
-					(unsigned long)((gaps[k].end -
-							 gaps[k].start) >> 10));
-		nr_gaps += n;
-		bytes += b;
+		ram_compare("SMBIOS type 19", m->smbios_ram[i].start, end,
+			    &smbios, &named);
 	}
-	described = total - bytes;
-	if (bytes)
-		ktap_result(false, "efi.memmap.complete", "%lu KiB of the %lu KiB "
-			    "SMBIOS type 19 describes above 1 MiB is in no "
-			    "memory-map descriptor, %u range%s (UEFI 2.10 7.2: "
-			    "the map describes all memory)", (unsigned long)(bytes >> 10),
-			    (unsigned long)(total >> 10), nr_gaps,
-			    nr_gaps == 1 ? "" : "s");
-	else
+	have_srat = srat_compare(&srat, &named, &nr_srat);
+	if (!have_smbios && !have_srat) {
+		ktap_skip("efi.memmap.complete", "%s", !m->smbios_read
+			  ? "no SMBIOS table to compare the memory map with"
+			  : "SMBIOS has no type 19 (Memory Array Mapped Address) "
+			    "structure to compare the memory map with");
+		return;
+	}
+	if (smbios.missing || srat.missing) {
+		char what[160] = "";
+		size_t k = 0;
+
+		if (smbios.missing)
+			k += (size_t)ksnprintf(what, sizeof(what), "%lu KiB of the "
+					       "%lu KiB SMBIOS type 19 describes",
+					       (unsigned long)(smbios.missing >> 10),
+					       (unsigned long)(smbios.total >> 10));
+		if (srat.missing && k < sizeof(what))
+			ksnprintf(what + k, sizeof(what) - k, "%s%lu KiB of the "
+				  "%lu KiB the SRAT describes",
+				  smbios.missing ? " and " : "",
+				  (unsigned long)(srat.missing >> 10),
+				  (unsigned long)(srat.total >> 10));
+		ktap_result(false, "efi.memmap.complete", "%s above 1 MiB is in "
+			    "no memory-map descriptor, %u range%s (UEFI 2.10 7.2: "
+			    "the map describes all memory)", what,
+			    smbios.gaps + srat.gaps,
+			    smbios.gaps + srat.gaps == 1 ? "" : "s");
+	} else if (!have_srat) {
 		ktap_result(true, "efi.memmap.complete", "the %u SMBIOS type 19 "
 			    "range%s (%lu KiB above 1 MiB) all in the map",
 			    m->nr_smbios_ram, m->nr_smbios_ram == 1 ? "" : "s",
-			    (unsigned long)(described >> 10));
+			    (unsigned long)(smbios.total >> 10));
+	} else {
+		ktap_result(true, "efi.memmap.complete", "the %u SMBIOS type 19 "
+			    "range%s (%lu KiB above 1 MiB) and the %u SRAT memory "
+			    "range%s (%lu KiB) all in the map",
+			    have_smbios ? m->nr_smbios_ram : 0,
+			    have_smbios && m->nr_smbios_ram == 1 ? "" : "s",
+			    (unsigned long)(smbios.total >> 10), nr_srat,
+			    nr_srat == 1 ? "" : "s",
+			    (unsigned long)(srat.total >> 10));
+	}
 }
 
 /*

@@ -109,6 +109,13 @@ CONFIGS = [
     # verbose: the one golden log of the verbose lines. (Was two boots,
     # q35-8g and kernel-append: merged to save suite time.)
     dict(name="q35-8g", mem="8G", boot="kernel", cmdline="exit=qemu verbose"),
+    # Two NUMA nodes: QEMU's ACPI then has an SRAT, whose memory ranges
+    # efi.memmap.complete compares with the map besides SMBIOS type 19.
+    dict(name="q35-numa", mem="4G", smp=2,
+         extra=("-object", "memory-backend-ram,size=1G,id=m0",
+                "-object", "memory-backend-ram,size=3G,id=m1",
+                "-numa", "node,nodeid=0,memdev=m0,cpus=0",
+                "-numa", "node,nodeid=1,memdev=m1,cpus=1")),
     # The UEFI Shell (OVMF's built-in one, reached because the drive has no
     # removable-media path) starts vamap from startup.nsh: the Shell passes
     # "\\vamap.efi exit=qemu efi=1to1" as LoadOptions; the stub skips argv[0].

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // sources: kernel/acpi_tables.c kernel/madt.c
-/* RSDP, RSDT/XSDT and MADT parsers on arbitrary bytes. */
+/* RSDP, RSDT/XSDT, FADT, SRAT and MADT parsers on arbitrary bytes. */
 #include "acpi_tables.h"
 #include "fuzz.h"
 #include "madt.h"
@@ -39,6 +39,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					      &why);
 		if (fadt_len <= size)
 			(void)acpi_fadt_pm_timer(data, fadt_len, &pm, &why);
+	}
+	{
+		struct acpi_mem_range r[8];
+		struct acpi_srat_counts c;
+		unsigned int i;
+
+		if (!acpi_srat_memory(data, size, r, 8, &c, &why))
+			for (i = 0; i < c.ranges && i < 8; i++)
+				FUZZ_ASSERT(r[i].start < r[i].end);
 	}
 	if (!madt_parse(data, size, &madt, &why, &where))
 		FUZZ_ASSERT(madt.nr_cpus >= 1 && madt.nr_cpus <= MADT_MAX_CPUS &&

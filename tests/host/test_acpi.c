@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // sources: kernel/acpi_tables.c
 /*
- * ACPI root tables in both shapes: ACPI 1.0 (RSDP revision 0, a 20-byte
+ * The SRAT's memory ranges (efi.memmap.complete), and ACPI root tables in
+ * both shapes: ACPI 1.0 (RSDP revision 0, a 20-byte
  * RSDP, an RSDT of 32-bit entries, as U-Boot publishes) and ACPI 2.0+
  * (revision 2, a 36-byte RSDP, an XSDT of 64-bit entries, as OVMF does),
  * and each malformation named.
@@ -245,8 +246,106 @@ static void test_fadt_pm_timer(void)
 	CHECK_EQ(acpi_sdt_read_len(20, ACPI_FADT_MAX_LEN), ACPI_SDT_HEADER_LEN);
 }
 
+/* An SRAT as QEMU builds one for two NUMA nodes: a processor affinity
+ * structure, memory ranges (one hot-pluggable, one disabled). */
+static u8 srat[48 + 16 + 5 * 40];
+
+static void put_mem(u8 *p, u64 base, u64 len, u32 flags)
+{
+	memset(p, 0, 40);
+	p[0] = 1;
+	p[1] = 40;
+	put64(p + 8, base);
+	put64(p + 16, len);
+	put32(p + 28, flags);
+}
+
+static u32 make_srat(void)
+{
+	u32 len = sizeof(srat);
+
+	memset(srat, 0, sizeof(srat));
+	memcpy(srat, "SRAT", 4);
+	put32(srat + 4, len);
+	srat[8] = 3;
+	put32(srat + 36, 1);
+	srat[48] = 0;	/* Processor Local APIC/SAPIC Affinity, 16 bytes */
+	srat[49] = 16;
+	put_mem(srat + 64, 0, 0xa0000, 1);
+	put_mem(srat + 104, 0x100000, 0x3ff00000, 1);
+	put_mem(srat + 144, 0x100000000ULL, 0xc0000000ULL, 1);
+	put_mem(srat + 184, 0x200000000ULL, 0x40000000ULL, 3); /* hotplug */
+	put_mem(srat + 224, 0x300000000ULL, 0x40000000ULL, 0); /* disabled */
+	fix_sum(srat, len, 9);
+	return len;
+}
+
+static void test_srat_memory(void)
+{
+	struct acpi_mem_range r[4];
+	struct acpi_srat_counts c;
+	const char *why;
+	u32 len = make_srat();
+
+	CHECK_EQ(acpi_srat_memory(srat, len, r, 4, &c, &why), 0);
+	CHECK_EQ(c.ranges, 3);
+	CHECK_EQ(c.hotplug, 1);
+	CHECK_EQ(c.disabled, 1);
+	CHECK_EQ(r[0].start, 0);
+	CHECK_EQ(r[0].end, 0xa0000);
+	CHECK_EQ(r[2].start, 0x100000000ULL);
+	CHECK_EQ(r[2].end, 0x1c0000000ULL);
+	/* fewer kept than there are: counted all the same */
+	CHECK_EQ(acpi_srat_memory(srat, len, r, 1, &c, &why), 0);
+	CHECK_EQ(c.ranges, 3);
+	/* a range that wraps is no range */
+	put64(srat + 144 + 16, ~0ULL);
+	fix_sum(srat, len, 9);
+	CHECK_EQ(acpi_srat_memory(srat, len, r, 4, &c, &why), 0);
+	CHECK_EQ(c.ranges, 2);
+}
+
+static void test_srat_malformed(void)
+{
+	struct acpi_mem_range r[4];
+	struct acpi_srat_counts c;
+	const char *why;
+	u32 len = make_srat();
+
+	CHECK_EQ(acpi_srat_memory(srat, 40, r, 4, &c, &why), -EINVAL);
+	CHECK_STR(why, "SRAT shorter than its header");
+	srat[0] = 'X';
+	CHECK_EQ(acpi_srat_memory(srat, len, r, 4, &c, &why), -EINVAL);
+	CHECK_STR(why, "SRAT signature wrong");
+	len = make_srat();
+	CHECK_EQ(acpi_srat_memory(srat, len - 1, r, 4, &c, &why), -EINVAL);
+	CHECK_STR(why, "SRAT length wrong");
+	srat[70] ^= 1;
+	CHECK_EQ(acpi_srat_memory(srat, len, r, 4, &c, &why), -EINVAL);
+	CHECK_STR(why, "SRAT checksum wrong");
+	len = make_srat();
+	srat[49] = 0; /* a structure of length 0 would never advance */
+	fix_sum(srat, len, 9);
+	CHECK_EQ(acpi_srat_memory(srat, len, r, 4, &c, &why), -EINVAL);
+	CHECK_STR(why, "an SRAT structure shorter than 2 bytes");
+	len = make_srat();
+	srat[225] = 60; /* the last structure past the end */
+	fix_sum(srat, len, 9);
+	CHECK_EQ(acpi_srat_memory(srat, len, r, 4, &c, &why), -EINVAL);
+	CHECK_STR(why, "an SRAT structure runs past the table's end");
+	len = make_srat();
+	srat[65] = 32; /* a Memory Affinity structure of another size */
+	srat[96] = 1;
+	srat[97] = 8;
+	fix_sum(srat, len, 9);
+	CHECK_EQ(acpi_srat_memory(srat, len, r, 4, &c, &why), -EINVAL);
+	CHECK_STR(why, "an SRAT Memory Affinity structure not 40 bytes long");
+}
+
 int main(void)
 {
+	RUN(test_srat_memory);
+	RUN(test_srat_malformed);
 	RUN(test_fadt_pm_timer);
 	RUN(test_acpi10_rsdt);
 	RUN(test_acpi20_xsdt);
