@@ -178,3 +178,56 @@ void stub_load_drivers(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 	fw_call(dir->Close, 1, dir);
 	fw_call(root->Close, 1, root);
 }
+
+/* The GUID of @dp's MEDIA_PIWG_FW_FILE_DP node (type 4, subtype 6), the
+ * firmware file an image was loaded from, into @guid; false if none. */
+static bool fv_file_of(const EFI_DEVICE_PATH *dp, u8 *guid)
+{
+	unsigned int nodes;
+
+	for (nodes = 0; dp && nodes < 64; nodes++) {
+		const u8 *n = (const u8 *)dp;
+		unsigned int len = n[2] | n[3] << 8;
+
+		if ((n[0] & 0x7f) == 0x7f || len < 4)
+			return false;
+		if (n[0] == 4 && n[1] == 6 && len >= 20) {
+			for (unsigned int i = 0; i < 16; i++)
+				guid[i] = n[4 + i];
+			return true;
+		}
+		dp = (const EFI_DEVICE_PATH *)(n + len);
+	}
+	return false;
+}
+
+void stub_note_rt_images(struct boot_info *bi)
+{
+	static struct boot_rt_image images[BOOT_RT_IMAGES_MAX];
+	EFI_HANDLE *handles = NULL;
+	UINTN n = 0, i;
+	u32 k = 0;
+
+	if (EFI_ERROR(fw_call(BS->LocateHandleBuffer, 5, ByProtocol,
+			      &LoadedImageProtocol, NULL, &n, &handles)))
+		return;
+	for (i = 0; i < n; i++) {
+		EFI_LOADED_IMAGE *li = NULL;
+
+		if (EFI_ERROR(fw_call(BS->HandleProtocol, 3, handles[i],
+				      &LoadedImageProtocol, (void **)&li)) || !li ||
+		    li->ImageCodeType != EfiRuntimeServicesCode)
+			continue;
+		if (k == BOOT_RT_IMAGES_MAX) {
+			bi->rt_images_more++;
+			continue;
+		}
+		images[k].base = (u64)(uintptr_t)li->ImageBase;
+		images[k].size = li->ImageSize;
+		images[k].has_file = fv_file_of(li->FilePath, images[k].file);
+		k++;
+	}
+	fw_call(BS->FreePool, 1, handles);
+	bi->rt_images = (u64)(uintptr_t)images;
+	bi->nr_rt_images = k;
+}

@@ -793,6 +793,7 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 	/* Before the tables are read: a driver may publish one (tests/zoo). */
 	check_table_headers(bi, 0);
 	stub_load_drivers(image, li, bi);
+	stub_note_rt_images(bi);
 	check_table_headers(bi, 1);
 	bi->stub_ts.drivers = rdtsc();
 	find_config_tables(bi);

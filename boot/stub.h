@@ -85,6 +85,10 @@ void stub_read_machine(struct boot_info *bi);
 void stub_load_drivers(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 		       struct boot_info *bi);
 
+/* Note every runtime image the firmware loaded (struct boot_rt_image):
+ * where it lies and the firmware file it came from (boot/drivers.c). */
+void stub_note_rt_images(struct boot_info *bi);
+
 /*
  * Build init_pg_dir from a memory map: the 1:1 map (2 MiB pages) of every
  * 2 MiB chunk that holds RAM of any kind, and the kernel image at its link

@@ -7,6 +7,7 @@
  * jump to no code, the caller — and runtime services off.
  */
 #include "addr.h"
+#include "bytes.h"
 #include "efi_args.h"
 #include "efi_state.h"
 #include "efi_defs.h"
@@ -221,11 +222,31 @@ static const struct boot_driver *driver_at(u64 pa)
 	return NULL;
 }
 
-/*
- * What else is known of a runtime region's byte @off: the memory
- * attributes entry that set its protection, and the PE/COFF image that
- * holds it (read through the direct map), with its CodeView name.
- */
+/* The firmware's runtime images, from the stub (struct boot_rt_image). */
+static struct boot_rt_image rt_images[BOOT_RT_IMAGES_MAX];
+static u32 nr_rt_images;
+
+/* On init_pg_dir, where RAM is 1:1: the stub's array is where it left it. */
+void efi_keep_rt_images(const struct boot_info *bi)
+{
+	if (!bi->rt_images)
+		return;
+	nr_rt_images = MIN(bi->nr_rt_images, (u32)BOOT_RT_IMAGES_MAX);
+	memcpy(rt_images, (const void *)bi->rt_images,
+	       nr_rt_images * sizeof(rt_images[0]));
+}
+
+/* The firmware runtime image loaded at physical @pa, or NULL. */
+static const struct boot_rt_image *rt_image_at(u64 pa)
+{
+	u32 i;
+
+	for (i = 0; i < nr_rt_images; i++)
+		if (rt_images[i].base == pa)
+			return &rt_images[i];
+	return NULL;
+}
+
 /* The PE/COFF image holding byte @off of the RAM [@pa, @pa + @size),
  * shown at @va (its address as the firmware uses it), with its CodeView
  * name and the driver file the stub started, if any. */
@@ -233,6 +254,7 @@ static void describe_image(const char *label, u64 pa, u64 size, u64 va, u64 off)
 {
 	const struct mem_region *m = mm_region_at(pa);
 	const struct boot_driver *d;
+	const struct boot_rt_image *f;
 	struct pe_image im;
 	char who[128];
 
@@ -240,11 +262,20 @@ static void describe_image(const char *label, u64 pa, u64 size, u64 va, u64 off)
 	if (!m || !m->ram || pa + size > m->end ||
 	    !pe_image_find(__va(pa), size, off, &im))
 		return;
-	/* Named by its CodeView entry, by the file the stub started, or both. */
+	/* Named by its CodeView entry, by the file the stub started, or both;
+	 * else by the firmware file it was loaded from, as EDK2's device-path
+	 * text writes it (FvFile(GUID): its INF's FILE_GUID). */
 	d = driver_at(pa + im.base);
+	f = d || im.name[0] ? NULL : rt_image_at(pa + im.base);
 	if (d)
 		ksnprintf(who, sizeof(who), "%s%sdriver \\vamap\\drivers\\%s",
 			  im.name, im.name[0] ? ", " : "", d->name);
+	else if (f && f->has_file)
+		ksnprintf(who, sizeof(who), "no CodeView name; loaded from "
+			  "FvFile(%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X)",
+			  rd32(f->file), rd16(f->file + 4), rd16(f->file + 6),
+			  f->file[8], f->file[9], f->file[10], f->file[11],
+			  f->file[12], f->file[13], f->file[14], f->file[15]);
 	else
 		ksnprintf(who, sizeof(who), "%s",
 			  im.name[0] ? im.name : "no CodeView name");

@@ -243,7 +243,29 @@ struct boot_info {
 	u32 modes_prev_mode;
 	u32 modes_prev_reset;
 	u32 modes_step;		/* this boot's place: 1 for the first mode */
+	/* The firmware's runtime images (struct boot_rt_image), an array in
+	 * the stub's image (physical), copied by the kernel before it hands
+	 * LoaderData memory to its allocator; rt_images_more: beyond
+	 * BOOT_RT_IMAGES_MAX, left out. */
+	u64 rt_images;
+	u32 nr_rt_images;
+	u32 rt_images_more;
 };
+
+/*
+ * A runtime image the firmware loaded (UEFI 2.10 9.1: a handle with
+ * EFI_LOADED_IMAGE_PROTOCOL whose ImageCodeType is EfiRuntimeServicesCode):
+ * where it lies and the firmware file it came from, the GUID of its
+ * FilePath's MEDIA_PIWG_FW_FILE_DP node (PI 1.8 II-8.3), has_file 0 when
+ * there is none. Fault reports name code without a CodeView entry by it.
+ */
+struct boot_rt_image {
+	u64 base, size;
+	u8 file[16];
+	u32 has_file;
+	u32 reserved;
+};
+#define BOOT_RT_IMAGES_MAX 64
 
 enum {
 	BOOT_TABLE_SYSTEM = 1u << 0,

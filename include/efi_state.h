@@ -242,6 +242,11 @@ bool efi_kernel_object_name(u64 a, char *buf, size_t n);
  * lines of check @label ("rip", "pointer", ... as @what). */
 void efi_describe_address(const char *label, const char *what, u64 a);
 
+/* Keep the firmware's runtime images the stub noted (struct
+ * boot_rt_image), while the stub's memory is still its own, to name code
+ * without a CodeView entry by its firmware file (efi/fault.c). */
+void efi_keep_rt_images(const struct boot_info *bi);
+
 /* The service CPU @apic_id is in now (the firmware runs, or vamap's
  * handler on top of it), or NULL. */
 const char *efi_call_in_progress(u32 apic_id);

@@ -944,6 +944,7 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 	}
 	memcpy(&kbi, bi, sizeof(kbi));
 	load_waivers(&kbi);
+	efi_keep_rt_images(&kbi);
 	kbi.cmdline[sizeof(kbi.cmdline) - 1] = '\0';
 	kbi.cmdline_ignored[sizeof(kbi.cmdline_ignored) - 1] = '\0';
 	terminate_machine_strings(&kbi.machine);
