@@ -49,11 +49,14 @@ static const efi_status_t unsigned_delete_ok[] = {
 	EFI_SECURITY_VIOLATION, EFI_WRITE_PROTECTED,
 };
 
-/* What GetVariable read: its status, attributes and data. */
+/* What GetVariable read: its status, attributes and data; @oversize: it
+ * said SUCCESS with a DataSize larger than the buffer (then @size is the
+ * buffer's, and nothing compares equal to it). */
 struct content {
 	efi_status_t st;
 	u32 attr;
 	u64 size;
+	bool oversize;
 	u8 data[64];
 };
 
@@ -74,13 +77,18 @@ static void var_read(const struct efi_guid *g, struct content *c)
 	memset(c, 0, sizeof(*c));
 	c->size = sizeof(c->data);
 	c->st = efi_get_variable(authvar_name, g, &c->attr, &c->size, c->data);
+	if (c->size > sizeof(c->data)) {
+		c->oversize = c->st == EFI_SUCCESS;
+		c->size = sizeof(c->data);
+	}
 }
 
 static bool same(const struct content *a, const struct content *b)
 {
-	return a->st == b->st && (a->st != EFI_SUCCESS ||
-				  (a->attr == b->attr && a->size == b->size &&
-				   !memcmp(a->data, b->data, a->size)));
+	return a->st == b->st && !a->oversize && !b->oversize &&
+	       (a->st != EFI_SUCCESS ||
+		(a->attr == b->attr && a->size == b->size &&
+		 !memcmp(a->data, b->data, a->size)));
 }
 
 /* Does the variable read back with attributes NV|BS|RT|TIME_BASED and
@@ -91,9 +99,13 @@ static bool holds(const void *data, u64 size, char *why, size_t len)
 
 	var_read(&efi_vamap_guid, &c);
 	if (!why)
-		return c.st == EFI_SUCCESS && c.attr == AUTHVAR_ATTR &&
-		       c.size == size && !memcmp(c.data, data, size);
-	if (c.st != EFI_SUCCESS)
+		return c.st == EFI_SUCCESS && !c.oversize &&
+		       c.attr == AUTHVAR_ATTR && c.size == size &&
+		       !memcmp(c.data, data, size);
+	if (c.oversize)
+		ksnprintf(why, len, "; read back: SUCCESS with a DataSize "
+			  "larger than the %lu-byte buffer", (unsigned long)c.size);
+	else if (c.st != EFI_SUCCESS)
 		ksnprintf(why, len, "; read back: %s", efi_status_name(c.st));
 	else if (c.attr != AUTHVAR_ATTR)
 		ksnprintf(why, len, "; read back attributes 0x%x, want 0x%x",
@@ -282,6 +294,8 @@ void efi_authvar(void)
 	 * TimeStamp needed. */
 	if (ready(L("append"))) {
 		var_read(&efi_vamap_guid, &before);
+		/* ready() saw it as key A made it; what it holds now fits. */
+		before.size = MIN(before.size, sizeof(appended) - append->plain);
 		memcpy(appended, before.data, before.size);
 		memcpy(appended + before.size, plain(append), append->plain);
 		taken(L("append"), AV_APPEND, "key A, 2020-01-02, APPEND_WRITE",

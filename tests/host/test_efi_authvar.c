@@ -135,6 +135,7 @@ enum bug {
 	BUG_PLAIN_DELETE,	/* a delete without signature is taken */
 	BUG_DELETE_KEEPS,	/* a signed delete says SUCCESS, keeps it */
 	BUG_KEY_STICKS,		/* the signer outlives the variable */
+	BUG_GET_OVERSIZE,	/* GetVariable: SUCCESS, DataSize past the buffer */
 };
 
 static enum bug bug;
@@ -195,7 +196,7 @@ static efi_status_t fw_get(const u16 *name, const struct efi_guid *g,
 		return EFI_BUFFER_TOO_SMALL;
 	}
 	memcpy(data, v->data, v->size);
-	*size = v->size;
+	*size = bug == BUG_GET_OVERSIZE ? 4096 : v->size;
 	if (attr)
 		*attr = v->attr;
 	return EFI_SUCCESS;
@@ -428,6 +429,18 @@ static void test_each_bug(void)
 
 /* No authenticated variables (EDK2 2025 built without them): every check
  * a SKIP that says what the firmware answered; nothing left. */
+/* A GetVariable that says SUCCESS with a DataSize past the buffer: no
+ * read-back is taken for the data written (nothing read past the buffer,
+ * which ASan would see), and the checks that need one say why. */
+static void test_oversize_read(void)
+{
+	boot(BUG_GET_OVERSIZE, ~0u);
+	CHECK_EQ(verdict("efi.variable.auth.create"), 0);
+	CHECK(strstr(results[0].line, "DataSize larger than the 64-byte "
+			     "buffer") != NULL);
+	CHECK_EQ(count(-1), 12);
+}
+
 static void test_no_support(void)
 {
 	boot(BUG_NO_AUTH, ~0u);
@@ -516,5 +529,7 @@ int main(void)
 	run_test("a variable an earlier run left: deleted, or SKIPs",
 		 test_left_over);
 	run_test("only=LABEL: each check alone", test_each_alone);
+	run_test("GetVariable's DataSize past the buffer: no over-read",
+		 test_oversize_read);
 	return check_exit();
 }
