@@ -206,10 +206,11 @@ CONFIGS = [
     # slow-lend: the first lend's handler outlasts efi.timeout=, so the
     # watching AP's deadline NMI lands in vamap's own handler: it must be
     # deflected and the time not charged (efi.watchdog passes, naming it).
-    # efi.timeout at its default: under 2000 a loaded host once made
-    # OVMF's emulated-flash SetVariable (the report's save) outlast it.
+    # efi.timeout=8000, not the default: slow-lend spins the bound and
+    # 300 ms; under 2000 a loaded host once made OVMF's emulated-flash
+    # SetVariable (the report's save) outlast it.
     dict(name="efi-lowref", smp=2,
-         cmdline="exit=qemu efi=linux efi.timeout=5000 "
+         cmdline="exit=qemu efi=linux efi.timeout=8000 "
                  "test=efi-lowref,walk-unreadable,slow-lend",
          expect="fail"),
     dict(name="efi-lowref-kernel", cmdline="exit=qemu test=efi-lowref-kernel",
@@ -270,7 +271,7 @@ CONFIGS = [
     # AP's NMI resumed the aborted call 2 s later and a second report
     # followed).
     dict(name="fatal-in-call", smp=2, expect="halted", halt_quiet=3,
-         cmdline="exit=halt efi.timeout=5000 test=fatal-in-call",
+         cmdline="exit=halt test=fatal-in-call",
          drivers=("results_fault",)),
     # (A shorter bound, and no report to save afterwards: a SetVariable on
     # a loaded host must not meet that bound.)
