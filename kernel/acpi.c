@@ -37,17 +37,38 @@ static int read_rsdp(u64 pa, struct acpi_root *root, const char **why)
 	return ret;
 }
 
-static int read_root(const struct acpi_root *root, const char **why)
+/* The table at @pa mapped for as far as its header's Length says, within
+ * @max (acpi_sdt_read_len: never further, whatever the Length); *@len
+ * is what was mapped. NULL when it cannot be mapped. */
+static const u8 *map_sdt(u64 pa, u64 max, u64 *len)
 {
-	const u8 *h = early_memremap(root->root, ACPI_SDT_HEADER_LEN, false);
-	u32 len;
-	int n;
+	const u8 *h = early_memremap(pa, ACPI_SDT_HEADER_LEN, false);
 
 	if (!h)
-		return -ENOMEM;
-	len = (u32)acpi_sdt_read_len(*(const u32 *)(h + 4), ACPI_ROOT_MAX_LEN);
+		return NULL;
+	*len = acpi_sdt_read_len(*(const u32 *)(h + 4), max);
 	early_memunmap((void *)h, ACPI_SDT_HEADER_LEN);
-	h = early_memremap(root->root, len, false);
+	return early_memremap(pa, *len, false);
+}
+
+/* The physical address of the table acpi_early_probe noted under @sig,
+ * or 0. */
+static u64 find_table(const char *sig)
+{
+	unsigned int i;
+
+	for (i = 0; acpi.found && i < acpi.nr_tables; i++)
+		if (!memcmp(acpi.sig[i], sig, 4))
+			return acpi.table[i];
+	return 0;
+}
+
+static int read_root(const struct acpi_root *root, const char **why)
+{
+	u64 len;
+	const u8 *h = map_sdt(root->root, ACPI_ROOT_MAX_LEN, &len);
+	int n;
+
 	if (!h)
 		return -ENOMEM;
 	n = acpi_root_parse(h, len, root->xsdt, acpi.table, ACPI_MAX_TABLES, why);
@@ -102,28 +123,17 @@ int acpi_read_madt(struct madt_info *m, bool corrupt_copy, u64 *pa,
 		   const char **why, u32 *where)
 {
 	static u8 copy[4096];
-	const u8 *hdr, *tbl;
-	unsigned int i;
-	u32 len;
+	const u8 *tbl;
+	u64 len;
 	int ret;
 
 	*why = NULL;
 	*where = 0;
-	*pa = 0;
-	for (i = 0; i < acpi.nr_tables; i++)
-		if (!memcmp(acpi.sig[i], "APIC", 4))
-			break;
-	if (!acpi.found || i == acpi.nr_tables)
+	*pa = find_table("APIC");
+	if (!*pa)
 		return -ENOENT;
-	*pa = acpi.table[i];
-	hdr = early_memremap(*pa, 36, false);
-	if (!hdr)
-		return -ENOMEM;
-	len = *(const u32 *)(hdr + 4);
-	early_memunmap((void *)hdr, 36);
-	if (len > 64 * SZ_4K)
-		len = 36; /* let the parser say it is wrong */
-	tbl = early_memremap(*pa, MAX(len, 36u), false);
+	/* Past 256 KiB only the header: the parser says it is wrong. */
+	tbl = map_sdt(*pa, 64 * SZ_4K, &len);
 	if (!tbl)
 		return -ENOMEM;
 	if (corrupt_copy && len <= sizeof(copy)) {
@@ -132,34 +142,24 @@ int acpi_read_madt(struct madt_info *m, bool corrupt_copy, u64 *pa,
 		copy[9] ^= 0xff;
 		ret = madt_parse(copy, len, m, why, where);
 	} else {
-		ret = madt_parse(tbl, MAX(len, 36u), m, why, where);
+		ret = madt_parse(tbl, len, m, why, where);
 	}
-	early_memunmap((void *)tbl, MAX(len, 36u));
+	early_memunmap((void *)tbl, len);
 	return ret;
 }
 
 int acpi_read_srat(struct acpi_mem_range *out, unsigned int max,
 		   struct acpi_srat_counts *counts, u64 *pa, const char **why)
 {
-	const u8 *hdr, *tbl;
-	unsigned int i;
+	const u8 *tbl;
 	u64 len;
 	int ret;
 
 	*why = NULL;
-	*pa = 0;
-	for (i = 0; i < acpi.nr_tables; i++)
-		if (!memcmp(acpi.sig[i], "SRAT", 4))
-			break;
-	if (!acpi.found || i == acpi.nr_tables)
+	*pa = find_table("SRAT");
+	if (!*pa)
 		return -ENOENT;
-	*pa = acpi.table[i];
-	hdr = early_memremap(*pa, ACPI_SDT_HEADER_LEN, false);
-	if (!hdr)
-		return -ENOMEM;
-	len = acpi_sdt_read_len(*(const u32 *)(hdr + 4), ACPI_SRAT_MAX_LEN);
-	early_memunmap((void *)hdr, ACPI_SDT_HEADER_LEN);
-	tbl = early_memremap(*pa, len, false);
+	tbl = map_sdt(*pa, ACPI_SRAT_MAX_LEN, &len);
 	if (!tbl)
 		return -ENOMEM;
 	ret = acpi_srat_memory(tbl, len, out, max, counts, why);
