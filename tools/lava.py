@@ -42,6 +42,27 @@ TEST_MODES = ("slot", "linux")
 KTAP = re.compile(r"^(not ok|ok) (\d+) (\S+) # (SKIP|TODO)?")
 
 
+def use_lava_modules():
+    """Put the unpacked packages' modules (jinja2, yaml, lava_common)
+    first on this process's path, once."""
+    if sys.path[:len(PYPATH)] != PYPATH:
+        sys.path[:0] = PYPATH
+
+
+def log_entries(log):
+    """lava-run's log, one YAML mapping per line, as dicts (other lines
+    skipped)."""
+    use_lava_modules()
+    import yaml
+    for raw in open(log, errors="replace"):
+        try:
+            d = yaml.safe_load(raw)
+        except yaml.YAMLError:
+            continue
+        if isinstance(d, dict):
+            yield d
+
+
 def fail(msg):
     print(f"lava: {msg}", file=sys.stderr)
     sys.exit(2)
@@ -62,7 +83,7 @@ def env():
 def device(template, out, assigns):
     """Renders @template from lab/lava with lava-server's templates."""
     need_root()
-    sys.path[:0] = PYPATH
+    use_lava_modules()
     import jinja2  # lava-server's own, from the unpacked packages
     loader = jinja2.FileSystemLoader([TEMPLATES, os.path.dirname(
         os.path.abspath(template))])
@@ -84,7 +105,7 @@ def job(template, out, paths, modes=None):
     if left:
         fail(f"{template}: no path given for {', '.join(left)}")
     if modes:
-        sys.path[:0] = PYPATH
+        use_lava_modules()
         import yaml
         j = yaml.safe_load(text)
         test_action = next(a["test"] for a in j["actions"] if "test" in a)
@@ -118,17 +139,9 @@ def read_log(log):
     [...]}, the plans {mode: N}, the job result) from lava-run's log: one
     YAML mapping per line. A boot's lines belong to the mode its "== efi
     (efi=MODE)" line named."""
-    sys.path[:0] = PYPATH
-    import yaml
     results, lines, plans, job_result = {}, {}, {}, None
     mode = None
-    for raw in open(log, errors="replace"):
-        try:
-            d = yaml.safe_load(raw)
-        except yaml.YAMLError:
-            continue
-        if not isinstance(d, dict):
-            continue
+    for d in log_entries(log):
         msg = d.get("msg")
         if d.get("lvl") == "results" and isinstance(msg, dict):
             if msg.get("definition", "").startswith("vamap"):
@@ -272,7 +285,7 @@ def test(outdir):
 
 def schema_problem(jobfile):
     """None if @jobfile is a valid LAVA job by lava_common's schema."""
-    sys.path[:0] = PYPATH
+    use_lava_modules()
     import yaml
     from lava_common.schemas import validate
     try:
@@ -284,19 +297,9 @@ def schema_problem(jobfile):
 
 def validate_errors(log):
     """The error messages of a lava-run --validate log."""
-    sys.path[:0] = PYPATH
-    import yaml
-    out = []
-    for raw in open(log, errors="replace"):
-        try:
-            d = yaml.safe_load(raw)
-        except yaml.YAMLError:
-            continue
-        if isinstance(d, dict) and d.get("lvl") == "results" and \
-                isinstance(d.get("msg"), dict) and \
-                d["msg"].get("case") == "job" and d["msg"].get("error_msg"):
-            out.append(d["msg"]["error_msg"])
-    return out
+    return [d["msg"]["error_msg"] for d in log_entries(log)
+            if d.get("lvl") == "results" and isinstance(d.get("msg"), dict)
+            and d["msg"].get("case") == "job" and d["msg"].get("error_msg")]
 
 
 def main(argv):
