@@ -119,7 +119,7 @@ static bool holds(const void *data, u64 size, char *why, size_t len)
 }
 
 /* A write the firmware must take: @id, then the variable holds @data. */
-static bool taken(const char *label, enum authvar_id id, const char *what,
+static void taken(const char *label, enum authvar_id id, const char *what,
 		  const void *data, u64 size)
 {
 	char why[96] = "";
@@ -128,7 +128,6 @@ static bool taken(const char *label, enum authvar_id id, const char *what,
 
 	ktap_result(ok, label, "%s: got %s, want SUCCESS (UEFI 2.10 8.2.6)%s",
 		    what, efi_status_name(st), why);
-	return ok;
 }
 
 /* A write the firmware must refuse with one of @want[0..@n) and leave

@@ -512,14 +512,21 @@ struct ram_compare {
 	unsigned int gaps;	/* ranges in no descriptor, named up to 4 */
 };
 
-/* [@start, @end) from @what against the memory map. */
-static void ram_compare(const char *what, u64 start, u64 end,
-			struct ram_compare *c, unsigned int *named)
+/* Range @i, [@start, @end), of @what against the memory map. The last
+ * (@last) under test=memmap-hole: taken 64 MiB longer, as a firmware that
+ * leaves RAM out of its map looks. */
+static void ram_compare(const char *what, unsigned int i, bool last, u64 start,
+			u64 end, struct ram_compare *c, unsigned int *named)
 {
 	struct mem_gap gaps[MEMMAP_GAPS_NAMED];
 	unsigned int k, n;
 	u64 b;
 
+	if (last && (kopt.test & TEST_MEMMAP_HOLE)) {
+		end += 64 * SZ_1M;
+		kprintf("test: memmap-hole: %s range %u taken as 64 MiB longer\n",
+			what, i);
+	}
 	start = MAX(start, (u64)MEMMAP_COMPLETE_FROM);
 	if (end <= start)
 		return;
@@ -538,7 +545,7 @@ static void ram_compare(const char *what, u64 start, u64 end,
 }
 
 /* The SRAT's present memory, into @c; false (and why, logged) when there
- * is none to compare. test=memmap-hole takes its last range 64 MiB long. */
+ * is none to compare. */
 static bool srat_compare(struct ram_compare *c, unsigned int *named,
 			 unsigned int *nr)
 {
@@ -565,16 +572,9 @@ static bool srat_compare(struct ram_compare *c, unsigned int *named,
 			"compared (present only once plugged)\n", counts.hotplug,
 			counts.hotplug == 1 ? "" : "s");
 	*nr = MIN(counts.ranges, (unsigned int)ARRAY_SIZE(r));
-	for (i = 0; i < *nr; i++) {
-		u64 end = r[i].end;
-
-		if ((kopt.test & TEST_MEMMAP_HOLE) && i + 1 == *nr) {
-			end += 64 * SZ_1M;
-			kprintf("test: memmap-hole: SRAT memory range %u taken as "
-				"64 MiB longer\n", i);
-		}
-		ram_compare("SRAT", r[i].start, end, c, named);
-	}
+	for (i = 0; i < *nr; i++)
+		ram_compare("SRAT", i, i + 1 == *nr, r[i].start, r[i].end, c,
+			    named);
 	return *nr != 0;
 }
 
@@ -599,19 +599,10 @@ static void check_memmap_complete(const struct boot_info *bi)
 			m->smbios_ram_more, (unsigned int)ARRAY_SIZE(m->smbios_ram));
 	have_smbios = m->smbios_read && m->nr_smbios_ram;
 	for (i = 0; have_smbios && i < m->nr_smbios_ram &&
-		    i < ARRAY_SIZE(m->smbios_ram); i++) {
-		u64 end = m->smbios_ram[i].end;
-
-		/* test=memmap-hole: the machine says 64 MiB more than there
-		 * is, as a firmware that leaves RAM out of its map looks */
-		if ((kopt.test & TEST_MEMMAP_HOLE) && i + 1 == m->nr_smbios_ram) {
-			end += 64 * SZ_1M;
-			kprintf("test: memmap-hole: SMBIOS type 19 range %u taken "
-				"as 64 MiB longer\n", i);
-		}
-		ram_compare("SMBIOS type 19", m->smbios_ram[i].start, end,
+		    i < ARRAY_SIZE(m->smbios_ram); i++)
+		ram_compare("SMBIOS type 19", i, i + 1 == m->nr_smbios_ram,
+			    m->smbios_ram[i].start, m->smbios_ram[i].end,
 			    &smbios, &named);
-	}
 	have_srat = srat_compare(&srat, &named, &nr_srat);
 	if (!have_smbios && !have_srat) {
 		ktap_skip("efi.memmap.complete", "%s", !m->smbios_read
