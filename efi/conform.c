@@ -202,13 +202,15 @@ static bool var_is(const u16 *name, const struct efi_guid *g, const void *data,
 	       !memcmp(buf, data, size);
 }
 
-static bool var_gone(const u16 *name, const struct efi_guid *g)
+/* GetVariable's answer for @name into a small buffer: NOT_FOUND when it
+ * is gone. */
+static efi_status_t var_probe(const u16 *name, const struct efi_guid *g)
 {
 	u8 buf[8];
 	u64 size = sizeof(buf);
 	u32 a;
 
-	return efi_get_variable(name, g, &a, &size, buf) == EFI_NOT_FOUND;
+	return efi_get_variable(name, g, &a, &size, buf);
 }
 
 /* SKIP lines for @n checks that depend on one that could not run. */
@@ -640,10 +642,7 @@ static void written(const char *label, const char *call, efi_status_t st,
 static void deleted(const char *label, const char *call, efi_status_t st,
 		    const u16 *name, const struct efi_guid *g)
 {
-	u8 buf[8];
-	u64 size = sizeof(buf);
-	u32 a;
-	efi_status_t st2 = efi_get_variable(name, g, &a, &size, buf);
+	efi_status_t st2 = var_probe(name, g);
 
 	ktap_result(st == EFI_SUCCESS && st2 == EFI_NOT_FOUND, label, "%s: got "
 		    "%s, want SUCCESS; GetVariable: got %s, want NOT_FOUND (UEFI "
@@ -843,7 +842,7 @@ static void check_variables(void)
 		bool gone;
 
 		st = efi_set_variable(similar, &efi_vamap_guid, refused[i].attr, sizeof(a), a);
-		gone = var_gone(similar, &efi_vamap_guid);
+		gone = var_probe(similar, &efi_vamap_guid) == EFI_NOT_FOUND;
 		ktap_result((st == refused[i].want ||
 			     (refused[i].alt && st == refused[i].alt)) && gone,
 			    refused[i].label, "%s: got %s, want %s (UEFI 2.10 "
@@ -901,9 +900,6 @@ static void check_append_new(void)
 {
 	static const u16 fresh[] = u"VamapAppendNew";
 	static const u8 data[4] = "+new";
-	u8 buf[8];
-	u64 size;
-	u32 a;
 	efi_status_t st, st2 = EFI_NOT_FOUND;
 	bool ok;
 
@@ -921,8 +917,7 @@ static void check_append_new(void)
 	if (efi_usable("efi.variable.set.append_empty", RT_SET_VARIABLE)) {
 		st = efi_set_variable(fresh, &efi_vamap_guid, NV_BS_RT |
 				      EFI_VARIABLE_APPEND_WRITE, 0, data);
-		size = sizeof(buf);
-		st2 = efi_get_variable(fresh, &efi_vamap_guid, &a, &size, buf);
+		st2 = var_probe(fresh, &efi_vamap_guid);
 		ktap_result(st == EFI_SUCCESS && st2 == EFI_NOT_FOUND,
 			    "efi.variable.set.append_empty", "SetVariable("
 			    "APPEND_WRITE, DataSize 0) of no variable: got %s, want "
