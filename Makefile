@@ -65,13 +65,25 @@ STUB_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(REPRO) -Wno-strict-prototypes \
 STUB_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic \
 	-T $(GNUEFI_LIB)/elf_x86_64_efi.lds -L$(GNUEFI_LIB)
 
+# BOOTIA32.EFI: the same stub for 32-bit firmware on a 64-bit CPU (the
+# hand-off enters long mode, boot/longmode.asm). UEFI's IA32 structures
+# align 64-bit fields naturally (UEFI 2.10 2.3.2), as -malign-double does.
+GNUEFI_LIB32 := /usr/lib32
+STUB32_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(REPRO) -Wno-strict-prototypes \
+	-Wno-missing-prototypes -Iinclude -Iboot \
+	-I$(GNUEFI_INC) -I$(GNUEFI_INC)/ia32 -m32 -malign-double \
+	-ffreestanding -fpic -fshort-wchar -mno-sse -mno-mmx \
+	-fno-stack-protector -fno-strict-aliasing -MMD -MP
+STUB32_LDFLAGS := -m elf_i386 -nostdlib -znocombreloc -shared -Bsymbolic \
+	-T $(GNUEFI_LIB32)/elf_ia32_efi.lds -L$(GNUEFI_LIB32)
+
 KERNEL_C := kernel/main.c kernel/console.c kernel/traps.c kernel/ktap.c kernel/acpi.c \
 	kernel/acpi_tables.c \
 	kernel/madt.c kernel/cpu_state.c kernel/gdt.c kernel/smp.c kernel/watchdog.c kernel/results.c kernel/fbcon.c kernel/font.c \
 	kernel/cmdline.c kernel/printf.c kernel/lib.c kernel/verdict.c kernel/machine.c kernel/ksyms.c \
 	$(wildcard efi/*.c) \
 	$(wildcard mm/*.c)
-STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c boot/drivers.c \
+STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c boot/drivers.c boot/longmode.c \
 	boot/results.c boot/modes.c boot/matrix.c boot/machine.c boot/smbios.c kernel/acpi_tables.c kernel/cmdline.c kernel/printf.c \
 	kernel/results.c \
 	efi/names.c efi/memdesc.c efi/table_hdr.c mm/pgtable.c
@@ -82,14 +94,16 @@ KERNEL_OBJS := $(KERNEL_C:%.c=$(BUILD)/kernel-obj/%.o) \
 	$(BUILD)/kernel-obj/trampoline-blob.o $(BUILD)/kernel-obj/authvar_payloads.o
 # The AP trampoline: a flat binary for the address include/smp.h names.
 TRAMPOLINE_BASE := $(shell sed -n 's/^\#define TRAMPOLINE_BASE \(0x[0-9a-f]*\)$$/\1/p' include/smp.h)
-STUB_OBJS := $(STUB_C:%.c=$(BUILD)/stub-obj/%.o)
+STUB_OBJS := $(STUB_C:%.c=$(BUILD)/stub-obj/%.o) $(BUILD)/stub-obj/longmode-blob.o
+STUB32_OBJS := $(STUB_C:%.c=$(BUILD)/stub32-obj/%.o) $(BUILD)/stub32-obj/boot/libgcc32.o \
+	$(BUILD)/stub32-obj/longmode-blob.o $(BUILD)/stub32-obj/blob-kernel.o
 DEPS_OK := $(BUILD)/.deps-ok
 
 .PHONY: all check gdb report results run run-usb image sign test host-test boot-test golden bench clean deps zoo help list-checks firmware ktap-parser lava lava-test \
 	fuzz fuzz-short
 # Keep intermediate images (the kernel ELF, the .so files, the blob objects).
 .SECONDARY:
-all: $(BUILD)/vamap.efi
+all: $(BUILD)/vamap.efi $(BUILD)/vamap-ia32.efi
 
 # Install missing Debian packages once; the script is a no-op when all is there.
 $(DEPS_OK): tools/install-deps.sh
@@ -189,6 +203,28 @@ $(BUILD)/stub-obj/blob-kernel.o: $(BUILD)/kernel-embed.elf boot/kernel_blob.asm
 	@mkdir -p $(@D)
 	$(NASM) -f elf64 -DKERNEL_ELF='"$<"' -o $@ boot/kernel_blob.asm
 
+# The mode switch (boot/longmode.asm), flat, embedded in both stubs.
+$(BUILD)/longmode.bin: boot/longmode.asm | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(NASM) -f bin -Werror -o $@ $<
+$(BUILD)/stub-obj/longmode-blob.o: $(BUILD)/longmode.bin boot/longmode_blob.asm
+	@mkdir -p $(@D)
+	$(NASM) -f elf64 -DLONGMODE_BIN='"$<"' -o $@ boot/longmode_blob.asm
+
+# BOOTIA32.EFI's objects: the stub's sources again, 32-bit.
+$(BUILD)/stub32-obj/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(STUB32_CFLAGS) -c $< -o $@
+$(BUILD)/stub32-obj/longmode-blob.o: $(BUILD)/longmode.bin boot/longmode_blob.asm
+	@mkdir -p $(@D)
+	$(NASM) -f elf32 -DLONGMODE_BIN='"$<"' -o $@ boot/longmode_blob.asm
+$(BUILD)/stub32-obj/blob-kernel.o: $(BUILD)/kernel-embed.elf boot/kernel_blob.asm
+	@mkdir -p $(@D)
+	$(NASM) -f elf32 -DKERNEL_ELF='"$<"' -o $@ boot/kernel_blob.asm
+$(BUILD)/vamap-ia32.so: $(STUB32_OBJS)
+	$(LD) $(STUB32_LDFLAGS) $(GNUEFI_LIB32)/crt0-efi-ia32.o $^ \
+		-o $@ -lefi -lgnuefi
+
 $(BUILD)/stub-obj/blob-badelf.o: $(BUILD)/badelf.elf boot/kernel_blob.asm
 	@mkdir -p $(@D)
 	$(NASM) -f elf64 -DKERNEL_ELF='"$<"' -o $@ boot/kernel_blob.asm
@@ -217,6 +253,9 @@ $(BUILD)/vamap.efi: $(BUILD)/kernel.so tools/pe-nxcompat.py
 	$(PYTHON) tools/pe-nxcompat.py $@
 $(BUILD)/vamap-badelf.efi: $(BUILD)/badelf.so
 	$(TO_EFI)
+$(BUILD)/vamap-ia32.efi: $(BUILD)/vamap-ia32.so tools/pe-nxcompat.py
+	$(call TO_PE,efi-app-ia32,10)
+	$(PYTHON) tools/pe-nxcompat.py $@
 
 # FIRMWARE=ovmf-secboot enrolls the snakeoil keys: it boots the build
 # signed with them, as the secureboot-signed boot test does (the unsigned
@@ -255,11 +294,11 @@ IMAGE_DEPS := tools/mkimage.sh tools/grub.cfg.in tools/grub-embedded.cfg
 
 # The stick: GRUB menu with a 5 s timeout; write it with dd (README).
 image: $(BUILD)/vamap.img
-$(BUILD)/vamap.img: $(BUILD)/vamap.efi $(IMAGE_DEPS)
+$(BUILD)/vamap.img: $(BUILD)/vamap.efi $(BUILD)/vamap-ia32.efi $(IMAGE_DEPS)
 	tools/mkimage.sh $@ $< 5
 
 # The same for the tests: no timeout, every entry ends QEMU.
-$(BUILD)/vamap-test.img: $(BUILD)/vamap.efi $(IMAGE_DEPS)
+$(BUILD)/vamap-test.img: $(BUILD)/vamap.efi $(BUILD)/vamap-ia32.efi $(IMAGE_DEPS)
 	tools/mkimage.sh $@ $< 0 exit=qemu
 
 # MODES=all (or efi= modes, comma-separated): the stick's vamap/cmdline.txt

@@ -104,9 +104,9 @@ static void load_one(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 	st = fw_call(dir->Open, 5, dir, &f, (CHAR16 *)name,
 		     EFI_FILE_MODE_READ, 0);
 	if (EFI_ERROR(st)) {
-		d->status = st;
+		d->status = stub_status64(st);
 		stub_log("stub: driver %s: cannot open it: %s\n", d->name,
-			 efi_status_name(st));
+			 stub_status_name(st));
 		return;
 	}
 	data = AllocatePool(size);
@@ -116,9 +116,9 @@ static void load_one(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 	if (!EFI_ERROR(st) && size == DRIVER_MAX_BYTES)
 		st = EFI_BAD_BUFFER_SIZE;
 	if (EFI_ERROR(st)) {
-		d->status = st;
+		d->status = stub_status64(st);
 		stub_log("stub: driver %s: cannot read it: %s\n", d->name,
-			 efi_status_name(st));
+			 stub_status_name(st));
 		if (data)
 			FreePool(data);
 		return;
@@ -132,9 +132,9 @@ static void load_one(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 	if (dp)
 		FreePool(dp);
 	if (EFI_ERROR(st)) {
-		d->status = st;
+		d->status = stub_status64(st);
 		stub_log("stub: driver %s: LoadImage: %s; not started\n", d->name,
-			 efi_status_name(st));
+			 stub_status_name(st));
 		return;
 	}
 	if (!EFI_ERROR(fw_call(BS->HandleProtocol, 3, h,
@@ -149,8 +149,8 @@ static void load_one(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 		 : d->code_type == EfiBootServicesCode	? "boot-services code"
 							: "loader code");
 	st = fw_call(BS->StartImage, 3, h, NULL, NULL);
-	d->status = st;
-	stub_log("stub: driver %s: started: %s\n", d->name, efi_status_name(st));
+	d->status = stub_status64(st);
+	stub_log("stub: driver %s: started: %s\n", d->name, stub_status_name(st));
 }
 
 void stub_load_drivers(EFI_HANDLE image, EFI_LOADED_IMAGE *li,

@@ -51,7 +51,7 @@ static bool read_state(struct modes_state *s)
 	if (EFI_ERROR(st) || size != sizeof(*s) || !state_usable(s)) {
 		stub_log("stub: modes: VamapModes unreadable or not vamap's "
 			 "(%s, %lu bytes): a new sequence\n",
-			 efi_status_name(st), (unsigned long)size);
+			 stub_status_name(st), (unsigned long)size);
 		return false;
 	}
 	return true;
@@ -156,7 +156,7 @@ static bool finish(EFI_LOADED_IMAGE *li, const struct modes_state *s)
 		if (EFI_ERROR(st))
 			stub_log("stub: modes: writing \\vamap\\results\\%s "
 				 "failed (%s); the matrix follows here only\n",
-				 name, efi_status_name(st));
+				 name, stub_status_name(st));
 		else
 			stub_log("stub: modes: modes=%s done: wrote "
 				 "\\vamap\\results\\%s\n", words, name);
@@ -242,7 +242,7 @@ enum stub_modes stub_modes(EFI_LOADED_IMAGE *li, struct boot_info *bi,
 		if (EFI_ERROR(st))
 			stub_log("stub: modes: deleting VamapModes failed (%s): "
 				 "the next modes= boot starts anew anyway\n",
-				 efi_status_name(st));
+				 stub_status_name(st));
 		return STUB_MODES_DONE;
 	}
 	len = strlena((CHAR8 *)bi->cmdline);
@@ -264,7 +264,7 @@ enum stub_modes stub_modes(EFI_LOADED_IMAGE *li, struct boot_info *bi,
 	if (EFI_ERROR(st)) {
 		stub_log("stub: modes: writing VamapModes failed (%s): the "
 			 "sequence cannot go on; this boot runs efi=%s alone\n",
-			 efi_status_name(st), mode_names[next]);
+			 stub_status_name(st), mode_names[next]);
 		return STUB_MODES_RUN;
 	}
 	bi->modes = s;

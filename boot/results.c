@@ -211,7 +211,7 @@ void stub_results(EFI_LOADED_IMAGE *li, struct boot_info *bi)
 		return; /* no earlier run kept a report: nothing to say */
 	if (EFI_ERROR(st)) {
 		stub_log("stub: results: reading VamapResults0: %s; ignored\n",
-			 efi_status_name(st));
+			 stub_status_name(st));
 		return;
 	}
 	if (results_chunk_check(chunk, size, 0, NULL, &why)) {
@@ -251,7 +251,7 @@ void stub_results(EFI_LOADED_IMAGE *li, struct boot_info *bi)
 	if (EFI_ERROR(st)) {
 		stub_log("stub: results: writing \\vamap\\results\\%s.txt and .json failed "
 			 "(%s); the report stays in its variables for next time\n",
-			 base, efi_status_name(st));
+			 base, stub_status_name(st));
 		bi->results_pending = 1;
 		goto out;
 	}

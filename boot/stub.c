@@ -207,6 +207,7 @@ static bool read_cmdline(EFI_LOADED_IMAGE *li, struct boot_info *bi)
  * compute its CRC32 again. Each problem is a line; the kernel's
  * efi.tables judges them with its own check after SetVirtualAddressMap.
  */
+#define W ((u32)sizeof(UINTN))
 static void check_table_headers(struct boot_info *bi, unsigned int pass)
 {
 	static const char *const when[2] = { "before", "after" };
@@ -216,14 +217,16 @@ static void check_table_headers(struct boot_info *bi, unsigned int pass)
 		u32 min, bit;
 		const char *name;
 	} tabs[] = {
-		{ ST, EFI_SYSTEM_TABLE_SIGNATURE, EFI_SYSTEM_TABLE_MIN_SIZE,
+		/* The sizes for this firmware's pointers: 4 bytes in
+		 * BOOTIA32.EFI, whose tables are 32-bit. */
+		{ ST, EFI_SYSTEM_TABLE_SIGNATURE, EFI_SYSTEM_TABLE_MIN_SIZE_FOR(W),
 		  BOOT_TABLE_SYSTEM, "System Table" },
 		{ ST->BootServices, EFI_BOOT_SERVICES_SIGNATURE,
-		  EFI_BOOT_SERVICES_MIN_SIZE, BOOT_TABLE_BOOT_SERVICES,
+		  EFI_BOOT_SERVICES_MIN_SIZE_FOR(W), BOOT_TABLE_BOOT_SERVICES,
 		  "Boot Services table" },
 		{ ST->RuntimeServices, EFI_RUNTIME_SERVICES_SIGNATURE,
-		  EFI_RUNTIME_SERVICES_MIN_SIZE, BOOT_TABLE_RUNTIME_SERVICES,
-		  "Runtime Services table" },
+		  EFI_RUNTIME_SERVICES_MIN_SIZE_FOR(W),
+		  BOOT_TABLE_RUNTIME_SERVICES, "Runtime Services table" },
 	};
 	char why[96];
 	unsigned int i;
@@ -243,6 +246,7 @@ static void check_table_headers(struct boot_info *bi, unsigned int pass)
 		bi->tables_bad[pass] |= tabs[i].bit;
 	}
 }
+#undef W
 
 static void find_config_tables(struct boot_info *bi)
 {
@@ -474,7 +478,8 @@ static EFI_STATUS load_kernel(struct boot_info *bi)
 	struct elf_image img;
 	EFI_PHYSICAL_ADDRESS base, aligned;
 	const char *why;
-	u64 span, pages, head, i, n;
+	u64 span, pages, head, i;
+	unsigned long n; /* a count register: 32 bits in BOOTIA32.EFI */
 	const void *src;
 	void *dst;
 	EFI_STATUS st;
@@ -498,13 +503,14 @@ static EFI_STATUS load_kernel(struct boot_info *bi)
 	st = fw_call(BS->AllocatePages, 4, AllocateAnyPages,
 		     EfiLoaderData, (UINTN)pages, &base);
 	if (EFI_ERROR(st)) {
-		stub_log("stub: error: no memory for the kernel (%lu KiB): %lx\n",
-			 (unsigned long)(span >> 10), (unsigned long)st);
+		stub_log("stub: error: no memory for the kernel (%lu KiB): %llx\n",
+			 (unsigned long)(span >> 10), (unsigned long long)stub_status64(st));
 		return st;
 	}
 	aligned = ALIGN_UP(base, SZ_2M);
 	dst = (void *)(uintptr_t)aligned;
-	n = ALIGN_UP(img.vend - KERNEL_VIRT_BASE, SZ_4K) / 8;
+	n = (unsigned long)(ALIGN_UP(img.vend - KERNEL_VIRT_BASE, SZ_4K) /
+			    sizeof(long));
 	head = (aligned - base) >> 12;
 	if (head)
 		fw_call(BS->FreePages, 2, base, (UINTN)head);
@@ -516,7 +522,7 @@ static EFI_STATUS load_kernel(struct boot_info *bi)
 	 * tail), with string instructions, not gnu-efi's byte loops: zeroing
 	 * the span a byte at a time was half of the stub's time
 	 * (`make bench`). */
-	__asm__ volatile("rep stosq"
+	__asm__ volatile("rep stos %2, (%0)"
 			 : "+D"(dst), "+c"(n)
 			 : "a"(0UL)
 			 : "memory");
@@ -529,7 +535,7 @@ static EFI_STATUS load_kernel(struct boot_info *bi)
 			continue;
 		dst = (void *)(uintptr_t)(aligned + ph->p_vaddr - KERNEL_VIRT_BASE);
 		src = kernel_blob_start + ph->p_offset;
-		n = ph->p_filesz;
+		n = (unsigned long)ph->p_filesz;
 		__asm__ volatile("rep movsb"
 				 : "+D"(dst), "+S"(src), "+c"(n)
 				 :
@@ -607,7 +613,8 @@ static void fragment_map(void)
 			got++;
 	}
 	stub_log("stub: test: fragment-map: %lu single pages allocated, every "
-		 "other page from 0x%lx\n", (unsigned long)got, (unsigned long)best);
+		 "other page from 0x%llx\n", (unsigned long)got,
+		 (unsigned long long)best);
 }
 
 /*
@@ -627,8 +634,8 @@ static EFI_STATUS alloc_scratch(UINTN ndesc, struct boot_info *bi)
 		     EfiLoaderData, (UINTN)(bytes >> 12), &base);
 	if (EFI_ERROR(st)) {
 		stub_log("stub: error: no memory for the kernel's memory-map copy "
-			 "(%lu KiB): %lx\n", (unsigned long)(bytes >> 10),
-			 (unsigned long)st);
+			 "(%lu KiB): %llx\n", (unsigned long)(bytes >> 10),
+			 (unsigned long long)stub_status64(st));
 		return st;
 	}
 	bi->scratch = base;
@@ -653,8 +660,8 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct boot_info *bi)
 	st = fw_call(BS->GetMemoryMap, 5, &size, NULL, &key, &dsize,
 		     &dver);
 	if (st != EFI_BUFFER_TOO_SMALL) {
-		stub_log("stub: error: GetMemoryMap size query: %lx\n",
-			 (unsigned long)st);
+		stub_log("stub: error: GetMemoryMap size query: %llx\n",
+			 (unsigned long long)stub_status64(st));
 		return EFI_ERROR(st) ? st : EFI_DEVICE_ERROR;
 	}
 	if (!map_shape_ok(size, dsize, "size query"))
@@ -663,8 +670,8 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct boot_info *bi)
 	st = fw_call(BS->AllocatePages, 4, AllocateAnyPages,
 		     EfiLoaderData, bufsize >> 12, &buf);
 	if (EFI_ERROR(st)) {
-		stub_log("stub: error: no memory for the memory map: %lx\n",
-			 (unsigned long)st);
+		stub_log("stub: error: no memory for the memory map: %llx\n",
+			 (unsigned long long)stub_status64(st));
 		return st;
 	}
 
@@ -673,8 +680,8 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct boot_info *bi)
 		st = fw_call(BS->GetMemoryMap, 5, &size,
 			     (void *)(uintptr_t)buf, &key, &dsize, &dver);
 		if (EFI_ERROR(st)) {
-			stub_log("stub: error: GetMemoryMap (attempt %u): %lx\n",
-				     attempt, (unsigned long)st);
+			stub_log("stub: error: GetMemoryMap (attempt %u): %llx\n",
+				     attempt, (unsigned long long)stub_status64(st));
 			return st;
 		}
 		if (!map_shape_ok(size, dsize, "final"))
@@ -692,8 +699,8 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct boot_info *bi)
 		if (!EFI_ERROR(st))
 			break;
 		if (st != EFI_INVALID_PARAMETER) {
-			stub_log("stub: error: ExitBootServices: %lx\n",
-				     (unsigned long)st);
+			stub_log("stub: error: ExitBootServices: %llx\n",
+				     (unsigned long long)stub_status64(st));
 			return st;
 		}
 		stub_log("stub: ExitBootServices: stale map key "
@@ -715,6 +722,86 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct boot_info *bi)
 	return EFI_SUCCESS;
 }
 
+/*
+ * The paging mode the firmware runs in. On a CPU with 5-level paging the
+ * firmware may hand over with CR4.LA57 set (newer EDK2); vamap's tables
+ * are 4-level, and LA57 changes only with paging off, which 64-bit code
+ * cannot do (SDM vol. 3A, 4.1.1): the hand-off then goes through the mode
+ * switch (boot/longmode.asm), placed here while the firmware can still
+ * allocate and report.
+ *
+ * test=la57-enter makes that case on a CPU that has LA57: the stub turns
+ * it on itself, after ExitBootServices (la57_enter_for_test). Not before:
+ * a firmware that did not choose 5-level paging is not built for it, and
+ * OVMF is not: at ExitBootServices its MP code wakes the APs with the boot
+ * CPU's CR4 into a 4-level table of its own (a triple fault, seen with
+ * -smp 2).
+ */
+static bool la57_enter_pending __attribute__((unused)); /* 64-bit only */
+
+static EFI_STATUS check_paging(struct boot_info *bi)
+{
+	EFI_STATUS st;
+
+	bi->firmware_bits = sizeof(UINTN) * 8;
+#ifdef __x86_64__
+	if ((opt.test & TEST_LA57_ENTER) && !(read_cr4() & X86_CR4_LA57)) {
+		if (!stub_cpu_has_la57()) {
+			stub_log("stub: test=la57-enter: this CPU has no 5-level "
+				 "paging (CPUID.(EAX=7,ECX=0):ECX[16] = 0); "
+				 "staying in 4-level\n");
+		} else {
+			la57_enter_pending = true;
+			stub_log("stub: test=la57-enter: 5-level paging goes on "
+				 "after ExitBootServices\n");
+		}
+	}
+	if (!(read_cr4() & X86_CR4_LA57) && !la57_enter_pending)
+		return EFI_SUCCESS;
+	st = stub_longmode_place(&bi->longmode_blob);
+	if (EFI_ERROR(st))
+		return st;
+	if (la57_enter_pending)
+		return EFI_SUCCESS;
+	bi->handoff |= BOOT_HANDOFF_LA57;
+	stub_log("stub: the firmware runs with 5-level paging (CR4.LA57 = 1); "
+		 "vamap's tables are 4-level: the hand-off switches to 4-level "
+		 "paging\n");
+#else
+	if (!stub_cpu_has_long_mode()) {
+		stub_log("stub: error: this CPU has no long mode "
+			 "(CPUID.80000001h:EDX[29] = 0): vamap's kernel is "
+			 "64-bit and cannot run here\n");
+		return EFI_UNSUPPORTED;
+	}
+	bi->handoff |= BOOT_HANDOFF_FW32;
+	st = stub_longmode_place(&bi->longmode_blob);
+	if (EFI_ERROR(st))
+		return st;
+	stub_log("stub: 32-bit (IA32) firmware on a 64-bit CPU: the hand-off "
+		 "enters long mode\n");
+#endif
+	return EFI_SUCCESS;
+}
+
+/* test=la57-enter, after ExitBootServices: a 5-level table over the
+ * firmware's 4-level one, turned on through the mode switch, which the
+ * hand-off then leaves as it would the firmware's own. */
+static void la57_enter_for_test(struct boot_info *bi)
+{
+#ifdef __x86_64__
+	if (!la57_enter_pending)
+		return;
+	stub_longmode_enter_la57(bi->longmode_blob);
+	bi->handoff |= BOOT_HANDOFF_LA57 | BOOT_HANDOFF_LA57_TEST;
+	stub_log("stub: test=la57-enter: 5-level paging on (CR4 0x%lx); the "
+		 "hand-off switches to 4-level paging\n",
+		 (unsigned long)read_cr4());
+#else
+	(void)bi;
+#endif
+}
+
 static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 {
 	EFI_LOADED_IMAGE *li = NULL;
@@ -729,8 +816,8 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 	st = fw_call(BS->AllocatePages, 4, AllocateAnyPages,
 		     EfiLoaderData, 1, &bi_phys);
 	if (EFI_ERROR(st)) {
-		stub_log("stub: error: no memory for boot_info: %lx\n",
-			 (unsigned long)st);
+		stub_log("stub: error: no memory for boot_info: %llx\n",
+			 (unsigned long long)stub_status64(st));
 		return st;
 	}
 	bi = (struct boot_info *)(uintptr_t)bi_phys;
@@ -742,13 +829,14 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 	bi->system_table = (u64)(uintptr_t)ST;
 	/* Before anything else raises it: efi.monotonic.reset compares its
 	 * high word with the run before's (UEFI 2.10 7.5.2). */
-	bi->mono_status = fw_call(BS->GetNextMonotonicCount, 1, &bi->mono_count);
+	bi->mono_status = stub_status64(
+		fw_call(BS->GetNextMonotonicCount, 1, &bi->mono_count));
 
 	st = fw_call(BS->HandleProtocol, 3, image,
 		     &LoadedImageProtocol, (void **)&li);
 	if (EFI_ERROR(st)) {
-		stub_log("stub: error: no LoadedImage protocol: %lx\n",
-			 (unsigned long)st);
+		stub_log("stub: error: no LoadedImage protocol: %llx\n",
+			 (unsigned long long)stub_status64(st));
 		return st;
 	}
 	bi->stub_base = (u64)(uintptr_t)li->ImageBase;
@@ -758,18 +846,9 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 	read_waivers(li, bi);
 	stub_log("stub: vamap EFI stub, command line \"%s\"\n", bi->cmdline);
 
-	/* Firmware on a CPU with 5-level paging may hand over with CR4.LA57
-	 * set (newer EDK2). Leaving it means turning paging off, which 64-bit
-	 * code cannot do (SDM vol. 3A, 4.1.2: LA57 changes only with CR0.PG
-	 * clear), so vamap refuses here, while the firmware can still report
-	 * it, instead of loading a 4-level init_pg_dir into a 5-level CR3. */
-	if ((read_cr4() & X86_CR4_LA57) || (opt.test & TEST_LA57)) {
-		stub_log("stub: error: the firmware runs with 5-level paging "
-			 "(CR4.LA57 = 1%s); vamap builds 4-level tables only and "
-			 "stops before ExitBootServices\n",
-			 (opt.test & TEST_LA57) ? ", simulated by test=la57" : "");
-		return EFI_UNSUPPORTED;
-	}
+	st = check_paging(bi);
+	if (EFI_ERROR(st))
+		return st;
 	stub_results(li, bi);
 	switch (stub_modes(li, bi, opt.modes, &modes_pass)) {
 	case STUB_MODES_DONE:
@@ -835,22 +914,26 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 					    ALIGN_UP(bi->kernel_size, SZ_2M), bi);
 	FreePool(map);
 	if (EFI_ERROR(st)) {
-		stub_log("stub: error: building init_pg_dir: %lx\n",
-			 (unsigned long)st);
+		stub_log("stub: error: building init_pg_dir: %llx\n",
+			 (unsigned long long)stub_status64(st));
 		return st;
 	}
 	bi->stub_ts.kernel_ready = rdtsc();
-	stub_log("stub: kernel loaded at %p, entry %p; exiting boot services\n",
-		 (void *)(uintptr_t)bi->kernel_phys,
-		 (void *)(uintptr_t)bi->kernel_entry);
+	stub_log("stub: kernel loaded at 0x%016llx, entry 0x%016llx; exiting "
+		 "boot services\n", (unsigned long long)bi->kernel_phys,
+		 (unsigned long long)bi->kernel_entry);
 
 	st = exit_boot_services(image, bi);
 	if (EFI_ERROR(st))
 		return st;
+	la57_enter_for_test(bi);
 
 	/* No way back: on init_pg_dir the stub's code, stack and boot_info
 	 * are still mapped 1:1, so the next instructions and the kernel's
 	 * first reads work. Interrupts are off since cli above. */
+	if (bi->handoff & (BOOT_HANDOFF_LA57 | BOOT_HANDOFF_FW32))
+		stub_longmode_to_kernel(bi->longmode_blob, bi, bi_phys);
+#ifdef __x86_64__
 	__asm__ volatile("mov %0, %%cr3\n\t"
 			 "mov %1, %%rdi\n\t"
 			 "jmp *%2"
@@ -858,6 +941,7 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 			 : "r"(bi->init_pg_dir), "r"(bi_phys),
 			   "r"(bi->kernel_entry)
 			 : "rdi", "memory");
+#endif
 	__builtin_unreachable();
 }
 
@@ -870,8 +954,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	stub_console_init();
 	st = stub_main(image, t_entry);
 	/* Only failures get here; the message is already out. */
-	stub_log("stub: not starting the kernel (status %lx)\n",
-		     (unsigned long)st);
+	stub_log("stub: not starting the kernel (status %llx)\n",
+		     (unsigned long long)stub_status64(st));
 	if (opt.exit == EXIT_QEMU)
 		outb(QEMU_EXIT_PORT, VAMAP_EXIT_STUB);
 	return st;

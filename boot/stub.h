@@ -99,4 +99,31 @@ EFI_STATUS stub_build_init_pg_dir(const void *map, UINTN map_size,
 				  UINTN desc_size, u64 kernel_phys,
 				  u64 kernel_span, struct boot_info *bi);
 
+/* EFI_STATUS as the 64-bit code names it: a 32-bit firmware's error bit
+ * is bit 31 (UEFI 2.10 Appendix D), vamap's tables use bit 63. */
+static inline u64 stub_status64(EFI_STATUS st)
+{
+#ifdef __x86_64__
+	return st;
+#else
+	return (st & 0x80000000u) ? ((u64)(st & 0x7fffffffu) | (1ull << 63))
+				  : (u64)st;
+#endif
+}
+#define stub_status_name(st) efi_status_name(stub_status64(st))
+
+/*
+ * The mode switch (boot/longmode.c): stub_longmode_place copies it into
+ * two LoaderCode pages below 4 GiB; stub_longmode_to_kernel enters the
+ * kernel through it on init_pg_dir (4-level paging, 64-bit mode), from
+ * 5-level paging or from 32-bit firmware. test=la57-enter turns 5-level
+ * paging on through it first (stub_longmode_enter_la57, 64-bit stub only).
+ */
+EFI_STATUS stub_longmode_place(u64 *base);
+__attribute__((noreturn)) void
+stub_longmode_to_kernel(u64 base, const struct boot_info *bi, u64 bi_phys);
+bool stub_cpu_has_la57(void);
+bool stub_cpu_has_long_mode(void);
+void stub_longmode_enter_la57(u64 base);
+
 #endif

@@ -456,6 +456,12 @@ static void check_watchdog(void)
 	else if (!ms)
 		ktap_skip("efi.watchdog", "%s%s", kopt.efi_timeout_ms
 			  ? watchdog_none_why() : "efi.timeout=0", note);
+	else if (!efi.calls)
+		/* An ok must mean a call was watched: under efi=noruntime
+		 * (and on 32-bit firmware) none was. */
+		ktap_skip("efi.watchdog", "no firmware call was made%s%s",
+			  efi.disabled_why ? ": " : "",
+			  efi.disabled_why ? efi.disabled_why : "");
 	else
 		ktap_result(true, "efi.watchdog", "every call returned within %u ms "
 			    "(NMI source: %s)%s", ms, watchdog_source(), note);
@@ -778,7 +784,7 @@ static void check_low_half(void)
 	/* Each mode's own reason: only efi=slot and linux drop the 1:1 map
 	 * the stray accesses would go through. */
 	if (efi.mode == EFI_MODE_NORUNTIME)
-		ktap_skip("efi.low_half", "%s", EFI_NORUNTIME_WHY);
+		ktap_skip("efi.low_half", "%s", efi.disabled_why);
 	else if (efi.mode == EFI_MODE_1TO1)
 		ktap_skip("efi.low_half", "efi=1to1: the runtime regions' virtual "
 			  "addresses are their physical ones, so there is no 1:1 "
@@ -989,7 +995,7 @@ static void check_fault(void)
 {
 	if (efi.mode == EFI_MODE_NORUNTIME || efi.no_runtime_regions)
 		ktap_skip("efi.fault", "%s", efi.mode == EFI_MODE_NORUNTIME
-			  ? EFI_NORUNTIME_WHY : "no EFI_MEMORY_RUNTIME descriptor");
+			  ? efi.disabled_why : "no EFI_MEMORY_RUNTIME descriptor");
 	else if (efi.faults)
 		ktap_result(false, "efi.fault", "%u call%s ended by an exception "
 			    "in the firmware (first: %s, %s): runtime services "
@@ -1009,7 +1015,7 @@ void efi_checks(const struct boot_info *bi)
 	if (efi.no_runtime_regions) {
 		ktap_skip("efi.svam", "no EFI_MEMORY_RUNTIME descriptor");
 	} else if (efi.mode == EFI_MODE_NORUNTIME) {
-		ktap_skip("efi.svam", "%s", EFI_NORUNTIME_WHY);
+		ktap_skip("efi.svam", "%s", efi.disabled_why);
 	} else if (efi.mode == EFI_MODE_NOVAMAP) {
 		ktap_skip("efi.svam", "efi=novamap");
 	} else if (efi.probe_accepted) {
@@ -1022,7 +1028,7 @@ void efi_checks(const struct boot_info *bi)
 					    : efi.disabled_why);
 	}
 	if (efi.mode == EFI_MODE_NORUNTIME)
-		ktap_skip("efi.svam.location", "%s", EFI_NORUNTIME_WHY);
+		ktap_skip("efi.svam.location", "%s", efi.disabled_why);
 	else if (!efi.svam_located)
 		ktap_skip("efi.svam.location", "the runtime services table was "
 			  "not read: %s", efi.disabled_why ? efi.disabled_why : "?");
@@ -1039,7 +1045,7 @@ void efi_checks(const struct boot_info *bi)
 			    "ConvertPointer in RuntimeServicesCode");
 	check_svam_probes();
 	if (efi.mode == EFI_MODE_NORUNTIME)
-		ktap_skip("efi.pointers", "%s", EFI_NORUNTIME_WHY);
+		ktap_skip("efi.pointers", "%s", efi.disabled_why);
 	else if (efi.no_runtime_regions)
 		ktap_skip("efi.pointers", "no EFI_MEMORY_RUNTIME descriptor");
 	else if (efi.svam_called && efi.svam_status != EFI_SUCCESS)

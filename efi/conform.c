@@ -123,7 +123,7 @@ bool efi_usable_prereq(const char *label, unsigned int svc, bool needed)
 		return false;
 	}
 	if (efi.mode == EFI_MODE_NORUNTIME) {
-		ktap_skip(label, "%s", EFI_NORUNTIME_WHY);
+		ktap_skip(label, "%s", efi.disabled_why);
 		return false;
 	}
 	if (!efi.runtime_enabled) {
@@ -993,6 +993,10 @@ static void check_svam_second(void)
 	const char *label = "efi.svam.second", *how;
 	efi_status_t st;
 
+	if (efi.fw32) {
+		ktap_skip(label, "%s", EFI_FW32_WHY);
+		return;
+	}
 	if (efi.mode == EFI_MODE_NORUNTIME || efi.mode == EFI_MODE_NOVAMAP) {
 		ktap_skip(label, "efi=%s: no first SetVirtualAddressMap",
 			  efi_mode_name(efi.mode));
@@ -1141,12 +1145,18 @@ void efi_check_monotonic_reset(efi_status_t st, u64 count, bool have_prev,
 		/* The advice only where it can work: a firmware that declares
 		 * SetVariable unsupported at runtime (U-Boot) keeps no report,
 		 * however often vamap boots. */
-		ktap_skip(label, "no earlier run's report on this machine holds "
-			  "a monotonic count (%s)",
-			  efi.rt_supported & efi_rt_supported_bit(RT_SET_VARIABLE)
-			  ? "boot vamap twice, keeping the variable store"
-			  : "and this firmware keeps none: SetVariable is "
-			    "declared unsupported at runtime");
+		if (efi.mode == EFI_MODE_NORUNTIME)
+			ktap_skip(label, "no earlier run's report on this machine "
+				  "holds a monotonic count, and this run keeps "
+				  "none: %s", efi.disabled_why);
+		else
+			ktap_skip(label, "no earlier run's report on this machine "
+				  "holds a monotonic count (%s)",
+				  efi.rt_supported &
+				  efi_rt_supported_bit(RT_SET_VARIABLE)
+				  ? "boot vamap twice, keeping the variable store"
+				  : "and this firmware keeps none: SetVariable is "
+				    "declared unsupported at runtime");
 		return;
 	}
 	if (high > prev_high)

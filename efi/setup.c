@@ -1044,6 +1044,15 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 	efi.ndrivers = MIN(bi->ndrivers, (u32)BOOT_DRIVERS_MAX);
 	memcpy(efi.drivers, bi->drivers, sizeof(efi.drivers));
 	kprintf("== efi (efi=%s)\n", efi_mode_name(mode));
+	if (mode != EFI_MODE_NORUNTIME && bi->firmware_bits == 32) {
+		/* Every check then SKIPs as under efi=noruntime, with this
+		 * reason (efi.disabled_why), not a verdict on the firmware. */
+		kprintf("efi: %s\n", EFI_FW32_WHY);
+		efi.mode = mode = EFI_MODE_NORUNTIME;
+		efi.disabled_why = EFI_FW32_WHY;
+		efi.fw32 = true;
+		return;
+	}
 	if (mode == EFI_MODE_NORUNTIME) {
 		efi.disabled_why = EFI_NORUNTIME_WHY;
 		kprintf("efi: efi=noruntime: runtime services are not used\n");

@@ -250,6 +250,22 @@ struct boot_info {
 	u64 rt_images;
 	u32 nr_rt_images;
 	u32 rt_images_more;
+	/* How the machine was handed to the kernel (enum boot_handoff): 0
+	 * for 64-bit firmware in 4-level paging, the plain case. */
+	u32 handoff;
+	u32 firmware_bits; /* 64, or 32 for BOOTIA32.EFI */
+	u64 longmode_blob; /* the mode switch's two pages, 0 if not placed */
+};
+
+/* boot_info.handoff: what the stub did to reach the kernel's mode. */
+enum boot_handoff {
+	/* The firmware ran with 5-level paging (CR4.LA57 = 1): the stub
+	 * turned paging off and on again with LA57 clear (boot/longmode.asm). */
+	BOOT_HANDOFF_LA57 = 1u << 0,
+	/* ... because test=la57-enter turned it on first. */
+	BOOT_HANDOFF_LA57_TEST = 1u << 1,
+	/* 32-bit firmware: the stub entered long mode itself. */
+	BOOT_HANDOFF_FW32 = 1u << 2,
 };
 
 /*
@@ -280,5 +296,12 @@ enum {
 compile_assert(boot_info_fits_one_page, sizeof(struct boot_info) <= 4096);
 compile_assert(boot_info_header_fixed,
 	       __builtin_offsetof(struct boot_info, memmap) == 16);
+/* BOOTIA32.EFI (-m32 -malign-double) fills the struct the 64-bit kernel
+ * reads: both builds must lay it out alike. Appending a field moves these
+ * two numbers, in both builds or in neither. */
+compile_assert(boot_info_size_both_stubs, sizeof(struct boot_info) == 0xe90);
+compile_assert(boot_info_machine_both_stubs,
+	       __builtin_offsetof(struct boot_info, machine.smbios_ram[1]) ==
+	       0xc38);
 
 #endif

@@ -61,7 +61,7 @@ enum test_knob {
 	TEST_NO_RUNTIME_DESCS = 1u << 10, /* efi: plan with no runtime descriptor */
 	TEST_FRAGMENT_MAP = 1u << 11, /* stub: allocate every other page of a range */
 	TEST_EFI_LOWREF_KERNEL = 1u << 13, /* efi: hand GetTime swapper_pg_dir's PA */
-	TEST_LA57 = 1u << 12,	     /* stub: act as if CR4.LA57 were set */
+	TEST_LA57_ENTER = 1u << 12, /* stub: turn 5-level paging on first */
 	TEST_MEMATTR_XP = 1u << 14,  /* efi: mark GetTime's attributes entry XP */
 	TEST_STACK_OVERFLOW = 1u << 15, /* kernel: recurse past the boot stack */
 	TEST_EFI_HANG = 1u << 16,    /* efi: a call that never returns */

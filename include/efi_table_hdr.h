@@ -16,11 +16,16 @@
 /* No table vamap checks is larger; a HeaderSize past it is a finding. */
 #define EFI_TABLE_HEADER_MAX 4096
 
-/* The tables' sizes for a 2.x revision (x64): the System Table's 15
- * fields, 14 runtime services, 44 boot services, each after the header. */
-#define EFI_SYSTEM_TABLE_MIN_SIZE 120
-#define EFI_RUNTIME_SERVICES_MIN_SIZE (24 + 14 * 8)
-#define EFI_BOOT_SERVICES_MIN_SIZE (24 + 44 * 8)
+/* The tables' sizes for a 2.x revision on firmware whose pointers are @w
+ * bytes (8 on x64, 4 on IA32): after the header, the System Table's 12
+ * fields (its 32-bit FirmwareRevision padded to a pointer's alignment),
+ * 14 runtime services, 44 boot services. */
+#define EFI_SYSTEM_TABLE_MIN_SIZE_FOR(w) (24 + 12 * (w))
+#define EFI_RUNTIME_SERVICES_MIN_SIZE_FOR(w) (24 + 14 * (w))
+#define EFI_BOOT_SERVICES_MIN_SIZE_FOR(w) (24 + 44 * (w))
+#define EFI_SYSTEM_TABLE_MIN_SIZE EFI_SYSTEM_TABLE_MIN_SIZE_FOR(8)
+#define EFI_RUNTIME_SERVICES_MIN_SIZE EFI_RUNTIME_SERVICES_MIN_SIZE_FOR(8)
+#define EFI_BOOT_SERVICES_MIN_SIZE EFI_BOOT_SERVICES_MIN_SIZE_FOR(8)
 
 /*
  * Why the header of the table at @table, of which @readable bytes may be

@@ -37,42 +37,42 @@ static inline u64 rdtsc(void)
 
 static inline u64 read_cr0(void)
 {
-	u64 v;
+	unsigned long v; /* 32 bits wide in BOOTIA32.EFI */
 	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
 	return v;
 }
 
 static inline u64 read_cr2(void)
 {
-	u64 v;
+	unsigned long v; /* 32 bits wide in BOOTIA32.EFI */
 	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
 	return v;
 }
 
 static inline u64 read_cr3(void)
 {
-	u64 v;
+	unsigned long v; /* 32 bits wide in BOOTIA32.EFI */
 	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
 	return v;
 }
 
 static inline void write_cr3(u64 v)
 {
-	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+	__asm__ volatile("mov %0, %%cr3" : : "r"((unsigned long)v) : "memory");
 }
 
 #define X86_CR4_LA57 (1ULL << 12) /* SDM vol. 3A, 2.5: 57-bit linear addresses */
 
 static inline u64 read_cr4(void)
 {
-	u64 v;
+	unsigned long v; /* 32 bits wide in BOOTIA32.EFI */
 	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
 	return v;
 }
 
 static inline void write_cr4(u64 v)
 {
-	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+	__asm__ volatile("mov %0, %%cr4" : : "r"((unsigned long)v) : "memory");
 }
 
 /* Flush every TLB entry, global ones included: toggling CR4.PGE does that
@@ -125,14 +125,14 @@ static inline void invlpg(u64 va)
 
 static inline u64 read_rflags(void)
 {
-	u64 v;
-	__asm__ volatile("pushfq; popq %0" : "=r"(v));
+	unsigned long v;
+	__asm__ volatile("pushf; pop %0" : "=r"(v));
 	return v;
 }
 
 static inline void write_cr0(u64 v)
 {
-	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+	__asm__ volatile("mov %0, %%cr0" : : "r"((unsigned long)v) : "memory");
 }
 
 /* GDTR / IDTR (SDM vol. 3A, 2.4.1): 10 bytes in long mode. */

@@ -44,7 +44,7 @@ static const struct knob test_knobs[] = {
 	{ "memattr-corrupt", TEST_MEMATTR_CORRUPT },
 	{ "no-runtime-descs", TEST_NO_RUNTIME_DESCS },
 	{ "fragment-map", TEST_FRAGMENT_MAP },
-	{ "la57", TEST_LA57 },
+	{ "la57-enter", TEST_LA57_ENTER },
 	{ "efi-hang", TEST_EFI_HANG },
 	{ "nmi-during-call", TEST_NMI_DURING_CALL },
 	{ "efi-directmap", TEST_EFI_DIRECTMAP },

@@ -145,6 +145,20 @@ static void cpu_handover_line(void)
 	    changed[0] ? changed : " kept them");
 }
 
+/* How the stub reached the kernel's mode, where that was not the plain
+ * 64-bit, 4-level hand-off (boot/longmode.asm). */
+static void handoff_line(const struct boot_info *bi)
+{
+	if (bi->handoff & BOOT_HANDOFF_FW32)
+		add("firmware.handoff", "32-bit (IA32) firmware on a 64-bit "
+		    "CPU: the stub entered long mode, 4-level paging");
+	else if (bi->handoff & BOOT_HANDOFF_LA57)
+		add("firmware.handoff", "5-level paging (CR4.LA57 = 1%s): the "
+		    "stub switched to 4-level paging",
+		    bi->handoff & BOOT_HANDOFF_LA57_TEST ?
+		    ", turned on by test=la57-enter" : "");
+}
+
 void machine_describe(const struct boot_info *bi)
 {
 	const struct boot_machine *m = &bi->machine;
@@ -174,6 +188,7 @@ void machine_describe(const struct boot_info *bi)
 	add("secure_boot", "%s", secure_boot(m));
 	protections(m);
 	cpu_handover_line();
+	handoff_line(bi);
 	add("vamap.version", "%s", VAMAP_VERSION);
 	add("vamap.git", "%s", git_rev);
 	add("vamap.build", "%s", build_type);

@@ -14,6 +14,7 @@ python3                     python3
 /usr/lib/crt0-efi-x86_64.o  gnu-efi
 qemu-system-x86_64          qemu-system-x86
 /usr/share/OVMF/OVMF_CODE_4M.fd ovmf
+/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd ovmf-ia32
 mcopy                       mtools
 sgdisk                      gdisk
 /usr/lib/grub/x86_64-efi/linux.mod grub-efi-amd64-bin

@@ -3,6 +3,10 @@
 # Build a bootable USB-stick image without root: a GPT disk with one FAT32
 # EFI system partition holding
 #   EFI/BOOT/BOOTX64.EFI   a small standalone GRUB (Debian's grub-efi-amd64-bin)
+#   EFI/BOOT/BOOTIA32.EFI  vamap's 32-bit stub, for 32-bit UEFI on a 64-bit
+#                          CPU, when VAMAP-ia32.efi sits beside VAMAP.efi
+#                          (no GRUB there: its command line is
+#                          vamap/cmdline.txt's)
 #   EFI/vamap/grub.cfg     its menu: vamap in each mode
 #   EFI/vamap/vamap.efi    vamap
 #   vamap/results/         where the stub writes the last run's report
@@ -35,4 +39,6 @@ mmd -i "$img" ::/EFI ::/EFI/BOOT ::/EFI/vamap ::/vamap ::/vamap/results
 mcopy -i "$img" "$tmp/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
 mcopy -i "$img" "$tmp/grub.cfg" ::/EFI/vamap/grub.cfg
 mcopy -i "$img" "$efi" ::/EFI/vamap/vamap.efi
+efi32=${efi%.efi}-ia32.efi
+[ -f "$efi32" ] && mcopy -i "$img" "$efi32" ::/EFI/BOOT/BOOTIA32.EFI
 echo "mkimage: $out (GPT, FAT32 ESP, GRUB $(du -k "$tmp/BOOTX64.EFI" | cut -f1) KiB)"

@@ -33,7 +33,9 @@ UBOOT_2025 = os.path.join(FIRMWARE_DIR, "u-boot-2025", "usr", "lib", "u-boot",
 
 class Preset:
     """A firmware build by name: its kind ("ovmf": an EDK2 code image in
-    pflash with a variable store; "u-boot": a ROM given as -bios), its
+    pflash with a variable store; "ovmf-ia32": the same for 32-bit
+    firmware, which starts EFI/BOOT/BOOTIA32.EFI and is built with SMM;
+    "u-boot": a ROM given as -bios), its
     files, whether it boots with Secure Boot on (the SMM build, QEMU.md:
     the store has OVMF's snakeoil keys enrolled, so only a build signed with
     them boots), and whether tools/fetch-firmware.sh brings it."""
@@ -58,6 +60,12 @@ PRESETS = {
         "Debian 12's OVMF, Secure Boot (snakeoil keys)"),
     "u-boot": Preset("u-boot", UBOOT_ROM,
                      what="Debian 12's U-Boot 2023.01 (qemu-x86_64)"),
+    # 32-bit UEFI on a 64-bit CPU (ovmf-ia32): Debian builds it with SMM
+    # only; its store has no keys enrolled, so Secure Boot is off.
+    "ovmf-ia32": Preset(
+        "ovmf-ia32", "/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd",
+        "/usr/share/OVMF/OVMF32_VARS_4M.fd",
+        what="Debian 12's 32-bit OVMF (ovmf-ia32, EDK2 2022.11)"),
     "ovmf-2025": Preset("ovmf", os.path.join(OVMF_2025, "OVMF_CODE_4M.fd"),
                         os.path.join(OVMF_2025, "OVMF_VARS_4M.fd"),
                         what="Debian 13's OVMF (EDK2 2025.02)", fetched=True),
@@ -152,9 +160,22 @@ def check_cmdline(cmdline):
                          f"longer one rather than cut it)")
 
 
-def prepare_esp(workdir, efi, cmdline, drivers=(), waivers=None):
+def ia32_image(efi):
+    """BOOTIA32.EFI for a 64-bit build: the 32-bit stub built beside it
+    (build/vamap.efi -> build/vamap-ia32.efi, which `make` builds)."""
+    stem, ext = os.path.splitext(efi)
+    path = stem + "-ia32" + ext
+    if not os.path.isfile(path):
+        raise ValueError(f"32-bit firmware starts EFI/BOOT/BOOTIA32.EFI, and "
+                         f"there is no {path} beside {efi} (make builds "
+                         f"build/vamap-ia32.efi)")
+    return path
+
+
+def prepare_esp(workdir, efi, cmdline, drivers=(), waivers=None, efi32=None):
     """A directory QEMU serves as a FAT drive: the removable-media path
-    EFI/BOOT/BOOTX64.EFI, the command line in vamap/cmdline.txt (the
+    EFI/BOOT/BOOTX64.EFI (and BOOTIA32.EFI, efi32, for 32-bit firmware;
+    both, as on the stick), the command line in vamap/cmdline.txt (the
     stub reads it when LoadOptions carry none), the runtime drivers
     the stub starts, in vamap/drivers/, and the waivers file (a path) as
     vamap/waivers.txt."""
@@ -163,6 +184,8 @@ def prepare_esp(workdir, efi, cmdline, drivers=(), waivers=None):
     os.makedirs(os.path.join(esp, "EFI", "BOOT"))
     os.makedirs(os.path.join(esp, "vamap"))
     shutil.copy(efi, os.path.join(esp, "EFI", "BOOT", "BOOTX64.EFI"))
+    if efi32:
+        shutil.copy(efi32, os.path.join(esp, "EFI", "BOOT", "BOOTIA32.EFI"))
     with open(os.path.join(esp, "vamap", "cmdline.txt"), "w") as f:
         f.write(cmdline + "\n")
     if drivers:
@@ -187,11 +210,12 @@ def prepare_shell_esp(workdir, efi, cmdline):
     return esp
 
 
-def prepare_esp_disk(workdir, efi, cmdline, drivers=(), waivers=None):
-    """A GPT disk with one FAT ESP holding EFI/BOOT/BOOTX64.EFI and
-    vamap/cmdline.txt, built without root (QEMU.md): what U-Boot's boot
-    flow looks for on a block device."""
-    esp = prepare_esp(workdir, efi, cmdline, drivers, waivers)
+def prepare_esp_disk(workdir, efi, cmdline, drivers=(), waivers=None,
+                     efi32=None):
+    """A GPT disk with one FAT ESP holding EFI/BOOT/BOOTX64.EFI (and
+    BOOTIA32.EFI, efi32) and vamap/cmdline.txt, built without root
+    (QEMU.md): what U-Boot's boot flow looks for on a block device."""
+    esp = prepare_esp(workdir, efi, cmdline, drivers, waivers, efi32)
     disk = os.path.join(workdir, "esp.img")
     if os.path.exists(disk):
         os.unlink(disk)
@@ -256,18 +280,21 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
     vars_fd = os.path.join(workdir, "OVMF_VARS.fd")
     if fresh_vars or not os.path.exists(vars_fd):
         shutil.copy(vars_template, vars_fd)
-    if secure_boot:
+    smm = secure_boot or kind == "ovmf-ia32"
+    efi32 = ia32_image(efi) if kind == "ovmf-ia32" and boot in ("fat", "disk") \
+        else None
+    if smm:
         machine += ",smm=on"
     firmware_args = [
         "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={code}",
         "-drive", f"if=pflash,format=raw,unit=1,file={vars_fd}"]
-    if secure_boot:
+    if smm:
         firmware_args += ["-global",
                           "driver=cfi.pflash01,property=secure,value=on"]
     a = base_argv(machine, mem, smp, cpu, serial, debugcon, firmware_args,
                   workdir, reboot)
     if boot == "fat":
-        esp = prepare_esp(workdir, efi, cmdline, drivers, waivers)
+        esp = prepare_esp(workdir, efi, cmdline, drivers, waivers, efi32)
         a += ["-drive", f"file=fat:rw:{esp},format=raw,media=disk"]
     elif boot == "disk":
         # A GPT disk image with one ESP, on virtio: writable like a real
@@ -275,7 +302,7 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
         # with the variable store when fresh_disk is false.
         disk = os.path.join(workdir, "esp.img")
         if fresh_disk or not os.path.exists(disk):
-            prepare_esp_disk(workdir, efi, cmdline, drivers, waivers)
+            prepare_esp_disk(workdir, efi, cmdline, drivers, waivers, efi32)
         a += ["-drive", f"if=virtio,format=raw,file={disk}"]
     elif boot == "kernel":
         a += ["-kernel", efi, "-append", cmdline]

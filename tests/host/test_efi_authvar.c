@@ -455,6 +455,7 @@ static void test_no_support(void)
 	bug = BUG_NONE;
 	memset(&efi, 0, sizeof(efi));
 	efi.mode = EFI_MODE_NORUNTIME;
+	efi.disabled_why = EFI_NORUNTIME_WHY; /* as efi_setup sets it */
 	nresults = 0;
 	set_calls = 0;
 	efi_authvar();

@@ -360,31 +360,33 @@ def test_runner():
     """Failures that say what to do: a boot whose log differs names the
     command that re-runs it and the one that accepts it; make golden says
     only what changed; make test's closing lines list every failure."""
+    NAME = "ovmf-ia32-nolm"  # a short boot: the stub stops with an error
     with tempfile.TemporaryDirectory() as d:
         gold = os.path.join(d, "golden")
         os.makedirs(gold)
-        text = open(os.path.join(TOP, "tests", "golden", "la57.log")).read()
-        with open(os.path.join(gold, "la57.log"), "w") as f:
+        text = open(os.path.join(TOP, "tests", "golden", NAME + ".log")).read()
+        with open(os.path.join(gold, NAME + ".log"), "w") as f:
             f.write(text.replace("stub: error", "stub: an old error", 1))
         summary = os.path.join(d, "boot.txt")
         runner = [sys.executable, os.path.join(TOP, "tests", "boot", "run.py"),
                   "--golden", gold, "--workdir", os.path.join(d, "w")]
-        p = subprocess.run(runner + ["--summary", summary, "la57"], cwd=TOP,
+        p = subprocess.run(runner + ["--summary", summary, NAME], cwd=TOP,
                            capture_output=True, text=True, timeout=120)
-        check(p.returncode == 1 and "re-run: make boot-test BOOT_ARGS=la57"
-              in p.stdout and "make golden BOOT_ARGS=la57" in p.stdout,
+        check(p.returncode == 1 and "re-run: make boot-test BOOT_ARGS=" + NAME
+              in p.stdout and "make golden BOOT_ARGS=" + NAME in p.stdout,
               "a failing boot test names the commands that re-run and "
               "accept it", p.stdout[-500:])
         lines = open(summary).read().splitlines()
-        check(lines[0] == "0 1" and "boot: la57: re-run with make boot-test "
-              "BOOT_ARGS=la57" in lines, "the boot summary lists it", str(lines))
-        p = subprocess.run(runner + ["--update", "la57"], cwd=TOP,
+        check(lines[0] == "0 1" and f"boot: {NAME}: re-run with make "
+              f"boot-test BOOT_ARGS={NAME}" in lines,
+              "the boot summary lists it", str(lines))
+        p = subprocess.run(runner + ["--update", NAME], cwd=TOP,
                            capture_output=True, text=True, timeout=120)
-        check("UPDATED la57" in p.stdout and "+1 -1 lines:" in p.stdout
+        check("UPDATED " + NAME in p.stdout and "+1 -1 lines:" in p.stdout
               and "+stub: error" in p.stdout and
-              "golden: 1 golden log(s) changed: la57" in p.stdout,
+              "golden: 1 golden log(s) changed: " + NAME in p.stdout,
               "make golden shows what changed", p.stdout[-500:])
-        p = subprocess.run(runner + ["--update", "la57"], cwd=TOP,
+        p = subprocess.run(runner + ["--update", NAME], cwd=TOP,
                            capture_output=True, text=True, timeout=120)
         check("UPDATED" not in p.stdout and "golden: 0 golden log(s) "
               "changed, the others are the same" in p.stdout,
@@ -397,7 +399,7 @@ def test_runner():
         p = subprocess.run([os.path.join(TOP, "tools", "summary.sh"), host,
                             summary], capture_output=True, text=True)
         check(p.returncode == 1 and "failed:\n  host: test_x" in p.stdout
-              and "  boot: la57" in p.stdout and "total: 5 passed, 2 failed"
+              and f"  boot: {NAME}" in p.stdout and "total: 5 passed, 2 failed"
               in p.stdout, "make test ends with the list of what failed",
               p.stdout)
 
