@@ -264,6 +264,8 @@ $(BUILD)/vamap-ia32.efi: $(BUILD)/vamap-ia32.so tools/pe-nxcompat.py
 # package's own snakeoil key, which is not Debian 12's.
 RUN_EFI = $(if $(filter ovmf-secboot,$(FIRMWARE)),$(BUILD)/vamap-snakeoil.efi,$(if \
 	$(filter ovmf-2025-secboot ovmf-2025-strictnx,$(FIRMWARE)),$(BUILD)/vamap-snakeoil-2025.efi,$(BUILD)/vamap.efi))
+# 32-bit firmware starts BOOTIA32.EFI, the 32-bit build beside RUN_EFI.
+RUN_EFI32 = $(if $(filter ovmf-ia32,$(FIRMWARE)),$(BUILD)/vamap-ia32.efi)
 # A 2025 preset fetches its firmware first (once: tools/fetch-firmware.sh).
 RUN_FIRMWARE = $(if $(filter %-2025 %-2025-secboot %-2025-strictnx,$(FIRMWARE)),$(FIRMWARE_STAMP))
 # CHECKS=GLOBS, SKIP_CHECKS=GLOBS, FAIL_ON=SEVERITY: vamap's only=, skip=
@@ -277,14 +279,14 @@ RUN_ARGS = --timeout $(TIMEOUT) --start-timeout $(START_TIMEOUT) --firmware $(FI
 # make check: your firmware judged by vamap's verdicts in every efi= mode
 # with 2 CPUs, plus the two-boot results flow (tools/check.py); writes
 # $(BUILD)/check/results.json and junit.xml, non-zero on any unwaived FAIL.
-check: $(RUN_EFI) | $(RUN_FIRMWARE)
+check: $(RUN_EFI) $(RUN_EFI32) | $(RUN_FIRMWARE)
 	$(PYTHON) tools/check.py --efi $< --workdir $(BUILD)/check \
 		--firmware $(FIRMWARE) $(if $(FIRMWARE_VARS),--firmware-vars $(FIRMWARE_VARS)) \
 		$(WAIVERS_ARG) --timeout $(CHECK_TIMEOUT) --start-timeout $(START_TIMEOUT) \
 		$(if $(strip $(CMDLINE) $(SELECT_WORDS)),--cmdline "$(strip $(CMDLINE) $(SELECT_WORDS))") \
 		$(if $(MACHINE),--machine $(MACHINE))
 
-run: $(RUN_EFI) $(ZOO_RUN) | $(RUN_FIRMWARE)
+run: $(RUN_EFI) $(RUN_EFI32) $(ZOO_RUN) | $(RUN_FIRMWARE)
 	$(PYTHON) tools/qemu.py run --efi $< --cmdline "$(strip exit=qemu $(CMDLINE) $(SELECT_WORDS))" \
 		--workdir $(BUILD)/run --debugcon $(BUILD)/run/vamap.log \
 		$(foreach d,$(ZOO_RUN),--driver $(d)) $(RUN_ARGS) $(QEMU_ARGS)
@@ -423,7 +425,7 @@ $(KTAP_PARSER): tools/fetch-ktap-parser.sh | $(DEPS_OK)
 	sh tools/fetch-ktap-parser.sh $(BUILD)/ktap
 	@touch -c $@
 
-host-test: $(HOST_TESTS) $(BUILD)/kernel.elf $(BUILD)/vamap.efi $(KTAP_PARSER)
+host-test: $(HOST_TESTS) $(BUILD)/kernel.elf $(BUILD)/vamap.efi $(BUILD)/vamap-ia32.efi $(KTAP_PARSER)
 	@mkdir -p $(BUILD)/results
 	@tests/host/run.sh $(BUILD)/results/host.txt $(HOST_TESTS) \
 		tests/host/test_qemu_run.py tests/host/test_report.py \
