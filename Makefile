@@ -103,6 +103,9 @@ DEPS_OK := $(BUILD)/.deps-ok
 	fuzz fuzz-short
 # Keep intermediate images (the kernel ELF, the .so files, the blob objects).
 .SECONDARY:
+# A recipe that fails leaves no target behind: pe-nxcompat.py refusing an
+# image must not leave an unmarked .efi that the next make takes as built.
+.DELETE_ON_ERROR:
 all: $(BUILD)/vamap.efi $(BUILD)/vamap-ia32.efi
 
 # Install missing Debian packages once; the script is a no-op when all is there.

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Mark a PE32+ image NX-compatible, after checking that it is.
+"""Mark a PE32+ or PE32 image NX-compatible, after checking that it is.
 
 IMAGE_DLLCHARACTERISTICS_NX_COMPAT (0x0100 in the optional header's
 DllCharacteristics, PE/COFF specification) tells a firmware with a strict
@@ -22,6 +22,8 @@ NX_COMPAT = 0x0100
 SCN_MEM_EXECUTE = 0x20000000
 SCN_MEM_WRITE = 0x80000000
 PE32_PLUS = 0x20B
+PE32 = 0x10B  # BOOTIA32.EFI: DllCharacteristics and SectionAlignment
+              # sit at the same offsets as in PE32+
 PAGE = 4096
 
 
@@ -31,7 +33,8 @@ class NotNxCompatible(Exception):
 
 def dll_characteristics_offset(img):
     """Where DllCharacteristics lies in img (bytes), after checking what
-    leads there: the MZ stub, the PE signature, a PE32+ optional header;
+    leads there: the MZ stub, the PE signature, a PE32+ or PE32 optional
+    header;
     also returns the section headers as (name, rva, flags)."""
     if img[:2] != b"MZ" or len(img) < 0x40:
         raise NotNxCompatible("not a PE image (no MZ header)")
@@ -42,8 +45,9 @@ def dll_characteristics_offset(img):
     opt_size, = struct.unpack_from("<H", img, pe + 20)
     opt = pe + 24
     magic, = struct.unpack_from("<H", img, opt)
-    if magic != PE32_PLUS:
-        raise NotNxCompatible(f"optional header magic {magic:#x}, not PE32+")
+    if magic not in (PE32_PLUS, PE32):
+        raise NotNxCompatible(f"optional header magic {magic:#x}, neither "
+                              "PE32+ nor PE32")
     sect_align, = struct.unpack_from("<I", img, opt + 32)
     sections = []
     for i in range(nsect):
