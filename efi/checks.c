@@ -493,10 +493,11 @@ static void check_tables(const struct boot_info *bi)
 	else
 		ktap_result(true, "efi.tables", "System Table, Boot Services and "
 			    "Runtime Services headers valid in the stub%s; System "
-			    "Table and Runtime Services after ExitBootServices%s",
+			    "Table and Runtime Services after ExitBootServices%s%s",
 			    efi.ndrivers ? ", before and after its drivers" : "",
 			    efi.tables_checked > 1 ? " and SetVirtualAddressMap"
-						   : "");
+						   : "",
+			    efi.fw32 ? " (32-bit tables)" : "");
 }
 
 /* efi.buffers: no call went outside a buffer vamap handed it, nor wrote
@@ -1027,7 +1028,7 @@ void efi_checks(const struct boot_info *bi)
 			    efi.svam_called ? efi_status_name(efi.svam_status)
 					    : efi.disabled_why);
 	}
-	if (efi.mode == EFI_MODE_NORUNTIME)
+	if (efi.mode == EFI_MODE_NORUNTIME && !efi.fw32)
 		ktap_skip("efi.svam.location", "%s", efi.disabled_why);
 	else if (!efi.svam_located)
 		ktap_skip("efi.svam.location", "the runtime services table was "

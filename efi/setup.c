@@ -377,15 +377,18 @@ static void locate_svam(void)
  */
 static void check_headers(const char *when, u64 st_pa, u64 rt_pa)
 {
+	/* A 32-bit firmware's tables hold 4-byte pointers. */
+	const u32 w = efi.fw32 ? 4 : 8;
 	const struct {
 		u64 pa, sig;
 		u32 min;
 		const char *name;
 	} tabs[] = {
-		{ st_pa, EFI_SYSTEM_TABLE_SIGNATURE, EFI_SYSTEM_TABLE_MIN_SIZE,
-		  "System Table" },
+		{ st_pa, EFI_SYSTEM_TABLE_SIGNATURE,
+		  EFI_SYSTEM_TABLE_MIN_SIZE_FOR(w), "System Table" },
 		{ rt_pa, EFI_RUNTIME_SERVICES_SIGNATURE,
-		  EFI_RUNTIME_SERVICES_MIN_SIZE, "Runtime Services table" },
+		  EFI_RUNTIME_SERVICES_MIN_SIZE_FOR(w),
+		  "Runtime Services table" },
 	};
 	char why[96];
 	unsigned int i;
@@ -437,6 +440,42 @@ static bool read_tables(const struct boot_info *bi)
 	if (kopt.test & TEST_MEMATTR_XP)
 		mark_get_time_xp();
 	return true;
+}
+
+/*
+ * A 32-bit firmware's tables (BOOTIA32.EFI), read as the IA32 structures
+ * they are, for what can be judged without calling a service (vamap has
+ * no 32-bit call path yet): their headers after ExitBootServices
+ * (efi.tables) and where SetVirtualAddressMap and ConvertPointer lie
+ * (efi.svam.location). A table that is not there is a line and a SKIP,
+ * as on 64-bit firmware it turns runtime services off.
+ */
+static void read_tables32(const struct boot_info *bi)
+{
+	const struct efi_system_table32 *st = phys(bi->system_table,
+						   sizeof(*st));
+	const struct efi_runtime_services32 *rt;
+	unsigned int i;
+
+	if (!st || st->hdr.signature != EFI_SYSTEM_TABLE_SIGNATURE) {
+		kprintf("efi: no valid EFI system table (32-bit)\n");
+		return;
+	}
+	rt = phys(st->runtime_services, sizeof(*rt));
+	if (!rt || rt->hdr.signature != EFI_RUNTIME_SERVICES_SIGNATURE) {
+		kprintf("efi: no valid runtime services table (32-bit)\n");
+		return;
+	}
+	efi.system_table = bi->system_table;
+	check_headers("after ExitBootServices", bi->system_table,
+		      st->runtime_services);
+	for (i = 0; i < RT_NR_SERVICES; i++)
+		efi.fn[i] = rt->fn[i];
+	locate_svam();
+	kprintf("efi: UEFI %u.%u, 32-bit runtime services table at "
+		"0x%016lx\n", st->hdr.revision >> 16,
+		(st->hdr.revision & 0xffff) / 10,
+		(unsigned long)st->runtime_services);
 }
 
 /* A region as efi_pgd maps it: runs of one permission, in VA order. */
@@ -1051,6 +1090,7 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 		efi.mode = mode = EFI_MODE_NORUNTIME;
 		efi.disabled_why = EFI_FW32_WHY;
 		efi.fw32 = true;
+		read_tables32(bi);
 		return;
 	}
 	if (mode == EFI_MODE_NORUNTIME) {
