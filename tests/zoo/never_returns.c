@@ -15,8 +15,12 @@ static EFI_GET_TIME orig;
 
 static EFI_STATUS EFIAPI get_time(EFI_TIME *t, EFI_TIME_CAPABILITIES *c)
 {
-	while (zoo.virtual_mode)
-		__asm__ volatile("pause");
+	/* One instruction spinning on itself: wherever the watchdog's NMI
+	 * lands, it names the same RIP (a test-and-pause loop gave two,
+	 * and the golden log depended on the timing). */
+	if (zoo.virtual_mode)
+		for (;;)
+			__asm__ volatile("1: jmp 1b");
 	return orig(t, c);
 }
 
