@@ -434,7 +434,8 @@ host-test: $(HOST_TESTS) $(BUILD)/kernel.elf $(BUILD)/vamap.efi $(BUILD)/vamap-i
 		tests/host/test_qemu_run.py tests/host/test_report.py \
 		tests/host/test_check.py tests/host/test_pe_nxcompat.py \
 		tests/host/test_severities.py tests/host/test_skip_reasons.py \
-		tests/host/test_ktap.py tests/host/test_statuses.py
+		tests/host/test_ktap.py tests/host/test_statuses.py \
+		tests/host/test_report_browser.py
 
 BOOT_IMAGES := $(BUILD)/vamap.efi $(BUILD)/vamap-badelf.efi $(BUILD)/nosmp/vamap.efi $(ZOO_EFIS) \
 	$(BUILD)/vamap-test.img $(BUILD)/vamap-snakeoil.efi $(BUILD)/host/fbrender \
