@@ -159,6 +159,7 @@ def main():
         probed = os.path.join(d, "probed.html")
         open(probed, "w").write(text)
         base = [browser, "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-dev-shm-usage",
                 "--hide-scrollbars", "--force-device-scale-factor=1",
                 "--window-size=1100,1400", "--user-data-dir=" +
                 os.path.join(d, "profile")]
