@@ -157,40 +157,36 @@ void stub_longmode_enter_la57(u64 base)
 		__asm__ volatile("sti");
 }
 
+#endif
+
+/* The hand-off: from 64-bit mode (leaving 5-level paging) or from 32-bit
+ * protected mode (entering long mode), on the stub's own stack. */
 void stub_longmode_to_kernel(u64 base, const struct boot_info *bi,
 			     u64 bi_phys)
 {
 	struct longmode_params *p = blob_params(base);
+	const struct longmode_header *h = blob_header(base);
+	uintptr_t code = (uintptr_t)(base + LONGMODE_BLOB_OFFSET);
 
 	params_for_kernel(base, bi, bi_phys, X86_CR4_LA57);
+#ifdef __x86_64__
 	__asm__ volatile("mov %%rsp, %c[rsp](%[p])\n\t"
 			 "mov %[code], %%rbx\n\t"
-			 "jmp *%[from64]"
+			 "jmp *%[entry]"
 			 :
-			 : [p] "r"(p), [code] "r"(base + LONGMODE_BLOB_OFFSET),
-			   [from64] "r"(base + LONGMODE_BLOB_OFFSET +
-					blob_header(base)->from64),
+			 : [p] "r"(p), [code] "r"(code),
+			   [entry] "r"(code + h->from64),
 			   [rsp] "i"(__builtin_offsetof(struct longmode_params,
 							rsp))
 			 : "rbx", "memory");
-	__builtin_unreachable();
-}
 #else
-void stub_longmode_to_kernel(u64 base, const struct boot_info *bi,
-			     u64 bi_phys)
-{
-	struct longmode_params *p = blob_params(base);
-
-	params_for_kernel(base, bi, bi_phys, X86_CR4_LA57);
 	__asm__ volatile("mov %%esp, %c[rsp](%[p])\n\t"
-			 "jmp *%[from32]"
+			 "jmp *%[entry]"
 			 :
-			 : [p] "r"(p), "b"((u32)(base + LONGMODE_BLOB_OFFSET)),
-			   [from32] "r"((u32)(base + LONGMODE_BLOB_OFFSET +
-					      blob_header(base)->from32)),
+			 : [p] "r"(p), "b"(code), [entry] "r"(code + h->from32),
 			   [rsp] "i"(__builtin_offsetof(struct longmode_params,
 							rsp))
 			 : "memory");
+#endif
 	__builtin_unreachable();
 }
-#endif

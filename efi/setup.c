@@ -409,31 +409,58 @@ static void check_headers(const char *when, u64 st_pa, u64 rt_pa)
 	efi.tables_checked++;
 }
 
-static bool read_tables(const struct boot_info *bi)
+/* A table field of @w bytes (a pointer or UINTN of this firmware's). */
+static u64 fw_word(const u8 *p, u32 w)
 {
-	const struct efi_system_table *st = phys(bi->system_table, sizeof(*st));
-	const struct efi_runtime_services *rt;
+	return w == 4 ? *(const u32 *)p : *(const u64 *)p;
+}
+
+/*
+ * Find the System Table and the Runtime Services table, laid out for
+ * this firmware's width (efi.fw32: the IA32 structures, UEFI 2.10 2.3.2,
+ * 4.3, 4.5), and take what both widths take from them: their headers
+ * after ExitBootServices (efi.tables), the service pointers, where
+ * SetVirtualAddressMap and ConvertPointer lie (efi.svam.location).
+ * NULL, or why they cannot be used.
+ */
+static const char *take_tables(const struct boot_info *bi)
+{
+	const u32 w = efi.fw32 ? 4 : 8;
+	const u8 *st = phys(bi->system_table, EFI_SYSTEM_TABLE_MIN_SIZE_FOR(w));
+	const u8 *rt;
+	u64 rt_pa;
+	u32 rev;
 	unsigned int i;
 
-	if (!st || st->hdr.signature != EFI_SYSTEM_TABLE_SIGNATURE) {
-		disable("no valid EFI system table");
-		return false;
-	}
-	rt = phys(st->runtime_services, sizeof(*rt));
-	if (!rt || rt->hdr.signature != EFI_RUNTIME_SERVICES_SIGNATURE) {
-		disable("no valid runtime services table");
-		return false;
-	}
+	if (!st || ((const struct efi_table_header *)st)->signature !=
+			   EFI_SYSTEM_TABLE_SIGNATURE)
+		return "no valid EFI system table";
+	rt_pa = fw_word(st + EFI_ST_RUNTIME_SERVICES_OFFSET(w), w);
+	rt = phys(rt_pa, EFI_RUNTIME_SERVICES_MIN_SIZE_FOR(w));
+	if (!rt || ((const struct efi_table_header *)rt)->signature !=
+			   EFI_RUNTIME_SERVICES_SIGNATURE)
+		return "no valid runtime services table";
 	efi.system_table = bi->system_table;
-	check_headers("after ExitBootServices", bi->system_table,
-		      st->runtime_services);
+	check_headers("after ExitBootServices", bi->system_table, rt_pa);
 	for (i = 0; i < RT_NR_SERVICES; i++)
-		efi.fn[i] = rt->fn[i];
+		efi.fn[i] = fw_word(rt + sizeof(struct efi_table_header) + i * w,
+				    w);
 	locate_svam();
-	kprintf("efi: UEFI %u.%u, runtime services table at 0x%016lx\n",
-		st->hdr.revision >> 16, (st->hdr.revision & 0xffff) / 10,
-		(unsigned long)st->runtime_services);
+	rev = ((const struct efi_table_header *)st)->revision;
+	kprintf("efi: UEFI %u.%u, %sruntime services table at 0x%016lx\n",
+		rev >> 16, (rev & 0xffff) / 10, efi.fw32 ? "32-bit " : "",
+		(unsigned long)rt_pa);
+	return NULL;
+}
 
+static bool read_tables(const struct boot_info *bi)
+{
+	const char *why = take_tables(bi);
+
+	if (why) {
+		disable(why);
+		return false;
+	}
 	efi.rt_supported = ~0u;
 	if (bi->rt_properties)
 		read_rt_properties(bi->rt_properties);
@@ -443,39 +470,17 @@ static bool read_tables(const struct boot_info *bi)
 }
 
 /*
- * A 32-bit firmware's tables (BOOTIA32.EFI), read as the IA32 structures
- * they are, for what can be judged without calling a service (vamap has
- * no 32-bit call path yet): their headers after ExitBootServices
- * (efi.tables) and where SetVirtualAddressMap and ConvertPointer lie
- * (efi.svam.location). A table that is not there is a line and a SKIP,
- * as on 64-bit firmware it turns runtime services off.
+ * A 32-bit firmware's tables (BOOTIA32.EFI), for what can be judged
+ * without calling a service (vamap has no 32-bit call path yet). A table
+ * that is not there is a line and a SKIP, as on 64-bit firmware it turns
+ * runtime services off.
  */
 static void read_tables32(const struct boot_info *bi)
 {
-	const struct efi_system_table32 *st = phys(bi->system_table,
-						   sizeof(*st));
-	const struct efi_runtime_services32 *rt;
-	unsigned int i;
+	const char *why = take_tables(bi);
 
-	if (!st || st->hdr.signature != EFI_SYSTEM_TABLE_SIGNATURE) {
-		kprintf("efi: no valid EFI system table (32-bit)\n");
-		return;
-	}
-	rt = phys(st->runtime_services, sizeof(*rt));
-	if (!rt || rt->hdr.signature != EFI_RUNTIME_SERVICES_SIGNATURE) {
-		kprintf("efi: no valid runtime services table (32-bit)\n");
-		return;
-	}
-	efi.system_table = bi->system_table;
-	check_headers("after ExitBootServices", bi->system_table,
-		      st->runtime_services);
-	for (i = 0; i < RT_NR_SERVICES; i++)
-		efi.fn[i] = rt->fn[i];
-	locate_svam();
-	kprintf("efi: UEFI %u.%u, 32-bit runtime services table at "
-		"0x%016lx\n", st->hdr.revision >> 16,
-		(st->hdr.revision & 0xffff) / 10,
-		(unsigned long)st->runtime_services);
+	if (why)
+		kprintf("efi: %s (32-bit firmware)\n", why);
 }
 
 /* A region as efi_pgd maps it: runs of one permission, in VA order. */

@@ -84,30 +84,15 @@ compile_assert(efi_rt_table_layout,
 compile_assert(efi_system_table_layout,
 	       __builtin_offsetof(struct efi_system_table, runtime_services) == 88);
 
-/* The same two tables as a 32-bit (IA32) firmware lays them out: pointers
- * and UINTN are 4 bytes (UEFI 2.10 2.3.2, 4.3, 4.5). */
-struct efi_system_table32 {
-	struct efi_table_header hdr;
-	u32 firmware_vendor;
-	u32 firmware_revision;
-	u32 con_in_handle, con_in, con_out_handle, con_out, stderr_handle,
-		std_err;
-	u32 runtime_services;
-	u32 boot_services;
-	u32 nr_tables;
-	u32 tables;
-};
-
-struct efi_runtime_services32 {
-	struct efi_table_header hdr;
-	u32 fn[RT_NR_SERVICES];
-};
-
-compile_assert(efi_system_table32_layout,
-	       __builtin_offsetof(struct efi_system_table32, runtime_services) ==
-			       56 && sizeof(struct efi_system_table32) == 72);
-compile_assert(efi_rt_table32_layout,
-	       sizeof(struct efi_runtime_services32) == 24 + 14 * 4);
+/* Where the System Table holds RuntimeServices on firmware whose pointers
+ * are @w bytes: after the header, FirmwareVendor, FirmwareRevision (padded
+ * to a pointer) and six console fields (UEFI 2.10 4.3; IA32: 56). The
+ * Runtime Services table's pointers follow its header, @w bytes each. */
+#define EFI_ST_RUNTIME_SERVICES_OFFSET(w) (24 + 8 * (w))
+compile_assert(efi_st_rt_offset,
+	       EFI_ST_RUNTIME_SERVICES_OFFSET(8) ==
+		       __builtin_offsetof(struct efi_system_table,
+					  runtime_services));
 
 struct efi_time {
 	u16 year;
