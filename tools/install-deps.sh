@@ -18,6 +18,7 @@ qemu-system-x86_64          qemu-system-x86
 mcopy                       mtools
 sgdisk                      gdisk
 /usr/lib/grub/x86_64-efi/linux.mod grub-efi-amd64-bin
+/usr/lib/grub/i386-efi/linux.mod grub-efi-ia32-bin
 grub-mkstandalone           grub-common
 sbsign                      sbsigntool
 openssl                     openssl

@@ -3,10 +3,12 @@
 # Build a bootable USB-stick image without root: a GPT disk with one FAT32
 # EFI system partition holding
 #   EFI/BOOT/BOOTX64.EFI   a small standalone GRUB (Debian's grub-efi-amd64-bin)
-#   EFI/BOOT/BOOTIA32.EFI  vamap's 32-bit stub, for 32-bit UEFI on a 64-bit
-#                          CPU, when VAMAP-ia32.efi sits beside VAMAP.efi
-#                          (no GRUB there: its command line is
-#                          vamap/cmdline.txt's)
+#   EFI/BOOT/BOOTIA32.EFI  for 32-bit UEFI on a 64-bit CPU, when
+#                          VAMAP-ia32.efi sits beside VAMAP.efi: the same
+#                          GRUB built 32-bit (grub-efi-ia32-bin), whose menu
+#                          starts EFI/vamap/vamap-ia32.efi; without that
+#                          package, vamap's 32-bit stub itself (no menu: its
+#                          command line is vamap/cmdline.txt's)
 #   EFI/vamap/grub.cfg     its menu: vamap in each mode
 #   EFI/vamap/vamap.efi    vamap
 #   vamap/results/         where the stub writes the last run's report
@@ -21,11 +23,19 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # GRUB: only the modules the menu needs (QEMU.md: about 1 MB).
-grub-mkstandalone -O x86_64-efi -o "$tmp/BOOTX64.EFI" \
-	--modules="part_gpt fat chain normal configfile serial terminal search search_fs_file" \
-	--install-modules="part_gpt fat chain normal configfile serial terminal search search_fs_file" \
-	--locales= --themes= --fonts= \
-	"boot/grub/grub.cfg=$top/tools/grub-embedded.cfg"
+mods="part_gpt fat chain normal configfile serial terminal search search_fs_file test"
+grub() {
+	grub-mkstandalone -O "$1" -o "$2" --modules="$mods" \
+		--install-modules="$mods" --locales= --themes= --fonts= \
+		"boot/grub/grub.cfg=$top/tools/grub-embedded.cfg"
+}
+grub x86_64-efi "$tmp/BOOTX64.EFI"
+efi32=${efi%.efi}-ia32.efi
+if [ -f "$efi32" ] && [ -d /usr/lib/grub/i386-efi ]; then
+	grub i386-efi "$tmp/BOOTIA32.EFI"
+elif [ -f "$efi32" ]; then
+	cp "$efi32" "$tmp/BOOTIA32.EFI"
+fi
 sed -e "s/@TIMEOUT@/$timeout/" -e "s/@EXTRA@/$extra/" \
 	"$top/tools/grub.cfg.in" >"$tmp/grub.cfg"
 
@@ -39,6 +49,8 @@ mmd -i "$img" ::/EFI ::/EFI/BOOT ::/EFI/vamap ::/vamap ::/vamap/results
 mcopy -i "$img" "$tmp/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
 mcopy -i "$img" "$tmp/grub.cfg" ::/EFI/vamap/grub.cfg
 mcopy -i "$img" "$efi" ::/EFI/vamap/vamap.efi
-efi32=${efi%.efi}-ia32.efi
-[ -f "$efi32" ] && mcopy -i "$img" "$efi32" ::/EFI/BOOT/BOOTIA32.EFI
+if [ -f "$tmp/BOOTIA32.EFI" ]; then
+	mcopy -i "$img" "$tmp/BOOTIA32.EFI" ::/EFI/BOOT/BOOTIA32.EFI
+	mcopy -i "$img" "$efi32" ::/EFI/vamap/vamap-ia32.efi
+fi
 echo "mkimage: $out (GPT, FAT32 ESP, GRUB $(du -k "$tmp/BOOTX64.EFI" | cut -f1) KiB)"

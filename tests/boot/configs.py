@@ -457,12 +457,12 @@ CONFIGS = [
     dict(name="no-runtime-descs", cmdline="exit=qemu test=no-runtime-descs"),
     # 32-bit UEFI on a 64-bit CPU (Debian's ovmf-ia32, an SMM build), from
     # the same stick the 64-bit boots use: the firmware starts its
-    # EFI/BOOT/BOOTIA32.EFI, the 32-bit stub, which enters long mode
-    # through boot/longmode.asm into the same kernel; the APs start; the
-    # runtime checks SKIP with their reason (no 32-bit call path yet).
+    # EFI/BOOT/BOOTIA32.EFI, GRUB built 32-bit, whose menu's first entry
+    # starts the 32-bit stub, which enters long mode through
+    # boot/longmode.asm into the same kernel; the APs start; the runtime
+    # checks SKIP with their reason (no 32-bit call path yet).
     dict(name="ovmf-ia32", firmware="ovmf-ia32", smp=2, boot="usb",
-         efi="build/vamap-test.img", stick_cmdline="exit=qemu",
-         masks=USB_ORDER_MASKS),
+         efi="build/vamap-test.img", masks=USB_ORDER_MASKS),
     # ... on a CPU without long mode: the 32-bit stub says so and stops
     # before ExitBootServices.
     dict(name="ovmf-ia32-nolm", firmware="ovmf-ia32", cpu="qemu64,-lm",
