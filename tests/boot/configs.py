@@ -109,13 +109,6 @@ CONFIGS = [
     # verbose: the one golden log of the verbose lines. (Was two boots,
     # q35-8g and kernel-append: merged to save suite time.)
     dict(name="q35-8g", mem="8G", boot="kernel", cmdline="exit=qemu verbose"),
-    # Two NUMA nodes: QEMU's ACPI then has an SRAT, whose memory ranges
-    # efi.memmap.complete compares with the map besides SMBIOS type 19.
-    dict(name="q35-numa", mem="4G", smp=2,
-         extra=("-object", "memory-backend-ram,size=1G,id=m0",
-                "-object", "memory-backend-ram,size=3G,id=m1",
-                "-numa", "node,nodeid=0,memdev=m0,cpus=0",
-                "-numa", "node,nodeid=1,memdev=m1,cpus=1")),
     # The UEFI Shell (OVMF's built-in one, reached because the drive has no
     # removable-media path) starts vamap from startup.nsh: the Shell passes
     # "\\vamap.efi exit=qemu efi=1to1" as LoadOptions; the stub skips argv[0].
@@ -167,7 +160,15 @@ CONFIGS = [
     # nothing but vamap's report, OVMF's MTC and RTCALARM (run.py). With
     # `stress`, the loops of efi/stress.c run too (their VamapStress*
     # variables must be gone again); calls per second depend on the host.
-    dict(name="q35-smp2", smp=2, vars_unchanged=True,
+    # And two NUMA nodes, one CPU each, the second above 4 GiB: QEMU's ACPI
+    # then has an SRAT, whose memory ranges efi.memmap.complete compares
+    # with the map besides SMBIOS type 19. (Was its own boot, q35-numa:
+    # merged to save suite time.)
+    dict(name="q35-smp2", smp=2, vars_unchanged=True, mem="4G",
+         extra=("-object", "memory-backend-ram,size=1G,id=m0",
+                "-object", "memory-backend-ram,size=3G,id=m1",
+                "-numa", "node,nodeid=0,memdev=m0,cpus=0",
+                "-numa", "node,nodeid=1,memdev=m1,cpus=1"),
          cmdline="exit=qemu stress",
          masks=((r"\d+ calls/s", "# calls/s"),
                 # the kept report holds those numbers
@@ -432,8 +433,9 @@ CONFIGS = [
          "test=stale-mapkey", expect="fail"),
     # Execute Disable off (firmware setup, some hypervisors): no page can
     # be NX, so the W^X checks are SKIPs with that reason, and the rest
-    # holds every page to its other flags.
-    dict(name="nonx", cpu="qemu64,-nx"),
+    # holds every page to its other flags. Also test=la57-enter on a CPU
+    # without 5-level paging: the stub says so and stays in 4-level.
+    dict(name="nonx", cpu="qemu64,-nx", cmdline="exit=qemu test=la57-enter"),
     # A server's CPU count: every CPU the MADT lists is started.
     dict(name="smp80", smp=80, timeout=240),
     # The stub allocates every other page of a range: thousands of
