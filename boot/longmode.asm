@@ -5,7 +5,7 @@
 ;
 ; - The 64-bit stub on firmware that runs with 5-level paging (CR4.LA57 = 1)
 ;   cannot load a 4-level init_pg_dir: LA57 changes only while CR0.PG = 0
-;   (SDM vol. 3A, 4.1.1), and paging cannot be turned off in 64-bit mode. It
+;   (SDM vol. 3A, 4.1.2), and paging cannot be turned off in 64-bit mode. It
 ;   enters here at from64: to compatibility mode, paging off, LA57 off, a
 ;   4-level table, paging on, back to 64-bit mode, into the kernel.
 ; - test=la57-enter takes the same path the other way first (LA57 on, a

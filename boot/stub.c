@@ -726,7 +726,7 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct boot_info *bi)
  * The paging mode the firmware runs in. On a CPU with 5-level paging the
  * firmware may hand over with CR4.LA57 set (newer EDK2); vamap's tables
  * are 4-level, and LA57 changes only with paging off, which 64-bit code
- * cannot do (SDM vol. 3A, 4.1.1): the hand-off then goes through the mode
+ * cannot do (SDM vol. 3A, 4.1.2): the hand-off then goes through the mode
  * switch (boot/longmode.asm), placed here while the firmware can still
  * allocate and report.
  *
