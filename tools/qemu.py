@@ -260,7 +260,8 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
     disk image, attached as a USB stick). firmware "u-boot" boots U-Boot's
     ROM instead of OVMF, with boot "fat" meaning a GPT disk with an ESP on
     the machine's own disk controller. drivers are runtime-driver files
-    put in vamap/drivers/ for the stub to start (boot "fat" only).
+    put in vamap/drivers/ for the stub to start (boot "fat", "disk" and
+    "usb": on the stick).
     waivers is a file to put on the boot volume as vamap/waivers.txt
     (include/verdict.h). firmware may also be "ovmf-secboot" or the path
     of a code image (firmware_files), with firmware_vars its store.
@@ -317,6 +318,12 @@ def argv(efi, workdir, machine="q35", mem="2G", smp=1, boot="fat",
         if fresh_disk or not os.path.exists(disk):
             shutil.copy(efi, disk)
         img = disk + "@@1M"
+        if drivers:  # where the stub looks: vamap/drivers/ on its volume
+            subprocess.run(["mmd", "-D", "s", "-i", img, "::/vamap",
+                            "::/vamap/drivers"], stderr=subprocess.DEVNULL)
+            for d in drivers:
+                subprocess.run(["mcopy", "-o", "-i", img, d,
+                                "::/vamap/drivers/"], check=True)
         for text, name in ((waivers, "waivers.txt"),
                            (stick_cmdline, "cmdline.txt")):
             if not text:

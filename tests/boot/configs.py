@@ -462,9 +462,14 @@ CONFIGS = [
     # EFI/BOOT/BOOTIA32.EFI, GRUB built 32-bit, whose menu's first entry
     # starts the 32-bit stub, which enters long mode through
     # boot/longmode.asm into the same kernel; the APs start; the runtime
-    # checks SKIP with their reason (no 32-bit call path yet).
+    # checks SKIP with their reason (no 32-bit call path yet). With the
+    # zoo's table_crc built 32-bit on the stick: the stale Runtime Services
+    # CRC32 it leaves is named (the stub, after its drivers; the kernel,
+    # after ExitBootServices, on the 32-bit tables) and efi.tables fails,
+    # the one failure of the run.
     dict(name="ovmf-ia32", firmware="ovmf-ia32", smp=2, boot="usb",
-         efi="build/vamap-test.img", masks=USB_ORDER_MASKS),
+         efi="build/vamap-test.img", masks=USB_ORDER_MASKS,
+         drivers=("table_crc",), expect="fail"),
     # ... on a CPU without long mode: the 32-bit stub says so and stops
     # before ExitBootServices.
     dict(name="ovmf-ia32-nolm", firmware="ovmf-ia32", cpu="qemu64,-lm",

@@ -326,8 +326,11 @@ def run_qemu(cfg, work, tag="", fresh=True):
                      serial=f"file:{ser}", debugcon=dbg,
                      secure_boot=cfg["secure_boot"], fresh_vars=fresh,
                      fresh_disk=fresh, firmware=cfg["firmware"],
-                     drivers=[os.path.join(TOP, "build", "zoo", d + ".efi")
-                              for d in cfg["drivers"]],
+                     # 32-bit firmware loads the zoo built 32-bit.
+                     drivers=[os.path.join(
+                         TOP, "build", "zoo32" if cfg["firmware"] ==
+                         "ovmf-ia32" else "zoo", d + ".efi")
+                         for d in cfg["drivers"]],
                      waivers=waivers_file(cfg, work),
                      stick_cmdline=cfg["stick_cmdline"],
                      reboot=bool(cfg["stick_cmdline"]) or cfg["reboot"])

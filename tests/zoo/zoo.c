@@ -159,7 +159,7 @@ struct piece {
 
 static UINT32 rd32(UINT64 a)
 {
-	return *(volatile UINT32 *)a;
+	return *(volatile UINT32 *)(UINTN)a;
 }
 
 /* The image's pages as firmware records them: headers and data XP, code
@@ -167,8 +167,8 @@ static UINT32 rd32(UINT64 a)
 static UINTN image_pieces(const struct zoo_image *im, struct piece *p, UINTN max)
 {
 	UINT64 b = im->base, pe = b + rd32(b + 0x3c), cur = b, s, e;
-	UINT32 nsec = *(volatile UINT16 *)(pe + 6), i;
-	UINT64 sec = pe + 24 + *(volatile UINT16 *)(pe + 20);
+	UINT32 nsec = *(volatile UINT16 *)(UINTN)(pe + 6), i;
+	UINT64 sec = pe + 24 + *(volatile UINT16 *)(UINTN)(pe + 20);
 	UINTN n = 0;
 
 	for (i = 0; i < nsec && n + 2 < max; i++, sec += 40) {
@@ -291,7 +291,7 @@ EFI_STATUS zoo_init(EFI_HANDLE image, EFI_SYSTEM_TABLE *st, const char *name,
 	s = bs->HandleProtocol(image, &li_guid, (void **)&li);
 	if (EFI_ERROR(s))
 		return s;
-	zoo.base = (UINT64)li->ImageBase;
+	zoo.base = (UINT64)(UINTN)li->ImageBase;
 	zoo.size = li->ImageSize;
 	s = bs->CreateEvent(EVT_SIGNAL_VIRTUAL_ADDRESS_CHANGE, TPL_NOTIFY,
 			    virtual_address_change, NULL, &va_event);
