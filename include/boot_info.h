@@ -254,7 +254,7 @@ struct boot_info {
 	 * for 64-bit firmware in 4-level paging, the plain case. */
 	u32 handoff;
 	u32 firmware_bits; /* 64, or 32 for BOOTIA32.EFI */
-	u64 longmode_blob; /* the mode switch's two pages, 0 if not placed */
+	u64 longmode_blob; /* the mode switch (LONGMODE_PAGES), 0: not placed */
 };
 
 /* boot_info.handoff: what the stub did to reach the kernel's mode. */
