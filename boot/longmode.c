@@ -85,18 +85,6 @@ static void params_for_kernel(u64 base, const struct boot_info *bi,
 	p->ss_out = LONGMODE_SEL_DS;
 }
 
-/* CPUID.80000001h:EDX[29], Intel 64 (long mode) (SDM vol. 2A, CPUID). */
-bool stub_cpu_has_long_mode(void)
-{
-	u32 a, b, c, d;
-
-	cpuid(0x80000000u, 0, &a, &b, &c, &d);
-	if (a < 0x80000001u)
-		return false;
-	cpuid(0x80000001u, 0, &a, &b, &c, &d);
-	return d & (1u << 29);
-}
-
 #ifdef __x86_64__
 bool stub_cpu_has_la57(void)
 {

@@ -459,17 +459,6 @@ static u64 calibrate_tsc(struct boot_info *bi)
 	return khz;
 }
 
-static bool cpu_has_1g_pages(void)
-{
-	u32 a, b, c, d;
-
-	cpuid(0x80000000, 0, &a, &b, &c, &d);
-	if (a < 0x80000001)
-		return false;
-	cpuid(0x80000001, 0, &a, &b, &c, &d);
-	return d & (1u << 26);
-}
-
 /* Validate and load the kernel; fills the kernel fields of @bi. */
 static EFI_STATUS load_kernel(struct boot_info *bi)
 {
@@ -737,7 +726,9 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct boot_info *bi)
  * CPU's CR4 into a 4-level table of its own (a triple fault, seen with
  * -smp 2).
  */
-static bool la57_enter_pending __attribute__((unused)); /* 64-bit only */
+#ifdef __x86_64__
+static bool la57_enter_pending;
+#endif
 
 static EFI_STATUS check_paging(struct boot_info *bi)
 {
@@ -768,7 +759,7 @@ static EFI_STATUS check_paging(struct boot_info *bi)
 		 "vamap's tables are 4-level: the hand-off switches to 4-level "
 		 "paging\n");
 #else
-	if (!stub_cpu_has_long_mode()) {
+	if (!(cpuid_ext_features_edx() & CPUID_EXT_EDX_LONG_MODE)) {
 		stub_log("stub: error: this CPU has no long mode "
 			 "(CPUID.80000001h:EDX[29] = 0): vamap's kernel is "
 			 "64-bit and cannot run here\n");
@@ -881,7 +872,8 @@ static EFI_STATUS stub_main(EFI_HANDLE image, u64 t_entry)
 	bi->stub_ts.calib_start = rdtsc();
 	bi->tsc_khz = calibrate_tsc(bi);
 	bi->stub_ts.calib_end = rdtsc();
-	bi->cpu_has_1g_pages = cpu_has_1g_pages();
+	bi->cpu_has_1g_pages =
+		!!(cpuid_ext_features_edx() & CPUID_EXT_EDX_1G_PAGES);
 
 	st = load_kernel(bi);
 	if (EFI_ERROR(st))

@@ -123,7 +123,6 @@ EFI_STATUS stub_longmode_place(u64 *base);
 __attribute__((noreturn)) void
 stub_longmode_to_kernel(u64 base, const struct boot_info *bi, u64 bi_phys);
 bool stub_cpu_has_la57(void);
-bool stub_cpu_has_long_mode(void);
 void stub_longmode_enter_la57(u64 base);
 
 #endif

@@ -123,6 +123,22 @@ static inline void invlpg(u64 va)
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
+/* CPUID.80000001h:EDX, the extended features (SDM vol. 2A, CPUID), 0 on
+ * a CPU without that leaf. */
+#define CPUID_EXT_EDX_NX (1u << 20)
+#define CPUID_EXT_EDX_1G_PAGES (1u << 26)
+#define CPUID_EXT_EDX_LONG_MODE (1u << 29)
+static inline u32 cpuid_ext_features_edx(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(0x80000000u, 0, &a, &b, &c, &d);
+	if (a < 0x80000001u)
+		return 0;
+	cpuid(0x80000001u, 0, &a, &b, &c, &d);
+	return d;
+}
+
 static inline u64 read_rflags(void)
 {
 	unsigned long v;

@@ -109,17 +109,12 @@ void mm_log(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* CPUID.80000001h:EDX: bit 20 NX, bit 26 1 GiB pages (SDM vol. 2A). */
 static void probe_cpu(void)
 {
-	u32 a, b, c, d;
+	u32 d = cpuid_ext_features_edx();
 
-	cpuid(0x80000000, 0, &a, &b, &c, &d);
-	if (a >= 0x80000001) {
-		cpuid(0x80000001, 0, &a, &b, &c, &d);
-		kctx.has_nx = d & (1u << 20);
-		kctx.has_1g = d & (1u << 26);
-	}
+	kctx.has_nx = d & CPUID_EXT_EDX_NX;
+	kctx.has_1g = d & CPUID_EXT_EDX_1G_PAGES;
 	/* EFER.NXE is set where the CPU has it by kernel/entry.asm, before
 	 * any C (cpu_rules.h); cpu.control checks it agrees with has_nx. */
 	/* PAT is architectural on x86-64 (CPUID.1:EDX[16]); Linux's layout
