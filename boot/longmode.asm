@@ -71,12 +71,15 @@ params:
 		dq 0
 		dw 0, 0, 0
 
+; The Accessed bits are set: loading a selector would otherwise make the
+; CPU write them here, and boot/longmode.c compares these bytes with the
+; stub's copy before each use to see whether anything wrote over them.
 align 8
 gdt:
 	dq 0
-	dq 0x00cf9a000000ffff		; 0x08: 32-bit code, flat
-	dq 0x00cf92000000ffff		; 0x10: data, flat
-	dq 0x00af9a000000ffff		; 0x18: 64-bit code
+	dq 0x00cf9b000000ffff		; 0x08: 32-bit code, flat
+	dq 0x00cf93000000ffff		; 0x10: data, flat
+	dq 0x00af9b000000ffff		; 0x18: 64-bit code
 gdt_end:
 gdtr:
 	dw gdt_end - gdt - 1

@@ -13,33 +13,78 @@ extern const u8 longmode_blob_start[], longmode_blob_end[];
 /* CPUID.(EAX=7,ECX=0):ECX[16] (SDM vol. 2A, CPUID). */
 #define CPUID_7_ECX_LA57 (1u << 16)
 
-static const struct longmode_header *blob_header(u64 base)
+/* Where things are in the blob, read from the stub's own copy: the page
+ * below 4 GiB may have been written over (blob_write). */
+static const struct longmode_header *blob_header(void)
 {
-	return (const void *)(uintptr_t)(base + LONGMODE_BLOB_OFFSET);
+	return (const void *)longmode_blob_start;
 }
 
 static struct longmode_params *blob_params(u64 base)
 {
 	return (void *)(uintptr_t)(base + LONGMODE_BLOB_OFFSET +
-				   blob_header(base)->params);
+				   blob_header()->params);
 }
 
-static void put32(u64 base, u32 off, u64 v)
+static void put32(u8 *blob, u32 off, u64 v)
 {
-	*(volatile u32 *)(uintptr_t)(base + LONGMODE_BLOB_OFFSET + off) = (u32)v;
+	*(u32 *)(blob + off) = (u32)v;
+}
+
+/*
+ * Write the blob into its page at @base, its addresses fixed up and its
+ * parameters zero. Between placement and use the firmware and every
+ * driver the stub starts run with that LoaderCode page writable, so each
+ * use writes it again first: true when what was there, the parameters
+ * aside, was not what is written.
+ */
+static bool blob_write(u64 base)
+{
+	static u8 fresh[4096];
+	const struct longmode_header *h = blob_header();
+	UINTN size = (UINTN)(longmode_blob_end - longmode_blob_start), i;
+	u8 *page = (u8 *)(uintptr_t)(base + LONGMODE_BLOB_OFFSET);
+	u64 code = base + LONGMODE_BLOB_OFFSET;
+	bool changed = false;
+
+	CopyMem(fresh, longmode_blob_start, size);
+	put32(fresh, h->gdtr + 2, code + h->gdt);
+	put32(fresh, h->far32, code + h->pm32_reload);
+	put32(fresh, h->far64, code + h->lm64);
+	for (i = 0; i < size; i++)
+		if ((i < h->params ||
+		     i >= h->params + sizeof(struct longmode_params)) &&
+		    page[i] != fresh[i])
+			changed = true;
+	CopyMem(page, fresh, size);
+	ZeroMem(page + h->params, sizeof(struct longmode_params));
+	return changed;
+}
+
+/* Before each use: the blob as placed, whatever was written over it. */
+static void blob_refresh(u64 base)
+{
+	if (blob_write(base))
+		stub_log("stub: the mode-switch code at 0x%08llx had changed "
+			 "since the stub placed it (the firmware or a driver "
+			 "wrote LoaderCode memory it does not own): written "
+			 "again\n", (unsigned long long)base);
 }
 
 EFI_STATUS stub_longmode_place(u64 *out)
 {
 	UINTN size = (UINTN)(longmode_blob_end - longmode_blob_start);
+	const struct longmode_header *h = blob_header();
 	EFI_PHYSICAL_ADDRESS base = 0xffffffffu;
-	const struct longmode_header *h;
-	u64 code;
 	EFI_STATUS st;
 
 	if (size > 4096 - sizeof(struct longmode_header)) {
 		stub_log("stub: error: the mode-switch blob is %lu bytes, over "
 			 "its page\n", (unsigned long)size);
+		return EFI_LOAD_ERROR;
+	}
+	if (h->magic != LONGMODE_MAGIC) {
+		stub_log("stub: error: the mode-switch blob has no header\n");
 		return EFI_LOAD_ERROR;
 	}
 	/* LoaderCode: the one type a firmware's NX policy leaves executable. */
@@ -51,17 +96,7 @@ EFI_STATUS stub_longmode_place(u64 *out)
 		return st;
 	}
 	ZeroMem((void *)(uintptr_t)base, LONGMODE_PAGES * 4096);
-	CopyMem((void *)(uintptr_t)(base + LONGMODE_BLOB_OFFSET),
-		longmode_blob_start, size);
-	h = blob_header(base);
-	if (h->magic != LONGMODE_MAGIC) {
-		stub_log("stub: error: the mode-switch blob has no header\n");
-		return EFI_LOAD_ERROR;
-	}
-	code = base + LONGMODE_BLOB_OFFSET;
-	put32(base, h->gdtr + 2, code + h->gdt);
-	put32(base, h->far32, code + h->pm32_reload);
-	put32(base, h->far64, code + h->lm64);
+	blob_write(base);
 	*out = base;
 	return EFI_SUCCESS;
 }
@@ -112,6 +147,7 @@ void stub_longmode_enter_la57(u64 base)
 	struct desc_ptr gdtr;
 	u16 cs, ss;
 
+	blob_refresh(base);
 	ZeroMem(table, 4096);
 	table[0] = (read_cr3() & 0x000ffffffffff000ull) | 0x7; /* P, RW, US */
 	store_gdt(&gdtr);
@@ -133,7 +169,7 @@ void stub_longmode_enter_la57(u64 base)
 			 :
 			 : [p] "r"(p), [code] "r"(base + LONGMODE_BLOB_OFFSET),
 			   [from64] "r"(base + LONGMODE_BLOB_OFFSET +
-					blob_header(base)->from64),
+					blob_header()->from64),
 			   [entry] "i"(__builtin_offsetof(struct longmode_params,
 							  entry)),
 			   [rsp] "i"(__builtin_offsetof(struct longmode_params,
@@ -153,9 +189,10 @@ void stub_longmode_to_kernel(u64 base, const struct boot_info *bi,
 			     u64 bi_phys)
 {
 	struct longmode_params *p = blob_params(base);
-	const struct longmode_header *h = blob_header(base);
+	const struct longmode_header *h = blob_header();
 	uintptr_t code = (uintptr_t)(base + LONGMODE_BLOB_OFFSET);
 
+	blob_refresh(base);
 	params_for_kernel(base, bi, bi_phys, X86_CR4_LA57);
 #ifdef __x86_64__
 	__asm__ volatile("mov %%rsp, %c[rsp](%[p])\n\t"
