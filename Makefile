@@ -88,7 +88,7 @@ STUB_C := boot/stub.c boot/console.c boot/pagetable.c boot/elf_check.c boot/driv
 	kernel/results.c \
 	efi/names.c efi/memdesc.c efi/table_hdr.c mm/pgtable.c
 
-KERNEL_ASM := kernel/entry.asm efi/thunk.asm
+KERNEL_ASM := kernel/entry.asm efi/thunk.asm efi/thunk32.asm
 KERNEL_OBJS := $(KERNEL_C:%.c=$(BUILD)/kernel-obj/%.o) \
 	$(KERNEL_ASM:%.asm=$(BUILD)/kernel-obj/%.o) \
 	$(BUILD)/kernel-obj/trampoline-blob.o $(BUILD)/kernel-obj/authvar_payloads.o
@@ -378,8 +378,8 @@ $(BUILD)/vamap-snakeoil-2025.efi: $(BUILD)/vamap.efi $(BUILD)/snakeoil-2025.key
 ZOO_NAMES := $(filter-out zoo,$(patsubst tests/zoo/%.c,%,$(wildcard tests/zoo/*.c)))
 ZOO_EFIS := $(ZOO_NAMES:%=$(BUILD)/zoo/%.efi)
 # The zoo for 32-bit firmware (BOOTIA32.EFI loads 32-bit drivers,
-# build/zoo32/): the drivers whose misbehaviour needs no runtime call from
-# vamap, which has no 32-bit call path yet (docs/decisions.md).
+# build/zoo32/): the drivers written in portable C (the calling-convention
+# ones are x64 assembly).
 ZOO32_NAMES := table_crc
 ZOO32_EFIS := $(ZOO32_NAMES:%=$(BUILD)/zoo32/%.efi)
 ZOO_DIR := $(if $(filter ovmf-ia32,$(FIRMWARE)),zoo32,zoo)

@@ -89,6 +89,9 @@ u64 efi_stack_depth(void)
 	    *(const u64 *)call_fault.frame_end != EFI_STACK_PAINT)
 		call_fault.frame_above = 8;
 	frame = efi_abi_out.want_rsp - 8; /* the return address's slot */
+	if (efi.fw32) /* efi/thunk32.asm's 32-bit frame, by vamap's address;
+		       * its own far return's 16 bytes below count as used */
+		frame = efi_fw32_unalias(efi_abi_out.want_rsp) - EFI_FW32_FRAME - 4;
 	used = efi_stack_used((const u64 *)floor, frame - floor);
 	if (used >= frame - floor)
 		used = efi_stack_used((const u64 *)bottom, frame - bottom);

@@ -138,10 +138,18 @@ void efi_bounce_in(unsigned int svc, u64 *args, unsigned int nargs)
 	bounced.svc = svc;
 	memcpy(in, args, sizeof(in));
 	for (i = 0; i < nargs && i < EFI_ARG_MAX; i++) {
-		if (!in[i] || !efi_arg_bytes(svc, i, in, vamap_owned, &bytes) ||
-		    vamap_owned(in[i]) < bytes)
-			continue; /* not vamap's: passed as it is */
 		d = efi_arg_desc(svc, i);
+		if (efi.fw32 && in[i] && d->kind != ARG_VALUE &&
+		    vamap_owned(in[i]) &&
+		    !efi_arg_bytes(svc, i, in, vamap_owned, &bytes))
+			bytes = 0; /* a buffer of a size the call does not give
+				    * (DataSize NULL): 64-bit firmware gets it
+				    * as it is, 32-bit firmware cannot reach
+				    * it; an empty guarded buffer stands in,
+				    * so touching it is named as on 64-bit */
+		else if (!in[i] || !efi_arg_bytes(svc, i, in, vamap_owned, &bytes) ||
+			 vamap_owned(in[i]) < bytes)
+			continue; /* not vamap's: passed as it is */
 		at = bounce_one(i, d->name, -1, 0, in[i], bytes,
 				(1u << d->kind) & INPUT_KINDS);
 		if (!at)

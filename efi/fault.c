@@ -120,23 +120,25 @@ bool efi_fault_hook(struct trap_frame *f, u32 apic_id, enum efi_call_state was)
 {
 	struct efi_fault_in in;
 	struct efi_fault_decision d;
+	u64 cr2k; /* vamap's own address for an alias below 4 GiB (fw32) */
 
 	if (was != CALL_FIRMWARE || !efi_call_in_progress(apic_id))
 		return false;
+	cr2k = efi_fw32_unalias(read_cr2());
 	/* A #DF whose CR2 is in the guard under the call's stack: the
 	 * firmware ran off the stack (the #PF could not push its frame). */
 	if (f->vector == X86_TRAP_DF && efi_call_stack &&
-	    read_cr2() - ((u64)efi_fw_stack - SZ_4K) < SZ_4K) {
+	    cr2k - ((u64)efi_fw_stack - SZ_4K) < SZ_4K) {
 		end_call(f, read_cr2(), "the call ran off its stack", false);
 		call_fault.stack_overflow = true;
 		return true;
 	}
 	/* Above its own frame: the guard page over efi_fw_stack's top. */
 	if (f->vector == X86_TRAP_PF && efi_call_stack &&
-	    read_cr2() - (u64)efi_fw_stack_top < SZ_4K) {
+	    cr2k - (u64)efi_fw_stack_top < SZ_4K) {
 		end_call(f, read_cr2(), "above its own stack frame: the guard "
 			 "page over the firmware-call stack", false);
-		call_fault.frame_above = read_cr2() - call_fault.frame_end + 1;
+		call_fault.frame_above = cr2k - call_fault.frame_end + 1;
 		call_fault.cls = EFI_FAULT_OUTSIDE;
 		return true;
 	}
@@ -146,7 +148,7 @@ bool efi_fault_hook(struct trap_frame *f, u32 apic_id, enum efi_call_state was)
 		return false;
 	/* Outside a buffer vamap handed it: the guard did its job. */
 	if (f->vector == X86_TRAP_PF &&
-	    efi_bounce_guard_hit(read_cr2(), call_fault.arg_hit,
+	    efi_bounce_guard_hit(cr2k, call_fault.arg_hit,
 				 sizeof(call_fault.arg_hit))) {
 		end_call(f, read_cr2(), "outside the buffer it was handed: a "
 			 "guard page of vamap's argument arena", false);

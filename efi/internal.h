@@ -87,6 +87,25 @@ extern u64 efi_thunk_home_cr3, efi_thunk_flush;
 #define EFI_THUNK_FLUSH_IN 1
 #define EFI_THUNK_FLUSH_OUT 2
 extern struct efi_abi_regs efi_abi_out;
+
+/* fw32.c: the 32-bit call path's window in efi_pgd (efi.fw32 only).
+ * efi_fw32_choose picks it (NULL, or why none), efi_fw32_map maps the
+ * call page and the aliases of efi_fw_stack and the argument arena (again
+ * after the 1:1 map is dropped), efi_fw32_rt_window gives where runtime
+ * regions go in efi=slot and linux. efi_fw32_alias/unalias convert
+ * between vamap's address of that memory and its alias; efi_fw32_words
+ * turns a call's arguments into what efi/thunk32.asm takes. */
+#define EFI_FW32_FRAME 96 /* efi/thunk32.asm's FRAME32 */
+const char *efi_fw32_choose(const void *raw, u64 size, u64 desc_size);
+int efi_fw32_map(void);
+void efi_fw32_rt_window(u64 *base, u64 *top);
+u64 efi_fw32_alias(u64 kva);
+u64 efi_fw32_unalias(u64 va);
+bool efi_fw32_in_data(u64 kva);
+u64 efi_fw32_entry(void);
+unsigned int efi_fw32_words(unsigned int svc, const u64 *args,
+			    unsigned int nargs, u64 fn, u64 *words,
+			    unsigned int max, const char **why);
 extern char efi_fw_stack[], efi_fw_stack_top[];
 extern char boot_stack[], boot_stack_top[];
 

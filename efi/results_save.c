@@ -79,7 +79,7 @@ static bool callable(void)
 const char *efi_modes_no_reset(void)
 {
 	if (efi.mode == EFI_MODE_NORUNTIME)
-		return efi.fw32 ? EFI_FW32_WHY : "efi=noruntime calls no firmware";
+		return "efi=noruntime calls no firmware";
 	if (!callable())
 		return "runtime services are off";
 	if (!(efi.rt_supported & efi_rt_supported_bit(RT_RESET_SYSTEM)))

@@ -6,8 +6,10 @@
  * convention check efi/abi_check.c's.
  *
  * Enter (UEFI 2.10, 2.3.4.1): interrupts off, CR3 ← efi_pgd, x87 control
- * word 0x037F and MXCSR 0x1F80 (the states the spec requires at a service
- * call), saving ours. Leave restores all of it.
+ * word 0x037F (0x027F for 32-bit firmware, 2.3.2) and MXCSR 0x1F80 (the
+ * states the spec requires at a service call), saving ours. Leave
+ * restores all of it. On 32-bit firmware the thunk calls efi/thunk32.asm,
+ * which calls the service in compatibility mode (efi/fw32.c).
  *
  * A fault the firmware makes ends the call at the thunk's recovery path
  * (efi/fault.c), so efi_call returns EFI_ABORTED and runtime services go
@@ -31,6 +33,7 @@
 #include "x86.h"
 
 #define FPU_CW_UEFI 0x037f
+#define FPU_CW_UEFI_IA32 0x027f /* UEFI 2.10 2.3.2: double precision */
 #define MXCSR_UEFI 0x1f80
 
 struct efi_state efi;
@@ -185,7 +188,7 @@ static void capture_fpu(struct efi_abi_cpu *c, bool sse)
 
 static void efi_enter(struct efi_saved *s)
 {
-	u16 cw = FPU_CW_UEFI;
+	u16 cw = efi.fw32 ? FPU_CW_UEFI_IA32 : FPU_CW_UEFI;
 	u32 csr = MXCSR_UEFI;
 
 	s->rflags = read_rflags();
@@ -276,16 +279,52 @@ static void ist_move(u64 rsp, struct ist_move *m)
 	}
 }
 
+/*
+ * 32-bit firmware: the stack the call runs on as its alias below 4 GiB
+ * (efi/fw32.c). A call on the current stack (from a trap handler on
+ * efi_fw_stack) starts below what that handler holds; one from any other
+ * stack cannot be made (0).
+ */
+static u64 call_stack32(u64 kstack)
+{
+	u64 rsp;
+
+	if (kstack)
+		return efi_fw32_alias(kstack);
+	__asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
+	if (rsp < (u64)efi_fw_stack + SZ_4K || rsp > (u64)efi_fw_stack_top)
+		return 0;
+	return efi_fw32_alias(ALIGN_DOWN(rsp - 512, 16));
+}
+
+/* A call a 32-bit firmware cannot take (efi_fw32_words): a line, nothing
+ * called, everything efi_call set up for it undone. */
+static void refuse32(unsigned int svc, const char *why, u32 cpu,
+		     const struct ist_move *moved)
+{
+	kprintf("efi: %s not called: %s\n", efi_rt_service_name(svc), why);
+	efi_bounce_out(false);
+	efi_stack_forget();
+	efi_call_stack = 0;
+	if (moved->tss)
+		moved->tss->ist[moved->slot] = moved->old;
+	efi.calls--;
+	efi_call_event(cpu, CALL_EV_RETURN);
+}
+
 efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 {
 	u64 args[EFI_THUNK_MAX_ARGS] = { 0 };
+	u64 words[EFI_THUNK_MAX_ARGS], fn;
+	unsigned int nwords = 0;
+	const char *why32 = NULL;
 	struct efi_saved saved;
 	efi_status_t st;
 	unsigned int i;
 	va_list ap;
 	u64 used = 0;
 	bool measured;
-	struct ist_move moved;
+	struct ist_move moved = { 0 };
 	u32 cpu;
 
 	if (!efi.runtime_enabled || !efi.efi_pgd || !efi.fn[svc] ||
@@ -310,6 +349,8 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	call_fault.stack_overflow = false;
 	call_fault.frame_above = 0;
 	efi_call_stack = call_stack(&measured);
+	if (efi.fw32)
+		efi_call_stack = call_stack32(efi_call_stack);
 	moved.tss = NULL;
 	if (efi_call_stack && !measured) {
 		u64 rsp;
@@ -321,10 +362,28 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	 * at the call (efi/thunk.asm): the frame ends at the stack's top
 	 * or a quadword under it. */
 	call_fault.frame_end = efi_call_stack - 8 * (nargs > 4 && nargs % 2);
+	if (efi.fw32) /* vamap's address of the stack's top, as a fault's
+		       * address is taken (efi/thunk32.asm's frame is below) */
+		call_fault.frame_end = efi_fw32_unalias(efi_call_stack);
 	if (efi_call_stack && measured && !(skip & EFI_SKIP_STACK))
 		efi_stack_prepare();
 	if (!(skip & EFI_SKIP_BUFFERS))
 		efi_bounce_in(svc, args, nargs);
+	fn = efi.fn[svc];
+	if (efi.fw32) {
+		nwords = efi_call_stack
+			 ? efi_fw32_words(svc, args, nargs, fn, words,
+					  EFI_THUNK_MAX_ARGS, &why32)
+			 : 0;
+		if (!efi_call_stack)
+			why32 = "the call would run on a stack that has no alias "
+				"below 4 GiB";
+		if (!nwords) {
+			refuse32(svc, why32, cpu, &moved);
+			return EFI_ABORTED;
+		}
+		fn = efi_fw32_entry();
+	}
 	watchdog_arm(cpu);
 	efi_enter(&saved);
 	if (!(skip & EFI_SKIP_ABI)) {
@@ -333,7 +392,8 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	}
 	if (!(skip & EFI_SKIP_SHARED) && !efi.strict)
 		efi_kguard_snapshot(); /* the last of vamap's writes are above */
-	st = efi_thunk_call(efi.fn[svc], args, nargs);
+	st = efi.fw32 ? efi_thunk_call(fn, words, nwords)
+		      : efi_thunk_call(fn, args, nargs);
 	if (!(skip & EFI_SKIP_SHARED) && !efi.strict)
 		kguard_check("during the call");
 	if (!(skip & EFI_SKIP_ABI)) {

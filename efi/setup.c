@@ -656,6 +656,8 @@ static int map_everything(void)
 		ret = map_rt_store();
 	if (!ret)
 		ret = map_runtime_1to1();
+	if (!ret && efi.fw32)
+		ret = efi_fw32_map();
 	if (efi.mode == EFI_MODE_SLOT || efi.mode == EFI_MODE_LINUX) {
 		for (i = 0; !ret && i < efi.plan.n; i++) {
 			ret = map_final(&efi.plan.r[i], efi.plan.r[i].va, &n);
@@ -858,6 +860,8 @@ static void call_svam(void)
 		disable("SetVirtualAddressMap failed");
 }
 
+static int drop_low_half(void);
+
 efi_status_t efi_svam_again(const char **how)
 {
 	u64 fn = efi.svam_fn_after;
@@ -874,7 +878,9 @@ efi_status_t efi_svam_again(const char **how)
 		one_to_one = true;
 		if (map_runtime_1to1()) {
 			*how = "no table pages to map the runtime regions 1:1";
-			pt_free_range(efi.pt, efi.efi_pgd, 0, PGD_KERNEL_FIRST - 1);
+			if (drop_low_half())
+				disable("the 32-bit call path's window could not "
+					"be mapped again");
 			return EFI_OUT_OF_RESOURCES;
 		}
 	} else {
@@ -886,8 +892,8 @@ efi_status_t efi_svam_again(const char **how)
 	st = efi_call(RT_SET_VIRTUAL_ADDRESS_MAP, 4, svam_map_size, raw_desc_size,
 		      (u64)raw_desc_version, rt_store.map_pa);
 	efi.fn[RT_SET_VIRTUAL_ADDRESS_MAP] = 0;
-	if (one_to_one)
-		pt_free_range(efi.pt, efi.efi_pgd, 0, PGD_KERNEL_FIRST - 1);
+	if (one_to_one && drop_low_half())
+		disable("the 32-bit call path's window could not be mapped again");
 	return st;
 }
 
@@ -900,29 +906,34 @@ static void check_pointers(void)
 		"8.4.2: ConvertPointer is called during SetVirtualAddressMap, "
 		"by the image being relocated",
 	};
-	const struct efi_system_table *st = phys(efi.system_table, sizeof(*st));
-	const struct efi_rt_region *r = efi_region_by_va(&efi.plan, st->runtime_services);
-	const struct efi_runtime_services *rt;
+	const u32 w = efi.fw32 ? 4 : 8; /* the tables' width (take_tables) */
+	const u8 *st = phys(efi.system_table, EFI_SYSTEM_TABLE_MIN_SIZE_FOR(w));
+	const u64 rt_va = fw_word(st + EFI_ST_RUNTIME_SERVICES_OFFSET(w), w);
+	const struct efi_rt_region *r = efi_region_by_va(&efi.plan, rt_va);
+	const u8 *rt;
 	const struct efi_memattr_entry *e;
 	unsigned int i, bad = 0;
+	u64 fn[RT_NR_SERVICES];
 
-	kprintf("efi: runtime services table now at %p\n",
-		(void *)st->runtime_services);
+	kprintf("efi: runtime services table now at %p\n", (void *)rt_va);
 	if (!r) {
 		disable("the runtime services table is not in a runtime region");
 		return;
 	}
-	rt = phys(r->pa + (st->runtime_services - r->va), sizeof(*rt));
-	if (!rt || rt->hdr.signature != EFI_RUNTIME_SERVICES_SIGNATURE) {
+	rt = phys(r->pa + (rt_va - r->va), EFI_RUNTIME_SERVICES_MIN_SIZE_FOR(w));
+	if (!rt || ((const struct efi_table_header *)rt)->signature !=
+			   EFI_RUNTIME_SERVICES_SIGNATURE) {
 		disable("the runtime services table lost its signature");
 		return;
 	}
 	check_headers("after SetVirtualAddressMap", efi.system_table,
-		      r->pa + (st->runtime_services - r->va));
+		      r->pa + (rt_va - r->va));
+	for (i = 0; i < RT_NR_SERVICES; i++)
+		fn[i] = fw_word(rt + sizeof(struct efi_table_header) + i * w, w);
 	for (i = 0; i < RT_NR_SERVICES; i++) {
-		const struct efi_rt_region *c = efi_region_by_va(&efi.plan, rt->fn[i]);
+		const struct efi_rt_region *c = efi_region_by_va(&efi.plan, fn[i]);
 
-		efi.fn[i] = rt->fn[i];
+		efi.fn[i] = fn[i];
 		/* Callable only in physical mode (UEFI 2.10, 8.4.1: SVAM is
 		 * called with the physical mappings, ConvertPointer only from
 		 * SVAM's notifications), so firmware may leave them
@@ -932,36 +943,36 @@ static void check_pointers(void)
 		 * not a finding; efi.svam.second calls SVAM once more. */
 		if (i == RT_SET_VIRTUAL_ADDRESS_MAP || i == RT_CONVERT_POINTER) {
 			const struct efi_rt_region *p =
-				efi_region_by_pa(&efi.plan, rt->fn[i]);
+				efi_region_by_pa(&efi.plan, fn[i]);
 
 			if (i == RT_SET_VIRTUAL_ADDRESS_MAP)
-				efi.svam_fn_after = rt->fn[i];
+				efi.svam_fn_after = fn[i];
 			efi.fn[i] = 0;
 			if (c && is_code(c->type))
 				continue; /* converted: nothing to say */
 			if (!efi.svam_called)
 				kprintf("efi: %s at %p: never called under "
 					"efi=novamap\n", efi_rt_service_name(i),
-					(void *)rt->fn[i]);
+					(void *)fn[i]);
 			else if (p)
 				kprintf("efi: %s left at its physical address %p "
 					"(%s desc %u): information, not a finding "
 					"(UEFI 2.10 %s)\n", efi_rt_service_name(i),
-					(void *)rt->fn[i],
+					(void *)fn[i],
 					efi_memory_type_name(p->type), p->desc,
 					physical_only[i == RT_CONVERT_POINTER]);
 			else
 				kprintf("efi: %s at %p, in no runtime region: "
 					"information (UEFI 2.10 %s)\n",
-					efi_rt_service_name(i), (void *)rt->fn[i],
+					efi_rt_service_name(i), (void *)fn[i],
 					physical_only[i == RT_CONVERT_POINTER]);
 			continue;
 		}
 		if (!c || !is_code(c->type)) {
 			kdetail("efi.pointers",
 				"efi: %s at %p is not in a runtime code region\n",
-				efi_rt_service_name(i), (void *)rt->fn[i]);
-			efi_describe_address("efi.pointers", "pointer", rt->fn[i]);
+				efi_rt_service_name(i), (void *)fn[i]);
+			efi_describe_address("efi.pointers", "pointer", fn[i]);
 			bad++;
 			continue;
 		}
@@ -969,16 +980,16 @@ static void check_pointers(void)
 		 * not run; vamap maps it NX, so the call would fault. */
 		e = efi_memattr.usable
 			    ? efi_memattr_lookup(efi_memattr.parsed,
-						 c->pa + (rt->fn[i] - c->va))
+						 c->pa + (fn[i] - c->va))
 			    : NULL;
 		if (e && (e->attr & EFI_MEMORY_XP)) {
 			kdetail("efi.pointers",
 				"efi: %s at %p lies in memory the attributes table "
 				"marks non-executable (entry %u, 0x%016lx-0x%016lx "
 				"XP): a runtime image the table does not describe\n",
-				efi_rt_service_name(i), (void *)rt->fn[i], e->index,
+				efi_rt_service_name(i), (void *)fn[i], e->index,
 				(unsigned long)e->pa, (unsigned long)(e->pa + e->size));
-			efi_describe_address("efi.pointers", "pointer", rt->fn[i]);
+			efi_describe_address("efi.pointers", "pointer", fn[i]);
 			bad++;
 		}
 	}
@@ -1011,6 +1022,29 @@ static void unmap_boot_services(void)
 		kprintf("efi: %u boot-services regions unmapped from the window\n", n);
 }
 
+/*
+ * efi_pgd's low half emptied of the 1:1 map, but for what must stay: on
+ * 32-bit firmware the call path's window (efi/fw32.c), which shares the
+ * low half, made again, and the runtime regions placed in it
+ * (efi=slot, linux) with their final permissions. Nonzero when that
+ * failed (no table pages).
+ */
+static int drop_low_half(void)
+{
+	unsigned int i, n;
+
+	pt_free_range(efi.pt, efi.efi_pgd, 0, PGD_KERNEL_FIRST - 1);
+	if (!efi.fw32)
+		return 0;
+	if (efi_fw32_map())
+		return -1;
+	for (i = 0; efi.mode != EFI_MODE_1TO1 && i < efi.plan.n; i++)
+		if (efi.plan.r[i].placed && !efi.plan.r[i].boot_services &&
+		    map_final(&efi.plan.r[i], efi.plan.r[i].va, &n))
+			return -1;
+	return 0;
+}
+
 /* Step 7. */
 static void finalize(void)
 {
@@ -1020,12 +1054,14 @@ static void finalize(void)
 
 	unmap_boot_services();
 	if (efi.mode != EFI_MODE_NOVAMAP) {
-		pt_free_range(efi.pt, efi.efi_pgd, 0, PGD_KERNEL_FIRST - 1);
+		if (drop_low_half())
+			disable("the 32-bit call path's window could not be "
+				"mapped again");
 		efi.low_half_dropped = efi.mode != EFI_MODE_1TO1;
 		kprintf("efi: 1:1 map dropped from efi_pgd (%lu table pages freed)%s\n",
 			(unsigned long)(efi.pt->tables_freed - freed0),
 			efi.mode == EFI_MODE_1TO1 ? "; runtime regions stay at VA = PA"
-						  : "");
+			: efi.fw32 ? "; the 32-bit call path's window stays" : "");
 	}
 	if (efi.mode == EFI_MODE_1TO1 || efi.mode == EFI_MODE_NOVAMAP) {
 		/* The runtime mappings are the 1:1 ones: final permissions. */
@@ -1088,16 +1124,9 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 	efi.ndrivers = MIN(bi->ndrivers, (u32)BOOT_DRIVERS_MAX);
 	memcpy(efi.drivers, bi->drivers, sizeof(efi.drivers));
 	kprintf("== efi (efi=%s)\n", efi_mode_name(mode));
-	if (mode != EFI_MODE_NORUNTIME && bi->firmware_bits == 32) {
-		/* Every check then SKIPs as under efi=noruntime, with this
-		 * reason (efi.disabled_why), not a verdict on the firmware. */
-		kprintf("efi: %s\n", EFI_FW32_WHY);
-		efi.mode = mode = EFI_MODE_NORUNTIME;
-		efi.disabled_why = EFI_FW32_WHY;
-		efi.fw32 = true;
-		read_tables32(bi);
-		return;
-	}
+	efi.fw32 = bi->firmware_bits == 32;
+	if (mode == EFI_MODE_NORUNTIME && efi.fw32)
+		read_tables32(bi); /* efi.tables, efi.svam.location */
 	if (mode == EFI_MODE_NORUNTIME) {
 		efi.disabled_why = EFI_NORUNTIME_WHY;
 		kprintf("efi: efi=noruntime: runtime services are not used\n");
@@ -1112,6 +1141,16 @@ void efi_setup(const struct boot_info *bi, enum efi_mode mode)
 	raw_desc_size = bi->memmap_desc_size;
 	raw_desc_version = bi->memmap_desc_version;
 	efi_mode_window(mode, &w);
+	if (efi.fw32) {
+		const char *why = efi_fw32_choose(raw_map, raw_size, raw_desc_size);
+
+		if (why) {
+			disable(why);
+			return;
+		}
+	}
+	if (efi.fw32 && w.base) /* below 4 GiB: efi/fw32.c's window */
+		efi_fw32_rt_window(&w.base, &w.top);
 	if (rt_store_alloc()) {
 		disable("no memory for the runtime-region table and the "
 			"SetVirtualAddressMap map");

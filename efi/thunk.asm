@@ -85,6 +85,7 @@ default rel
 section .text
 global efi_thunk_call
 global efi_thunk_fault_resume
+global efi_thunk_returned
 global efi_thunk_rsp
 global efi_abi_out
 global efi_call_stack
@@ -202,6 +203,7 @@ efi_thunk_call:
 	mov r8, [r10 + 16]
 	mov r9, [r10 + 24]
 	call r11
+efi_thunk_returned:			; efi/thunk32.asm comes back here too
 	TAKE_CR3
 	; What the firmware returned with, before anything changes it.
 	mov [efi_abi_out + 0], rbx

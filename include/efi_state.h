@@ -17,10 +17,6 @@
 /* Why a check makes no call under efi=noruntime: the one wording every
  * SKIP and the runtime-services-off line use. */
 #define EFI_NORUNTIME_WHY "efi=noruntime: vamap calls no runtime service"
-/* 32-bit firmware (BOOTIA32.EFI): the same, whatever efi= said. */
-#define EFI_FW32_WHY "32-bit (IA32) firmware: its runtime services are " \
-	"32-bit code, and vamap has no 32-bit call path yet: no runtime " \
-	"service is called"
 
 /* A buffer the firmware writes into (an argument of a call): kept writable
  * in a strict efi_pgd (linker/kernel.ld). Locals on the boot stack are. */
@@ -40,7 +36,8 @@ struct efi_state {
 	bool fault_disabled;	/* ... and it was a firmware fault */
 	bool report_only;	/* re-enabled for the saved report alone */
 	const char *disabled_why;
-	/* 32-bit firmware: efi=noruntime's path, with EFI_FW32_WHY. */
+	/* 32-bit (IA32) firmware: its tables read as such, its services
+	 * called in compatibility mode (efi/fw32.c, efi/thunk32.asm). */
 	bool fw32;
 	u64 efi_pgd;		/* physical; 0 until built */
 	struct pt_ctx *pt;	/* mm/'s table builder, for efi_pgd */

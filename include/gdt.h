@@ -4,7 +4,7 @@
  * descriptors), 8.2.3 (the 64-bit TSS and its 16-byte descriptor).
  *
  * Every CPU's kernel GDT has one layout: null, kernel code, kernel data,
- * TSS (two slots), with a TSS whose IST1..3 are the #DF, NMI and #MC
+ * TSS (two slots), 32-bit kernel code, with a TSS whose IST1..3 are the #DF, NMI and #MC
  * stacks the IDT names (kernel/entry.asm). The BSP's lives in the image,
  * each AP's in a late-mapped page. The AP trampoline has its own,
  * written into its data page: null, 32-bit code, data, 64-bit code.
@@ -23,6 +23,8 @@ enum gdt_slot {
 	GDT_KERNEL_DATA,
 	GDT_TSS,	 /* 16 bytes: two slots */
 	GDT_TSS_HIGH,
+	GDT_KERNEL_CODE32, /* compatibility mode: 32-bit firmware's runtime
+			    * services (efi/thunk32.asm) */
 	GDT_ENTRIES,
 };
 

@@ -45,6 +45,7 @@ default rel
 extern kmain
 extern gdt_init_bsp
 extern trap_handler
+extern efi32_stack_lo, efi32_stack_hi, efi32_stack_delta
 global idt_desc
 global load_gdt
 
@@ -237,6 +238,17 @@ ISR_NOERR 31
 ; 3A, 7.14.2); with error code, vector and 15 registers that makes 22
 ; quadwords, so RSP is 16-byte aligned again at the call.
 isr_common:
+	; A trap taken on the alias of efi_fw_stack below 4 GiB (a 32-bit
+	; firmware's call, efi/fw32.c) goes on at the same frames' kernel
+	; address: vamap's handler switches to swapper_pg_dir, which has no
+	; alias. Flags are free here (the CPU saved RFLAGS); lo = hi = 0
+	; otherwise.
+	cmp rsp, [efi32_stack_lo]
+	jb .stack_ok
+	cmp rsp, [efi32_stack_hi]
+	jae .stack_ok
+	add rsp, [efi32_stack_delta]
+.stack_ok:
 	push rax
 	push rbx
 	push rcx

@@ -34,7 +34,8 @@ static void tss_descriptor(u64 *slot, u64 base, u32 limit)
 compile_assert(kernel_selectors_match_entry_asm,
 	       GDT_SELECTOR(GDT_KERNEL_CODE) == 0x08 &&
 		       GDT_SELECTOR(GDT_KERNEL_DATA) == 0x10 &&
-		       GDT_SELECTOR(GDT_TSS) == 0x18);
+		       GDT_SELECTOR(GDT_TSS) == 0x18 &&
+		       GDT_SELECTOR(GDT_KERNEL_CODE32) == 0x28);
 compile_assert(trampoline_selectors_match_trampoline_asm,
 	       GDT_SELECTOR(TR_GDT_CODE32) == 0x08 &&
 		       GDT_SELECTOR(TR_GDT_DATA) == 0x10 &&
@@ -47,9 +48,14 @@ void gdt_fill(struct cpu_gdt *g, const u64 ist_top[IST_USED])
 	g->gdt[GDT_NULL] = 0;
 	g->gdt[GDT_KERNEL_CODE] = flat_segment(SEG_P | SEG_S | SEG_CODE | SEG_RW,
 					       SEG_G | SEG_L);
-	g->gdt[GDT_KERNEL_DATA] = flat_segment(SEG_P | SEG_S | SEG_RW,
+	g->gdt[GDT_KERNEL_DATA] = flat_segment(SEG_P | SEG_S | SEG_RW | SEG_A,
 					       SEG_G | SEG_DB);
 	tss_descriptor(&g->gdt[GDT_TSS], (u64)&g->tss, sizeof(g->tss) - 1);
+	/* Loaded under efi_pgd, which may map the GDT read-only (the data
+	 * segment too, by efi/thunk32.asm): Accessed preset, so loading
+	 * them never writes a descriptor. */
+	g->gdt[GDT_KERNEL_CODE32] = flat_segment(SEG_P | SEG_S | SEG_CODE | SEG_RW |
+						 SEG_A, SEG_G | SEG_DB);
 	g->tss = (struct tss64){ .iomap_base = sizeof(g->tss) }; /* no I/O bitmap */
 	for (i = 0; i < IST_USED; i++)
 		g->tss.ist[i] = ist_top[i];

@@ -348,7 +348,7 @@ static void test_gdt(void)
 	gdt_fill(&g, ist);
 	CHECK_EQ(g.gdt[GDT_NULL], 0);
 	CHECK_EQ(g.gdt[GDT_KERNEL_CODE], 0x00af9a000000ffffULL);
-	CHECK_EQ(g.gdt[GDT_KERNEL_DATA], 0x00cf92000000ffffULL);
+	CHECK_EQ(g.gdt[GDT_KERNEL_DATA], 0x00cf93000000ffffULL); /* Accessed */
 	CHECK_EQ(g.gdt[GDT_TSS], 103 | (base & 0xffffff) << 16 | 0x89ULL << 40 |
 					 ((base >> 24) & 0xff) << 56);
 	CHECK_EQ(g.gdt[GDT_TSS_HIGH], base >> 32);
@@ -358,7 +358,10 @@ static void test_gdt(void)
 	CHECK_EQ(g.tss.ist[3], 0);
 	CHECK_EQ(g.tss.rsp[0], 0);
 	CHECK_EQ(g.tss.iomap_base, 104);
-	CHECK_EQ(g.gdtr.limit, 5 * 8 - 1);
+	/* 32-bit code for 32-bit firmware's services: D set, L clear,
+	 * Accessed preset (loaded under a read-only GDT mapping). */
+	CHECK_EQ(g.gdt[GDT_KERNEL_CODE32], 0x00cf9b000000ffffULL);
+	CHECK_EQ(g.gdtr.limit, 6 * 8 - 1);
 	CHECK_EQ(g.gdtr.base, (u64)g.gdt);
 
 	gdt_fill_trampoline(td.gdt);
