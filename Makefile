@@ -380,7 +380,9 @@ ZOO_EFIS := $(ZOO_NAMES:%=$(BUILD)/zoo/%.efi)
 # The zoo for 32-bit firmware (BOOTIA32.EFI loads 32-bit drivers,
 # build/zoo32/): the drivers written in portable C (the calling-convention
 # ones are x64 assembly).
-ZOO32_NAMES := table_crc
+ZOO32_NAMES := table_crc bs_read bs_write page0_write garbage_out never_returns \
+	buf_overrun fnptr_unconverted code_write null_call stack_hog frame_write \
+	mmio_unmapped abi_ebx
 ZOO32_EFIS := $(ZOO32_NAMES:%=$(BUILD)/zoo32/%.efi)
 ZOO_DIR := $(if $(filter ovmf-ia32,$(FIRMWARE)),zoo32,zoo)
 ZOO_KNOWN := $(if $(filter ovmf-ia32,$(FIRMWARE)),$(ZOO32_NAMES),$(ZOO_NAMES))

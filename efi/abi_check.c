@@ -19,6 +19,11 @@
 
 static const char *abi_clause(unsigned int bit)
 {
+	if (efi.fw32 && (bit <= EFI_ABI_BAD_XMM0 + EFI_ABI_XMMS - 1 ||
+			 bit == EFI_ABI_BAD_FCW || bit == EFI_ABI_BAD_MXCSR))
+		return "UEFI 2.10 2.3.2, IA32: EAX, ECX and EDX are volatile, "
+		       "every other register is preserved, the x87 and MMX "
+		       "control words too; ESP comes back as it went";
 	if (bit <= EFI_ABI_BAD_XMM0 + EFI_ABI_XMMS - 1)
 		return "UEFI 2.10 2.3.4.2: RBX, RBP, RDI, RSI, R12-R15 and "
 		       "XMM6-XMM15 are nonvolatile, RSP comes back as it went";
@@ -32,6 +37,17 @@ static const char *abi_clause(unsigned int bit)
 		       "control word and MXCSR's control bits are nonvolatile";
 	return "UEFI 2.10 2.3.4: a service runs in the processor mode its "
 	       "caller set up and leaves it so";
+}
+
+const char *efi_abi_reg_name(unsigned int bit)
+{
+	static const char *const ia32[] = { "EBX", "EBP", "EDI", "ESI" };
+
+	if (efi.fw32 && bit < ARRAY_SIZE(ia32))
+		return ia32[bit];
+	if (efi.fw32 && bit == EFI_ABI_BAD_RSP)
+		return "ESP";
+	return efi_abi_name(bit);
 }
 
 /*
@@ -146,10 +162,14 @@ void efi_abi_check(unsigned int svc, const struct efi_abi_cpu *before,
 		if (!(bad & (1ULL << bit)))
 			continue;
 		efi_abi_values(bit, &want, got, before, after, &b, &a);
+		if (efi.fw32 && (bit < EFI_ABI_GPRS || bit == EFI_ABI_BAD_RSP)) {
+			b &= 0xffffffffu; /* what a 32-bit service had */
+			a &= 0xffffffffu;
+		}
 		kdetail("efi.abi",
 			"efi: finding: %s broke the calling convention: %s was "
 			"0x%lx at the call, 0x%lx at the return; put back (%s)\n",
-			efi_rt_service_name(svc), efi_abi_name(bit),
+			efi_rt_service_name(svc), efi_abi_reg_name(bit),
 			(unsigned long)b, (unsigned long)a, abi_clause(bit));
 	}
 	/* The code that returned is the service's (the return address the

@@ -557,11 +557,12 @@ static void check_abi(void)
 	for (bit = 0; bit < EFI_ABI_NR_BAD && n < sizeof(what); bit++)
 		if (bad & (1ULL << bit))
 			n += (size_t)ksnprintf(what + n, sizeof(what) - n, "%s%s",
-					       n ? ", " : "", efi_abi_name(bit));
+					       n ? ", " : "", efi_abi_reg_name(bit));
 	ktap_result(false, "efi.abi", "%u of %u calls broke the calling "
-		    "convention (first: %s), changing %s (UEFI 2.10 2.3.4)",
+		    "convention (first: %s), changing %s (UEFI 2.10 %s)",
 		    efi.abi_bad_calls, efi.calls,
-		    efi_rt_service_name(efi.abi_first_svc), what);
+		    efi_rt_service_name(efi.abi_first_svc), what,
+		    efi.fw32 ? "2.3.2" : "2.3.4");
 }
 
 /* efi.stack: no call ran off the stack vamap gives it, at either end. The

@@ -476,7 +476,9 @@ void efi_report_fault(void)
 	/* The class where the reason does not say it already. */
 	if (call_fault.vector == X86_TRAP_PF && call_fault.cls != EFI_FAULT_PROTECTION)
 		kprintf("efi:   %s (%s): %s\n", efi_pf_access(call_fault.error),
-			efi_fault_class_name(call_fault.cls), call_fault.why);
+			efi_fw32_unalias(call_fault.cr2) != call_fault.cr2
+			? "an alias of vamap's memory below 4 GiB"
+			: efi_fault_class_name(call_fault.cls), call_fault.why);
 	else if (call_fault.vector == X86_TRAP_PF)
 		kprintf("efi:   %s: %s\n", efi_pf_access(call_fault.error), call_fault.why);
 	if (efi_fault_stray(call_fault.cls))

@@ -101,6 +101,9 @@ u64 efi_abi_diff(const struct efi_abi_regs *want, const struct efi_abi_regs *got
 
 /* "RBX", "XMM7", "RFLAGS.DF", ... for bit @bit. */
 const char *efi_abi_name(unsigned int bit);
+/* efi/abi_check.c: efi_abi_name's, but a 32-bit service's registers by
+ * their IA32 names (EBX, EBP, EDI, ESI, ESP) on 32-bit firmware. */
+const char *efi_abi_reg_name(unsigned int bit);
 
 /* The values at the call and at the return for bit @bit, for the finding
  * line: a flag is 0 then 1; GDTR and IDTR give their bases; XMM registers

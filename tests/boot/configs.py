@@ -461,15 +461,25 @@ CONFIGS = [
     # the same stick the 64-bit boots use: the firmware starts its
     # EFI/BOOT/BOOTIA32.EFI, GRUB built 32-bit, whose menu's first entry
     # starts the 32-bit stub, which enters long mode through
-    # boot/longmode.asm into the same kernel; the APs start; the runtime
-    # checks SKIP with their reason (no 32-bit call path yet). With the
-    # zoo's table_crc built 32-bit on the stick: the stale Runtime Services
-    # CRC32 it leaves is named (the stub, after its drivers; the kernel,
-    # after ExitBootServices, on the 32-bit tables) and efi.tables fails,
-    # the one failure of the run.
+    # boot/longmode.asm into the same kernel; the APs start; every runtime
+    # check runs through the 32-bit call path (efi/thunk32.asm), with
+    # SetVirtualAddressMap in the window below 4 GiB (efi/fw32.c). Three
+    # zoo drivers built 32-bit, each a finding the run goes on after:
+    # table_crc's stale Runtime Services CRC32 (the stub, after its
+    # drivers; the kernel, after ExitBootServices, on the 32-bit tables:
+    # efi.tables fails), bs_write's write to a boot-services page by its
+    # physical address in compatibility mode (a page lent, the
+    # instruction resumed in 32-bit code: efi.low_half fails) and
+    # abi_ebx's EBX (efi.abi names it with the firmware's value).
     dict(name="ovmf-ia32", firmware="ovmf-ia32", smp=2, boot="usb",
          efi="build/vamap-test.img", masks=USB_ORDER_MASKS,
-         drivers=("table_crc",), expect="fail"),
+         drivers=("table_crc", "bs_write", "abi_ebx"), expect="fail"),
+    # A 32-bit service that faults (the zoo's page0_write, built 32-bit):
+    # the #PF arrives from compatibility mode on the aliased stack, the
+    # call ends at the thunk's recovery path in 64-bit mode, the fault is
+    # attributed to the driver, runtime services go off, the run reports.
+    dict(name="ovmf-ia32-fault", firmware="ovmf-ia32", smp=2,
+         drivers=("page0_write",), expect="fail"),
     # ... on a CPU without long mode: the 32-bit stub says so and stops
     # before ExitBootServices.
     dict(name="ovmf-ia32-nolm", firmware="ovmf-ia32", cpu="qemu64,-lm",

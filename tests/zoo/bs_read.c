@@ -24,7 +24,7 @@ static UINT64 page; /* physical, never converted: the bug */
 static EFI_STATUS EFIAPI get_time(EFI_TIME *t, EFI_TIME_CAPABILITIES *c)
 {
 	if (zoo.virtual_mode)
-		(void)*(volatile UINT64 *)(page + 0x10);
+		(void)*(volatile UINT64 *)(UINTN)(page + 0x10);
 	return orig(t, c);
 }
 

@@ -16,7 +16,7 @@ static UINT64 page; /* physical, never converted: the bug */
 static EFI_STATUS EFIAPI get_time(EFI_TIME *t, EFI_TIME_CAPABILITIES *c)
 {
 	if (zoo.virtual_mode)
-		*(volatile UINT64 *)(page + 0x20) = 0x5a4f4f5752495445ULL;
+		*(volatile UINT64 *)(UINTN)(page + 0x20) = 0x5a4f4f5752495445ULL;
 	return orig(t, c);
 }
 

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Zoo: GetNextHighMonotonicCount returns with EBX changed.
+ *
+ * Seen: as abi_gpr, in 32-bit firmware: IA32 assembly that uses EBX
+ * (the PIC register of position-independent i386 code) without saving
+ * it. Spec: UEFI 2.10, 2.3.2 (IA32: EAX, ECX and EDX are volatile, all
+ * other general registers preserved); on x64, 2.3.4.2 (RBX
+ * nonvolatile; a 32-bit write clears its upper half too). Built both
+ * ways: the 32-bit build is what the 32-bit call path's efi.abi must
+ * name (efi/thunk32.asm gives RBX its pattern back only when EBX came
+ * back intact).
+ */
+#include "zoo.h"
+
+__attribute__((used)) static EFI_GET_NEXT_HIGH_MONO_COUNT orig;
+
+EFI_STATUS EFIAPI count(UINT32 *high);
+#if defined(__i386__)
+__asm__(".text\n"
+	".globl count\n"
+	"count:\n"
+	"	movl $0x5a4f4f45, %ebx\n"
+	"	call 1f\n"		/* position-independent: no text relocation */
+	"1:	popl %eax\n"
+	"	movl orig-1b(%eax), %eax\n"
+	"	jmp *%eax\n");
+#else
+__asm__(".text\n"
+	".globl count\n"
+	"count:\n"
+	"	movl $0x5a4f4f45, %ebx\n"
+	"	jmp *orig(%rip)\n");
+#endif
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+{
+	EFI_STATUS s = zoo_init(image, st, "abi_ebx: GetNextHighMonotonicCount "
+				"returns with EBX changed", TRUE);
+
+	if (EFI_ERROR(s))
+		return s;
+	zoo_hook((void **)&st->RuntimeServices->GetNextHighMonotonicCount,
+		 (void *)count, (void **)&orig);
+	return EFI_SUCCESS;
+}
