@@ -30,6 +30,7 @@ static struct {
 		bool in; /* the firmware only reads it */
 		u64 orig, bytes, off; /* off: the buffer's offset in its slot */
 		bool capsules; /* an array bounce_capsules rewrote */
+		bool narrow;   /* ... then narrow_capsules (32-bit firmware) */
 		int parent; /* a capsule: the array's bounce, else -1 */
 		unsigned int index; /* ... and its element */
 		const char *name; /* the spec's name (a capsule's array's) */
@@ -91,6 +92,7 @@ bounce_one(unsigned int arg, const char *name, int parent,
 	b->bytes = bytes;
 	b->off = efi_arg_place(0, bytes);
 	b->capsules = false;
+	b->narrow = false;
 	b->parent = parent;
 	b->index = index;
 	b->name = name;
@@ -121,6 +123,51 @@ static void bounce_capsules(unsigned int k, const char *name)
 		if (at)
 			elem[j] = at;
 	}
+}
+
+/*
+ * 32-bit firmware reads a CapsuleHeaderArray of 4-byte pointers (UEFI
+ * 2.10 2.3.2, 8.5.3): the array of bounce @k (its elements the copies'
+ * addresses) rewritten as that, the copies' aliases below 4 GiB, flush
+ * with the slot's end as the 8-byte one was (the upper half of its
+ * bytes). widen_capsules makes the 8-byte one again before the array is
+ * compared. Returns the narrow array's address; 0 when an element cannot
+ * be given to a 32-bit firmware.
+ */
+static u64 narrow_capsules(unsigned int k)
+{
+	struct bounce *b = &bounced.b[k];
+	u64 *elem = (u64 *)((u64)arg_slot(k) + b->off);
+	unsigned int j, n = (unsigned int)(b->bytes / 8);
+	u32 *narrow = (u32 *)(elem + n) - n;
+	u64 v;
+
+	/* Downwards: narrow[j] overlays elem[(n + j) / 2], read already. */
+	for (j = n; j-- > 0;) {
+		v = efi_fw32_in_data(elem[j]) ? efi_fw32_alias(elem[j]) : elem[j];
+		if (v >> 32)
+			return 0;
+		narrow[j] = (u32)v;
+	}
+	b->narrow = true;
+	return (u64)narrow;
+}
+
+static void widen_capsules(unsigned int k)
+{
+	struct bounce *b = &bounced.b[k];
+	u64 *elem = (u64 *)((u64)arg_slot(k) + b->off);
+	unsigned int j, n = (unsigned int)(b->bytes / 8);
+	const u32 *narrow = (const u32 *)(elem + n) - n;
+	u64 v;
+
+	/* Upwards: elem[j] overlays narrow[2j - n] and [2j - n + 1], read
+	 * already. */
+	for (j = 0; j < n; j++) {
+		v = efi_fw32_unalias(narrow[j]);
+		elem[j] = v;
+	}
+	b->narrow = false;
 }
 
 /* The kinds the firmware only reads (efi_args.h). */
@@ -156,8 +203,12 @@ void efi_bounce_in(unsigned int svc, u64 *args, unsigned int nargs)
 			continue;
 		args[i] = at;
 		if (d->kind == ARG_CAPSULES_IN) {
-			bounced.b[bounced.n - 1].capsules = true;
-			bounce_capsules(bounced.n - 1, d->name);
+			unsigned int k = bounced.n - 1; /* the capsules follow */
+
+			bounced.b[k].capsules = true;
+			bounce_capsules(k, d->name);
+			if (efi.fw32 && (at = narrow_capsules(k)))
+				args[i] = at;
 		}
 	}
 }
@@ -206,6 +257,8 @@ unsigned int efi_bounce_out(bool returned)
 				(unsigned long)b->bytes);
 		}
 		if (b->in) {
+			if (b->narrow)
+				widen_capsules(i);
 			if (b->capsules)
 				unbounce_capsules(i);
 			if (memcmp(slot + b->off, (const void *)b->orig, b->bytes)) {

@@ -135,11 +135,6 @@ bool efi_usable_prereq(const char *label, unsigned int svc, bool needed)
 			  efi_rt_service_name(svc));
 		return false;
 	}
-	if (efi.fw32 && svc == RT_QUERY_CAPSULE_CAPABILITIES) {
-		ktap_skip(label, "32-bit firmware: its CapsuleHeaderArray holds "
-			  "4-byte pointers, and vamap builds only 8-byte ones");
-		return false;
-	}
 	return true;
 }
 

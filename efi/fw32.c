@@ -187,7 +187,8 @@ bool efi_fw32_in_data(u64 kva)
 }
 
 /*
- * The call's arguments as IA32 words (UEFI 2.10 2.3.2): every argument
+ * The call's arguments as IA32 words (UEFI 2.10 2.3.2; a capsule array
+ * efi/bounce.c made of 4-byte pointers already): every argument
  * one word, its low half (a UINTN is 32 bits there: a size vamap hands
  * as ~0 is the IA32 ~0; ResetSystem's EFI_STATUS keeps its error bit, as
  * bit 31), but UpdateCapsule's ScatterGatherList, an
@@ -215,11 +216,6 @@ unsigned int efi_fw32_words(unsigned int svc, const u64 *args,
 		}
 		if (d->kind != ARG_VALUE && efi_fw32_in_data(a))
 			a = efi_fw32_alias(a);
-		if (d->kind == ARG_CAPSULES_IN && a && args[1]) {
-			*why = "a capsule array of 64-bit pointers: a 32-bit "
-			       "firmware reads 4-byte ones";
-			return 0;
-		}
 		if (d->kind != ARG_VALUE && a >> 32) {
 			*why = "a pointer above 4 GiB that is not a guarded "
 			       "buffer: a 32-bit firmware cannot reach it";
