@@ -485,6 +485,14 @@ CONFIGS = [
     # attributed to the driver, runtime services go off, the run reports.
     dict(name="ovmf-ia32-fault", firmware="ovmf-ia32", smp=2,
          drivers=("page0_write",), expect="fail"),
+    # The other efi= modes on 32-bit OVMF, one QEMU letting the guest
+    # reset (a GPT disk keeps the reports): efi=linux (the runtime regions
+    # in the window below 4 GiB, in Linux's order), 1to1 and novamap (VA =
+    # PA), each step's ResetSystem made through the 32-bit call path and
+    # judged by the next step's efi.reset_system; the matrix at the end.
+    dict(name="ovmf-ia32-modes", firmware="ovmf-ia32", boot="disk",
+         reboot=True, cmdline="exit=qemu modes=linux,1to1,novamap",
+         timeout=240, masks=USB_ORDER_MASKS),
     # ... on a CPU without long mode: the 32-bit stub says so and stops
     # before ExitBootServices.
     dict(name="ovmf-ia32-nolm", firmware="ovmf-ia32", cpu="qemu64,-lm",
