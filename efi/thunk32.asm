@@ -46,6 +46,16 @@ bits 64
 extern efi_abi_pattern
 extern efi_thunk_returned
 
+; %1 (lower half %2) gets efi_abi_pattern's quadword at R11 + %3 back
+; when its lower half came back as the pattern's; else it keeps what the
+; service left, for efi.abi to name.
+%macro PATTERN_IF_KEPT 3
+	cmp %2, [r11 + %3]
+	jne %%kept
+	mov %1, [r11 + %3]
+%%kept:
+%endmacro
+
 section .text.efi32 progbits alloc exec nowrite align=4096
 global efi32_page
 global efi32_entry
@@ -97,22 +107,10 @@ efi32_back:				; 64-bit mode again
 	bts rax, 63
 .status:
 	mov r11, efi_abi_pattern	; absolute: this page runs at an alias
-	cmp ebx, [r11 + 0]
-	jne .rbx
-	mov rbx, [r11 + 0]
-.rbx:
-	cmp ebp, [r11 + 8]
-	jne .rbp
-	mov rbp, [r11 + 8]
-.rbp:
-	cmp edi, [r11 + 16]
-	jne .rdi
-	mov rdi, [r11 + 16]
-.rdi:
-	cmp esi, [r11 + 24]
-	jne .rsi
-	mov rsi, [r11 + 24]
-.rsi:
+	PATTERN_IF_KEPT rbx, ebx, 0
+	PATTERN_IF_KEPT rbp, ebp, 8
+	PATTERN_IF_KEPT rdi, edi, 16
+	PATTERN_IF_KEPT rsi, esi, 24
 	mov r12, [r11 + 32]
 	mov r13, [r11 + 40]
 	mov r14, [r11 + 48]
