@@ -24,12 +24,15 @@ _Static_assert(CPU_OFF(cr0) == EFI_CPU_OFF_CR0 && CPU_OFF(cr3) == EFI_CPU_OFF_CR
 	       "efi/thunk.asm's offsets into struct efi_abi_cpu");
 
 /* Distinct, recognisable, and none a valid canonical pointer: a firmware
- * that leaks one into memory or dereferences it shows up. */
+ * that leaks one into memory or dereferences it shows up. The lower
+ * halves are as distinct: a 32-bit service sees only them, and
+ * efi/thunk32.asm takes one that came back unchanged for the register
+ * kept (a small value like 1 a service may well leave by chance). */
 const struct efi_abi_regs efi_abi_pattern = {
-	.gpr = { 0x5642580000000001ULL, 0x5642500000000002ULL,
-		 0x5644490000000003ULL, 0x5653490000000004ULL,
-		 0x5631320000000005ULL, 0x5631330000000006ULL,
-		 0x5631340000000007ULL, 0x5631350000000008ULL },
+	.gpr = { 0x5642580156425801ULL, 0x5642500256425002ULL,
+		 0x5644490356444903ULL, 0x5653490456534904ULL,
+		 0x5631320556313205ULL, 0x5631330656313306ULL,
+		 0x5631340756313407ULL, 0x5631350856313508ULL },
 	.xmm = { { 0x5858300600000000ULL, 0x0000000000000006ULL },
 		 { 0x5858300700000000ULL, 0x0000000000000007ULL },
 		 { 0x5858300800000000ULL, 0x0000000000000008ULL },
