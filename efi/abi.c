@@ -12,7 +12,9 @@
 #define OFF(f) __builtin_offsetof(struct efi_abi_regs, f)
 _Static_assert(OFF(rsp) == EFI_ABI_OFF_RSP && OFF(rflags) == EFI_ABI_OFF_FLAGS &&
 	       OFF(xmm) == EFI_ABI_OFF_XMM && OFF(want_rsp) == EFI_ABI_OFF_WANT_RSP &&
-	       OFF(valid) == EFI_ABI_OFF_VALID && OFF(cpu) == EFI_ABI_OFF_CPU,
+	       OFF(valid) == EFI_ABI_OFF_VALID && OFF(cpu) == EFI_ABI_OFF_CPU &&
+	       OFF(xmm_ia32) == EFI_ABI_OFF_XMM_IA32 &&
+	       sizeof(struct efi_abi_regs) == EFI_ABI_SIZE,
 	       "efi/thunk.asm's offsets");
 #define CPU_OFF(f) __builtin_offsetof(struct efi_abi_cpu, f)
 _Static_assert(CPU_OFF(cr0) == EFI_CPU_OFF_CR0 && CPU_OFF(cr3) == EFI_CPU_OFF_CR3 &&
@@ -43,6 +45,12 @@ const struct efi_abi_regs efi_abi_pattern = {
 		 { 0x5858301300000000ULL, 0x0000000000000013ULL },
 		 { 0x5858301400000000ULL, 0x0000000000000014ULL },
 		 { 0x5858301500000000ULL, 0x0000000000000015ULL } },
+	.xmm_ia32 = { { 0x5858300000000000ULL, 0x0000000000000000ULL },
+		      { 0x5858300100000000ULL, 0x0000000000000001ULL },
+		      { 0x5858300200000000ULL, 0x0000000000000002ULL },
+		      { 0x5858300300000000ULL, 0x0000000000000003ULL },
+		      { 0x5858300400000000ULL, 0x0000000000000004ULL },
+		      { 0x5858300500000000ULL, 0x0000000000000005ULL } },
 };
 
 static const char *const names[EFI_ABI_NR_BAD] = {
@@ -51,6 +59,7 @@ static const char *const names[EFI_ABI_NR_BAD] = {
 	"XMM14", "XMM15",
 	"RFLAGS.DF", "RFLAGS.IF", "RFLAGS.AC", "RFLAGS.TF", "CR0", "CR3", "CR4",
 	"EFER", "GDTR", "IDTR", "the x87 control word", "MXCSR",
+	"XMM0", "XMM1", "XMM2", "XMM3", "XMM4", "XMM5",
 };
 
 const char *efi_abi_name(unsigned int bit)
@@ -65,7 +74,7 @@ const char *efi_abi_name(unsigned int bit)
 
 u64 efi_abi_diff(const struct efi_abi_regs *want, const struct efi_abi_regs *got,
 		 const struct efi_abi_cpu *b, const struct efi_abi_cpu *a,
-		 bool sse)
+		 bool sse, bool ia32)
 {
 	u64 bad = 0;
 	unsigned int i;
@@ -76,6 +85,9 @@ u64 efi_abi_diff(const struct efi_abi_regs *want, const struct efi_abi_regs *got
 	    !(got->rflags & (RFLAGS_DF | RFLAGS_IF | RFLAGS_AC | RFLAGS_TF)) &&
 	    (!sse || repe_cmpsq(got->xmm, want->xmm, 2 * EFI_ABI_XMMS) ==
 			     2 * EFI_ABI_XMMS) &&
+	    (!sse || !ia32 ||
+	     repe_cmpsq(got->xmm_ia32, want->xmm_ia32, 2 * EFI_ABI_XMMS_IA32) ==
+		     2 * EFI_ABI_XMMS_IA32) &&
 	    repe_cmpsq(a, b, CPU_OFF(fcw) / 8) == CPU_OFF(fcw) / 8 &&
 	    a->fcw == b->fcw && (!sse || !((a->mxcsr ^ b->mxcsr) & ~0x3fu)))
 		return 0;
@@ -88,6 +100,10 @@ u64 efi_abi_diff(const struct efi_abi_regs *want, const struct efi_abi_regs *got
 		if (got->xmm[i][0] != want->xmm[i][0] ||
 		    got->xmm[i][1] != want->xmm[i][1])
 			bad |= 1ULL << (EFI_ABI_BAD_XMM0 + i);
+	for (i = 0; sse && ia32 && i < EFI_ABI_XMMS_IA32; i++)
+		if (got->xmm_ia32[i][0] != want->xmm_ia32[i][0] ||
+		    got->xmm_ia32[i][1] != want->xmm_ia32[i][1])
+			bad |= 1ULL << (EFI_ABI_BAD_XMM0_IA32 + i);
 	/* Called with DF, IF, AC and TF clear (efi_enter, the thunk). */
 	if (got->rflags & RFLAGS_DF)
 		bad |= 1ULL << EFI_ABI_BAD_DF;
@@ -158,6 +174,9 @@ void efi_abi_values(unsigned int bit, const struct efi_abi_regs *want,
 	} else if (bit == EFI_ABI_BAD_MXCSR) {
 		*before = b->mxcsr;
 		*after = a->mxcsr;
+	} else if (bit >= EFI_ABI_BAD_XMM0_IA32 && bit < EFI_ABI_NR_BAD) {
+		*before = want->xmm_ia32[bit - EFI_ABI_BAD_XMM0_IA32][0];
+		*after = got->xmm_ia32[bit - EFI_ABI_BAD_XMM0_IA32][0];
 	}
 }
 

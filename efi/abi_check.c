@@ -20,7 +20,8 @@
 static const char *abi_clause(unsigned int bit)
 {
 	if (efi.fw32 && (bit <= EFI_ABI_BAD_XMM0 + EFI_ABI_XMMS - 1 ||
-			 bit == EFI_ABI_BAD_FCW || bit == EFI_ABI_BAD_MXCSR))
+			 bit == EFI_ABI_BAD_FCW || bit == EFI_ABI_BAD_MXCSR ||
+			 bit >= EFI_ABI_BAD_XMM0_IA32))
 		return "UEFI 2.10 2.3.2, IA32: EAX, ECX and EDX are volatile, "
 		       "every other register is preserved, the x87 and MMX "
 		       "control words too; ESP comes back as it went";
@@ -151,7 +152,7 @@ void efi_abi_check(unsigned int svc, const struct efi_abi_cpu *before,
 	while (window < efi.stack_max + WINDOW_MARGIN &&
 	       window < EFI_CALL_STACK_KIB * 1024)
 		window += WINDOW_MARGIN;
-	bad = efi_abi_diff(&want, got, before, after, sse);
+	bad = efi_abi_diff(&want, got, before, after, sse, efi.fw32);
 	if (bad && !efi.abi_bad_calls++)
 		efi.abi_first_svc = svc;
 	/* Each service's broken register once; the count says how often. */

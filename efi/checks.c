@@ -540,7 +540,7 @@ static void check_abi(void)
 			    "ESP%s, EFLAGS, CR0, CR3, CR4, EFER, GDTR, IDTR and the "
 			    "x87/SSE control words (IA32 services: UEFI 2.10 2.3.2)",
 			    efi.calls, efi.calls == 1 ? "" : "s",
-			    (read_cr4() & X86_CR4_OSFXSR) ? ", XMM6-XMM7" : "");
+			    (read_cr4() & X86_CR4_OSFXSR) ? ", XMM0-XMM7" : "");
 		return;
 	}
 	if (!efi.abi_bad_calls) {

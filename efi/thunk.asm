@@ -33,7 +33,8 @@
 ; written under efi_pgd.
 ;
 ; Calling-convention checks (include/efi_abi.h): before the call the thunk
-; loads RBX, RBP, RDI, RSI, R12-R15 (and XMM6-XMM15) with efi_abi_pattern
+; loads RBX, RBP, RDI, RSI, R12-R15 (and XMM6-XMM15; XMM0-XMM5 too, kept
+; only by IA32 services, UEFI 2.10 2.3.2) with efi_abi_pattern
 ; and records the RSP of the call in efi_abi_out.want_rsp. After it, before
 ; anything of vamap's depends on them, it takes the system state as the
 ; firmware left it into efi_abi_out.cpu and loads vamap's (efi_thunk_want):
@@ -68,6 +69,8 @@ default rel
 %define EFI_ABI_OFF_WANT_RSP 240
 %define EFI_ABI_OFF_VALID    248
 %define EFI_ABI_OFF_CPU      256
+%define EFI_ABI_OFF_XMM_IA32 328
+%define EFI_ABI_SIZE         (EFI_ABI_OFF_XMM_IA32 + 6 * 16)
 %define CPU_CR0  0
 %define CPU_CR3  8
 %define CPU_CR4  16
@@ -197,6 +200,12 @@ efi_thunk_call:
 	movdqu xmm13, [rax + EFI_ABI_OFF_XMM + 7 * 16]
 	movdqu xmm14, [rax + EFI_ABI_OFF_XMM + 8 * 16]
 	movdqu xmm15, [rax + EFI_ABI_OFF_XMM + 9 * 16]
+	movdqu xmm0, [rax + EFI_ABI_OFF_XMM_IA32 + 0 * 16] ; volatile on x64,
+	movdqu xmm1, [rax + EFI_ABI_OFF_XMM_IA32 + 1 * 16] ;   kept on IA32
+	movdqu xmm2, [rax + EFI_ABI_OFF_XMM_IA32 + 2 * 16]
+	movdqu xmm3, [rax + EFI_ABI_OFF_XMM_IA32 + 3 * 16]
+	movdqu xmm4, [rax + EFI_ABI_OFF_XMM_IA32 + 4 * 16]
+	movdqu xmm5, [rax + EFI_ABI_OFF_XMM_IA32 + 5 * 16]
 .reg_args:
 	mov rcx, [r10]
 	mov rdx, [r10 + 8]
@@ -234,6 +243,12 @@ efi_thunk_returned:			; efi/thunk32.asm comes back here too
 	movdqu [efi_abi_out + EFI_ABI_OFF_XMM + 7 * 16], xmm13
 	movdqu [efi_abi_out + EFI_ABI_OFF_XMM + 8 * 16], xmm14
 	movdqu [efi_abi_out + EFI_ABI_OFF_XMM + 9 * 16], xmm15
+	movdqu [efi_abi_out + EFI_ABI_OFF_XMM_IA32 + 0 * 16], xmm0
+	movdqu [efi_abi_out + EFI_ABI_OFF_XMM_IA32 + 1 * 16], xmm1
+	movdqu [efi_abi_out + EFI_ABI_OFF_XMM_IA32 + 2 * 16], xmm2
+	movdqu [efi_abi_out + EFI_ABI_OFF_XMM_IA32 + 3 * 16], xmm3
+	movdqu [efi_abi_out + EFI_ABI_OFF_XMM_IA32 + 4 * 16], xmm4
+	movdqu [efi_abi_out + EFI_ABI_OFF_XMM_IA32 + 5 * 16], xmm5
 	jmp thunk_unwind
 efi_thunk_fault_resume:			; RSP = efi_thunk_rsp, RAX = status
 	TAKE_CR3
@@ -294,6 +309,6 @@ efi_thunk_sse:
 	resq 1
 alignb 16
 efi_abi_out:
-	resb EFI_ABI_OFF_CPU + 72	; sizeof(struct efi_abi_regs)
+	resb EFI_ABI_SIZE		; sizeof(struct efi_abi_regs)
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -28,6 +28,9 @@
 #define EFI_ABI_OFF_WANT_RSP 240
 #define EFI_ABI_OFF_VALID 248
 #define EFI_ABI_OFF_CPU	  256	/* struct efi_abi_cpu, as the firmware left it */
+#define EFI_ABI_XMMS_IA32 6	/* XMM0 .. XMM5: nonvolatile for IA32 only */
+#define EFI_ABI_OFF_XMM_IA32 328
+#define EFI_ABI_SIZE	  (EFI_ABI_OFF_XMM_IA32 + EFI_ABI_XMMS_IA32 * 16)
 /* struct efi_abi_cpu */
 #define EFI_CPU_OFF_CR0	  0
 #define EFI_CPU_OFF_CR3	  8
@@ -61,6 +64,10 @@ struct efi_abi_regs {
 	u64 want_rsp;	/* RSP at the call, after the return address popped */
 	u64 valid;	/* the call returned (not ended by a fault) */
 	struct efi_abi_cpu cpu; /* as the firmware left it (at a fault too) */
+	/* Volatile in the x64 convention, nonvolatile in IA32's (UEFI 2.10
+	 * 2.3.2: every register but EAX, ECX and EDX, "including MMX and
+	 * XMM"): loaded and taken always, compared for 32-bit firmware. */
+	u64 xmm_ia32[EFI_ABI_XMMS_IA32][2];
 };
 
 /* The system state vamap calls the firmware with and the thunk puts back
@@ -85,7 +92,8 @@ enum {
 	EFI_ABI_BAD_IDTR,
 	EFI_ABI_BAD_FCW,
 	EFI_ABI_BAD_MXCSR,
-	EFI_ABI_NR_BAD
+	EFI_ABI_BAD_XMM0_IA32,			/* + index into xmm_ia32[] */
+	EFI_ABI_NR_BAD = EFI_ABI_BAD_XMM0_IA32 + EFI_ABI_XMMS_IA32
 };
 
 extern const struct efi_abi_regs efi_abi_pattern;
@@ -93,11 +101,12 @@ extern const struct efi_abi_regs efi_abi_pattern;
 /*
  * What broke the convention: a mask of EFI_ABI_BAD_* bits comparing @got
  * with the pattern @want (the registers) and @cpu_after with @cpu_before
- * (the rest). XMM registers are compared only when @sse.
+ * (the rest). XMM registers are compared only when @sse, XMM0-XMM5 only
+ * when @ia32 too (a 32-bit firmware's call).
  */
 u64 efi_abi_diff(const struct efi_abi_regs *want, const struct efi_abi_regs *got,
 		 const struct efi_abi_cpu *cpu_before,
-		 const struct efi_abi_cpu *cpu_after, bool sse);
+		 const struct efi_abi_cpu *cpu_after, bool sse, bool ia32);
 
 /* "RBX", "XMM7", "RFLAGS.DF", ... for bit @bit. */
 const char *efi_abi_name(unsigned int bit);

@@ -469,7 +469,7 @@ CONFIGS = [
     # drivers; the kernel, after ExitBootServices, on the 32-bit tables:
     # efi.tables fails), bs_write's write to a boot-services page by its
     # physical address in compatibility mode (a page lent, the
-    # instruction resumed in 32-bit code: efi.low_half fails), abi_ebx's
+    # instruction resumed in 32-bit code: efi.low_half fails), abi_ia32's
     # EBX (efi.abi names it with the firmware's value) and capsule_write's
     # write into the capsule QueryCapsuleCapabilities is asked about,
     # through the 4-byte CapsuleHeaderArray vamap builds for IA32 (named
@@ -477,7 +477,7 @@ CONFIGS = [
     # then reads the array, which a wrong one would fault in).
     dict(name="ovmf-ia32", firmware="ovmf-ia32", smp=2, boot="usb",
          efi="build/vamap-test.img", masks=USB_ORDER_MASKS,
-         drivers=("table_crc", "bs_write", "abi_ebx", "capsule_write"),
+         drivers=("table_crc", "bs_write", "abi_ia32", "capsule_write"),
          expect="fail"),
     # A 32-bit service that faults (the zoo's page0_write, built 32-bit):
     # the #PF arrives from compatibility mode on the aliased stack, the

@@ -30,7 +30,7 @@ static void reset(void)
 
 static u64 diff(bool sse)
 {
-	return efi_abi_diff(&want, &got, &before, &after, sse);
+	return efi_abi_diff(&want, &got, &before, &after, sse, false);
 }
 
 static void test_clean_call(void)
@@ -61,6 +61,17 @@ static void test_each_register(void)
 		CHECK_EQ(diff(false), 0);
 	}
 	CHECK_STR(efi_abi_name(EFI_ABI_BAD_XMM0 + 9), "XMM15");
+	/* XMM0-XMM5: nonvolatile for IA32 only (UEFI 2.10 2.3.2) */
+	for (i = 0; i < EFI_ABI_XMMS_IA32; i++) {
+		reset();
+		got.xmm_ia32[i][0] ^= 1;
+		CHECK_EQ(diff(true), 0);
+		CHECK_EQ(efi_abi_diff(&want, &got, &before, &after, true, true),
+			 1ULL << (EFI_ABI_BAD_XMM0_IA32 + i));
+		CHECK_EQ(efi_abi_diff(&want, &got, &before, &after, false, true), 0);
+	}
+	CHECK_STR(efi_abi_name(EFI_ABI_BAD_XMM0_IA32 + 5), "XMM5");
+	CHECK(EFI_ABI_NR_BAD <= 64);
 	reset();
 	got.rsp += 8;
 	CHECK_EQ(diff(true), 1ULL << EFI_ABI_BAD_RSP);
