@@ -25,6 +25,7 @@
 
 #define KERNEL_CS GDT_SELECTOR(GDT_KERNEL_CODE)
 #define KERNEL_DS GDT_SELECTOR(GDT_KERNEL_DATA)
+#define KERNEL_CS32 GDT_SELECTOR(GDT_KERNEL_CODE32)
 
 static void describe(const char *what, u64 a);
 
@@ -102,11 +103,18 @@ static void end_call(struct trap_frame *f, u64 cr2, const char *why,
 	/* A fetch that faulted at its own target after a CALL: the return
 	 * address is on top of the call's stack now, and will not be once
 	 * vamap's own code runs there. */
-	call_fault.caller = f->vector == X86_TRAP_PF && (f->error & PF_ERR_FETCH) &&
-		       f->rip == cr2 && !(f->rsp & 7) &&
-		       f->rsp >= (u64)efi_fw_stack &&
-		       f->rsp + 8 <= (u64)efi_fw_stack_top
-		       ? *(const u64 *)f->rsp : 0;
+	call_fault.caller = 0;
+	if (f->vector == X86_TRAP_PF && (f->error & PF_ERR_FETCH) && f->rip == cr2) {
+		/* A 32-bit service's CALL left 4 bytes, on the alias of
+		 * efi_fw_stack (efi/fw32.c). */
+		u64 rsp = efi_fw32_unalias(f->rsp);
+		u64 w = f->cs == KERNEL_CS32 ? 4 : 8;
+
+		if (!(rsp & (w - 1)) && rsp >= (u64)efi_fw_stack &&
+		    rsp + w <= (u64)efi_fw_stack_top)
+			call_fault.caller = w == 4 ? *(const u32 *)rsp
+						   : *(const u64 *)rsp;
+	}
 	call_fault.why = why;
 	call_fault.kernel_memory = kernel_memory;
 	f->rip = (u64)efi_thunk_fault_resume;

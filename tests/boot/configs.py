@@ -479,12 +479,14 @@ CONFIGS = [
          efi="build/vamap-test.img", masks=USB_ORDER_MASKS,
          drivers=("table_crc", "bs_write", "abi_ia32", "capsule_write"),
          expect="fail"),
-    # A 32-bit service that faults (the zoo's page0_write, built 32-bit):
-    # the #PF arrives from compatibility mode on the aliased stack, the
-    # call ends at the thunk's recovery path in 64-bit mode, the fault is
-    # attributed to the driver, runtime services go off, the run reports.
+    # A 32-bit service that faults (the zoo's null_call, built 32-bit: a
+    # call through a NULL pointer): the #PF arrives from compatibility
+    # mode on the aliased stack, the 4-byte return address its CALL left
+    # names the caller (the driver's image), the call ends at the thunk's
+    # recovery path in 64-bit mode, runtime services go off, the run
+    # reports.
     dict(name="ovmf-ia32-fault", firmware="ovmf-ia32", smp=2,
-         drivers=("page0_write",), expect="fail"),
+         drivers=("null_call",), expect="fail"),
     # The other efi= modes on 32-bit OVMF, one QEMU letting the guest
     # reset (a GPT disk keeps the reports): efi=linux (the runtime regions
     # in the window below 4 GiB, in Linux's order), 1to1 and novamap (VA =
