@@ -382,7 +382,7 @@ ZOO_EFIS := $(ZOO_NAMES:%=$(BUILD)/zoo/%.efi)
 # ones are x64 assembly).
 ZOO32_NAMES := table_crc bs_read bs_write page0_write garbage_out never_returns \
 	buf_overrun fnptr_unconverted code_write null_call stack_hog frame_write \
-	mmio_unmapped abi_ia32 capsule_write
+	mmio_unmapped abi_ia32 capsule_write gdt_swap
 ZOO32_EFIS := $(ZOO32_NAMES:%=$(BUILD)/zoo32/%.efi)
 ZOO_DIR := $(if $(filter ovmf-ia32,$(FIRMWARE)),zoo32,zoo)
 ZOO_KNOWN := $(if $(filter ovmf-ia32,$(FIRMWARE)),$(ZOO32_NAMES),$(ZOO_NAMES))

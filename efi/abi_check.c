@@ -19,9 +19,7 @@
 
 static const char *abi_clause(unsigned int bit)
 {
-	if (efi.fw32 && (bit <= EFI_ABI_BAD_XMM0 + EFI_ABI_XMMS - 1 ||
-			 bit == EFI_ABI_BAD_FCW || bit == EFI_ABI_BAD_MXCSR ||
-			 bit >= EFI_ABI_BAD_XMM0_IA32))
+	if (efi.fw32 && bit != EFI_ABI_BAD_DF && bit != EFI_ABI_BAD_IF)
 		return "UEFI 2.10 2.3.2, IA32: EAX, ECX and EDX are volatile, "
 		       "every other register is preserved, the x87 and MMX "
 		       "control words too; ESP comes back as it went";
@@ -167,9 +165,15 @@ void efi_abi_check(unsigned int svc, const struct efi_abi_cpu *before,
 			b &= 0xffffffffu; /* what a 32-bit service had */
 			a &= 0xffffffffu;
 		}
+		/* Descriptor-table bases are addresses: full width, as
+		 * every address in the log. */
 		kdetail("efi.abi",
-			"efi: finding: %s broke the calling convention: %s was "
-			"0x%lx at the call, 0x%lx at the return; put back (%s)\n",
+			bit == EFI_ABI_BAD_GDTR || bit == EFI_ABI_BAD_IDTR
+			? "efi: finding: %s broke the calling convention: %s was "
+			  "0x%016lx at the call, 0x%016lx at the return; put back "
+			  "(%s)\n"
+			: "efi: finding: %s broke the calling convention: %s was "
+			  "0x%lx at the call, 0x%lx at the return; put back (%s)\n",
 			efi_rt_service_name(svc), efi_abi_reg_name(bit),
 			(unsigned long)b, (unsigned long)a, abi_clause(bit));
 	}

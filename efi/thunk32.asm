@@ -34,7 +34,11 @@
 ; intact (so the thunk's comparison still names a 32-bit service that
 ; changed EBX, EBP, ESI or EDI), R12-R15, out of a 32-bit service's
 ; reach, get it back always. EFI_STATUS is 32 bits wide: its error bit
-; (31) becomes bit 63.
+; (31) becomes bit 63. A service that loaded a GDT of its own cannot
+; derail the far return to 64-bit mode: the way back loads this page's
+; copy of vamap's selectors first, and puts the service's GDTR (as a
+; 32-bit SGDT reads it) back only when it differs from vamap's, for the
+; thunk to take and efi.abi to name.
 
 bits 64
 
@@ -42,9 +46,11 @@ bits 64
 %define KERNEL_DS   0x10
 %define KERNEL_CS32 0x28
 %define FRAME32     96		; the 32-bit frame's depth below it
+%define CPU_GDTR    38		; include/efi_abi.h: efi_abi_cpu's GDTR
 
 extern efi_abi_pattern
 extern efi_thunk_returned
+extern efi_thunk_want
 
 ; %1 (lower half %2) gets efi_abi_pattern's quadword at R11 + %3 back
 ; when its lower half came back as the pattern's; else it keeps what the
@@ -87,20 +93,45 @@ efi32_entry:
 
 bits 32
 efi32_ret:				; the service's RET: compatibility mode
+	; The far return below reads the GDT, which the service may have
+	; replaced (LGDT): this page's own GDT first, the service's GDTR
+	; kept on the stack for the 64-bit part to judge.
 	call .here			; where this page is, from EIP
 .here:
-	pop ecx
+	pop ecx				; ESP is E again: where the RET left it
+	sub esp, 16
+	sgdt [esp]			; the service's: limit, 32-bit base
+	lea edx, [ecx + efi32_gdt - .here]
+	mov word [esp + 8], EFI32_GDT_SIZE - 1
+	mov [esp + 10], edx
+	lgdt [esp + 8]
 	add ecx, efi32_back - .here
 	push KERNEL_CS
 	push ecx
-	retf
+	retf				; ESP = E - 16
 
 bits 64
 efi32_back:				; 64-bit mode again
 	mov esp, esp			; its upper half: zero, not undefined
-	add rsp, FRAME32
-	mov ecx, KERNEL_DS
+	mov ecx, KERNEL_DS		; this page's GDT still
 	mov ss, ecx
+	movzx ecx, word [rsp]		; the service's GDTR
+	mov edx, [rsp + 2]
+	add rsp, 16 + FRAME32		; E + 96: the RSP of the call if E is
+	mov r11, efi_thunk_want		;   where the frame started
+	cmp cx, [r11 + CPU_GDTR]
+	jne .gdtr_changed
+	cmp edx, [r11 + CPU_GDTR + 2]	; the low half of vamap's base: all a
+	jne .gdtr_changed		;   32-bit SGDT sees
+	lgdt [r11 + CPU_GDTR]		; vamap's, unchanged
+	jmp .gdtr_done
+.gdtr_changed:				; the service's, zero-extended, for the
+	sub rsp, 16			;   thunk to take as left and name
+	mov [rsp], cx
+	mov [rsp + 2], rdx
+	lgdt [rsp]
+	add rsp, 16
+.gdtr_done:
 	mov eax, eax			; EFI_STATUS: bit 31 -> bit 63
 	btr rax, 31
 	jnc .status
@@ -117,6 +148,17 @@ efi32_back:				; 64-bit mode again
 	mov r15, [r11 + 56]
 	mov r11, efi_thunk_returned
 	jmp r11
+
+; This page's GDT: vamap's selectors (include/gdt.h) for the way back,
+; Accessed preset (the page is read-only).
+align 8
+efi32_gdt:
+	dq 0
+	dq 0x00af9b000000ffff		; KERNEL_CS: 64-bit code
+	dq 0x00cf93000000ffff		; KERNEL_DS
+	dq 0, 0				; the TSS's two slots: not used here
+	dq 0x00cf9b000000ffff		; KERNEL_CS32
+EFI32_GDT_SIZE equ $ - efi32_gdt
 efi32_page_end:
 	times 4096 - (efi32_page_end - efi32_page) db 0xcc
 

@@ -474,10 +474,13 @@ CONFIGS = [
     # write into the capsule QueryCapsuleCapabilities is asked about,
     # through the 4-byte CapsuleHeaderArray vamap builds for IA32 (named
     # as an input changed: efi.buffers fails; the firmware's own code
-    # then reads the array, which a wrong one would fault in).
+    # then reads the array, which a wrong one would fault in) and
+    # gdt_swap's GDT of its own (the way back to 64-bit mode loads the
+    # call page's; efi.abi names GDTR: before, a triple fault).
     dict(name="ovmf-ia32", firmware="ovmf-ia32", smp=2, boot="usb",
          efi="build/vamap-test.img", masks=USB_ORDER_MASKS,
-         drivers=("table_crc", "bs_write", "abi_ia32", "capsule_write"),
+         drivers=("table_crc", "bs_write", "abi_ia32", "capsule_write",
+                  "gdt_swap"),
          expect="fail"),
     # A 32-bit service that faults (the zoo's null_call, built 32-bit: a
     # call through a NULL pointer): the #PF arrives from compatibility
