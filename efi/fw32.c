@@ -40,6 +40,7 @@
 #define FW32_RT_TOP (512 * SZ_1M)
 
 extern char efi32_page[], efi32_entry[], efi_arg_arena[];
+extern char efi32_frame_bytes[], efi32_gdtr_off[]; /* absolute: numbers */
 
 /* Read by kernel/entry.asm's isr_common at every trap, under whatever
  * table the trap came with: .bss.unwatched, which a guarded efi_pgd maps
@@ -97,6 +98,10 @@ const char *efi_fw32_choose(const void *raw, u64 size, u64 desc_size)
 	if ((u64)efi_arg_arena != (u64)efi_fw_stack_top + SZ_4K)
 		return "kernel/entry.asm no longer lays out the argument arena "
 		       "right above efi_fw_stack's guard";
+	if ((u64)efi32_frame_bytes != EFI_FW32_FRAME ||
+	    (u64)efi32_gdtr_off != EFI_CPU_OFF_GDTR)
+		return "efi/thunk32.asm's frame depth or GDTR offset disagrees "
+		       "with the C side's";
 	/* A gigabyte no descriptor touches first; else one with no RAM and
 	 * no runtime region (reserved or MMIO no call may use), whose
 	 * descriptors lie above the part vamap uses (+512 MiB on) on the

@@ -62,6 +62,11 @@ extern efi_thunk_want
 %%kept:
 %endmacro
 
+; For efi/fw32.c to check against EFI_FW32_FRAME and EFI_CPU_OFF_GDTR.
+global efi32_frame_bytes, efi32_gdtr_off
+efi32_frame_bytes equ FRAME32
+efi32_gdtr_off equ CPU_GDTR
+
 section .text.efi32 progbits alloc exec nowrite align=4096
 global efi32_page
 global efi32_entry
