@@ -164,3 +164,45 @@ s64 efi_arg_canary_check(const u8 *slot, u64 buf_off, u64 bytes)
 	}
 	return 0;
 }
+
+/*
+ * The call's arguments as IA32 words (UEFI 2.10 2.3.2; a capsule array
+ * efi/bounce.c made of 4-byte pointers already): every argument one word,
+ * its low half (a UINTN is 32 bits there: a size vamap hands as ~0 is the
+ * IA32 ~0; ResetSystem's EFI_STATUS keeps its error bit, as bit 31), but
+ * UpdateCapsule's ScatterGatherList, an EFI_PHYSICAL_ADDRESS, two.
+ * Pointers go through @alias (vamap's guarded copies to their aliases
+ * below 4 GiB; anything else unchanged) and must then lie below 4 GiB.
+ */
+unsigned int efi_fw32_words(unsigned int svc, const u64 *args,
+			    unsigned int nargs, u64 fn, u64 (*alias)(u64 addr),
+			    u64 *words, unsigned int max, const char **why)
+{
+	unsigned int i, n = 2;
+
+	for (i = 0; i < nargs; i++) {
+		const struct efi_arg_desc *d = efi_arg_desc(svc, i);
+		u64 a = args[i];
+		bool two = svc == RT_UPDATE_CAPSULE && i == 2;
+
+		if (n + 1 + two > max) {
+			*why = "more argument words than the thunk passes";
+			return 0;
+		}
+		if (d->kind != ARG_VALUE)
+			a = alias(a);
+		if (d->kind != ARG_VALUE && a >> 32) {
+			*why = "a pointer above 4 GiB that is not a guarded "
+			       "buffer: a 32-bit firmware cannot reach it";
+			return 0;
+		}
+		if (svc == RT_RESET_SYSTEM && i == 1) /* EFI_STATUS: bit 63 */
+			a = (a & 0x7fffffffu) | (a >> 63) << 31;
+		words[n++] = a & 0xffffffffu;
+		if (two)
+			words[n++] = a >> 32;
+	}
+	words[0] = fn;
+	words[1] = n - 2;
+	return n;
+}

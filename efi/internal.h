@@ -93,8 +93,7 @@ extern struct efi_abi_regs efi_abi_out;
  * call page and the aliases of efi_fw_stack and the argument arena (again
  * after the 1:1 map is dropped), efi_fw32_rt_window gives where runtime
  * regions go in efi=slot and linux. efi_fw32_alias/unalias convert
- * between vamap's address of that memory and its alias; efi_fw32_words
- * turns a call's arguments into what efi/thunk32.asm takes. */
+ * between vamap's address of that memory and its alias. */
 #define EFI_FW32_FRAME 96 /* efi/thunk32.asm's FRAME32 */
 const char *efi_fw32_choose(const void *raw, u64 size, u64 desc_size);
 int efi_fw32_map(void);
@@ -103,9 +102,7 @@ u64 efi_fw32_alias(u64 kva);
 u64 efi_fw32_unalias(u64 va);
 bool efi_fw32_in_data(u64 kva);
 u64 efi_fw32_entry(void);
-unsigned int efi_fw32_words(unsigned int svc, const u64 *args,
-			    unsigned int nargs, u64 fn, u64 *words,
-			    unsigned int max, const char **why);
+u64 efi_fw32_arg_alias(u64 addr); /* efi_fw32_words' @alias */
 extern char efi_fw_stack[], efi_fw_stack_top[];
 extern char boot_stack[], boot_stack_top[];
 

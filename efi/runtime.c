@@ -376,7 +376,8 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	fn = efi.fn[svc];
 	if (efi.fw32) {
 		nwords = efi_call_stack
-			 ? efi_fw32_words(svc, args, nargs, fn, words,
+			 ? efi_fw32_words(svc, args, nargs, fn,
+					  efi_fw32_arg_alias, words,
 					  EFI_THUNK_MAX_ARGS, &why32)
 			 : 0;
 		if (!efi_call_stack)

@@ -90,4 +90,13 @@ static inline u64 efi_arg_place(u64 slot, u64 bytes)
 void efi_arg_canary_fill(u8 *slot, u64 buf_off, u64 bytes);
 s64 efi_arg_canary_check(const u8 *slot, u64 buf_off, u64 bytes);
 
+/* A call's arguments as a 32-bit (IA32) firmware takes them, into
+ * @words: the service's address @fn, the word count, then the words
+ * (efi/thunk32.asm). Pointers go through @alias first. How many of @words
+ * are used; 0, and *@why, when an argument cannot be given to a 32-bit
+ * service (a pointer still above 4 GiB, more than @max words). */
+unsigned int efi_fw32_words(unsigned int svc, const u64 *args,
+			    unsigned int nargs, u64 fn, u64 (*alias)(u64 addr),
+			    u64 *words, unsigned int max, const char **why);
+
 #endif

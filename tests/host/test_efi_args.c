@@ -135,10 +135,64 @@ static void test_canaries(void)
 	CHECK_EQ(efi_arg_canary_check(slot, off, 16), 0);
 }
 
+/* A stand-in for efi/fw32.c's aliases: 0xffff8000_xxxxxxxx is "vamap's
+ * guarded copy", whose alias is its low half + 0x80000000. */
+static u64 alias(u64 addr)
+{
+	return addr >> 32 == 0xffff8000u ? (addr & 0xffffffffu) + 0x80000000u
+					 : addr;
+}
+
+/* 32-bit firmware's argument words (UEFI 2.10 2.3.2). */
+static void test_fw32_words(void)
+{
+	u64 w[10];
+	const char *why = NULL;
+	const u64 setvar[5] = { 0xffff800000001000ULL, 0xffff800000002000ULL,
+				7, ~0ULL, 0 };
+	const u64 capsule[3] = { 0xffff800000003000ULL, 1,
+				 0x0000000123456789ULL };
+	const u64 reset[4] = { 2, 0x8000000000000005ULL, 0, 0 };
+	const u64 high[2] = { 0x0000000100000000ULL, 0 };
+
+	/* The service, the count, then one word an argument: pointers as
+	 * their aliases, a UINTN's low half (~0 is IA32's ~0). */
+	CHECK_EQ(efi_fw32_words(RT_SET_VARIABLE, setvar, 5, 0x7e000000, alias, w,
+				10, &why), 7);
+	CHECK_EQ(w[0], 0x7e000000);
+	CHECK_EQ(w[1], 5);
+	CHECK_EQ(w[2], 0x80001000);
+	CHECK_EQ(w[3], 0x80002000);
+	CHECK_EQ(w[4], 7);
+	CHECK_EQ(w[5], 0xffffffff);
+	CHECK_EQ(w[6], 0);
+	/* UpdateCapsule's ScatterGatherList: an EFI_PHYSICAL_ADDRESS, two
+	 * words, low first. */
+	CHECK_EQ(efi_fw32_words(RT_UPDATE_CAPSULE, capsule, 3, 1, alias, w, 10,
+				&why), 6);
+	CHECK_EQ(w[1], 4);
+	CHECK_EQ(w[2], 0x80003000);
+	CHECK_EQ(w[4], 0x23456789);
+	CHECK_EQ(w[5], 1);
+	/* ResetSystem's EFI_STATUS keeps its error bit, as bit 31. */
+	CHECK_EQ(efi_fw32_words(RT_RESET_SYSTEM, reset, 4, 1, alias, w, 10,
+				&why), 6);
+	CHECK_EQ(w[3], 0x80000005);
+	/* A pointer still above 4 GiB: no call, and why. */
+	CHECK_EQ(efi_fw32_words(RT_GET_TIME, high, 2, 1, alias, w, 10, &why), 0);
+	CHECK(why && strstr(why, "above 4 GiB"));
+	/* More words than the thunk passes. */
+	why = NULL;
+	CHECK_EQ(efi_fw32_words(RT_SET_VARIABLE, setvar, 5, 1, alias, w, 6,
+				&why), 0);
+	CHECK(why && strstr(why, "more argument words"));
+}
+
 int main(void)
 {
 	RUN(test_sizes);
 	RUN(test_place);
 	RUN(test_canaries);
+	RUN(test_fw32_words);
 	return check_exit();
 }
