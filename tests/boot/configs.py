@@ -570,7 +570,7 @@ CONFIGS = [
     dict(name="zoo-findings", smp=2, expect="fail",
          drivers=("bs_read", "bs_write", "fnptr_unconverted", "abi_gpr",
                   "abi_xmm", "abi_flags", "cpu_state", "garbage_out",
-                  "table_crc", "capsule_write", "authvar_lax")),
+                  "table_crc", "capsule_write", "authvar_lax", "flaky_var")),
     # Each of these ends a call or SetVirtualAddressMap: runtime services
     # go off with the reason, the boot reaches its report.
     dict(name="zoo-page0-write", smp=2, expect="fail", drivers=("page0_write",)),
