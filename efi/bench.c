@@ -156,8 +156,13 @@ void efi_bench(void)
 			(long)(chk.median - bare.median), efi_status_name(chk.st));
 		kprintf("bench: %-26s of which", "");
 		for (p = 0; p < ARRAY_SIZE(parts); p++)
-			kprintf("%s %s %ld", p ? "," : "", parts[p].name,
-				(long)(chk.median - without[p].median));
+			if (efi.fw32 && parts[p].mask == EFI_SKIP_BUFFERS)
+				kprintf("%s %s kept (32-bit firmware reaches "
+					"vamap's buffers only through them)",
+					p ? "," : "", parts[p].name);
+			else
+				kprintf("%s %s %ld", p ? "," : "", parts[p].name,
+					(long)(chk.median - without[p].median));
 		kprintf("\n");
 	}
 }

@@ -371,7 +371,9 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 		call_fault.frame_end = efi_fw32_unalias(efi_call_stack);
 	if (efi_call_stack && measured && !(skip & EFI_SKIP_STACK))
 		efi_stack_prepare();
-	if (!(skip & EFI_SKIP_BUFFERS))
+	/* On 32-bit firmware the copies are how the call reaches vamap's
+	 * buffers at all (their aliases below 4 GiB): never skipped. */
+	if (!(skip & EFI_SKIP_BUFFERS) || efi.fw32)
 		efi_bounce_in(svc, args, nargs);
 	fn = efi.fn[svc];
 	if (efi.fw32) {
