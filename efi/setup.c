@@ -415,6 +415,37 @@ static u64 fw_word(const u8 *p, u32 w)
 	return w == 4 ? *(const u32 *)p : *(const u64 *)p;
 }
 
+/* The bytes of a pointer in this firmware's tables (efi.fw32: the IA32
+ * structures, UEFI 2.10 2.3.2). */
+static u32 fw_width(void)
+{
+	return efi.fw32 ? 4 : 8;
+}
+
+/* The System Table's RuntimeServices pointer, at this firmware's width. */
+static u64 st_runtime_services(const u8 *st)
+{
+	return fw_word(st + EFI_ST_RUNTIME_SERVICES_OFFSET(fw_width()),
+		       fw_width());
+}
+
+/* The Runtime Services table at @pa, with its signature, its service
+ * pointers read into @fn at this firmware's width; NULL when it is not
+ * there. */
+static const u8 *rt_table(u64 pa, u64 fn[RT_NR_SERVICES])
+{
+	const u32 w = fw_width();
+	const u8 *rt = phys(pa, EFI_RUNTIME_SERVICES_MIN_SIZE_FOR(w));
+	unsigned int i;
+
+	if (!rt || ((const struct efi_table_header *)rt)->signature !=
+			   EFI_RUNTIME_SERVICES_SIGNATURE)
+		return NULL;
+	for (i = 0; i < RT_NR_SERVICES; i++)
+		fn[i] = fw_word(rt + sizeof(struct efi_table_header) + i * w, w);
+	return rt;
+}
+
 /*
  * Find the System Table and the Runtime Services table, laid out for
  * this firmware's width (efi.fw32: the IA32 structures, UEFI 2.10 2.3.2,
@@ -425,26 +456,19 @@ static u64 fw_word(const u8 *p, u32 w)
  */
 static const char *take_tables(const struct boot_info *bi)
 {
-	const u32 w = efi.fw32 ? 4 : 8;
-	const u8 *st = phys(bi->system_table, EFI_SYSTEM_TABLE_MIN_SIZE_FOR(w));
-	const u8 *rt;
+	const u8 *st = phys(bi->system_table,
+			    EFI_SYSTEM_TABLE_MIN_SIZE_FOR(fw_width()));
 	u64 rt_pa;
 	u32 rev;
-	unsigned int i;
 
 	if (!st || ((const struct efi_table_header *)st)->signature !=
 			   EFI_SYSTEM_TABLE_SIGNATURE)
 		return "no valid EFI system table";
-	rt_pa = fw_word(st + EFI_ST_RUNTIME_SERVICES_OFFSET(w), w);
-	rt = phys(rt_pa, EFI_RUNTIME_SERVICES_MIN_SIZE_FOR(w));
-	if (!rt || ((const struct efi_table_header *)rt)->signature !=
-			   EFI_RUNTIME_SERVICES_SIGNATURE)
+	rt_pa = st_runtime_services(st);
+	if (!rt_table(rt_pa, efi.fn))
 		return "no valid runtime services table";
 	efi.system_table = bi->system_table;
 	check_headers("after ExitBootServices", bi->system_table, rt_pa);
-	for (i = 0; i < RT_NR_SERVICES; i++)
-		efi.fn[i] = fw_word(rt + sizeof(struct efi_table_header) + i * w,
-				    w);
 	locate_svam();
 	rev = ((const struct efi_table_header *)st)->revision;
 	kprintf("efi: UEFI %u.%u, %sruntime services table at 0x%016lx\n",
@@ -470,10 +494,10 @@ static bool read_tables(const struct boot_info *bi)
 }
 
 /*
- * A 32-bit firmware's tables (BOOTIA32.EFI), for what can be judged
- * without calling a service (vamap has no 32-bit call path yet). A table
- * that is not there is a line and a SKIP, as on 64-bit firmware it turns
- * runtime services off.
+ * A 32-bit firmware's tables under efi=noruntime, for what can be judged
+ * without calling a service: efi.tables and efi.svam.location, as on
+ * 64-bit firmware (whose efi=noruntime reads none). A table that is not
+ * there is a line and a SKIP.
  */
 static void read_tables32(const struct boot_info *bi)
 {
@@ -906,11 +930,10 @@ static void check_pointers(void)
 		"8.4.2: ConvertPointer is called during SetVirtualAddressMap, "
 		"by the image being relocated",
 	};
-	const u32 w = efi.fw32 ? 4 : 8; /* the tables' width (take_tables) */
-	const u8 *st = phys(efi.system_table, EFI_SYSTEM_TABLE_MIN_SIZE_FOR(w));
-	const u64 rt_va = fw_word(st + EFI_ST_RUNTIME_SERVICES_OFFSET(w), w);
+	const u8 *st = phys(efi.system_table,
+			    EFI_SYSTEM_TABLE_MIN_SIZE_FOR(fw_width()));
+	const u64 rt_va = st_runtime_services(st);
 	const struct efi_rt_region *r = efi_region_by_va(&efi.plan, rt_va);
-	const u8 *rt;
 	const struct efi_memattr_entry *e;
 	unsigned int i, bad = 0;
 	u64 fn[RT_NR_SERVICES];
@@ -920,16 +943,12 @@ static void check_pointers(void)
 		disable("the runtime services table is not in a runtime region");
 		return;
 	}
-	rt = phys(r->pa + (rt_va - r->va), EFI_RUNTIME_SERVICES_MIN_SIZE_FOR(w));
-	if (!rt || ((const struct efi_table_header *)rt)->signature !=
-			   EFI_RUNTIME_SERVICES_SIGNATURE) {
+	if (!rt_table(r->pa + (rt_va - r->va), fn)) {
 		disable("the runtime services table lost its signature");
 		return;
 	}
 	check_headers("after SetVirtualAddressMap", efi.system_table,
 		      r->pa + (rt_va - r->va));
-	for (i = 0; i < RT_NR_SERVICES; i++)
-		fn[i] = fw_word(rt + sizeof(struct efi_table_header) + i * w, w);
 	for (i = 0; i < RT_NR_SERVICES; i++) {
 		const struct efi_rt_region *c = efi_region_by_va(&efi.plan, fn[i]);
 
