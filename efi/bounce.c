@@ -144,7 +144,7 @@ static u64 narrow_capsules(unsigned int k)
 
 	/* Downwards: narrow[j] overlays elem[(n + j) / 2], read already. */
 	for (j = n; j-- > 0;) {
-		v = efi_fw32_in_data(elem[j]) ? efi_fw32_alias(elem[j]) : elem[j];
+		v = efi_fw32_arg_alias(elem[j]);
 		if (v >> 32)
 			return 0;
 		narrow[j] = (u32)v;

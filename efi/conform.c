@@ -854,20 +854,17 @@ static void check_variables(void)
 			st_again = efi_set_variable(similar, &efi_vamap_guid,
 						    refused[i].attr, sizeof(a), a);
 			gone = var_probe(similar, &efi_vamap_guid) == EFI_NOT_FOUND;
-			ksnprintf(again, sizeof(again), "; the same call again: got "
-				  "%s%s", efi_status_name(st_again), st_again == st
-				  ? ", the same answer" : ": two answers to one "
-				  "question, the firmware's");
+			efi_status_again(again, sizeof(again), st, st_again);
 		}
 		ktap_result((st == refused[i].want ||
 			     (refused[i].alt && st == refused[i].alt)) && gone &&
 			    !again[0],
 			    refused[i].label, "%s: got %s, want %s (UEFI 2.10 "
-			    "8.2.3: %s)%s%s", refused[i].attrs, efi_status_name(st),
+			    "8.2.3: %s)%s%s%s", refused[i].attrs, efi_status_name(st),
 			    efi_status_list(wants, sizeof(wants), &refused[i].want,
 					    refused[i].alt ? 2 : 1),
 			    refused[i].why, gone ? "" : "; a variable was created",
-			    again);
+			    again[0] ? "; " : "", again);
 		if (st == EFI_SUCCESS || (again[0] && st_again == EFI_SUCCESS))
 			efi_set_variable(similar, &efi_vamap_guid, 0, 0, NULL);
 	}

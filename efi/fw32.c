@@ -186,12 +186,12 @@ u64 efi_fw32_entry(void)
 	return fw32.base + FW32_TRAMP_OFF + (u64)(efi32_entry - efi32_page);
 }
 
-bool efi_fw32_in_data(u64 kva)
+static bool in_data(u64 kva)
 {
 	return kva >= fw32.data_lo && kva < fw32.data_hi;
 }
 
 u64 efi_fw32_arg_alias(u64 addr)
 {
-	return efi_fw32_in_data(addr) ? efi_fw32_alias(addr) : addr;
+	return in_data(addr) ? efi_fw32_alias(addr) : addr;
 }

@@ -100,7 +100,6 @@ int efi_fw32_map(void);
 void efi_fw32_rt_window(u64 *base, u64 *top);
 u64 efi_fw32_alias(u64 kva);
 u64 efi_fw32_unalias(u64 va);
-bool efi_fw32_in_data(u64 kva);
 u64 efi_fw32_entry(void);
 u64 efi_fw32_arg_alias(u64 addr); /* efi_fw32_words' @alias */
 extern char efi_fw_stack[], efi_fw_stack_top[];

@@ -78,3 +78,13 @@ const char *efi_status_list(char *buf, size_t len, const efi_status_t *st,
 				       efi_status_name(st[i]));
 	return buf;
 }
+
+const char *efi_status_again(char *buf, size_t len, efi_status_t first,
+			     efi_status_t again)
+{
+	ksnprintf(buf, len, "the same call again: got %s%s",
+		  efi_status_name(again), again == first
+		  ? ", the same answer"
+		  : ": two answers to one question, the firmware's");
+	return buf;
+}

@@ -365,10 +365,11 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	/* Its return address, home space and stack arguments, 16-aligned
 	 * at the call (efi/thunk.asm): the frame ends at the stack's top
 	 * or a quadword under it. */
-	call_fault.frame_end = efi_call_stack - 8 * (nargs > 4 && nargs % 2);
-	if (efi.fw32) /* vamap's address of the stack's top, as a fault's
-		       * address is taken (efi/thunk32.asm's frame is below) */
-		call_fault.frame_end = efi_fw32_unalias(efi_call_stack);
+	call_fault.frame_end = efi.fw32
+		/* vamap's address of the stack's top, as a fault's address
+		 * is taken (efi/thunk32.asm's frame is below) */
+		? efi_fw32_unalias(efi_call_stack)
+		: efi_call_stack - 8 * (nargs > 4 && nargs % 2);
 	if (efi_call_stack && measured && !(skip & EFI_SKIP_STACK))
 		efi_stack_prepare();
 	/* On 32-bit firmware the copies are how the call reaches vamap's
@@ -377,14 +378,13 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 		efi_bounce_in(svc, args, nargs);
 	fn = efi.fn[svc];
 	if (efi.fw32) {
-		nwords = efi_call_stack
-			 ? efi_fw32_words(svc, args, nargs, fn,
-					  efi_fw32_arg_alias, words,
-					  EFI_THUNK_MAX_ARGS, &why32)
-			 : 0;
 		if (!efi_call_stack)
 			why32 = "the call would run on a stack that has no alias "
 				"below 4 GiB";
+		else
+			nwords = efi_fw32_words(svc, args, nargs, fn,
+						efi_fw32_arg_alias, words,
+						EFI_THUNK_MAX_ARGS, &why32);
 		if (!nwords) {
 			refuse32(svc, why32, cpu, &moved);
 			return EFI_ABORTED;

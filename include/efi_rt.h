@@ -146,4 +146,11 @@ const char *efi_status_name(efi_status_t st);
 const char *efi_status_list(char *buf, size_t len, const efi_status_t *st,
 			    unsigned int n);
 
+/* A call asked a second time, after an answer @first it should not have
+ * given (issue 27): "the same call again: got AGAIN" and ", the same
+ * answer" or ": two answers to one question, the firmware's", in @buf
+ * (@len bytes); returns @buf. */
+const char *efi_status_again(char *buf, size_t len, efi_status_t first,
+			     efi_status_t again);
+
 #endif
