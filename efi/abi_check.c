@@ -132,6 +132,7 @@ void efi_abi_check(unsigned int svc, const struct efi_abi_cpu *before,
 	unsigned int bit;
 	u64 bad, b, a;
 	bool at_least, first;
+	int width;
 
 	if (!want.gpr[0])
 		want = efi_abi_pattern;
@@ -167,15 +168,12 @@ void efi_abi_check(unsigned int svc, const struct efi_abi_cpu *before,
 		}
 		/* Descriptor-table bases are addresses: full width, as
 		 * every address in the log. */
+		width = bit == EFI_ABI_BAD_GDTR || bit == EFI_ABI_BAD_IDTR ? 16 : 0;
 		kdetail("efi.abi",
-			bit == EFI_ABI_BAD_GDTR || bit == EFI_ABI_BAD_IDTR
-			? "efi: finding: %s broke the calling convention: %s was "
-			  "0x%016lx at the call, 0x%016lx at the return; put back "
-			  "(%s)\n"
-			: "efi: finding: %s broke the calling convention: %s was "
-			  "0x%lx at the call, 0x%lx at the return; put back (%s)\n",
-			efi_rt_service_name(svc), efi_abi_reg_name(bit),
-			(unsigned long)b, (unsigned long)a, abi_clause(bit));
+			"efi: finding: %s broke the calling convention: %s was "
+			"0x%0*lx at the call, 0x%0*lx at the return; put back (%s)\n",
+			efi_rt_service_name(svc), efi_abi_reg_name(bit), width,
+			(unsigned long)b, width, (unsigned long)a, abi_clause(bit));
 	}
 	/* The code that returned is the service's (the return address the
 	 * thunk sees is vamap's): its entry point names the image, once. */
