@@ -79,7 +79,7 @@ STUB32_LDFLAGS := -m elf_i386 -nostdlib -znocombreloc -shared -Bsymbolic \
 
 KERNEL_C := kernel/main.c kernel/console.c kernel/traps.c kernel/ktap.c kernel/acpi.c \
 	kernel/acpi_tables.c \
-	kernel/madt.c kernel/cpu_state.c kernel/gdt.c kernel/smp.c kernel/watchdog.c kernel/results.c kernel/fbcon.c kernel/font.c \
+	kernel/madt.c kernel/cpu_state.c kernel/smi.c kernel/gdt.c kernel/smp.c kernel/watchdog.c kernel/results.c kernel/fbcon.c kernel/font.c \
 	kernel/cmdline.c kernel/printf.c kernel/lib.c kernel/verdict.c kernel/machine.c kernel/ksyms.c \
 	$(wildcard efi/*.c) \
 	$(wildcard mm/*.c)

@@ -18,6 +18,7 @@
 #include "mm.h"
 #include "printf.h"
 #include "results.h"
+#include "smi.h"
 #include "x86.h"
 #include "watchdog.h"
 
@@ -173,8 +174,9 @@ static void check_enumeration(void)
 	struct efi_guid g;
 	unsigned int count = 0, loops, i, unreadable = 0;
 	efi_status_t st = EFI_SUCCESS, first_st = EFI_SUCCESS, again = EFI_SUCCESS;
-	char first[40] = "", again_text[100];
+	char first[40] = "", again_text[160];
 	bool repeat = false, asked_again = false;
+	u32 smis = SMI_UNKNOWN, again_smis = SMI_UNKNOWN;
 
 	if (!efi_usable("efi.get_next_variable_name", RT_GET_NEXT_VARIABLE_NAME)) {
 		efi_usable("efi.variable.next.walk", RT_GET_NEXT_VARIABLE_NAME);
@@ -189,6 +191,7 @@ static void check_enumeration(void)
 
 		st = efi_call(RT_GET_NEXT_VARIABLE_NAME, 3, (u64)&size, (u64)name,
 			      (u64)&g);
+		smis = efi.call_smis;
 		if (st != EFI_SUCCESS)
 			break;
 		fp = fingerprint(name, &g);
@@ -226,6 +229,7 @@ static void check_enumeration(void)
 
 		again = efi_call(RT_GET_NEXT_VARIABLE_NAME, 3, (u64)&size,
 				 (u64)name, (u64)&g);
+		again_smis = efi.call_smis;
 		asked_again = true;
 	}
 	if (repeat)
@@ -239,7 +243,7 @@ static void check_enumeration(void)
 			    "got %s, want SUCCESS or NOT_FOUND; %s (UEFI 2.10 "
 			    "8.2.2)", count, efi_status_name(st),
 			    efi_status_again(again_text, sizeof(again_text), st,
-					     again));
+					     smis, again, again_smis));
 	else if (st != EFI_NOT_FOUND)
 		status_line("efi.get_next_variable_name", st, "GetNextVariableName");
 	else
@@ -1039,6 +1043,52 @@ static void check_fault(void)
 			    "exception", efi.calls, efi.calls == 1 ? "" : "s");
 }
 
+/*
+ * The SMIs the boot CPU took in the calls above, per service (smi.h):
+ * which services enter SMM, and how often, is the firmware's to know and
+ * the OS's to pay for; an SMI more than a service needs is one vamap did
+ * not ask for (a late CPU's, a periodic one), and the number to look at
+ * beside an answer that changes with the host's load (issue 27).
+ */
+static void smi_summary(void)
+{
+	u32 calls = 0, smis = 0, most = 0;
+	unsigned int i, most_svc = 0;
+	char line[400];
+	size_t n = 0;
+
+	line[0] = '\0';
+	for (i = 0; i < RT_NR_SERVICES; i++) {
+		const struct efi_smi_tally *t = &efi.smi[i];
+
+		if (!t->calls)
+			continue;
+		calls += t->calls;
+		smis += t->smis;
+		if (t->most > most) {
+			most = t->most;
+			most_svc = i;
+		}
+		if (n < sizeof(line))
+			n += (size_t)ksnprintf(line + n, sizeof(line) - n,
+					       "%s%s %u/%u", n ? ", " : "",
+					       efi_rt_service_name(i), t->smis,
+					       t->calls);
+	}
+	if (!calls)
+		return; /* no counter (== machine says why), or no call */
+	kprintf("efi: SMIs/calls per service (MSR 0x34, boot CPU): %s\n", line);
+	if (most > 1)
+		ktap_diag("SMIs in runtime calls: %u in %u calls, at most %u in "
+			  "one call (first in %s)", smis, calls, most,
+			  efi_rt_service_name(most_svc));
+	else if (most)
+		ktap_diag("SMIs in runtime calls: %u in %u calls, at most 1 in "
+			  "one call", smis, calls);
+	else
+		ktap_diag("SMIs in runtime calls: none in %u calls", calls);
+}
+
 void efi_checks(const struct boot_info *bi)
 {
 	check_pgd();
@@ -1122,6 +1172,7 @@ void efi_checks(const struct boot_info *bi)
 	check_tables(bi);
 	check_stack();
 	check_fault();
+	smi_summary();
 	/* For the next boot's efi.monotonic.reset (results.h). */
 	if (efi.mono_seen)
 		ktap_diag("monotonic high count: %u", efi.mono_high);

@@ -18,6 +18,7 @@
 #include "kernel.h"
 #include "ktap.h"
 #include "printf.h"
+#include "smi.h"
 #include "vamap_guid.h"
 
 #define EFI_TIME_ADJUST_DAYLIGHT 0x01
@@ -841,20 +842,26 @@ static void check_variables(void)
 		char wants[64];
 		bool gone;
 
-		char again[120] = "";
+		char again[160] = "";
 		efi_status_t st_again = EFI_NOT_FOUND; /* once asked again */
+		u32 smis;
 
 		st = efi_set_variable(similar, &efi_vamap_guid, refused[i].attr, sizeof(a), a);
+		smis = efi.call_smis;
 		gone = var_probe(similar, &efi_vamap_guid) == EFI_NOT_FOUND;
 		/* A wrong refusal, nothing created: the same call once more,
 		 * so the line says whether the firmware answers it the same
 		 * way twice (issue 27: evidence for whose the answer is). */
 		if (st != refused[i].want && st != refused[i].alt &&
 		    st != EFI_SUCCESS && gone && efi.runtime_enabled) {
+			u32 again_smis;
+
 			st_again = efi_set_variable(similar, &efi_vamap_guid,
 						    refused[i].attr, sizeof(a), a);
+			again_smis = efi.call_smis;
 			gone = var_probe(similar, &efi_vamap_guid) == EFI_NOT_FOUND;
-			efi_status_again(again, sizeof(again), st, st_again);
+			efi_status_again(again, sizeof(again), st, smis, st_again,
+					 again_smis);
 		}
 		ktap_result((st == refused[i].want ||
 			     (refused[i].alt && st == refused[i].alt)) && gone &&

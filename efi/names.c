@@ -2,6 +2,7 @@
 /* Names of runtime services and status codes, for the log. */
 #include "efi_rt.h"
 #include "printf.h"
+#include "smi.h"
 #include "vamap_guid.h"
 
 const struct efi_guid efi_global_guid = {
@@ -80,11 +81,16 @@ const char *efi_status_list(char *buf, size_t len, const efi_status_t *st,
 }
 
 const char *efi_status_again(char *buf, size_t len, efi_status_t first,
-			     efi_status_t again)
+			     u32 first_smis, efi_status_t again, u32 again_smis)
 {
-	ksnprintf(buf, len, "the same call again: got %s%s",
-		  efi_status_name(again), again == first
-		  ? ", the same answer"
-		  : ": two answers to one question, the firmware's");
+	int n = ksnprintf(buf, len, "the same call again: got %s%s",
+			  efi_status_name(again), again == first
+			  ? ", the same answer"
+			  : ": two answers to one question, the firmware's");
+
+	if (first_smis != SMI_UNKNOWN && again_smis != SMI_UNKNOWN &&
+	    n >= 0 && (size_t)n < len)
+		ksnprintf(buf + n, len - (size_t)n, "; SMIs in the two calls: "
+			  "%u and %u", first_smis, again_smis);
 	return buf;
 }

@@ -29,6 +29,7 @@
 #include "mm.h"
 #include "pe_image.h"
 #include "printf.h"
+#include "smi.h"
 #include "watchdog.h"
 #include "x86.h"
 
@@ -316,6 +317,21 @@ static void refuse32(unsigned int svc, const char *why, u32 cpu,
 	efi_call_event(cpu, CALL_EV_RETURN);
 }
 
+/* The SMIs one call took on the calling CPU (smi.h), into its service's
+ * tally and efi.call_smis. */
+static void count_smis(unsigned int svc, u32 smis)
+{
+	struct efi_smi_tally *t = &efi.smi[svc];
+
+	efi.call_smis = smis;
+	if (smis == SMI_UNKNOWN)
+		return;
+	t->calls++;
+	t->smis += smis;
+	if (smis > t->most)
+		t->most = smis;
+}
+
 efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 {
 	u64 args[EFI_THUNK_MAX_ARGS] = { 0 };
@@ -329,7 +345,7 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	u64 used = 0;
 	bool measured;
 	struct ist_move moved = { 0 };
-	u32 cpu;
+	u32 cpu, smi_before, smi_after;
 
 	if (!efi.runtime_enabled || !efi.efi_pgd || !efi.fn[svc] ||
 	    nargs > EFI_THUNK_MAX_ARGS)
@@ -339,6 +355,7 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 		args[i] = va_arg(ap, u64);
 	va_end(ap);
 
+	efi.call_smis = SMI_UNKNOWN; /* until this call is counted */
 	cpu = this_cpu_apic_id();
 	if (!efi_call_event(cpu, CALL_EV_ENTER))
 		return EFI_ABORTED;
@@ -399,10 +416,13 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	}
 	if (!(skip & EFI_SKIP_SHARED) && !efi.strict)
 		efi_kguard_snapshot(); /* the last of vamap's writes are above */
+	smi_before = smi_count();
 	st = efi.fw32 ? efi_thunk_call(fn, words, nwords)
 		      : efi_thunk_call(fn, args, nargs);
+	smi_after = smi_count();
 	if (!(skip & EFI_SKIP_SHARED) && !efi.strict)
 		kguard_check("during the call");
+	count_smis(svc, smi_between(smi_before, smi_after)); /* after that */
 	if (!(skip & EFI_SKIP_ABI)) {
 		saved.after = efi_abi_out.cpu;
 		capture_fpu(&saved.after, saved.sse);

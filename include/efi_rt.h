@@ -148,9 +148,12 @@ const char *efi_status_list(char *buf, size_t len, const efi_status_t *st,
 
 /* A call asked a second time, after an answer @first it should not have
  * given (issue 27): "the same call again: got AGAIN" and ", the same
- * answer" or ": two answers to one question, the firmware's", in @buf
- * (@len bytes); returns @buf. */
+ * answer" or ": two answers to one question, the firmware's", then, where
+ * both are known (not SMI_UNKNOWN, smi.h), the SMIs the calling CPU took
+ * in each call ("; SMIs in the two calls: 1 and 1"), in @buf (@len
+ * bytes); returns @buf. */
 const char *efi_status_again(char *buf, size_t len, efi_status_t first,
-			     efi_status_t again);
+			     u32 first_smis, efi_status_t again,
+			     u32 again_smis);
 
 #endif

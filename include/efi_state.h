@@ -116,6 +116,13 @@ struct efi_state {
 	unsigned int stack_above; /* calls that touched above their frame */
 	unsigned int stack_above_svc;
 	unsigned int calls;	/* firmware calls made */
+	/* SMIs the calling CPU took during runtime calls (smi.h), per
+	 * service: calls counted, their SMIs, the most in one call; and the
+	 * last call's (SMI_UNKNOWN without a counter). */
+	struct efi_smi_tally {
+		u32 calls, smis, most;
+	} smi[RT_NR_SERVICES];
+	u32 call_smis;
 	u32 ndrivers;		/* runtime drivers the stub started */
 	struct boot_driver drivers[BOOT_DRIVERS_MAX];
 };

@@ -185,6 +185,25 @@ probe_write_faulted:
 	ret
 
 ; ---------------------------------------------------------------------------
+; int rdmsr_probe(u32 msr, u64 *val)
+; Reads MSR msr into *val: 0 when it read. Under trap_expect(#GP,
+; rdmsr_probe_faulted) an MSR the CPU does not have resumes at
+; rdmsr_probe_faulted with the same RSP, which returns 1 (kernel/smi.c).
+global rdmsr_probe
+global rdmsr_probe_faulted
+rdmsr_probe:
+	mov ecx, edi
+	rdmsr
+	shl rdx, 32
+	or rax, rdx
+	mov [rsi], rax
+	xor eax, eax
+	ret
+rdmsr_probe_faulted:
+	mov eax, 1
+	ret
+
+; ---------------------------------------------------------------------------
 ; Exception stubs.
 
 %macro ISR_NOERR 1

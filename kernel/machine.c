@@ -11,6 +11,7 @@
 #include "ktap.h"
 #include "machine.h"
 #include "printf.h"
+#include "smi.h"
 #include "vamap_build.h"
 #include "x86.h"
 
@@ -145,6 +146,20 @@ static void cpu_handover_line(void)
 	    changed[0] ? changed : " kept them");
 }
 
+/* The boot CPU's SMI counter (smi.h): what vamap can say about SMM time in
+ * each runtime call. */
+static void smi_line(void)
+{
+	smi_counter_probe();
+	if (smi_counter_absent())
+		add("cpu.smi_count", "none: %s; SMIs in runtime calls are not "
+		    "counted", smi_counter_absent());
+	else
+		add("cpu.smi_count", "MSR 0x34: %u SMIs on the boot CPU before "
+		    "vamap's kernel; counted in every runtime call",
+		    smi_count());
+}
+
 /* How the stub reached the kernel's mode, where that was not the plain
  * 64-bit, 4-level hand-off (boot/longmode.asm). */
 static void handoff_line(const struct boot_info *bi)
@@ -188,6 +203,7 @@ void machine_describe(const struct boot_info *bi)
 	add("secure_boot", "%s", secure_boot(m));
 	protections(m);
 	cpu_handover_line();
+	smi_line();
 	handoff_line(bi);
 	add("vamap.version", "%s", VAMAP_VERSION);
 	add("vamap.git", "%s", git_rev);

@@ -94,6 +94,17 @@ MASKS = [
      "YYYY-MM-DD hh:mm:ss"),
     # Report file names are the firmware's time stamps.
     (re.compile(r"\b\d{8}-\d{6}\b"), "YYYYMMDD-hhmmss"),
+    # SMIs (kernel/smi.c) follow the host too: a CPU whose thread the
+    # host runs late enters SMM after the others and can pull the boot
+    # CPU in once more (EDK2's relaxed SMM rendezvous). The services
+    # counted and their calls stay; the SMI counts are masked.
+    (re.compile(r"(MSR 0x34: )\d+( SMIs on the boot CPU)"), r"\1#\2"),
+    (re.compile(r"^(efi: SMIs/calls per service .*)"),
+     lambda m: re.sub(r" \d+/", " #/", m.group(1))),
+    (re.compile(r"^(# SMIs in runtime calls: )(?:none|\d+) in (\d+ calls)"
+                r"(?:, at most \d+ in one call(?: \(first in \w+\))?)?$"),
+     r"\1# in \2"),
+    (re.compile(r"(SMIs in the two calls: )\d+ and \d+"), r"\1# and #"),
     # Times and the TSC rate depend on the host.
     # (with the padding before them: they are right-aligned, so a time
     # that gains a digit would otherwise shift the line).

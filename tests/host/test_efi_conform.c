@@ -13,6 +13,7 @@
 #include "efi_conform.h"
 #include "efi_state.h"
 #include "printf.h"
+#include "smi.h"
 
 struct efi_state efi;
 
@@ -43,6 +44,8 @@ enum bug {
 	BUG_APPEND_NEW,		 /* APPEND_WRITE to no variable: NOT_FOUND */
 	BUG_APPEND_EMPTY,	 /* ... with DataSize 0: NOT_FOUND */
 	BUG_BOTH_AUTH_OTHER,	 /* both authentication bits: UNSUPPORTED */
+	BUG_FLAKY_NO_RT,	 /* the first NV|BS write after ExitBootServices
+				  * answers NOT_FOUND, with an SMI too many */
 	/* Under `stress` (efi/stress.c): */
 	BUG_STRESS_GET,		 /* the 500th GetVariable fails */
 	BUG_STRESS_NEXT,	 /* the 700th GetNextVariableName fails */
@@ -52,6 +55,7 @@ enum bug {
 };
 
 static unsigned int calls[RT_NR_SERVICES];
+static unsigned int flaky_left; /* BUG_FLAKY_NO_RT's wrong answers to give */
 /* What AUTHENTICATED_WRITE_ACCESS gets: UEFI 2.10's UNSUPPORTED, or the
  * reserved bit's INVALID_PARAMETER (2.10 Errata A, 2.11; EDK2 2025). */
 static efi_status_t auth_status = EFI_UNSUPPORTED;
@@ -188,6 +192,12 @@ static efi_status_t fw_set_var(const u16 *name, const struct efi_guid *g,
 	if ((attr & EFI_VARIABLE_RUNTIME_ACCESS) &&
 	    !(attr & EFI_VARIABLE_BOOTSERVICE_ACCESS) && bug != BUG_RT_WITHOUT_BS)
 		return EFI_INVALID_PARAMETER;
+	if (attr == (EFI_VARIABLE_NON_VOLATILE |
+		     EFI_VARIABLE_BOOTSERVICE_ACCESS) && flaky_left) {
+		flaky_left--;
+		efi.call_smis = 2; /* SMM ran twice */
+		return EFI_NOT_FOUND;
+	}
 	if (!(attr & EFI_VARIABLE_RUNTIME_ACCESS) ||
 	    !(attr & EFI_VARIABLE_NON_VOLATILE))
 		return EFI_INVALID_PARAMETER; /* after ExitBootServices */
@@ -252,6 +262,11 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	    !(bug == BUG_PROPS_LIE && svc == RT_SET_TIME))
 		return EFI_UNSUPPORTED;
 	calls[svc]++;
+	/* As EDK2's SMM variable services: one SMI for each call that
+	 * reaches the store (fw_set_var may say otherwise). */
+	efi.call_smis = svc == RT_SET_VARIABLE || svc == RT_GET_VARIABLE ||
+			svc == RT_GET_NEXT_VARIABLE_NAME ||
+			svc == RT_QUERY_VARIABLE_INFO;
 	if ((bug == BUG_STRESS_GET && svc == RT_GET_VARIABLE && calls[svc] == 500) ||
 	    (bug == BUG_STRESS_NEXT && svc == RT_GET_NEXT_VARIABLE_NAME &&
 	     calls[svc] == 700))
@@ -382,6 +397,7 @@ static void boot(enum bug b, u32 supported)
 	nresults = 0;
 	dirty_pads = 0;
 	memset(calls, 0, sizeof(calls));
+	flaky_left = b == BUG_FLAKY_NO_RT;
 	dirty_stack();
 	efi_conformance();
 }
@@ -460,6 +476,30 @@ static void test_each_bug_fails_its_check(void)
 	/* The clock is put back even when SetTime took an invalid month. */
 	boot(BUG_SETTIME_MONTH13, ~0u);
 	CHECK_EQ(clock_now.month, start.month);
+}
+
+/* A wrong refusal that the same call, asked again, does not repeat: the
+ * line names both answers and the SMIs each took (issue 27). */
+static void test_asked_again(void)
+{
+	int i;
+
+	boot(BUG_FLAKY_NO_RT, ~0u);
+	CHECK_EQ(flaky_left, 0);
+	CHECK_EQ(verdict("efi.variable.set.no_rt_at_runtime"), 0);
+	CHECK_EQ(count(0), 1);
+	for (i = 0; i < nresults; i++)
+		if (!strcmp(results[i].label, "efi.variable.set.no_rt_at_runtime"))
+			CHECK(strstr(results[i].line, "got NOT_FOUND, want "
+				     "INVALID_PARAMETER") &&
+			      strstr(results[i].line, "; the same call again: got "
+				     "INVALID_PARAMETER: two answers to one "
+				     "question, the firmware's; SMIs in the two "
+				     "calls: 2 and 1"));
+	/* Without a counter the SMIs are left out, not printed as 0. */
+	CHECK(!strcmp(efi_status_again((char[160]){ 0 }, 160, EFI_NOT_FOUND,
+				       SMI_UNKNOWN, EFI_NOT_FOUND, 1),
+		      "the same call again: got NOT_FOUND, the same answer"));
 }
 
 static void test_stress(void)
@@ -686,6 +726,8 @@ int main(void)
 		 test_good_firmware_passes_and_is_left_as_found);
 	run_test("each simulated firmware bug fails its own check",
 		 test_each_bug_fails_its_check);
+	run_test("a wrong refusal asked again: both answers, their SMIs",
+		 test_asked_again);
 	run_test("stress loops: pass, each failing on its bug, store left clean",
 		 test_stress);
 	run_test("monotonic high word across a reset", test_monotonic_reset);

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+/* MSR_SMI_COUNT, probed once (smi.h). */
+#include "smi.h"
+#include "traps.h"
+#include "x86.h"
+
+int rdmsr_probe(u32 msr, u64 *val); /* kernel/entry.asm */
+extern char rdmsr_probe_faulted[];
+
+static bool present;
+static const char *absent_why = "not probed yet";
+
+void smi_counter_probe(void)
+{
+	u64 v = 0;
+	int faulted;
+
+	trap_expect(X86_TRAP_GP, (u64)rdmsr_probe_faulted);
+	faulted = rdmsr_probe(MSR_SMI_COUNT, &v);
+	faulted = trap_expected_seen(NULL, NULL) && faulted;
+	present = !faulted;
+	absent_why = faulted ? "reading MSR 0x34 raised #GP: this CPU has no "
+			       "SMI counter"
+			     : NULL;
+}
+
+const char *smi_counter_absent(void)
+{
+	return absent_why;
+}
+
+u32 smi_count(void)
+{
+	if (!present)
+		return SMI_UNKNOWN;
+	return (u32)rdmsr(MSR_SMI_COUNT);
+}
