@@ -30,6 +30,7 @@
 #include "pe_image.h"
 #include "printf.h"
 #include "smi.h"
+#include "smp.h"
 #include "watchdog.h"
 #include "x86.h"
 
@@ -332,6 +333,29 @@ static void count_smis(unsigned int svc, u32 smis)
 		t->most = smis;
 }
 
+/* test=smi-ipi: an SMI to the first online AP right before the call,
+ * another CPU entering SMM on its own as the call starts (what a CPU the
+ * host runs late does to an SMM rendezvous). Said once. */
+static void smi_ipi_test(void)
+{
+	static bool said;
+	u32 target;
+
+	if (!smp_online_ap(&target)) {
+		if (!said)
+			kprintf("test: smi-ipi: no AP online to send SMIs to\n");
+		said = true;
+		return;
+	}
+	if (!said)
+		kprintf("test: smi-ipi: an SMI to cpu %u before every runtime "
+			"call\n", target);
+	said = true;
+	if (!smp_send_smi(target))
+		kprintf("test: smi-ipi: the SMI to cpu %u was not sent\n",
+			target);
+}
+
 efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 {
 	u64 args[EFI_THUNK_MAX_ARGS] = { 0 };
@@ -414,6 +438,8 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 		saved.before = efi_thunk_want;
 		capture_fpu(&saved.before, saved.sse);
 	}
+	if (kopt.test & TEST_SMI_IPI)
+		smi_ipi_test();
 	if (!(skip & EFI_SKIP_SHARED) && !efi.strict)
 		efi_kguard_snapshot(); /* the last of vamap's writes are above */
 	smi_before = smi_count();

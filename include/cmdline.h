@@ -93,6 +93,8 @@ enum test_knob {
 					   * vamap's own text */
 	TEST_MEMMAP_HOLE = 1ULL << 33, /* kernel: SMBIOS's last type 19
 					* range taken as 64 MiB longer */
+	TEST_SMI_IPI = 1ULL << 34, /* smp: an SMI IPI to an AP before each
+				    * runtime call */
 };
 
 /* svam= probes, one bit each, run in this order (efi/setup.c). */

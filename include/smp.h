@@ -101,6 +101,8 @@ int smp_setup(void);
 /* Send an NMI to the CPU with @apic_id; false when there is no local APIC
  * mapped to send it with. */
 bool smp_send_nmi(u32 apic_id);
+/* The same with an SMI (delivery mode 010b, test=smi-ipi). */
+bool smp_send_smi(u32 apic_id);
 
 /* The APIC ID of the first AP that came online; false when none did. */
 bool smp_online_ap(u32 *apic_id);

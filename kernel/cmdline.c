@@ -63,6 +63,7 @@ static const struct knob test_knobs[] = {
 	{ "ap-late", TEST_AP_LATE },
 	{ "efi-hang-vamap", TEST_EFI_HANG_VAMAP },
 	{ "memmap-hole", TEST_MEMMAP_HOLE },
+	{ "smi-ipi", TEST_SMI_IPI },
 };
 
 static const char *const exit_modes[] = {

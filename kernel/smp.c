@@ -37,6 +37,7 @@
 #define ICR_INIT 0x00004500u  /* INIT, level assert */
 #define ICR_SIPI 0x00004600u  /* start-up, vector in bits 7:0 */
 #define ICR_NMI 0x00004400u   /* NMI, level assert */
+#define ICR_SMI 0x00004200u   /* SMI, level assert */
 #define AP_STACK_SIZE (16 * SZ_4K)
 #define AP_WAIT_MS 1000
 
@@ -503,6 +504,13 @@ int smp_setup(void)
 		start_ap(i);
 	}
 	return 0;
+}
+
+bool smp_send_smi(u32 apic_id)
+{
+	if (!x2apic && !lapic)
+		return false;
+	return send_ipi(apic_id, ICR_SMI);
 }
 
 bool smp_send_nmi(u32 apic_id)

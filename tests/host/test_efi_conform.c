@@ -44,6 +44,8 @@ enum bug {
 	BUG_APPEND_NEW,		 /* APPEND_WRITE to no variable: NOT_FOUND */
 	BUG_APPEND_EMPTY,	 /* ... with DataSize 0: NOT_FOUND */
 	BUG_BOTH_AUTH_OTHER,	 /* both authentication bits: UNSUPPORTED */
+	BUG_SLOW_REFUSALS,	 /* each refused SetTime takes 2 s: the clock
+				  * goes on as the time passes */
 	BUG_FLAKY_NO_RT,	 /* the first NV|BS write after ExitBootServices
 				  * answers NOT_FOUND, with an SMI too many */
 	/* Under `stress` (efi/stress.c): */
@@ -131,8 +133,12 @@ static efi_status_t fw_set_time(const struct efi_time *t)
 		c.month = 12; /* clamps rather than refusing */
 	else if (bug == BUG_SETTIME_FEB30 && c.month == 2 && c.day <= 31)
 		c.day = 28;
-	if (efi_time_bad_field(&c))
+	if (efi_time_bad_field(&c)) {
+		if (bug == BUG_SLOW_REFUSALS)
+			efi_time_set_seconds(&clock_now,
+					     efi_time_seconds(&clock_now) + 2);
 		return EFI_INVALID_PARAMETER;
+	}
 	clock_now = *t;
 	return EFI_SUCCESS;
 }
@@ -379,10 +385,13 @@ static __attribute__((noinline)) void dirty_stack(void)
 	memset((u8 *)junk, 0xff, sizeof(junk));
 }
 
+static u64 boot_tsc_khz; /* efi.tsc_khz for the next boot() */
+
 static void boot(enum bug b, u32 supported)
 {
 	bug = b;
 	memset(&efi, 0, sizeof(efi));
+	efi.tsc_khz = boot_tsc_khz;
 	efi.mode = EFI_MODE_SLOT;
 	efi.runtime_enabled = true;
 	efi.rt_supported = supported;
@@ -476,6 +485,30 @@ static void test_each_bug_fails_its_check(void)
 	/* The clock is put back even when SetTime took an invalid month. */
 	boot(BUG_SETTIME_MONTH13, ~0u);
 	CHECK_EQ(clock_now.month, start.month);
+}
+
+/* A clock that goes on while slow calls take seconds is on time: the
+ * bound is the time the calls took (efi.tsc_khz) plus the slack. Without
+ * a TSC rate the calls count as instant, and 20 s is 20 s off. */
+static void test_slow_calls_clock(void)
+{
+	int i;
+
+	boot(BUG_SLOW_REFUSALS, ~0u);
+	CHECK_EQ(verdict("efi.time.set.invalid_unchanged"), 0);
+	for (i = 0; i < nresults; i++)
+		if (!strcmp(results[i].label, "efi.time.set.invalid_unchanged"))
+			CHECK(strstr(results[i].line, "the clock went on 20 s off, "
+				     "the calls took 0 s, want within 3 s"));
+	/* 1 kHz: every TSC tick the checks take is a millisecond, so the
+	 * calls took longer than the clock went on. */
+	boot_tsc_khz = 1;
+	boot(BUG_SLOW_REFUSALS, ~0u);
+	boot_tsc_khz = 0;
+	CHECK_EQ(verdict("efi.time.set.invalid_unchanged"), 1);
+	CHECK_EQ(count(0), 0);
+	if (count(0))
+		show(0);
 }
 
 /* A wrong refusal that the same call, asked again, does not repeat: the
@@ -728,6 +761,8 @@ int main(void)
 		 test_each_bug_fails_its_check);
 	run_test("a wrong refusal asked again: both answers, their SMIs",
 		 test_asked_again);
+	run_test("the clock's bound: the time slow calls took, plus the slack",
+		 test_slow_calls_clock);
 	run_test("stress loops: pass, each failing on its bug, store left clean",
 		 test_stress);
 	run_test("monotonic high word across a reset", test_monotonic_reset);
