@@ -11,6 +11,8 @@
  *   results=save|off     keep the report for the next boot (default save)
  *   efi.timeout=MS       bound on one firmware call, 0 = no watchdog
  *                        (default CMDLINE_EFI_TIMEOUT_MS)
+ *   smp.timeout=MS       how long an AP has to come online, 1..600000
+ *                        (default CMDLINE_SMP_TIMEOUT_MS)
  *   efi.strict           (default) efi_pgd holds only what a call needs
  *                        of the kernel half (include/efi_pgd.h)
  *   efi.shared           efi_pgd shares the whole kernel half (the seeds'
@@ -117,6 +119,12 @@ const char *cmdline_svam_probe_name(u32 bit);
 #define CMDLINE_EFI_TIMEOUT_MS 30000
 #define CMDLINE_EFI_TIMEOUT_MAX 600000 /* ten minutes */
 
+/* How long an AP has to come online after its SIPI, as Linux waits
+ * (do_wait_cpu_cpumask: "Wait up to 10s for the CPU to report in"): an AP
+ * the host runs late under TCG, or a slow core, is not a missing one. */
+#define CMDLINE_SMP_TIMEOUT_MS 10000
+#define CMDLINE_SMP_TIMEOUT_MAX 600000
+
 #define CMDLINE_MAX_PROBLEMS 8
 #define CMDLINE_PROBLEM_LEN 80
 
@@ -160,6 +168,7 @@ struct options {
 	u64 svam_probes;       /* enum svam_probe */
 	u64 modes;	       /* modes=: a bit per enum efi_mode (modes.h) */
 	u32 efi_timeout_ms;    /* efi.timeout=; 0 turns the watchdog off */
+	u32 smp_timeout_ms;    /* smp.timeout=: an AP's start-up bound */
 	bool efi_strict;       /* efi.strict (default); false: efi.shared */
 	bool verbose;
 	bool json;	/* print the report as JSON at the end */

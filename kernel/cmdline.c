@@ -282,6 +282,7 @@ static void reset(struct options *opt)
 		p[i] = 0;
 	opt->exit = EXIT_HALT;
 	opt->efi_timeout_ms = CMDLINE_EFI_TIMEOUT_MS;
+	opt->smp_timeout_ms = CMDLINE_SMP_TIMEOUT_MS;
 	opt->efi_strict = true;
 }
 
@@ -435,6 +436,14 @@ unsigned int cmdline_parse(const char *line, struct options *opt)
 					&opt->efi_timeout_ms))
 				problem(opt, &count, "efi.timeout wants milliseconds "
 					"0..600000:", w, n);
+		} else if (word_is(w, klen, "smp.timeout") && klen < n) {
+			if (!parse_uint(val, vlen, CMDLINE_SMP_TIMEOUT_MAX,
+					&opt->smp_timeout_ms) ||
+			    !opt->smp_timeout_ms) {
+				opt->smp_timeout_ms = CMDLINE_SMP_TIMEOUT_MS;
+				problem(opt, &count, "smp.timeout wants milliseconds "
+					"1..600000:", w, n);
+			}
 		} else if ((word_is(w, klen, "only") || word_is(w, klen, "skip")) &&
 			   klen < n) {
 			if (!add_globs(w[0] == 'o' ? opt->only : opt->skip, val, vlen))
@@ -473,7 +482,8 @@ static bool word_is_ours(const char *w, size_t n)
 		       word_is(w, n, "efi.shared") ||
 		       word_is(w, n, "bench") || word_is(w, n, "stress") ||
 		       word_is(w, n, "json");
-	if (word_is(w, klen, "efi.timeout") || word_is(w, klen, "only") ||
+	if (word_is(w, klen, "efi.timeout") || word_is(w, klen, "smp.timeout") ||
+	    word_is(w, klen, "only") ||
 	    word_is(w, klen, "skip"))
 		return true;
 	for (c = 0; c < ARRAY_SIZE(choices); c++)

@@ -39,7 +39,6 @@
 #define ICR_NMI 0x00004400u   /* NMI, level assert */
 #define ICR_SMI 0x00004200u   /* SMI, level assert */
 #define AP_STACK_SIZE (16 * SZ_4K)
-#define AP_WAIT_MS 1000
 
 u64 trampoline_pgd;
 
@@ -157,19 +156,20 @@ static bool prepare_ap(unsigned int i)
 	/* test=ap-late: the second AP started answers after vamap gave up on
 	 * it (a slow or throttled core, an SMI storm, a loaded host). */
 	td->hold_until = (kopt.test & TEST_AP_LATE) && started == 1
-			 ? rdtsc() + (AP_WAIT_MS + 300) * tsc_per_ms() : 0;
+			 ? rdtsc() + ((u64)kopt.smp_timeout_ms + 300) * tsc_per_ms()
+			 : 0;
 	if (td->hold_until)
 		kprintf("test: cpu %u (apic id %u) holds off its claim for %u ms\n",
-			i, aps[i].apic_id, AP_WAIT_MS + 300);
+			i, aps[i].apic_id, kopt.smp_timeout_ms + 300);
 	/* Last: the AP with this ID may take the page from here on. */
 	__atomic_store_n(&td->claim, aps[i].apic_id, __ATOMIC_RELEASE);
 	return true;
 }
 
-/* Wait up to AP_WAIT_MS for AP @i to say it is online. */
+/* Wait up to smp.timeout= for AP @i to say it is online. */
 static bool wait_online(unsigned int i)
 {
-	u64 deadline = rdtsc() + AP_WAIT_MS * tsc_per_ms();
+	u64 deadline = rdtsc() + (u64)kopt.smp_timeout_ms * tsc_per_ms();
 
 	while (!__atomic_load_n(&aps[i].online, __ATOMIC_ACQUIRE) &&
 	       rdtsc() < deadline)
@@ -220,7 +220,7 @@ static void start_ap(unsigned int i)
 	if (!wait_online(i) && give_up(i)) {
 		kprintf("smp: cpu %u (apic id %u) did not answer within %u ms; if "
 			"it answers later it parks in the trampoline\n", i, id,
-			AP_WAIT_MS);
+			kopt.smp_timeout_ms);
 		return;
 	}
 	/* It claimed the page in time: wait for it to leave it. */
@@ -229,7 +229,7 @@ static void start_ap(unsigned int i)
 		kprintf("smp: cpu %u (apic id %u) claimed the trampoline but did not "
 			"come online within %u ms more; no further AP is started "
 			"(it may still be reading the trampoline's page)\n", i, id,
-			AP_WAIT_MS);
+			kopt.smp_timeout_ms);
 		return;
 	}
 	online++;

@@ -186,7 +186,9 @@ CONFIGS = [
          expect="fail"),
     # An AP that never gets its SIPI: a timeout line, the others still
     # come online, smp.aps fails; no hang.
-    dict(name="ap-timeout", smp=4, cmdline="exit=qemu test=ap-nosipi,ap-late",
+    # smp.timeout=1000: the default waits 10 s for each (as Linux does).
+    dict(name="ap-timeout", smp=4,
+         cmdline="exit=qemu smp.timeout=1000 test=ap-nosipi,ap-late",
          expect="fail",
          masks=((r"(answered )\d+( ms after vamap gave up)", r"\1#\2"),)),
     # The build without SMP runs every other step and skips the APs.

@@ -80,6 +80,16 @@ static void test_efi_options(void)
 	CHECK_EQ(o.efi_timeout_ms, CMDLINE_EFI_TIMEOUT_MS); /* unchanged */
 	CHECK(o.efi_strict); /* efi.strict=1 is no word of vamap's */
 	CHECK(cmdline_is_ours("efi.strict"));
+	/* smp.timeout=: an AP's start-up bound, Linux's 10 s by default. */
+	CHECK_EQ(cmdline_parse("", &o), 0);
+	CHECK_EQ(o.smp_timeout_ms, 10000);
+	CHECK_EQ(cmdline_parse("smp.timeout=1000", &o), 0);
+	CHECK_EQ(o.smp_timeout_ms, 1000);
+	CHECK(cmdline_is_ours("smp.timeout=1000"));
+	CHECK_EQ(cmdline_parse("smp.timeout=0 smp.timeout=600001", &o), 2);
+	CHECK_STR(o.problems[0], "smp.timeout wants milliseconds 1..600000: "
+				 "'smp.timeout=0'");
+	CHECK_EQ(o.smp_timeout_ms, 10000); /* the default, not 0 */
 	CHECK(cmdline_is_ours("x efi.timeout=5"));
 }
 
