@@ -20,6 +20,7 @@
 #include "efi_state.h"
 #include "kernel.h"
 #include "printf.h"
+#include "smi.h"
 #include "x86.h"
 
 #define BENCH_CALLS 33 /* odd: the median is one sample */
@@ -28,6 +29,8 @@
 struct sample {
 	u64 median, max;
 	efi_status_t st;
+	u32 smis_min, smis_max; /* SMIs a call took (smi.h); SMI_UNKNOWN: none
+				 * counted */
 };
 
 static void sort(u64 *v, unsigned int n)
@@ -86,15 +89,39 @@ static void measure(enum efi_rt_service svc, struct sample *s)
 	u64 t[BENCH_CALLS];
 	unsigned int i;
 
+	s->smis_min = SMI_UNKNOWN;
+	s->smis_max = 0;
 	for (i = 0; i < BENCH_CALLS; i++) {
 		u64 t0 = rdtsc();
 
 		s->st = call_once(svc);
 		t[i] = rdtsc() - t0;
+		if (efi.call_smis == SMI_UNKNOWN)
+			continue;
+		if (efi.call_smis < s->smis_min)
+			s->smis_min = efi.call_smis;
+		if (efi.call_smis > s->smis_max)
+			s->smis_max = efi.call_smis;
 	}
 	sort(t, BENCH_CALLS);
 	s->median = t[BENCH_CALLS / 2];
 	s->max = t[BENCH_CALLS - 1];
+}
+
+/* ", N SMIs a call" (", N-M SMIs a call" when they differed): what part
+ * of a call's cost is System Management Mode's; nothing without a
+ * counter. */
+static const char *smis_text(const struct sample *s, char *buf, size_t len)
+{
+	if (s->smis_min == SMI_UNKNOWN)
+		buf[0] = '\0';
+	else if (s->smis_min == s->smis_max)
+		ksnprintf(buf, len, ", %u SMI%s a call", s->smis_min,
+			  s->smis_min == 1 ? "" : "s");
+	else
+		ksnprintf(buf, len, ", %u-%u SMIs a call", s->smis_min,
+			  s->smis_max);
+	return buf;
 }
 
 void efi_bench(void)
@@ -125,6 +152,7 @@ void efi_bench(void)
 	for (i = 0; i < ARRAY_SIZE(svcs); i++) {
 		struct sample chk, bare, without[ARRAY_SIZE(parts)];
 		const char *name = efi_rt_service_name(svcs[i]);
+		char smis[40];
 		unsigned int p;
 
 		if (!(efi.rt_supported & efi_rt_supported_bit(svcs[i]))) {
@@ -150,10 +178,11 @@ void efi_bench(void)
 		}
 		efi_call_skip(0);
 		kprintf("bench: %-26s checked median %7lu max %7lu, bare median "
-			"%7lu max %7lu: the checks cost %ld a call (%s)\n", name,
+			"%7lu max %7lu: the checks cost %ld a call (%s%s)\n", name,
 			(unsigned long)chk.median, (unsigned long)chk.max,
 			(unsigned long)bare.median, (unsigned long)bare.max,
-			(long)(chk.median - bare.median), efi_status_name(chk.st));
+			(long)(chk.median - bare.median), efi_status_name(chk.st),
+			smis_text(&chk, smis, sizeof(smis)));
 		kprintf("bench: %-26s of which", "");
 		for (p = 0; p < ARRAY_SIZE(parts); p++)
 			if (efi.fw32 && parts[p].mask == EFI_SKIP_BUFFERS)
