@@ -196,8 +196,8 @@ static inline void load_idt_ptr(const struct desc_ptr *d)
 #define EFER_LMA (1ULL << 10)
 #define EFER_NXE (1ULL << 11)
 #define MSR_IA32_PAT 0x277
-/* SMIs this CPU took since reset, bits 31:0 (Intel SDM vol. 4, table 2-3 and
- * later: model-specific since Nehalem; QEMU keeps one per vCPU). */
+/* SMIs this CPU took since reset, bits 31:0 (Intel SDM vol. 4, chapter 2,
+ * MSR_SMI_COUNT: model-specific since Nehalem; QEMU keeps one per vCPU). */
 #define MSR_SMI_COUNT 0x34
 
 /*
