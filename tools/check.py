@@ -8,9 +8,10 @@ flow of real hardware: the second boot's stub writes the first run's
 report to the disk). Judges by the KTAP verdicts, not by golden logs, so
 any build of any firmware can be checked; a waivers file goes onto the
 boot volume as \\vamap\\waivers.txt and also waives the checks this tool
-makes itself (check.boot.*, check.results.flow). Prints a table (check x
-boot), writes build/check/results.json and build/check/junit.xml, and
-exits 1 on any unwaived failure, 2 on a usage error.
+makes itself (check.boot.*, check.results.flow, check.repeatable). Prints
+a table (check x boot), writes build/check/results.json and
+build/check/junit.xml, and exits 1 on any unwaived failure, 2 on a usage
+error.
 """
 import argparse
 import concurrent.futures
@@ -34,6 +35,10 @@ REBOOT = "slot-2"
 # The checks this tool makes about a boot (not vamap's own).
 BOOT_LABEL = "check.boot"
 FLOW_LABEL = "check.results.flow"
+REPEAT_LABEL = "check.repeatable"
+# vamap's checks that need an earlier run on the same machine and store:
+# the first boot SKIPs them by design, the second makes them.
+NEEDS_EARLIER_RUN = ("efi.monotonic.reset",)
 
 
 def read(path):
@@ -195,6 +200,36 @@ def judge_flow(a, first, second):
             return "not ok", (f"{stamp}.{what} holds {len(have)} verdicts, not "
                               f"the first boot's {len(want)}")
     return "ok", f"results/{stamp}.txt and .json hold the first boot's verdicts"
+
+
+def judge_repeat(first, second):
+    """check.repeatable: the second efi=slot boot, the same boot on the
+    same machine (its store holds what the first one left), gave every
+    verdict the first gave. One that changed is the firmware answering the
+    same question two ways, or vamap judging it two ways: either way not a
+    verdict to trust (issue 27). (status, note)."""
+    if not first["summary"] or not second["summary"]:
+        return "skip", "a boot ended before its summary: nothing to compare"
+
+    def verdicts(r):
+        return {c["name"]: c["status"] for c in r["checks"]
+                if not c["name"].startswith("check.")
+                and c["name"] not in NEEDS_EARLIER_RUN}
+
+    was, now = verdicts(first), verdicts(second)
+    changed = [f"{n} {was[n]} in slot, {now[n]} in {REBOOT}"
+               for n in was if n in now and was[n] != now[n]]
+    changed += [f"{n} only in slot" for n in was if n not in now]
+    changed += [f"{n} only in {REBOOT}" for n in now if n not in was]
+    if changed:
+        return "not ok", (f"{len(changed)} verdict"
+                          f"{'s' if len(changed) > 1 else ''} changed between "
+                          f"two efi=slot boots of one machine: "
+                          + "; ".join(changed[:4])
+                          + ("; ..." if len(changed) > 4 else ""))
+    return "ok", (f"the two efi=slot boots gave the same {len(was)} verdicts "
+                  f"(not compared: {', '.join(NEEDS_EARLIER_RUN)}, which "
+                  f"needs the earlier run)")
 
 
 def host_check(name, status, note, waivers, severity="critical"):
@@ -364,6 +399,9 @@ def main():
         st, note = judge_flow(a, boots[0], boots[-1])
         boots[-1]["checks"].append(host_check(FLOW_LABEL, st, note, waivers,
                                               severity="high"))
+        st, note = judge_repeat(boots[0], boots[-1])
+        boots[-1]["checks"].append(host_check(REPEAT_LABEL, st, note,
+                                              waivers, severity="high"))
 
     print(table(boots))
     failures = [(r["name"], c) for r in boots for c in r["checks"]

@@ -128,6 +128,38 @@ def test_judge():
           "waivers: a host check's failure is waived")
 
 
+def test_repeatable():
+    """check.repeatable: the two efi=slot boots' verdicts compared, but
+    for the checks that need an earlier run."""
+    first = fake_report("slot", [
+        "ok 1 efi.get_time # [high]",
+        "ok 2 efi.variable.set.no_rt_at_runtime # [medium]",
+        "ok 3 efi.monotonic.reset # SKIP [medium] no earlier run"])
+    same = fake_report(chk.REBOOT, [
+        "ok 1 efi.get_time # [high]",
+        "ok 2 efi.variable.set.no_rt_at_runtime # [medium]",
+        "ok 3 efi.monotonic.reset # [medium] 5 > 4"])
+    st, note = chk.judge_repeat(first, same)
+    check(st == "ok" and "the same 2 verdicts" in note,
+          "check.repeatable: the same verdicts, efi.monotonic.reset aside",
+          note)
+    flaky = fake_report(chk.REBOOT, [
+        "ok 1 efi.get_time # [high]",
+        "not ok 2 efi.variable.set.no_rt_at_runtime # [medium] NOT_FOUND",
+        "ok 3 efi.monotonic.reset # [medium] 5 > 4",
+        "ok 4 efi.extra # [low]"])
+    st, note = chk.judge_repeat(first, flaky)
+    check(st == "not ok" and "2 verdicts changed" in note
+          and "efi.variable.set.no_rt_at_runtime ok in slot, not ok in "
+              "slot-2" in note and "efi.extra only in slot-2" in note,
+          "check.repeatable: a verdict that changed, and one only in the "
+          "second boot, named", note)
+    cut = fake_report(chk.REBOOT, ["ok 1 efi.get_time # [high]"],
+                      result=None, end="fault")
+    check(chk.judge_repeat(first, cut)[0] == "skip",
+          "check.repeatable: a boot without a summary is not compared")
+
+
 def run_main(args, boot=None):
     """check.main() with these arguments (and @boot in place of QEMU):
     (status, stdout, stderr)."""
@@ -320,6 +352,7 @@ def test_not_started():
 test_ktap_lines()
 test_golden_logs()
 test_judge()
+test_repeatable()
 test_main_synthetic()
 test_not_started()
 try:
