@@ -97,6 +97,17 @@ static inline int verdict(const char *label)
 	return -2;
 }
 
+/* @label's line (its note), or "" when it was not printed at all. */
+static inline const char *line_of(const char *label)
+{
+	int i;
+
+	for (i = 0; i < nresults; i++)
+		if (!strcmp(results[i].label, label))
+			return results[i].line;
+	return "";
+}
+
 /* The results with verdict @ok on stderr, with their lines. */
 static inline void show(int ok)
 {

@@ -492,14 +492,10 @@ static void test_each_bug_fails_its_check(void)
  * a TSC rate the calls count as instant, and 20 s is 20 s off. */
 static void test_slow_calls_clock(void)
 {
-	int i;
-
 	boot(BUG_SLOW_REFUSALS, ~0u);
 	CHECK_EQ(verdict("efi.time.set.invalid_unchanged"), 0);
-	for (i = 0; i < nresults; i++)
-		if (!strcmp(results[i].label, "efi.time.set.invalid_unchanged"))
-			CHECK(strstr(results[i].line, "the clock went on 20 s off, "
-				     "the calls took 0 s, want within 3 s"));
+	CHECK(strstr(line_of("efi.time.set.invalid_unchanged"), "the clock went "
+		     "on 20 s off, the calls took 0 s, want within 3 s"));
 	/* 1 kHz: every TSC tick the checks take is a millisecond, so the
 	 * calls took longer than the clock went on. */
 	boot_tsc_khz = 1;
@@ -515,20 +511,17 @@ static void test_slow_calls_clock(void)
  * line names both answers and the SMIs each took (issue 27). */
 static void test_asked_again(void)
 {
-	int i;
+	const char *line;
 
 	boot(BUG_FLAKY_NO_RT, ~0u);
 	CHECK_EQ(flaky_left, 0);
 	CHECK_EQ(verdict("efi.variable.set.no_rt_at_runtime"), 0);
 	CHECK_EQ(count(0), 1);
-	for (i = 0; i < nresults; i++)
-		if (!strcmp(results[i].label, "efi.variable.set.no_rt_at_runtime"))
-			CHECK(strstr(results[i].line, "got NOT_FOUND, want "
-				     "INVALID_PARAMETER") &&
-			      strstr(results[i].line, "; the same call again: got "
-				     "INVALID_PARAMETER: two answers to one "
-				     "question, the firmware's; SMIs in the two "
-				     "calls: 2 and 1"));
+	line = line_of("efi.variable.set.no_rt_at_runtime");
+	CHECK(strstr(line, "got NOT_FOUND, want INVALID_PARAMETER") &&
+	      strstr(line, "; the same call again: got INVALID_PARAMETER: two "
+		     "answers to one question, the firmware's; SMIs in the two "
+		     "calls: 2 and 1"));
 	/* Without a counter the SMIs are left out, not printed as 0. */
 	CHECK(!strcmp(efi_status_again((char[160]){ 0 }, 160, EFI_NOT_FOUND,
 				       SMI_UNKNOWN, EFI_NOT_FOUND, 1),
