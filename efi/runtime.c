@@ -335,21 +335,19 @@ static void count_smis(unsigned int svc, u32 smis)
 
 /* test=smi-ipi: an SMI to the first online AP right before the call,
  * another CPU entering SMM on its own as the call starts (what a CPU the
- * host runs late does to an SMM rendezvous). Said once. */
+ * host runs late does to an SMM rendezvous). The calls made before the
+ * APs start (SetVirtualAddressMap's) have no one to send it to. Said
+ * once, at the first SMI. */
 static void smi_ipi_test(void)
 {
 	static bool said;
 	u32 target;
 
-	if (!smp_online_ap(&target)) {
-		if (!said)
-			kprintf("test: smi-ipi: no AP online to send SMIs to\n");
-		said = true;
+	if (!smp_online_ap(&target))
 		return;
-	}
 	if (!said)
 		kprintf("test: smi-ipi: an SMI to cpu %u before every runtime "
-			"call\n", target);
+			"call from here on\n", target);
 	said = true;
 	if (!smp_send_smi(target))
 		kprintf("test: smi-ipi: the SMI to cpu %u was not sent\n",

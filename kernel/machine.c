@@ -146,11 +146,10 @@ static void cpu_handover_line(void)
 	    changed[0] ? changed : " kept them");
 }
 
-/* The boot CPU's SMI counter (smi.h): what vamap can say about SMM time in
- * each runtime call. */
+/* The boot CPU's SMI counter (smi.h, probed by kmain before this): what
+ * vamap can say about SMM time in each runtime call. */
 static void smi_line(void)
 {
-	smi_counter_probe();
 	if (smi_counter_absent())
 		add("cpu.smi_count", "none: %s; SMIs in runtime calls are not "
 		    "counted", smi_counter_absent());

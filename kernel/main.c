@@ -21,6 +21,7 @@
 #include "mm.h"
 #include "printf.h"
 #include "results.h"
+#include "smi.h"
 #include "smp.h"
 #include "traps.h"
 #include "verdict.h"
@@ -950,6 +951,7 @@ __noreturn void kmain(u64 bi_phys, u64 entry_tsc)
 		kbi.memmap_desc_size = 32;
 	}
 	print_boot_info(bi);
+	smi_counter_probe(); /* before the first firmware call, for the tally */
 	machine_describe(bi);
 	if (memmap_walkable(bi, &why))
 		print_memmap(bi);
