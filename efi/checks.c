@@ -174,9 +174,11 @@ static void check_enumeration(void)
 	struct efi_guid g;
 	unsigned int count = 0, loops, i, unreadable = 0;
 	efi_status_t st = EFI_SUCCESS, first_st = EFI_SUCCESS, again = EFI_SUCCESS;
-	char first[40] = "", again_text[160];
+	char first[40] = "", again_text[256];
 	bool repeat = false, asked_again = false;
 	u32 smis = SMI_UNKNOWN, again_smis = SMI_UNKNOWN;
+	struct efi_answer before = { 0 };
+	u64 size_back = 0;	/* VariableNameSize with the last answer */
 
 	if (!efi_usable("efi.get_next_variable_name", RT_GET_NEXT_VARIABLE_NAME)) {
 		efi_usable("efi.variable.next.walk", RT_GET_NEXT_VARIABLE_NAME);
@@ -192,6 +194,8 @@ static void check_enumeration(void)
 		st = efi_call(RT_GET_NEXT_VARIABLE_NAME, 3, (u64)&size, (u64)name,
 			      (u64)&g);
 		smis = efi.call_smis;
+		before = efi.before;
+		size_back = size;
 		if (st != EFI_SUCCESS)
 			break;
 		fp = fingerprint(name, &g);
@@ -240,10 +244,15 @@ static void check_enumeration(void)
 			    "no end after %u variables", count);
 	else if (asked_again)
 		ktap_result(false, "efi.get_next_variable_name", "after %u names: "
-			    "got %s, want SUCCESS or NOT_FOUND; %s (UEFI 2.10 "
-			    "8.2.2)", count, efi_status_name(st),
+			    "got %s with VariableNameSize %lu (%lu given%s), "
+			    "want SUCCESS or NOT_FOUND; %s (UEFI 2.10 8.2.2)",
+			    count, efi_status_name(st), (unsigned long)size_back,
+			    (unsigned long)sizeof(name),
+			    /* BUFFER_TOO_SMALL returns the size needed */
+			    st == EFI_BUFFER_TOO_SMALL && size_back <= sizeof(name)
+			    ? ": BUFFER_TOO_SMALL asking for no more" : "",
 			    efi_status_again(again_text, sizeof(again_text), st,
-					     smis, again, again_smis));
+					     smis, &before, again, again_smis));
 	else if (st != EFI_NOT_FOUND)
 		status_line("efi.get_next_variable_name", st, "GetNextVariableName");
 	else

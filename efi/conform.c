@@ -869,12 +869,14 @@ static void check_variables(void)
 		char wants[64];
 		bool gone;
 
-		char again[160] = "";
+		char again[256] = "";
 		efi_status_t st_again = EFI_NOT_FOUND; /* once asked again */
+		struct efi_answer before;
 		u32 smis;
 
 		st = efi_set_variable(similar, &efi_vamap_guid, refused[i].attr, sizeof(a), a);
 		smis = efi.call_smis;
+		before = efi.before;
 		gone = var_probe(similar, &efi_vamap_guid) == EFI_NOT_FOUND;
 		/* A wrong refusal, nothing created: the same call once more,
 		 * so the line says whether the firmware answers it the same
@@ -887,8 +889,8 @@ static void check_variables(void)
 						    refused[i].attr, sizeof(a), a);
 			again_smis = efi.call_smis;
 			gone = var_probe(similar, &efi_vamap_guid) == EFI_NOT_FOUND;
-			efi_status_again(again, sizeof(again), st, smis, st_again,
-					 again_smis);
+			efi_status_again(again, sizeof(again), st, smis, &before,
+					 st_again, again_smis);
 		}
 		ktap_result((st == refused[i].want ||
 			     (refused[i].alt && st == refused[i].alt)) && gone &&

@@ -81,7 +81,8 @@ const char *efi_status_list(char *buf, size_t len, const efi_status_t *st,
 }
 
 const char *efi_status_again(char *buf, size_t len, efi_status_t first,
-			     u32 first_smis, efi_status_t again, u32 again_smis)
+			     u32 first_smis, const struct efi_answer *before,
+			     efi_status_t again, u32 again_smis)
 {
 	int n = ksnprintf(buf, len, "the same call again: got %s%s",
 			  efi_status_name(again), again == first
@@ -90,7 +91,15 @@ const char *efi_status_again(char *buf, size_t len, efi_status_t first,
 
 	if (first_smis != SMI_UNKNOWN && again_smis != SMI_UNKNOWN &&
 	    n >= 0 && (size_t)n < len)
-		ksnprintf(buf + n, len - (size_t)n, "; SMIs in the two calls: "
-			  "%u and %u", first_smis, again_smis);
+		n += ksnprintf(buf + n, len - (size_t)n, "; SMIs in the two "
+			       "calls: %u and %u", first_smis, again_smis);
+	/* The first answer the call before's: a reply the firmware left
+	 * from that call, not one to this (efi_state.h). */
+	if (again != first && before && before->made && before->st == first &&
+	    n >= 0 && (size_t)n < len)
+		ksnprintf(buf + n, len - (size_t)n, "; the first, %s, is what "
+			  "the call before it answered (%s): a reply left over "
+			  "from that call, this one unanswered",
+			  efi_status_name(first), efi_rt_service_name(before->svc));
 	return buf;
 }

@@ -480,6 +480,7 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 						"efi.buffers", efi_rt_service_name(svc));
 		}
 	}
+	efi_answered(svc, call_fault.pending ? EFI_ABORTED : st);
 	if (!call_fault.pending)
 		return st;
 	efi_report_fault();

@@ -150,10 +150,18 @@ const char *efi_status_list(char *buf, size_t len, const efi_status_t *st,
  * given (issue 27): "the same call again: got AGAIN" and ", the same
  * answer" or ": two answers to one question, the firmware's", then, where
  * both are known (not SMI_UNKNOWN, smi.h), the SMIs the calling CPU took
- * in each call ("; SMIs in the two calls: 1 and 1"), in @buf (@len
- * bytes); returns @buf. */
+ * in each call ("; SMIs in the two calls: 1 and 1"), then, when the two
+ * answers differ and @first is the status of @before (the runtime call
+ * made just before the first, efi_state.h; NULL: none), that it is that
+ * call's reply left over; in @buf (@len bytes); returns @buf. */
+struct efi_answer {
+	bool made;		/* false: no call yet */
+	unsigned int svc;	/* enum efi_rt_service */
+	efi_status_t st;
+};
+
 const char *efi_status_again(char *buf, size_t len, efi_status_t first,
-			     u32 first_smis, efi_status_t again,
-			     u32 again_smis);
+			     u32 first_smis, const struct efi_answer *before,
+			     efi_status_t again, u32 again_smis);
 
 #endif

@@ -123,11 +123,24 @@ struct efi_state {
 		u32 calls, smis, most;
 	} smi[RT_NR_SERVICES];
 	u32 call_smis;
+	/* The last runtime call made and the one before it: a wrong answer
+	 * that is the call before's status is a reply left over, evidence
+	 * that the firmware never answered the call at all (issue 27). */
+	struct efi_answer last, before;
 	u32 ndrivers;		/* runtime drivers the stub started */
 	struct boot_driver drivers[BOOT_DRIVERS_MAX];
 };
 
 extern struct efi_state efi;
+
+/* A runtime call to @svc returned @st (efi_call, and the host tests'). */
+static inline void efi_answered(unsigned int svc, efi_status_t st)
+{
+	efi.before = efi.last;
+	efi.last.made = true;
+	efi.last.svc = svc;
+	efi.last.st = st;
+}
 
 /* Set everything up for @mode (from the command line). Runs after
  * swapper_pg_dir is live; every failure is logged and turns runtime

@@ -22,7 +22,7 @@
 
 static struct {
 	char label[64];
-	char line[384];
+	char line[512];
 	int ok; /* 1 ok, 0 not ok, -1 skip */
 } results[NRESULTS];
 static int nresults, ndiags;

@@ -306,16 +306,9 @@ static efi_status_t fw_set(const u16 *name, const struct efi_guid *g,
 	return EFI_SUCCESS;
 }
 
-efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
+/* The simulated firmware's answer to one call. */
+static efi_status_t sim_call(enum efi_rt_service svc, u64 *a)
 {
-	u64 a[5] = { 0 };
-	unsigned int i;
-	va_list ap;
-
-	va_start(ap, nargs);
-	for (i = 0; i < nargs && i < 5; i++)
-		a[i] = va_arg(ap, u64);
-	va_end(ap);
 	if (!(efi.rt_supported & efi_rt_supported_bit(svc)))
 		return EFI_UNSUPPORTED;
 	switch (svc) {
@@ -329,6 +322,22 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	default:
 		return EFI_UNSUPPORTED;
 	}
+}
+
+efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
+{
+	u64 a[5] = { 0 };
+	unsigned int i;
+	efi_status_t st;
+	va_list ap;
+
+	va_start(ap, nargs);
+	for (i = 0; i < nargs && i < 5; i++)
+		a[i] = va_arg(ap, u64);
+	va_end(ap);
+	st = sim_call(svc, a);
+	efi_answered(svc, st);
+	return st;
 }
 
 /* What efi/conform.c needs besides. */
