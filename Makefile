@@ -277,8 +277,11 @@ SELECT_WORDS = $(strip $(if $(CHECKS),only=$(CHECKS)) \
 	$(if $(SKIP_CHECKS),skip=$(SKIP_CHECKS)) $(if $(FAIL_ON),fail-on=$(FAIL_ON)))
 # WAIVERS=FILE puts FILE on the boot volume as \vamap\waivers.txt.
 WAIVERS_ARG = $(if $(WAIVERS),--waivers $(WAIVERS))
+# STALL=MIN:MAX: vCPU threads stopped one at a time, MIN..MAX s, once
+# vamap has called SetVirtualAddressMap (tools/qemu.py --stall-vcpus).
 RUN_ARGS = --timeout $(TIMEOUT) --start-timeout $(START_TIMEOUT) --firmware $(FIRMWARE) \
-	$(if $(FIRMWARE_VARS),--firmware-vars $(FIRMWARE_VARS)) $(WAIVERS_ARG)
+	$(if $(FIRMWARE_VARS),--firmware-vars $(FIRMWARE_VARS)) $(WAIVERS_ARG) \
+	$(if $(STALL),--stall-vcpus $(STALL))
 # make check: your firmware judged by vamap's verdicts in every efi= mode
 # with 2 CPUs, plus the two-boot results flow (tools/check.py); writes
 # $(BUILD)/check/results.json and junit.xml, non-zero on any unwaived FAIL.
@@ -558,6 +561,7 @@ help:
 	@echo '  TIMEOUT=600       seconds before make run stops QEMU'
 	@echo '  START_TIMEOUT=30  QEMU CPU seconds the firmware has to start vamap, or a halted guest (run, run-usb, check; 0: no bound)'
 	@echo '  CHECK_TIMEOUT=300 seconds before make check stops one boot; MACHINE=q35|pc for make check'
+	@echo '  STALL=MIN:MAX     make run, run-usb: after SetVirtualAddressMap, one vCPU thread at a time stopped MIN..MAX s (a loaded host)'
 	@echo '  KEEP=1            make run-usb reuses the stick and the variable store'
 	@echo '  MODES=all         make run-usb: every efi= mode in turn, resets between, the matrix on the stick (modes=)'
 	@echo '  WAIVERS=FILE      \vamap\waivers.txt on the boot volume'

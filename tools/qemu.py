@@ -7,11 +7,14 @@ port 0x402 (the clean channel only vamap writes to: Debian's OVMF is a
 release build and prints nothing there) and isa-debug-exit on port 0xf4.
 """
 import argparse
+import ctypes
 import os
+import random
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
@@ -484,6 +487,116 @@ class StartWatch:
                 and cpu - c0 < 0.02 * (now - w0))
 
 
+def stall_range(text):
+    """--stall-vcpus MIN:MAX (seconds) -> (MIN, MAX)."""
+    try:
+        lo, hi = (float(x) for x in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: want MIN:MAX seconds")
+    if not 0 < lo <= hi <= 60:
+        raise argparse.ArgumentTypeError(f"{text!r}: want 0 < MIN <= MAX <= 60")
+    return lo, hi
+
+
+def vcpu_threads(pid):
+    """{"CPU 0/TCG": tid, ...}: QEMU's vCPU threads, named with -name
+    ...,debug-threads=on."""
+    out = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for t in tids:
+        try:
+            with open(f"/proc/{pid}/task/{t}/comm") as f:
+                name = f.read().strip()
+        except OSError:
+            continue
+        if name.startswith("CPU "):
+            out[name] = int(t)
+    return out
+
+
+class VcpuStaller(threading.Thread):
+    """--stall-vcpus: from the first clean-log line containing @trigger
+    on, one vCPU thread at a time, chosen at random, is stopped for a
+    random MIN..MAX seconds while the others run, then let go: what a
+    loaded host does to a virtual CPU, made sure of. ptrace stops the one
+    thread (PTRACE_SEIZE, PTRACE_INTERRUPT; PTRACE_DETACH lets it go);
+    QEMU's clock runs on, so a CPU that was stopped enters SMM, or answers
+    an IPI, seconds late (docs/decisions.md, issue 27)."""
+
+    SEIZE, INTERRUPT, DETACH, WALL = 0x4206, 0x4207, 17, 0x40000000
+
+    def __init__(self, pid, log, lo, hi, trigger="efi: SetVirtualAddressMap",
+                 seed=None):
+        super().__init__(daemon=True)
+        self.pid, self.log, self.lo, self.hi = pid, log, lo, hi
+        self.trigger = trigger
+        self.rng = random.Random(seed)
+        self.finish = threading.Event()
+        self.stalls, self.longest, self.error = 0, 0.0, None
+
+    def triggered(self):
+        try:
+            with open(self.log, errors="replace") as f:
+                return self.trigger in f.read()
+        except OSError:
+            return False
+
+    def stall(self, libc, tid, secs):
+        """Stop thread @tid for @secs (cut short by stop()); False when it
+        could not be stopped (gone, or ptrace refused)."""
+        if libc.ptrace(self.SEIZE, tid, None, None) != 0:
+            err = ctypes.get_errno()
+            if err != 3:  # ESRCH: the thread ended
+                self.error = f"ptrace refused: {os.strerror(err)}"
+            return False
+        try:
+            libc.ptrace(self.INTERRUPT, tid, None, None)
+            try:
+                os.waitpid(tid, self.WALL)
+            except ChildProcessError:
+                pass
+            self.finish.wait(secs)
+        finally:
+            # A thread that died stopped (QEMU ended) is this thread's to
+            # reap, or QEMU's process stays a zombie nobody can wait for.
+            if libc.ptrace(self.DETACH, tid, None, None) != 0:
+                try:
+                    os.waitpid(tid, self.WALL)
+                except ChildProcessError:
+                    pass
+        return True
+
+    def run(self):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p,
+                                ctypes.c_void_p]
+        while not self.finish.is_set() and not self.triggered():
+            self.finish.wait(0.1)
+        while not self.finish.is_set() and not self.error:
+            threads = vcpu_threads(self.pid)
+            if not threads:
+                return
+            tid = threads[self.rng.choice(sorted(threads))]
+            secs = self.rng.uniform(self.lo, self.hi)
+            if self.stall(libc, tid, secs):
+                self.stalls += 1
+                self.longest = max(self.longest, secs)
+            self.finish.wait(self.rng.uniform(0, 0.3))
+
+    def stop(self):
+        self.finish.set()
+        self.join(timeout=5)
+
+    def summary(self):
+        what = (f"{self.stalls} stalls of {self.lo:g}-{self.hi:g} s, the "
+                f"longest {self.longest:.2f} s" if self.stalls
+                else f"no stall (nothing said {self.trigger!r})")
+        return what + (f"; {self.error}" if self.error else "")
+
+
 def started_in(log):
     """Has vamap's stub written its first line to the clean log?"""
     try:
@@ -550,6 +663,11 @@ def main():
                    "the runs")
     p.add_argument("--waivers", help="a waivers file, put on the boot "
                    "volume as vamap/waivers.txt (include/verdict.h)")
+    p.add_argument("--stall-vcpus", type=stall_range, metavar="MIN:MAX",
+                   help="once vamap has called SetVirtualAddressMap, stop "
+                   "one vCPU thread at a time for MIN..MAX seconds at "
+                   "random, the others running (a loaded host, made sure "
+                   "of; ptrace)")
     a, extra = p.parse_known_args()
     extra = [x for x in extra if x != "--"]  # the rest goes to QEMU
     missing = [f"the waivers file {a.waivers} (WAIVERS=)"] \
@@ -573,6 +691,8 @@ def main():
                    reboot=bool(a.modes))
     except ValueError as e:
         sys.exit(f"qemu.py: {e}")
+    if a.stall_vcpus:
+        cmd += ["-name", "vamap,debug-threads=on"]  # the vCPU threads' names
     print("+ " + " ".join(cmd), file=sys.stderr)
     print("qemu: the serial console follows; Ctrl-A x quits QEMU"
           + (f", and it is stopped after {a.timeout:g} s" if a.timeout else "")
@@ -581,6 +701,10 @@ def main():
     timed_out = halted = never = False
     start = time.monotonic()
     watch = StartWatch(proc.pid, log, a.start_timeout)
+    staller = None
+    if a.stall_vcpus:
+        staller = VcpuStaller(proc.pid, log, *a.stall_vcpus)
+        staller.start()
     try:
         while True:
             try:
@@ -596,12 +720,19 @@ def main():
             elif a.end_at_halt and halted_in(log):
                 halted = True
             if timed_out or halted:
+                if staller:
+                    staller.stop()  # no thread left stopped by it
                 proc.kill()
                 status = proc.wait()
                 break
     except KeyboardInterrupt:
+        if staller:
+            staller.stop()
         proc.kill()
         status = proc.wait()
+    if staller:
+        staller.stop()  # again: a no-op once stopped
+        print(f"qemu: --stall-vcpus: {staller.summary()}", file=sys.stderr)
     code, what = judge(0 if halted else status, a.workdir, log, timed_out)
     if never:
         print(f"qemu: stopped after {a.start_timeout:g} s of CPU time (or a "
