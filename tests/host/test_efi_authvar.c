@@ -324,21 +324,7 @@ static efi_status_t sim_call(enum efi_rt_service svc, u64 *a)
 	}
 }
 
-efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
-{
-	u64 a[5] = { 0 };
-	unsigned int i;
-	efi_status_t st;
-	va_list ap;
-
-	va_start(ap, nargs);
-	for (i = 0; i < nargs && i < 5; i++)
-		a[i] = va_arg(ap, u64);
-	va_end(ap);
-	st = sim_call(svc, a);
-	efi_answered(svc, st);
-	return st;
-}
+#include "sim_efi_call.h"
 
 /* What efi/conform.c needs besides. */
 efi_status_t efi_svam_again(const char **how)
