@@ -278,6 +278,23 @@ static void check_enumeration(void)
 			    "8.2.1, 8.2.2)", count);
 }
 
+/* test=smi-late: no_rt_at_runtime's SetVariable made with this CPU's
+ * SMIs held (efi/runtime.c, kernel/smi.c), so the SMM request it raises
+ * is not taken while it runs: what a request EDK2's SMM core does not
+ * take looks like from outside (docs/decisions.md, issue 27). */
+static void smi_late_test(void)
+{
+	if (!smi_holdable()) {
+		kprintf("test: smi-late: no SVM on this CPU, so no CLGI to hold "
+			"its SMIs: SetVariable(NV|BS) made as any call\n");
+		return;
+	}
+	efi.smi_late_label = "efi.variable.set.no_rt_at_runtime";
+	kprintf("test: smi-late: SetVariable(NV|BS) made with this CPU's SMIs "
+		"held (CLGI): an SMM request it raises is not taken during the "
+		"call\n");
+}
+
 static void check_query_variable_info(void)
 {
 	u64 max = 0, remaining = 0, max_var = 0;
@@ -1165,6 +1182,8 @@ void efi_checks(const struct boot_info *bi)
 	efi_check_monotonic_reset(bi->mono_status, bi->mono_count,
 				  bi->mono_prev_known, bi->mono_prev_high);
 	efi.t_conform_start = rdtsc();
+	if (kopt.test & TEST_SMI_LATE)
+		smi_late_test();
 	efi_conformance();
 	efi.t_conform_end = rdtsc();
 	efi_authvar();

@@ -874,6 +874,10 @@ static void check_variables(void)
 		struct efi_answer before;
 		u32 smis;
 
+		/* test=smi-late (efi/checks.c): this call's SMIs held. */
+		if (efi.smi_late_label &&
+		    !strcmp(refused[i].label, efi.smi_late_label))
+			efi.hold_smis_once = true;
 		st = efi_set_variable(similar, &efi_vamap_guid, refused[i].attr, sizeof(a), a);
 		smis = efi.call_smis;
 		before = efi.before;

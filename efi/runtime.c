@@ -368,6 +368,7 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 	bool measured;
 	struct ist_move moved = { 0 };
 	u32 cpu, smi_before, smi_after;
+	bool held;
 
 	if (!efi.runtime_enabled || !efi.efi_pgd || !efi.fn[svc] ||
 	    nargs > EFI_THUNK_MAX_ARGS)
@@ -431,6 +432,10 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 		fn = efi_fw32_entry();
 	}
 	watchdog_arm(cpu);
+	/* test=smi-late: before the state the call must give back is taken
+	 * (EFER.SVME on for CLGI is the caller's, not the firmware's). */
+	held = efi.hold_smis_once && smi_hold();
+	efi.hold_smis_once = false;
 	efi_enter(&saved);
 	if (!(skip & EFI_SKIP_ABI)) {
 		saved.before = efi_thunk_want;
@@ -452,6 +457,8 @@ efi_status_t efi_call(enum efi_rt_service svc, unsigned int nargs, ...)
 		capture_fpu(&saved.after, saved.sse);
 	}
 	efi_leave(&saved);
+	if (held)
+		smi_release(); /* what waited is taken here, uncounted */
 	watchdog_disarm();
 	efi_call_event(cpu, CALL_EV_RETURN);
 	/* How deep the call went into efi_fw_stack (efi/abi_check.c). */

@@ -97,6 +97,8 @@ enum test_knob {
 					* range taken as 64 MiB longer */
 	TEST_SMI_IPI = 1ULL << 34, /* smp: an SMI IPI to an AP before each
 				    * runtime call */
+	TEST_SMI_LATE = 1ULL << 35, /* efi: no_rt_at_runtime's SetVariable
+				     * made with the CPU's SMIs held */
 };
 
 /* svam= probes, one bit each, run in this order (efi/setup.c). */

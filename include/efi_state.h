@@ -127,6 +127,8 @@ struct efi_state {
 	 * that is the call before's status is a reply left over, evidence
 	 * that the firmware never answered the call at all (issue 27). */
 	struct efi_answer last, before;
+	bool hold_smis_once;	/* test=smi-late: the next call's SMIs held */
+	const char *smi_late_label; /* ... the check whose call it is */
 	u32 ndrivers;		/* runtime drivers the stub started */
 	struct boot_driver drivers[BOOT_DRIVERS_MAX];
 };

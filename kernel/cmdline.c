@@ -64,6 +64,7 @@ static const struct knob test_knobs[] = {
 	{ "efi-hang-vamap", TEST_EFI_HANG_VAMAP },
 	{ "memmap-hole", TEST_MEMMAP_HOLE },
 	{ "smi-ipi", TEST_SMI_IPI },
+	{ "smi-late", TEST_SMI_LATE },
 };
 
 static const char *const exit_modes[] = {

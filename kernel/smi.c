@@ -35,3 +35,35 @@ u32 smi_count(void)
 		return SMI_UNKNOWN;
 	return (u32)rdmsr(MSR_SMI_COUNT);
 }
+
+#define EFER_SVME (1ULL << 12)
+#define CPUID_80000001_ECX_SVM (1u << 2)
+
+static u64 held_efer;
+
+bool smi_holdable(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(0x80000000u, 0, &a, &b, &c, &d);
+	if (a < 0x80000001u)
+		return false;
+	cpuid(0x80000001u, 0, &a, &b, &c, &d);
+	return c & CPUID_80000001_ECX_SVM;
+}
+
+bool smi_hold(void)
+{
+	if (!smi_holdable())
+		return false;
+	held_efer = rdmsr(MSR_EFER);
+	wrmsr(MSR_EFER, held_efer | EFER_SVME);
+	__asm__ volatile("clgi" ::: "memory");
+	return true;
+}
+
+void smi_release(void)
+{
+	__asm__ volatile("stgi" ::: "memory");
+	wrmsr(MSR_EFER, held_efer);
+}

@@ -531,6 +531,14 @@ CONFIGS = [
     dict(name="ovmf2025-slot", firmware="ovmf-2025", smp=2),
     dict(name="ovmf2025-secboot-shared", firmware="ovmf-2025-secboot",
          efi="build/vamap-snakeoil-2025.efi", cmdline="exit=qemu efi.shared"),
+    # Issue 27's wrong SMM-variable answer, made on EDK2 itself: the
+    # calling CPU's SMIs held (CLGI) across no_rt_at_runtime's SetVariable,
+    # so the SMM core never takes its request during the call; the driver
+    # returns the status left from the call before, and the line must say
+    # so (0 SMIs, the same call again answered right, a reply left over).
+    dict(name="ovmf2025-secboot-smi-late", firmware="ovmf-2025-secboot",
+         efi="build/vamap-snakeoil-2025.efi", expect="fail",
+         cmdline="exit=qemu test=smi-late only=efi.variable.*,efi.abi"),
     dict(name="ovmf2025-linux", firmware="ovmf-2025",
          cmdline="exit=qemu efi=linux"),
     dict(name="ovmf2025-strictnx-linux-shared",
