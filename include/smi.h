@@ -36,7 +36,8 @@ static inline u32 smi_between(u32 before, u32 after)
 /* test=smi-late: hold this CPU's SMIs (AMD SVM's CLGI, global interrupt
  * flag clear; EFER.SVME set for it) until smi_release(): an SMI raised
  * meanwhile, the firmware's own included, waits, as one its SMM core does
- * not take during the call. False, nothing held, without SVM. */
+ * not take during the call; NMIs and interrupts wait too (the watchdog
+ * cannot end such a call). False, nothing held, without SVM. */
 bool smi_holdable(void);
 bool smi_hold(void);
 void smi_release(void);
