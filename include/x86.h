@@ -123,19 +123,29 @@ static inline void invlpg(u64 va)
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
-/* CPUID.80000001h:EDX, the extended features (SDM vol. 2A, CPUID), 0 on
- * a CPU without that leaf. */
+/* CPUID.80000001h:ECX and EDX, the extended features (SDM vol. 2A,
+ * CPUID; AMD APM vol. 3 for SVM), both 0 on a CPU without that leaf. */
+#define CPUID_EXT_ECX_SVM (1u << 2)
 #define CPUID_EXT_EDX_NX (1u << 20)
 #define CPUID_EXT_EDX_1G_PAGES (1u << 26)
 #define CPUID_EXT_EDX_LONG_MODE (1u << 29)
+static inline void cpuid_ext_features(u32 *ecx, u32 *edx)
+{
+	u32 a, b;
+
+	cpuid(0x80000000u, 0, &a, &b, ecx, edx);
+	if (a < 0x80000001u) {
+		*ecx = *edx = 0;
+		return;
+	}
+	cpuid(0x80000001u, 0, &a, &b, ecx, edx);
+}
+
 static inline u32 cpuid_ext_features_edx(void)
 {
-	u32 a, b, c, d;
+	u32 c, d;
 
-	cpuid(0x80000000u, 0, &a, &b, &c, &d);
-	if (a < 0x80000001u)
-		return 0;
-	cpuid(0x80000001u, 0, &a, &b, &c, &d);
+	cpuid_ext_features(&c, &d);
 	return d;
 }
 
@@ -195,6 +205,7 @@ static inline void load_idt_ptr(const struct desc_ptr *d)
 #define EFER_LME (1ULL << 8)
 #define EFER_LMA (1ULL << 10)
 #define EFER_NXE (1ULL << 11)
+#define EFER_SVME (1ULL << 12) /* AMD: SVM instructions (CLGI, STGI) on */
 #define MSR_IA32_PAT 0x277
 /* SMIs this CPU took since reset, bits 31:0 (Intel SDM vol. 4, chapter 2,
  * MSR_SMI_COUNT: model-specific since Nehalem; QEMU keeps one per vCPU). */

@@ -7,8 +7,7 @@
 int rdmsr_probe(u32 msr, u64 *val); /* kernel/entry.asm */
 extern char rdmsr_probe_faulted[];
 
-static bool present;
-static const char *absent_why = "not probed yet";
+static const char *absent_why = "not probed yet"; /* NULL: a counter */
 
 void smi_counter_probe(void)
 {
@@ -18,7 +17,6 @@ void smi_counter_probe(void)
 	trap_expect(X86_TRAP_GP, (u64)rdmsr_probe_faulted);
 	faulted = rdmsr_probe(MSR_SMI_COUNT, &v);
 	faulted = trap_expected_seen(NULL, NULL) && faulted;
-	present = !faulted;
 	absent_why = faulted ? "reading MSR 0x34 raised #GP: this CPU has no "
 			       "SMI counter"
 			     : NULL;
@@ -31,25 +29,19 @@ const char *smi_counter_absent(void)
 
 u32 smi_count(void)
 {
-	if (!present)
+	if (absent_why)
 		return SMI_UNKNOWN;
 	return (u32)rdmsr(MSR_SMI_COUNT);
 }
-
-#define EFER_SVME (1ULL << 12)
-#define CPUID_80000001_ECX_SVM (1u << 2)
 
 static u64 held_efer;
 
 bool smi_holdable(void)
 {
-	u32 a, b, c, d;
+	u32 c, d;
 
-	cpuid(0x80000000u, 0, &a, &b, &c, &d);
-	if (a < 0x80000001u)
-		return false;
-	cpuid(0x80000001u, 0, &a, &b, &c, &d);
-	return c & CPUID_80000001_ECX_SVM;
+	cpuid_ext_features(&c, &d);
+	return c & CPUID_EXT_ECX_SVM;
 }
 
 bool smi_hold(void)

@@ -96,7 +96,7 @@ MASKS = [
     (re.compile(r"\b\d{8}-\d{6}\b"), "YYYYMMDD-hhmmss"),
     # SMIs (kernel/smi.c) follow the host too: a CPU whose thread the
     # host runs late enters SMM after the others and can pull the boot
-    # CPU in once more (EDK2's relaxed SMM rendezvous). The services
+    # CPU in once more (EDK2's SMM rendezvous, docs/decisions.md). The services
     # counted and their calls stay; the SMI counts are masked.
     (re.compile(r"(MSR 0x34: )\d+( SMIs on the boot CPU)"), r"\1#\2"),
     (re.compile(r"^(efi: SMIs/calls per service .*)"),
